@@ -1,0 +1,160 @@
+import type { JsonValue } from '../shared/json';
+
+/**
+ * A validated, normalized workflow version: what the engine runs. It is built
+ * only by `@baton/definitions` from a YAML/JSON document that passed
+ * validation, so everything here is trusted (ids are unique, edges point at
+ * existing steps, the graph is acyclic, expressions parse, durations are in
+ * milliseconds).
+ *
+ * The shape is plain JSON so a run can carry the exact version it started
+ * with, and replay never depends on what the workflow looks like today.
+ */
+export interface WorkflowDefinition {
+  readonly id: string;
+  /** 1, 2, 3... assigned on push; immutable once assigned. */
+  readonly version: number;
+  readonly name: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly params: readonly ParamDefinition[];
+  /** Whole-run timeout; absent means no limit. */
+  readonly timeoutMs?: number;
+  readonly runStrategy: RunStrategy;
+  /** In document order; `steps[i].id` is unique. */
+  readonly steps: readonly StepDefinition[];
+  /** Directed acyclic: `from` must finish before `to` may start. */
+  readonly edges: readonly Edge[];
+}
+
+export type ParamType = 'string' | 'long' | 'double' | 'boolean' | 'map' | 'array';
+
+/**
+ * A declared parameter. Its value for a run is, in priority order: the value
+ * the run request gives, `expression` evaluated over the earlier params, then
+ * `default`. A `required` param with none of these rejects the run.
+ */
+export interface ParamDefinition {
+  readonly name: string;
+  readonly type: ParamType;
+  readonly description?: string;
+  readonly required: boolean;
+  readonly default?: JsonValue;
+  /** A CEL expression, see `@baton/domain` expressions. */
+  readonly expression?: string;
+}
+
+export type RunStrategy =
+  | { readonly kind: 'parallel'; readonly maxConcurrent?: number }
+  | { readonly kind: 'sequential' }
+  | { readonly kind: 'strict_sequential' }
+  | { readonly kind: 'first_only' }
+  | { readonly kind: 'last_only' };
+
+/**
+ * A dependency edge. `to` becomes ready once every *taken* incoming edge's
+ * source has finished. An edge is taken when its source succeeded (or failed
+ * under `failureMode: 'ignore'`) and `condition` (CEL) is true; an edge that
+ * is not taken makes `to` skip unless another taken edge leads to it.
+ */
+export interface Edge {
+  readonly from: string;
+  readonly to: string;
+  readonly condition?: string;
+}
+
+/** What a step failure does to the run. */
+export type FailureMode =
+  /** Fail the run at once; running steps are cancelled. Default. */
+  | 'fail_immediately'
+  /** Start nothing new downstream of the failure, let running branches finish, then fail the run. */
+  | 'finish_running'
+  /** Treat the failure as done; successors run as if it had succeeded (with no outputs). */
+  | 'ignore';
+
+export type Backoff =
+  | { readonly kind: 'fixed'; readonly delayMs: number }
+  | {
+      readonly kind: 'exponential';
+      readonly initialDelayMs: number;
+      readonly multiplier: number;
+      readonly maxDelayMs: number;
+    };
+
+/**
+ * Retries per failure kind. A *user* error is the step's own fault (non-zero
+ * exit, HTTP 4xx/5xx, handler threw); a *platform* error is Baton's or the
+ * machine's (executor lost, lease expired); a *timeout* is the step's timeout.
+ * Each kind has its own budget; the attempt number counts all of them.
+ */
+export interface RetryPolicy {
+  readonly userErrorLimit: number;
+  readonly platformErrorLimit: number;
+  readonly timeoutLimit: number;
+  readonly backoff: Backoff;
+}
+
+/** A param value as written in the definition: a literal, or `{ expression: '...' }` evaluated when the step becomes ready. */
+export type StepParamValue = { readonly literal: JsonValue } | { readonly expression: string };
+
+interface StepCommon {
+  readonly id: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly params: Readonly<Record<string, StepParamValue>>;
+  readonly retry: RetryPolicy;
+  /** Per-attempt timeout; absent means no limit. */
+  readonly timeoutMs?: number;
+  readonly failureMode: FailureMode;
+  /** Named CEL expressions evaluated over the step's result once it succeeds. */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** The executor pool whose step-ready topic receives this step ('default' unless set). */
+  readonly pool: string;
+}
+
+export interface NoopStep extends StepCommon {
+  readonly type: 'noop';
+}
+
+/** Waits on an engine timer; takes no executor slot. */
+export interface SleepStep extends StepCommon {
+  readonly type: 'sleep';
+  readonly durationMs: number;
+}
+
+/**
+ * Runs `command` (argv, no shell) with the resolved params as environment
+ * variables. Nothing is ever spliced into a shell string; a user who wants a
+ * shell writes `command: [sh, -c, 'echo "$NAME"']` and reads params from env.
+ */
+export interface ShellStep extends StepCommon {
+  readonly type: 'shell';
+  readonly command: readonly string[];
+  readonly workingDirectory?: string;
+  /** Extra environment, same value forms as params. */
+  readonly env: Readonly<Record<string, StepParamValue>>;
+}
+
+export interface HttpStep extends StepCommon {
+  readonly type: 'http';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  readonly url: StepParamValue;
+  readonly headers: Readonly<Record<string, StepParamValue>>;
+  readonly body?: StepParamValue;
+  /** Status codes that count as success; default 200-299. */
+  readonly successStatuses?: readonly number[];
+}
+
+/** Calls a TypeScript function registered with the executor pool under `handler`. */
+export interface HandlerStep extends StepCommon {
+  readonly type: 'handler';
+  readonly handler: string;
+}
+
+/**
+ * Every step kind. foreach, while, subworkflow and wait_for_signal join this
+ * union later; the run state keeps per-step counters so a foreach of 100k
+ * iterations stays small.
+ */
+export type StepDefinition = NoopStep | SleepStep | ShellStep | HttpStep | HandlerStep;
+export type StepType = StepDefinition['type'];

@@ -1,0 +1,2 @@
+export * from './event-log.port';
+export { partitionForKey } from './partitioner';
