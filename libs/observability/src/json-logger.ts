@@ -1,0 +1,52 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+
+/**
+ * Structured JSON logs (one object per line on stdout) for every Baton
+ * process. Nest's own messages arrive through the `LoggerService` methods;
+ * Baton code that knows a run or step adds them with `child({ runId, stepId })`
+ * so log lines can be joined to the read model.
+ *
+ * @example
+ *   const log = JsonLogger.create({ service: 'engine' });
+ *   log.child({ runId }).info('run started');
+ */
+export class JsonLogger implements LoggerService {
+  private constructor(private readonly pino: Logger) {}
+
+  static create(bindings: Record<string, string> = {}, level = process.env.BATON_LOG_LEVEL ?? 'info'): JsonLogger {
+    return new JsonLogger(pino({ level, base: { pid: process.pid, ...bindings } }));
+  }
+
+  child(bindings: Record<string, string | number>): Logger {
+    return this.pino.child(bindings);
+  }
+
+  log(message: unknown, context?: string): void {
+    this.write('info', message, context);
+  }
+
+  error(message: unknown, trace?: string, context?: string): void {
+    this.pino.error({ context, trace }, describe(message));
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.write('warn', message, context);
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.write('debug', message, context);
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.write('trace', message, context);
+  }
+
+  private write(level: 'info' | 'warn' | 'debug' | 'trace', message: unknown, context?: string): void {
+    this.pino[level]({ context }, describe(message));
+  }
+}
+
+function describe(message: unknown): string {
+  return typeof message === 'string' ? message : JSON.stringify(message);
+}
