@@ -1,0 +1,31 @@
+export { HandlerRegistry, HandlerRuntime } from './handler.runtime';
+export type { HandlerContext, StepHandler } from './handler.runtime';
+export { HttpRuntime } from './http.runtime';
+export type { HttpRuntimeOptions } from './http.runtime';
+export type { LogStream } from './log-tail';
+export { NoopRuntime } from './noop.runtime';
+export { ShellRuntime, paramEnvName, paramEnvValue } from './shell.runtime';
+export type { ShellRuntimeOptions } from './shell.runtime';
+export { StepRuntimes } from './step-runtime';
+export type { RunContext, StepRuntime, StepRuntimeTable } from './step-runtime';
+export { STEP_TASK_SCHEMA_VERSION } from './step-task';
+export type {
+  ErrorKind,
+  HandlerSpec,
+  HandlerTask,
+  HttpMethod,
+  HttpSpec,
+  HttpTask,
+  LogTail,
+  NoopSpec,
+  NoopTask,
+  ShellSpec,
+  ShellTask,
+  StepFailed,
+  StepOutcome,
+  StepSucceeded,
+  StepTask,
+  StepTaskOf,
+  StepTaskType,
+  StreamTail,
+} from './step-task';
