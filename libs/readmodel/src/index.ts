@@ -1,0 +1,31 @@
+export type { SqlClient } from './sql-client';
+export { jsonParam, isUniqueViolation, sqlState } from './sql-client';
+export { PgSqlClient } from './pg-sql-client';
+export type { PgSqlClientOptions } from './pg-sql-client';
+export { PGliteSqlClient } from './pglite-sql-client';
+export type { PGliteSqlClientOptions } from './pglite-sql-client';
+export { migrate, MIGRATION_LOCK_KEY } from './migrate';
+export type { MigrationResult } from './migrate';
+export type { Migration } from './migrations';
+export { WorkflowRegistry, WorkflowNotFoundError, WorkflowVersionNotFoundError } from './workflow-registry';
+export type {
+  PushResult,
+  PushWorkflow,
+  VersionSelector,
+  WorkflowDefinitionDraft,
+  WorkflowSummary,
+  WorkflowVersion,
+} from './workflow-registry';
+export { RunQueries, InvalidCursorError, MAX_PAGE_SIZE } from './run-queries';
+export type {
+  ListRunsQuery,
+  Page,
+  RunDetail,
+  RunEventRecord,
+  RunSummary,
+  StepAttemptView,
+  StepLogs,
+  StepView,
+} from './run-queries';
+export { ProjectionOffsets } from './projection-offsets';
+export type { PartitionOffsets } from './projection-offsets';

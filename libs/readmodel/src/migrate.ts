@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { MIGRATIONS, type Migration } from './migrations';
+import type { SqlClient } from './sql-client';
+
+/**
+ * Key of the transaction-scoped advisory lock that serializes migrators
+ * ("baton" in ASCII). On PostgreSQL two processes starting at once queue on
+ * it; on PGlite (one connection) it is granted at once and harmless.
+ */
+export const MIGRATION_LOCK_KEY = 0x6261746f6e;
+
+export interface MigrationResult {
+  /** Versions applied by this call, in order; empty when the schema was current. */
+  readonly applied: readonly number[];
+  /** The schema version after the call. */
+  readonly current: number;
+}
+
+/**
+ * Brings the schema up to date: every migration not yet recorded in
+ * `baton_schema_migrations` runs, in version order, in ONE transaction under
+ * an advisory lock, so a crash leaves the previous schema and a concurrent
+ * migrator waits, then finds nothing to do. Safe to call on every start.
+ *
+ * Fails when an applied migration's SQL was edited since (checksum), because
+ * the database would then not be the schema the code expects.
+ *
+ * @example
+ *   const sql = PgSqlClient.fromEnv();
+ *   await migrate(sql);
+ */
+export async function migrate(
+  sql: SqlClient,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<MigrationResult> {
+  assertOrdered(migrations);
+  return sql.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+    await tx.query(`
+      CREATE TABLE IF NOT EXISTS baton_schema_migrations (
+        version     integer PRIMARY KEY,
+        name        text NOT NULL,
+        checksum    text NOT NULL,
+        applied_at  timestamptz NOT NULL DEFAULT now()
+      )`);
+    const rows = await tx.query<{ version: number; name: string; checksum: string }>(
+      'SELECT version, name, checksum FROM baton_schema_migrations ORDER BY version',
+    );
+    const recorded = new Map(rows.map((row) => [row.version, row]));
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      const checksum = checksumOf(migration);
+      const done = recorded.get(migration.version);
+      if (done) {
+        if (done.checksum !== checksum) {
+          throw new Error(
+            `migrate: migration ${migration.version} (${migration.name}) was applied with different SQL; ` +
+              'released migrations must never change, add a new one instead',
+          );
+        }
+        continue;
+      }
+      await tx.query(migration.sql);
+      await tx.query('INSERT INTO baton_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        checksum,
+      ]);
+      applied.push(migration.version);
+    }
+    // A database migrated by newer code keeps its higher version: old code
+    // still runs against an expanded schema during a rolling deploy.
+    const current = Math.max(0, ...rows.map((row) => row.version), ...applied);
+    return { applied, current };
+  });
+}
+
+function checksumOf(migration: Migration): string {
+  return createHash('sha256').update(migration.sql).digest('hex');
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, i) => {
+    if (!Number.isInteger(migration.version) || migration.version <= (migrations[i - 1]?.version ?? 0)) {
+      throw new Error(`migrate: migration versions must be positive and strictly ascending, at index ${i}`);
+    }
+  });
+}

@@ -1,0 +1,97 @@
+import { Pool, types as pgTypes, type CustomTypesConfig, type PoolClient } from 'pg';
+import { INT8_OID, parseInt8, TransactionScope, type SqlClient } from './sql-client';
+
+export interface PgSqlClientOptions {
+  /** e.g. `postgres://baton@db:5432/baton`; the usual source is env `BATON_DATABASE_URL`. */
+  readonly connectionString: string;
+  /** Pool size; pg's default (10) unless set. */
+  readonly maxConnections?: number;
+  /** Sets `search_path` on every connection, to keep the read model in its own schema. */
+  readonly schema?: string;
+}
+
+// Per-pool parsers, never pg's global `types.setTypeParser`: other code in the
+// process (or another pool) keeps pg's defaults.
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? parseInt8
+      : pgTypes.getTypeParser(oid, format as 'text')) as CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * `SqlClient` over a real PostgreSQL server through a `pg.Pool`. Each
+ * transaction holds one pooled connection for its duration; plain queries
+ * take any free connection.
+ *
+ * @example
+ *   const sql = PgSqlClient.fromEnv(); // BATON_DATABASE_URL
+ *   await migrate(sql);
+ */
+export class PgSqlClient implements SqlClient {
+  private readonly pool: Pool;
+
+  constructor(options: PgSqlClientOptions) {
+    if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
+      throw new Error(`PgSqlClient: schema must be a lower-case SQL identifier, got "${options.schema}"`);
+    }
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections,
+      types: typeParsers,
+      options: options.schema === undefined ? undefined : `-c search_path=${options.schema}`,
+    });
+    // An idle connection that dies (server restart) must not crash the process;
+    // the next query gets a fresh connection and its own error if any.
+    this.pool.on('error', () => undefined);
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): PgSqlClient {
+    const connectionString = env.BATON_DATABASE_URL;
+    if (!connectionString)
+      throw new Error('PgSqlClient: set BATON_DATABASE_URL, e.g. postgres://user@host:5432/db');
+    return new PgSqlClient({ connectionString });
+  }
+
+  async query<T extends object = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<T[]> {
+    return run<T>(this.pool, sql, params);
+  }
+
+  async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const scope = new TransactionScope((sql, params) => run(client, sql, params));
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(scope);
+      scope.end();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      scope.end();
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection is in an unknown state: destroy it rather than pool it.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function run<T>(target: Pool | PoolClient, sql: string, params?: readonly unknown[]): Promise<T[]> {
+  // Without values pg uses the simple protocol, which accepts several statements.
+  const result = await target.query(sql, params && params.length > 0 ? [...params] : undefined);
+  const last = Array.isArray(result) ? result[result.length - 1] : result;
+  return (last?.rows ?? []) as T[];
+}

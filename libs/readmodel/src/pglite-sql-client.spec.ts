@@ -1,0 +1,68 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from './migrate';
+import { PGliteSqlClient } from './pglite-sql-client';
+import { WorkflowRegistry } from './workflow-registry';
+import { draft } from './testing/read-model.test-kit';
+import { describeReadModelContract } from './testing/read-model.contract';
+
+// Each in-memory PGlite runs initdb (2-4 s on two cores), so the contract
+// suite opens only the two it needs.
+jest.setTimeout(60_000);
+
+describeReadModelContract('PGlite (in memory)', {
+  singleConnection: true,
+  openFresh: async () => ({ sql: await PGliteSqlClient.open() }),
+  dispose: async () => undefined,
+});
+
+describe('PGliteSqlClient', () => {
+  it('fails at once, instead of waiting forever, when the client is used inside its own transaction', async () => {
+    const sut = await PGliteSqlClient.open();
+    try {
+      await expect(sut.transaction(() => sut.query('SELECT 1'))).rejects.toThrow(/use the `tx` handle/);
+      // The refusal rolled back cleanly; the client still works.
+      expect(await sut.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('persists to a directory across close and reopen', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'baton-pglite-'));
+    try {
+      const first = await PGliteSqlClient.open({ dataDir });
+      await migrate(first);
+      await new WorkflowRegistry(first).push({ definition: draft('persisted'), source: 'src' });
+      await first.close();
+
+      const second = await PGliteSqlClient.open({ dataDir });
+      try {
+        // One process at a time: a second open fails instead of corrupting the files.
+        await expect(PGliteSqlClient.open({ dataDir })).rejects.toThrow(/already open in this process/);
+        expect(await migrate(second)).toEqual({ applied: [], current: 1 });
+        expect(await new WorkflowRegistry(second).get('persisted')).toMatchObject({ activeVersion: 1 });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes over the lock of a process that died without releasing it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'baton-pglite-'));
+    try {
+      // A pid far above any pid_max: no such process.
+      await writeFile(`${dataDir}.lock`, '2147483646');
+      const sut = await PGliteSqlClient.open({ dataDir });
+      expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      await sut.close();
+      await expect(readFile(`${dataDir}.lock`, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(`${dataDir}.lock`, { force: true });
+    }
+  });
+});

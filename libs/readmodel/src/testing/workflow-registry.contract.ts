@@ -1,0 +1,157 @@
+import type { SqlClient } from '../sql-client';
+import { WorkflowNotFoundError, WorkflowRegistry, WorkflowVersionNotFoundError } from '../workflow-registry';
+import { draft, uniqueId } from './read-model.test-kit';
+
+/** The registry's versioning rules, on a migrated database shared with other tests (ids are unique). */
+export function describeRegistryContract(sqlOf: () => SqlClient): void {
+  describe('WorkflowRegistry', () => {
+    let sut: WorkflowRegistry;
+    let now: number;
+
+    beforeEach(() => {
+      now = Date.UTC(2024, 0, 1);
+      sut = new WorkflowRegistry(sqlOf(), () => now);
+    });
+
+    it('numbers the first push 1 and makes it active', async () => {
+      const id = uniqueId('wf');
+      expect(await sut.push({ definition: draft(id), source: 'yaml v1' })).toEqual({
+        workflowId: id,
+        version: 1,
+        created: true,
+      });
+      expect(await sut.get(id)).toEqual({
+        workflowId: id,
+        activeVersion: 1,
+        latestVersion: 1,
+        name: `Workflow ${id}`,
+        description: 'made by the contract suite',
+        tags: ['test'],
+        createdAt: now,
+        updatedAt: now,
+      });
+      const version = await sut.getVersion(id, 'active');
+      expect(version).toMatchObject({
+        workflowId: id,
+        version: 1,
+        active: true,
+        source: 'yaml v1',
+        createdAt: now,
+      });
+      expect(version!.definition).toEqual({ ...draft(id), version: 1 });
+    });
+
+    it('returns the latest version for a re-push of the same definition, however it is written', async () => {
+      const id = uniqueId('wf');
+      await sut.push({ definition: draft(id), source: 'name: x\n' });
+      // Same content, keys in another order, different source text (comments, formatting).
+      const reordered = Object.fromEntries(Object.entries(draft(id)).reverse()) as ReturnType<typeof draft>;
+      const again = await sut.push({ definition: reordered, source: '# a comment\nname: x\n' });
+      expect(again).toEqual({ workflowId: id, version: 1, created: false });
+      expect(await sut.listVersions(id)).toHaveLength(1);
+      expect((await sut.getVersion(id, 1))!.source).toBe('name: x\n');
+    });
+
+    it('adds an immutable new version for a changed definition, leaving the active one', async () => {
+      const id = uniqueId('wf');
+      await sut.push({ definition: draft(id), source: 'v1' });
+      now += 1000;
+      expect(await sut.push({ definition: draft(id, { description: 'changed' }), source: 'v2' })).toEqual({
+        workflowId: id,
+        version: 2,
+        created: true,
+      });
+      expect(await sut.get(id)).toMatchObject({ activeVersion: 1, latestVersion: 2, updatedAt: now });
+      expect(await sut.getVersion(id, 'latest')).toMatchObject({ version: 2, active: false, source: 'v2' });
+      expect((await sut.getVersion(id, 'active'))!.definition.description).toBe('made by the contract suite');
+      expect((await sut.listVersions(id)).map((v) => v.version)).toEqual([2, 1]);
+    });
+
+    it('compares with the latest version only: going back to an older definition is a new version', async () => {
+      const id = uniqueId('wf');
+      await sut.push({ definition: draft(id), source: 'a' });
+      await sut.push({ definition: draft(id, { tags: ['b'] }), source: 'b' });
+      expect(await sut.push({ definition: draft(id), source: 'a' })).toMatchObject({
+        version: 3,
+        created: true,
+      });
+    });
+
+    it('owns the version number: a stale version in the draft is ignored', async () => {
+      const id = uniqueId('wf');
+      await sut.push({ definition: { ...draft(id), version: 41 } as ReturnType<typeof draft>, source: 's' });
+      expect((await sut.getVersion(id, 1))!.definition.version).toBe(1);
+      expect(
+        await sut.push({ definition: { ...draft(id), version: 7 } as ReturnType<typeof draft>, source: 's' }),
+      ).toMatchObject({ version: 1, created: false });
+    });
+
+    it('activates a chosen version', async () => {
+      const id = uniqueId('wf');
+      await sut.push({ definition: draft(id), source: 'v1' });
+      await sut.push({ definition: draft(id, { name: 'second' }), source: 'v2' });
+      await sut.activate(id, 2);
+      expect(await sut.getVersion(id, 'active')).toMatchObject({ version: 2, active: true });
+      expect(await sut.get(id)).toMatchObject({ activeVersion: 2, name: 'second' });
+      await sut.activate(id, 1);
+      expect(await sut.get(id)).toMatchObject({ activeVersion: 1 });
+    });
+
+    it('refuses to activate what does not exist', async () => {
+      const id = uniqueId('wf');
+      await expect(sut.activate(id, 1)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await sut.push({ definition: draft(id), source: 'v1' });
+      await expect(sut.activate(id, 2)).rejects.toBeInstanceOf(WorkflowVersionNotFoundError);
+      expect(await sut.get(id)).toMatchObject({ activeVersion: 1 });
+    });
+
+    it('answers null for unknown workflows and versions', async () => {
+      const id = uniqueId('wf');
+      expect(await sut.get(id)).toBeNull();
+      expect(await sut.getVersion(id, 'active')).toBeNull();
+      await sut.push({ definition: draft(id), source: 'v1' });
+      expect(await sut.getVersion(id, 9)).toBeNull();
+      expect(await sut.listVersions(uniqueId('none'))).toEqual([]);
+    });
+
+    it('lists workflows with their active version', async () => {
+      const a = uniqueId('list-a');
+      const b = uniqueId('list-b');
+      await sut.push({ definition: draft(a), source: 'a' });
+      await sut.push({ definition: draft(b), source: 'b1' });
+      await sut.push({ definition: draft(b, { name: 'b two' }), source: 'b2' });
+      await sut.activate(b, 2);
+      const listed = (await sut.list()).filter((w) => w.workflowId === a || w.workflowId === b);
+      expect(listed.map((w) => [w.workflowId, w.activeVersion, w.latestVersion, w.name])).toEqual([
+        [a, 1, 1, `Workflow ${a}`],
+        [b, 2, 2, 'b two'],
+      ]);
+    });
+
+    it('gives concurrent pushes of different definitions distinct consecutive versions', async () => {
+      const id = uniqueId('wf-concurrent');
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          sut.push({ definition: draft(id, { description: `d${i}` }), source: `${i}` }),
+        ),
+      );
+      expect(results.map((r) => r.version).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(results.every((r) => r.created)).toBe(true);
+      expect(await sut.get(id)).toMatchObject({ activeVersion: 1, latestVersion: 8 });
+      // Each version holds the definition of the push that got its number.
+      for (const result of results) {
+        const stored = await sut.getVersion(id, result.version);
+        expect(stored!.source).toBe(stored!.definition.description.slice(1));
+      }
+    });
+
+    it('creates one version for concurrent pushes of the same new definition', async () => {
+      const id = uniqueId('wf-same');
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => sut.push({ definition: draft(id), source: 's' })),
+      );
+      expect(results.map((r) => r.version)).toEqual([1, 1, 1, 1, 1]);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+    });
+  });
+}

@@ -1,0 +1,222 @@
+import type { WorkflowDefinition } from '@baton/domain/workflow/workflow-definition';
+import { jsonParam, type SqlClient } from './sql-client';
+
+/** A validated definition before the registry numbers it. */
+export type WorkflowDefinitionDraft = Omit<WorkflowDefinition, 'version'>;
+
+export interface PushWorkflow {
+  readonly definition: WorkflowDefinitionDraft;
+  /** The document as the user wrote it (YAML or JSON). */
+  readonly source: string;
+}
+
+export interface PushResult {
+  readonly workflowId: string;
+  readonly version: number;
+  /** False when the definition equals the latest version's: that version is returned. */
+  readonly created: boolean;
+}
+
+export interface WorkflowSummary {
+  readonly workflowId: string;
+  readonly activeVersion: number;
+  readonly latestVersion: number;
+  /** Of the active version. */
+  readonly name: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  /** Epoch ms. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface WorkflowVersion {
+  readonly workflowId: string;
+  readonly version: number;
+  readonly active: boolean;
+  readonly definition: WorkflowDefinition;
+  readonly source: string;
+  readonly createdAt: number;
+}
+
+export type VersionSelector = number | 'active' | 'latest';
+
+export class WorkflowNotFoundError extends Error {
+  constructor(readonly workflowId: string) {
+    super(`workflow "${workflowId}" does not exist; push it first`);
+    this.name = 'WorkflowNotFoundError';
+  }
+}
+
+export class WorkflowVersionNotFoundError extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly version: number,
+  ) {
+    super(`workflow "${workflowId}" has no version ${version}`);
+    this.name = 'WorkflowVersionNotFoundError';
+  }
+}
+
+/**
+ * Workflow definitions and their versions, in the read-model database.
+ *
+ * Every accepted push is an immutable new version 1, 2, 3... unless its
+ * normalized definition equals the latest version's (re-pushing the same file,
+ * even reformatted, is a no-op). The first version becomes active; later ones
+ * only through `activate`. Two pushes at once serialize on the workflow row
+ * (`SELECT ... FOR UPDATE`), so they never get the same number; the
+ * (workflow_id, version) primary key backs that up.
+ *
+ * @example
+ *   const registry = new WorkflowRegistry(sql);
+ *   const { version, created } = await registry.push({ definition, source: yamlText });
+ *   const running = await registry.getVersion('nightly-etl', 'active');
+ */
+export class WorkflowRegistry {
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly clock: () => number = () => Date.now(),
+  ) {}
+
+  async push({ definition, source }: PushWorkflow): Promise<PushResult> {
+    const workflowId = definition.id;
+    return this.sql.transaction(async (tx) => {
+      const now = new Date(this.clock());
+      // Creates the row once; a concurrent first push waits here for the
+      // other's commit, then finds the row.
+      await tx.query(
+        `INSERT INTO workflows (workflow_id, created_at, updated_at) VALUES ($1, $2, $2)
+         ON CONFLICT (workflow_id) DO NOTHING`,
+        [workflowId, now],
+      );
+      const [row] = await tx.query<{ latest_version: number; active_version: number | null }>(
+        'SELECT latest_version, active_version FROM workflows WHERE workflow_id = $1 FOR UPDATE',
+        [workflowId],
+      );
+      const latest = row!.latest_version;
+      const version = latest + 1;
+      // The caller's draft may carry a stale `version`; the registry owns it.
+      const stamped: WorkflowDefinition = { ...definition, version };
+      const definitionJson = jsonParam(stamped);
+      if (latest > 0) {
+        // jsonb equality ignores key order and formatting: "same normalized definition".
+        const [same] = await tx.query<{ same: boolean }>(
+          `SELECT (definition - 'version') = ($3::jsonb - 'version') AS same
+             FROM workflow_versions WHERE workflow_id = $1 AND version = $2`,
+          [workflowId, latest, definitionJson],
+        );
+        if (same?.same) return { workflowId, version: latest, created: false };
+      }
+      await tx.query(
+        `INSERT INTO workflow_versions (workflow_id, version, definition, source, created_at)
+         VALUES ($1, $2, $3::jsonb, $4, $5)`,
+        [workflowId, version, definitionJson, source, now],
+      );
+      await tx.query(
+        `UPDATE workflows
+            SET latest_version = $2, active_version = COALESCE(active_version, $2), updated_at = $3
+          WHERE workflow_id = $1`,
+        [workflowId, version, now],
+      );
+      return { workflowId, version, created: true };
+    });
+  }
+
+  /** Makes `version` the one new runs use. Throws the NotFound errors above. */
+  async activate(workflowId: string, version: number): Promise<void> {
+    const updated = await this.sql.query<{ workflow_id: string }>(
+      `UPDATE workflows w SET active_version = $2, updated_at = $3
+        WHERE w.workflow_id = $1
+          AND EXISTS (SELECT 1 FROM workflow_versions v WHERE v.workflow_id = $1 AND v.version = $2)
+        RETURNING w.workflow_id`,
+      [workflowId, version, new Date(this.clock())],
+    );
+    if (updated.length > 0) return;
+    if (!(await this.get(workflowId))) throw new WorkflowNotFoundError(workflowId);
+    throw new WorkflowVersionNotFoundError(workflowId, version);
+  }
+
+  async get(workflowId: string): Promise<WorkflowSummary | null> {
+    const [row] = await this.sql.query<SummaryRow>(`${SUMMARY_SQL} WHERE w.workflow_id = $1`, [workflowId]);
+    return row ? toSummary(row) : null;
+  }
+
+  /** All workflows with their active version, by id. */
+  async list(): Promise<WorkflowSummary[]> {
+    const rows = await this.sql.query<SummaryRow>(`${SUMMARY_SQL} ORDER BY w.workflow_id`);
+    return rows.map(toSummary);
+  }
+
+  async getVersion(workflowId: string, selector: VersionSelector): Promise<WorkflowVersion | null> {
+    const column =
+      selector === 'active' ? 'w.active_version' : selector === 'latest' ? 'w.latest_version' : '$2';
+    const params = typeof selector === 'number' ? [workflowId, selector] : [workflowId];
+    const [row] = await this.sql.query<VersionRow>(
+      `${VERSION_SQL} WHERE v.workflow_id = $1 AND v.version = ${column}`,
+      params,
+    );
+    return row ? toVersion(row) : null;
+  }
+
+  /** Every version of a workflow, newest first; empty when it does not exist. */
+  async listVersions(workflowId: string): Promise<WorkflowVersion[]> {
+    const rows = await this.sql.query<VersionRow>(
+      `${VERSION_SQL} WHERE v.workflow_id = $1 ORDER BY v.version DESC`,
+      [workflowId],
+    );
+    return rows.map(toVersion);
+  }
+}
+
+interface SummaryRow {
+  workflow_id: string;
+  active_version: number;
+  latest_version: number;
+  definition: WorkflowDefinition;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SUMMARY_SQL = `
+  SELECT w.workflow_id, w.active_version, w.latest_version, v.definition, w.created_at, w.updated_at
+    FROM workflows w
+    JOIN workflow_versions v ON v.workflow_id = w.workflow_id AND v.version = w.active_version`;
+
+function toSummary(row: SummaryRow): WorkflowSummary {
+  return {
+    workflowId: row.workflow_id,
+    activeVersion: row.active_version,
+    latestVersion: row.latest_version,
+    name: row.definition.name,
+    description: row.definition.description,
+    tags: row.definition.tags,
+    createdAt: row.created_at.getTime(),
+    updatedAt: row.updated_at.getTime(),
+  };
+}
+
+interface VersionRow {
+  workflow_id: string;
+  version: number;
+  active: boolean;
+  definition: WorkflowDefinition;
+  source: string;
+  created_at: Date;
+}
+
+const VERSION_SQL = `
+  SELECT v.workflow_id, v.version, (v.version = w.active_version) AS active, v.definition, v.source, v.created_at
+    FROM workflow_versions v
+    JOIN workflows w ON w.workflow_id = v.workflow_id`;
+
+function toVersion(row: VersionRow): WorkflowVersion {
+  return {
+    workflowId: row.workflow_id,
+    version: row.version,
+    active: row.active,
+    definition: row.definition,
+    source: row.source,
+    createdAt: row.created_at.getTime(),
+  };
+}
