@@ -1,0 +1,40 @@
+import { ProducerFencedError } from '../event-log.port';
+
+/**
+ * Kafka's ways of saying "a newer producer owns this transactional id".
+ * kafkajs 2.2.4 speaks request versions in which the broker answers
+ * INVALID_PRODUCER_EPOCH (47); PRODUCER_FENCED (90) comes with newer versions
+ * and kafkajs does not know its name, so it is matched by code too.
+ */
+const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
+const FENCED_CODES = new Set([47, 90]);
+
+interface ErrorShape {
+  readonly name?: unknown;
+  readonly type?: unknown;
+  readonly code?: unknown;
+  readonly cause?: unknown;
+  readonly originalError?: unknown;
+  readonly errors?: unknown;
+}
+
+/**
+ * Whether `error`, or any error it wraps, is a fencing error. kafkajs wraps
+ * protocol errors several levels deep (`KafkaJSNumberOfRetriesExceeded` →
+ * `cause`, `KafkaJSNonRetriableError` → `cause`/`originalError`,
+ * `KafkaJSAggregateError` → `errors`).
+ */
+export function isFencingError(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== 'object' || depth > 8) return false;
+  const shape = error as ErrorShape;
+  if (typeof shape.type === 'string' && FENCED_TYPES.has(shape.type)) return true;
+  if (typeof shape.code === 'number' && FENCED_CODES.has(shape.code)) return true;
+  if (typeof shape.name === 'string' && /ProducerFenced/.test(shape.name)) return true;
+  const nested = [shape.cause, shape.originalError, ...(Array.isArray(shape.errors) ? shape.errors : [])];
+  return nested.some((inner) => isFencingError(inner, depth + 1));
+}
+
+/** The port's error for a fencing error, the error itself otherwise. */
+export function toPortError(error: unknown, transactionalId: string): unknown {
+  return isFencingError(error) ? new ProducerFencedError(transactionalId) : error;
+}

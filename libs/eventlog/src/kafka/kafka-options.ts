@@ -1,0 +1,113 @@
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type KafkaConfig, type LogEntry } from 'kafkajs';
+
+/** How `KafkaEventLog.connect` reaches and tunes Kafka. Every field is optional. */
+export interface KafkaEventLogOptions {
+  /** Bootstrap brokers. Default: `BATON_KAFKA_BROKERS` (comma-separated) or `127.0.0.1:9092`. */
+  readonly brokers?: readonly string[];
+  /** Client id sent to the brokers (shows up in broker logs and quotas). Default `baton`. */
+  readonly clientId?: string;
+  /** What kafkajs may print (to stderr). Default `warn`; known-harmless messages are dropped. */
+  readonly logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Consumer-group session timeout. A member that does not heartbeat for this long loses its
+   * partitions. Must lie within the broker's `group.min/max.session.timeout.ms` (6 s..30 min by
+   * default; the local broker of deploy/kafka allows 1 s). Default 10 000.
+   */
+  readonly sessionTimeoutMs?: number;
+  /** Default: a third of the session timeout, at most 1 000. */
+  readonly heartbeatIntervalMs?: number;
+  /** How long the coordinator waits for every member to re-join during a rebalance. Default 20 000. */
+  readonly rebalanceTimeoutMs?: number;
+  /** Longest a fetch waits on the broker when there is nothing to read; bounds `stop()` latency. Default 250. */
+  readonly maxWaitTimeMs?: number;
+  /** A transaction left open longer than this is aborted by the broker. Default 30 000. */
+  readonly transactionTimeoutMs?: number;
+  /** First back-off after an `eachBatch` handler throws; it doubles up to `maxRetryBackoffMs`. Default 250. */
+  readonly retryBackoffMs?: number;
+  /** Default 5 000. */
+  readonly maxRetryBackoffMs?: number;
+}
+
+/** The options with every default filled in. */
+export type ResolvedKafkaOptions = Required<KafkaEventLogOptions>;
+
+export function resolveKafkaOptions(options: KafkaEventLogOptions = {}): ResolvedKafkaOptions {
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
+  return {
+    brokers: options.brokers ?? brokersFromEnv(),
+    clientId: options.clientId ?? 'baton',
+    logLevel: options.logLevel ?? 'warn',
+    sessionTimeoutMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.min(1_000, Math.floor(sessionTimeoutMs / 3)),
+    rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 20_000,
+    maxWaitTimeMs: options.maxWaitTimeMs ?? 250,
+    transactionTimeoutMs: options.transactionTimeoutMs ?? 30_000,
+    retryBackoffMs: options.retryBackoffMs ?? 250,
+    maxRetryBackoffMs: options.maxRetryBackoffMs ?? 5_000,
+  };
+}
+
+function brokersFromEnv(): string[] {
+  const fromEnv = process.env.BATON_KAFKA_BROKERS?.split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
+  return fromEnv && fromEnv.length > 0 ? fromEnv : ['127.0.0.1:9092'];
+}
+
+/**
+ * A new kafkajs client. Every consumer gets its own: kafkajs shares one
+ * committed-offsets cache per group among all consumers of a `Kafka` object,
+ * and a member that re-joins clears the entries of the other members.
+ */
+export function createKafkaClient(options: ResolvedKafkaOptions): Kafka {
+  const config: KafkaConfig = {
+    brokers: [...options.brokers],
+    clientId: options.clientId,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    // Fast retries: one local broker answers in milliseconds; a real cluster
+    // still gets ~10 attempts over ~10 s before an operation fails.
+    retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10 },
+    logLevel: KAFKA_LOG_LEVELS[options.logLevel],
+    logCreator: quietLogCreator,
+  };
+  return new Kafka(config);
+}
+
+/** Routing is ours (`partitionForKey`): every message carries its partition, so this is never consulted. */
+export const explicitPartitioner = Partitioners.DefaultPartitioner;
+
+const KAFKA_LOG_LEVELS = {
+  nothing: KafkaLogLevel.NOTHING,
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+} as const;
+
+/**
+ * kafkajs logs, at WARN and ERROR, things that are routine for a consumer
+ * group or a transactional producer and that this adapter handles: every
+ * rebalance, every error response (a fenced producer, a member that must
+ * re-join), the idempotent-producer retry notice, the retried "concurrent
+ * transactions" answer. Those are dropped; anything
+ * else is written to stderr as one line.
+ */
+const ROUTINE = [
+  /^The group is rebalancing, re-joining/,
+  /^Consumer is not aware of all assigned partitions/,
+  /^Response (Heartbeat|JoinGroup|SyncGroup|OffsetCommit|TxnOffsetCommit|AddPartitionsToTxn|AddOffsetsToTxn|EndTxn|Produce|InitProducerId|LeaveGroup)\(/,
+  /^Limiting retries for the idempotent producer/,
+  // Retried by kafkajs: a new transaction starts while the last one's markers are still being written.
+  /^Failed to send messages: The producer attempted to update a transaction while another concurrent operation/,
+  // A fenced producer; the adapter turns it into ProducerFencedError.
+  /^(Failed to send messages: )?Producer attempted an operation with an old epoch/,
+];
+
+function quietLogCreator(): (entry: LogEntry) => void {
+  return ({ namespace, label, log }) => {
+    const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
+    if (ROUTINE.some((pattern) => pattern.test(message))) return;
+    process.stderr.write(`kafkajs ${label} [${namespace}] ${message} ${JSON.stringify(extra)}\n`);
+  };
+}
