@@ -1,7 +1,8 @@
 // Three levels of tests, told apart by file name (STYLE.md, principle 11):
 //   unit: x.spec.ts next to the code, pure and fast, the README's `npm test`;
 //   int:  x.int.spec.ts against real Kafka / PostgreSQL (started by .ci/run);
-//   e2e:  test/e2e/*.e2e-spec.ts, whole processes.
+//   e2e:  test/e2e/*.e2e-spec.ts, whole processes;
+//   bench: */bench/*.bench.ts, measurements (not tests), `npm run bench`.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -25,5 +26,7 @@ module.exports = {
     },
     { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // Benchmarks print machine-readable figures; `npm run bench`, never part of the test run.
+    { ...shared, displayName: 'bench', testMatch: ['<rootDir>/{apps,libs}/*/bench/**/*.bench.ts'] },
   ],
 };

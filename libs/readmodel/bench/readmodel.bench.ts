@@ -3,11 +3,10 @@
  * PGlite takes to open, and how fast it takes the projector's write pattern
  * (single-row upserts, 50 per transaction) next to a real PostgreSQL.
  *
- * Not part of any test project (jest only matches *.spec.ts). Run it with:
+ * Not part of the tests: jest's `bench` project runs it. Run it with:
  *
  *   deploy/postgres/postgres.sh start
- *   npx jest --config '{"preset":"ts-jest","testEnvironment":"node","rootDir":".",
- *     "testMatch":["<rootDir>/libs/readmodel/bench/*.bench.ts"]}' --runInBand
+ *   npm run bench -- libs/readmodel/bench
  *   deploy/postgres/postgres.sh stop
  *
  * BATON_BENCH_DATABASE_URL overrides the server (default: postgres.sh's).

@@ -11,7 +11,9 @@ import type { JsonValue } from '../shared/json';
  */
 export interface ExpressionContext {
   readonly params: Readonly<Record<string, JsonValue>>;
-  readonly steps: Readonly<Record<string, { readonly status: string; readonly outputs: Readonly<Record<string, JsonValue>> }>>;
+  readonly steps: Readonly<
+    Record<string, { readonly status: string; readonly outputs: Readonly<Record<string, JsonValue>> }>
+  >;
   readonly run: {
     readonly id: string;
     readonly workflow_id: string;
@@ -30,5 +32,4 @@ export interface ExpressionError {
 }
 
 export type EvaluationResult =
-  | { readonly ok: true; readonly value: JsonValue }
-  | { readonly ok: false; readonly error: ExpressionError };
+  { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly error: ExpressionError };

@@ -1,0 +1,72 @@
+import { isCelError, isCelList, isCelMap, isCelUint } from '@bufbuild/cel';
+import type { JsonValue } from '../shared/json';
+
+/** A CEL value converted to JSON, or why it cannot be. */
+export type JsonConversion =
+  { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly message: string };
+
+/**
+ * CEL values to plain JSON. Ints (bigint) become numbers when they are safe
+ * integers and decimal strings otherwise, so no precision is silently lost;
+ * maps need string keys; NaN, infinities, bytes, timestamps, durations and
+ * types have no JSON form and are errors (convert with `string(...)`).
+ */
+export function toJson(value: unknown, path = 'result'): JsonConversion {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return { ok: true, value };
+    case 'number':
+      return Number.isFinite(value)
+        ? { ok: true, value }
+        : { ok: false, message: `${path} is ${String(value)}, which JSON cannot represent` };
+    case 'bigint':
+      return { ok: true, value: bigintToJson(value) };
+    case 'object':
+      break;
+    default:
+      return { ok: false, message: `${path} has no JSON form (${typeof value})` };
+  }
+  if (value === null) return { ok: true, value: null };
+  if (isCelUint(value)) return { ok: true, value: bigintToJson(value.value) };
+  if (isCelList(value)) {
+    const out: JsonValue[] = [];
+    let index = 0;
+    for (const element of value) {
+      const converted = toJson(element, `${path}[${index++}]`);
+      if (!converted.ok) return converted;
+      out.push(converted.value);
+    }
+    return { ok: true, value: out };
+  }
+  if (isCelMap(value)) {
+    const out: { [key: string]: JsonValue } = {};
+    for (const [key, element] of value.entries()) {
+      if (typeof key !== 'string') {
+        return { ok: false, message: `${path} has a ${typeof key} key; JSON objects need string keys` };
+      }
+      const converted = toJson(element, `${path}.${key}`);
+      if (!converted.ok) return converted;
+      out[key] = converted.value;
+    }
+    return { ok: true, value: out };
+  }
+  if (isCelError(value)) return { ok: false, message: value.message };
+  return {
+    ok: false,
+    message: `${path} is a ${describeCel(value)}, which has no JSON form; convert it, e.g. with string(...)`,
+  };
+}
+
+function bigintToJson(value: bigint): number | string {
+  const asNumber = Number(value);
+  return Number.isSafeInteger(asNumber) ? asNumber : value.toString();
+}
+
+function describeCel(value: object): string {
+  if (value instanceof Uint8Array) return 'bytes value';
+  const typeName = (value as { desc?: { typeName?: unknown } }).desc?.typeName;
+  if (typeName === 'google.protobuf.Timestamp') return 'timestamp';
+  if (typeName === 'google.protobuf.Duration') return 'duration';
+  return typeof typeName === 'string' ? typeName : 'non-JSON value';
+}
