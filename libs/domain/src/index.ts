@@ -1,0 +1,4 @@
+export * from './shared/json';
+export * from './workflow/workflow-definition';
+export * from './expressions';
+export * from './run';

@@ -1,0 +1,129 @@
+import type { StepDefinition } from '../workflow/workflow-definition';
+import type { RunDeciderDeps } from './run.deps';
+import type { RunFailureReason, SkipReason, StepCancelReason } from './run.events';
+import { resolveStepInputs } from './run.expressions';
+import { isActive, type Run } from './run.state';
+import type { RunTransaction } from './run.transaction';
+import { attemptFailed } from './run.attempts';
+
+/**
+ * Moves the run forward after anything changed: decides every pending step
+ * whose incoming edges are all resolved (ready or skipped, in definition order
+ * so the event order is deterministic), repeats until nothing more can be
+ * decided (a skip resolves further edges), then ends the run when no step is
+ * left to wait for.
+ *
+ * Rules (see `Edge` in the workflow model):
+ * - a root (no incoming edge) is ready at start;
+ * - a step whose incoming edges are resolved is ready if at least one was
+ *   taken and none comes from a failed step; a join thus waits only for the
+ *   branches that were taken;
+ * - otherwise it is skipped: `upstream_failed` if an edge comes from a failed
+ *   (not ignored) step, `condition_false` if a finished source's condition was
+ *   false, else `branch_not_taken`; its own outgoing edges then resolve the
+ *   same way, so skipping propagates.
+ */
+export function progress(tx: RunTransaction, deps: RunDeciderDeps): void {
+  for (;;) {
+    const run = tx.run;
+    if (run.status !== 'running') return;
+    const next = nextDecidable(run);
+    if (next === null) break;
+    if (next.verdict === 'ready') makeReady(tx, next.step, 1, deps);
+    else tx.emit({ type: 'StepSkipped', stepId: next.step.id, reason: next.verdict });
+  }
+  completeIfDone(tx);
+}
+
+type Verdict = 'ready' | SkipReason;
+
+function nextDecidable(run: Run): { readonly step: StepDefinition; readonly verdict: Verdict } | null {
+  for (const step of run.definition.steps) {
+    if (run.steps[step.id].status !== 'pending') continue;
+    const incoming = run.graph.incoming[step.id].map((index) => run.edges[index]);
+    if (incoming.includes('pending')) continue;
+    if (incoming.length === 0) return { step, verdict: 'ready' };
+    if (incoming.includes('source_failed')) return { step, verdict: 'upstream_failed' };
+    if (incoming.includes('taken')) return { step, verdict: 'ready' };
+    return { step, verdict: incoming.includes('condition_false') ? 'condition_false' : 'branch_not_taken' };
+  }
+  return null;
+}
+
+/**
+ * A run ends when no step is pending or active. It failed if a step failed
+ * without `ignore` (the `finish_running` case: the rest was allowed to finish
+ * first); `fail_immediately` never gets here, it fails the run at once.
+ */
+function completeIfDone(tx: RunTransaction): void {
+  const run = tx.run;
+  if (run.status !== 'running') return;
+  const { pending, ready, running, sleeping, retry_waiting } = run.counts;
+  if (pending + ready + running + sleeping + retry_waiting > 0) return;
+  if (run.failedStepId === null) {
+    tx.emit({ type: 'RunSucceeded' });
+    return;
+  }
+  const failed = run.steps[run.failedStepId];
+  tx.emit({
+    type: 'RunFailed',
+    reason: 'step_failed',
+    stepId: run.failedStepId,
+    message: `step ${run.failedStepId} failed (${failed.failure ?? 'unknown'} error); the running steps finished first`,
+  });
+}
+
+/**
+ * Sends attempt `attempt` of a step out: to its executor pool, or, for a sleep
+ * step, onto an engine timer. Params are evaluated now, over the outputs known
+ * now. An expression error here is the workflow's fault and would recur on
+ * every attempt, so it fails the step without retry.
+ */
+export function makeReady(
+  tx: RunTransaction,
+  step: StepDefinition,
+  attempt: number,
+  deps: RunDeciderDeps,
+): void {
+  const inputs = resolveStepInputs(tx.run, step, attempt, deps.expressions);
+  if (!inputs.ok) {
+    attemptFailed(tx, step.id, attempt, 'user', inputs.message, deps, { retryable: false });
+    return;
+  }
+  tx.emit({
+    type: 'StepReady',
+    stepId: step.id,
+    attempt,
+    params: inputs.value.params,
+    settings: inputs.value.settings,
+    dispatch:
+      step.type === 'sleep'
+        ? { kind: 'timer', wakeAt: tx.at + step.durationMs }
+        : { kind: 'pool', pool: step.pool },
+  });
+}
+
+/** Stops every active step (their late reports are then rejected) and fails the run. */
+export function failRun(
+  tx: RunTransaction,
+  reason: RunFailureReason,
+  stepId: string | null,
+  message: string,
+  cancelReason: StepCancelReason,
+): void {
+  cancelActiveSteps(tx, cancelReason);
+  tx.emit({ type: 'RunFailed', reason, stepId, message });
+}
+
+export function cancelActiveSteps(tx: RunTransaction, reason: StepCancelReason): void {
+  const run = tx.run;
+  for (const step of run.definition.steps) {
+    const state = run.steps[step.id];
+    if (isActive(state.status))
+      tx.emit({ type: 'StepCancelled', stepId: step.id, attempt: state.attempt, reason });
+  }
+}
+
+export function stepDefinition(run: Run, stepId: string): StepDefinition | undefined {
+  return run.definition.steps.find((step) => step.id === stepId);
+}
