@@ -1,0 +1,58 @@
+import { IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsDuration } from './validators';
+import { NestedObject } from './transforms';
+
+export const BACKOFF_TYPES = ['fixed', 'exponential'] as const;
+
+/**
+ * `{ type: fixed, delay }` or `{ type: exponential, initial_delay, multiplier, max_delay }`.
+ * One class for both; which fields belong to which type is checked in the
+ * semantic pass so the message can say so.
+ */
+export class BackoffDto {
+  @IsIn(BACKOFF_TYPES, { message: `type must be one of: ${BACKOFF_TYPES.join(', ')}` })
+  type!: (typeof BACKOFF_TYPES)[number];
+
+  @IsOptional()
+  @IsDuration()
+  delay?: unknown;
+
+  @IsOptional()
+  @IsDuration()
+  initial_delay?: unknown;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(1)
+  @Max(100)
+  multiplier?: number;
+
+  @IsOptional()
+  @IsDuration()
+  max_delay?: unknown;
+}
+
+export class RetryPolicyDto {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  user_error_limit?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  platform_error_limit?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  timeout_limit?: number;
+
+  @IsOptional()
+  @NestedObject(BackoffDto)
+  @ValidateNested({ message: 'backoff must be a map like { type: fixed, delay: 10s }' })
+  backoff?: BackoffDto;
+}

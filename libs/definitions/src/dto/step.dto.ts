@@ -1,0 +1,151 @@
+import {
+  Allow,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { FailureMode, HttpStep, StepType } from '@baton/domain';
+import { RetryPolicyDto } from './retry-policy.dto';
+import { EachObjectOrShorthand, NestedObject } from './transforms';
+import { IsArgv, IsDuration, IsValueMap } from './validators';
+
+export const STEP_TYPES: readonly StepType[] = ['noop', 'sleep', 'shell', 'http', 'handler'];
+export const FAILURE_MODES: readonly FailureMode[] = ['fail_immediately', 'finish_running', 'ignore'];
+export const HTTP_METHODS: readonly HttpStep['method'][] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
+
+/** Letters, digits, `_` and `-`; read in CEL as `steps.load` or `steps['load-eu']`. */
+export const STEP_ID = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
+const STEP_ID_MESSAGE =
+  'must start with a letter and contain only letters, digits, _ and - (at most 128 characters)';
+
+/** An item of `next`: a step id, or `{ step, if }` for a conditional transition. */
+export class NextDto {
+  @IsString()
+  @Matches(STEP_ID, { message: `step ${STEP_ID_MESSAGE}` })
+  step!: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  if?: string;
+}
+
+/**
+ * A step as written. Type-specific fields are all optional here; which
+ * belong to which `type`, and which are required, is checked in the semantic
+ * pass (`step-fields.ts`) so the message can name the type.
+ */
+export class StepDto {
+  @IsString()
+  @Matches(STEP_ID, { message: `id ${STEP_ID_MESSAGE}` })
+  id!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  description?: string;
+
+  @IsIn(STEP_TYPES, { message: `type must be one of: ${STEP_TYPES.join(', ')}` })
+  type!: StepType;
+
+  @IsOptional()
+  @IsValueMap('name → value, or name → { expression: "CEL" }')
+  params?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsArray({ message: 'depends_on must be a list of step ids' })
+  @IsString({ each: true, message: 'each depends_on entry must be a step id' })
+  depends_on?: string[];
+
+  @IsOptional()
+  @IsArray({ message: 'next must be a list of step ids or { step, if } maps' })
+  @EachObjectOrShorthand(NextDto, 'step')
+  @ValidateNested({
+    each: true,
+    message: 'each next entry must be a step id or a map like { step: load, if: "CEL" }',
+  })
+  next?: NextDto[];
+
+  @IsOptional()
+  @NestedObject(RetryPolicyDto)
+  @ValidateNested({ message: 'retry_policy must be a map' })
+  retry_policy?: RetryPolicyDto;
+
+  @IsOptional()
+  @IsDuration()
+  timeout?: unknown;
+
+  @IsOptional()
+  @IsIn(FAILURE_MODES, { message: `failure_mode must be one of: ${FAILURE_MODES.join(', ')}` })
+  failure_mode?: FailureMode;
+
+  @IsOptional()
+  @IsValueMap('output name → CEL expression over `result`')
+  outputs?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z][a-z0-9-]{0,62}$/, { message: 'pool must be lowercase letters, digits and - (at most 63)' })
+  pool?: string;
+
+  // sleep
+  @IsOptional()
+  @IsDuration()
+  duration?: unknown;
+
+  // shell
+  @IsOptional()
+  @IsArgv()
+  command?: string[];
+
+  @IsOptional()
+  @IsValueMap('environment variable → value, or → { expression: "CEL" }')
+  env?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  working_directory?: string;
+
+  // http
+  @IsOptional()
+  @IsIn(HTTP_METHODS, { message: `method must be one of: ${HTTP_METHODS.join(', ')}` })
+  method?: HttpStep['method'];
+
+  /** A URL string or `{ expression }`; checked with the other values. */
+  @Allow()
+  url?: unknown;
+
+  @IsOptional()
+  @IsValueMap('header name → value, or → { expression: "CEL" }')
+  headers?: Record<string, unknown>;
+
+  @Allow()
+  body?: unknown;
+
+  @IsOptional()
+  @IsArray()
+  @IsInt({ each: true, message: 'success_statuses must be HTTP status codes (integers 100-599)' })
+  @Min(100, { each: true, message: 'success_statuses must be HTTP status codes (integers 100-599)' })
+  @Max(599, { each: true, message: 'success_statuses must be HTTP status codes (integers 100-599)' })
+  success_statuses?: number[];
+
+  // handler
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/, { message: 'handler must be a registered handler name' })
+  handler?: string;
+}

@@ -1,0 +1,56 @@
+import { type ValidationOptions, registerDecorator } from 'class-validator';
+import { parseDuration } from '../duration';
+import { isPlainObject } from './transforms';
+
+function custom(
+  name: string,
+  test: (value: unknown) => string | undefined,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return (target, propertyName) => {
+    let message = '';
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { ...options, message: () => message },
+      validator: {
+        validate(value: unknown) {
+          const problem = test(value);
+          message = problem ?? '';
+          return problem === undefined;
+        },
+      },
+    });
+  };
+}
+
+/** A duration such as `30s`, `1h30m`, `PT1H` or a number of seconds. */
+export function IsDuration(): PropertyDecorator {
+  return custom('isDuration', (value) => {
+    const parsed = parseDuration(value);
+    return parsed.ok ? undefined : parsed.message;
+  });
+}
+
+/** argv: a non-empty list of strings. A shell string is refused with a way out. */
+export function IsArgv(): PropertyDecorator {
+  return custom('isArgv', (value) => {
+    if (typeof value === 'string') {
+      return (
+        'command must be a list of arguments (argv), not a shell string: nothing is passed through a shell. ' +
+        'Write e.g. [sh, -c, "echo $REGION"] and read params from environment variables'
+      );
+    }
+    if (!Array.isArray(value) || value.length === 0)
+      return 'command must be a non-empty list of strings, e.g. [python, job.py]';
+    if (value.length > 1000) return 'command has more than 1000 arguments';
+    const bad = value.findIndex((arg) => typeof arg !== 'string');
+    return bad < 0 ? undefined : `command[${bad}] must be a string; quote numbers and booleans`;
+  });
+}
+
+/** A map (object) of free-form values; each value is checked later, with its own path. */
+export function IsValueMap(what: string): PropertyDecorator {
+  return custom('isValueMap', (value) => (isPlainObject(value) ? undefined : `must be a map of ${what}`));
+}

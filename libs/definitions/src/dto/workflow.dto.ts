@@ -1,0 +1,87 @@
+import {
+  IsArray,
+  IsIn,
+  IsInstance,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ParamDto } from './param.dto';
+import { StepDto } from './step.dto';
+import { EachNestedObject, MapOf, ObjectOrShorthand } from './transforms';
+import { IsDuration } from './validators';
+
+export const RUN_STRATEGIES = [
+  'parallel',
+  'sequential',
+  'strict_sequential',
+  'first_only',
+  'last_only',
+] as const;
+export const WORKFLOW_ID = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+
+/** `run_strategy: sequential`, or `{ type: parallel, max_concurrent: 10 }`. */
+export class RunStrategyDto {
+  @IsIn(RUN_STRATEGIES, { message: `run_strategy must be one of: ${RUN_STRATEGIES.join(', ')}` })
+  type!: (typeof RUN_STRATEGIES)[number];
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  max_concurrent?: number;
+}
+
+/** The top of a workflow document, field names as written (snake_case). */
+export class WorkflowDto {
+  @IsString()
+  @Matches(WORKFLOW_ID, {
+    message:
+      'id must start with a letter and contain only letters, digits, _, . and - (at most 128 characters)',
+  })
+  id!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(16_384)
+  description?: string;
+
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  tags?: string[];
+
+  @IsOptional()
+  @MapOf(ParamDto)
+  @IsInstance(Map, { message: 'params must be a map of name → { type, default?, expression?, required? }' })
+  @ValidateNested({ each: true, message: 'each param must be a map like { type: string, default: eu }' })
+  params?: Map<string, ParamDto>;
+
+  @IsOptional()
+  @IsDuration()
+  timeout?: unknown;
+
+  @IsOptional()
+  @ObjectOrShorthand(RunStrategyDto, 'type')
+  @ValidateNested({
+    message:
+      'run_strategy must be a name like sequential or a map like { type: parallel, max_concurrent: 10 }',
+  })
+  run_strategy?: RunStrategyDto;
+
+  @IsArray({ message: 'steps must be a list of steps, e.g. steps: [{ id: hello, type: noop }]' })
+  @EachNestedObject(StepDto)
+  @ValidateNested({ each: true, message: 'each step must be a map with at least id and type' })
+  steps!: StepDto[];
+}

@@ -1,0 +1,10 @@
+export type { DefinitionError } from './definition-error';
+export { DEFAULT_DEFINITION_LIMITS } from './limits';
+export type { DefinitionLimits } from './limits';
+export { parseDuration } from './duration';
+export { DEFAULT_RETRY_POLICY } from './normalize';
+export type { WorkflowDraft } from './normalize';
+export { detectFormat, parseWorkflowDocument } from './parse-workflow';
+export type { DocumentFormat, ParseResult } from './parse-workflow';
+export { validateWorkflowDocument } from './validate-workflow';
+export type { ValidationResult } from './validate-workflow';
