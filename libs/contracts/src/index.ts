@@ -1,0 +1,13 @@
+export { Topics, stepTasksTopic, coreTopics, type TopicLayout } from './topics';
+export { runIdFor, type RunRequest } from './run-request';
+export { RunRequestDto } from './run-request.dto';
+export {
+  CLOUDEVENTS_CONTENT_TYPE,
+  STATUS_EVENT_DATA_SCHEMA,
+  type RunStatusName,
+  type StatusCloudEvent,
+  type StatusEventData,
+  type StepStatusName,
+} from './status-event';
+export { deadLetterRecord, type DeadLetter } from './dead-letter';
+export { decodeMessage, type Decoded } from './validate-message';

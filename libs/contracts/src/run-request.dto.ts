@@ -1,0 +1,45 @@
+import {
+  Equals,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import type { JsonObject } from '@baton/domain';
+
+/** Validation of a `RunRequest` arriving from Kafka (the edge; inside, the type is trusted). */
+export class RunRequestDto {
+  @Equals(1, { message: 'schemaVersion must be 1' })
+  schemaVersion!: 1;
+
+  @IsString()
+  @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/, {
+    message: 'workflowId must be a workflow id like sales.daily',
+  })
+  workflowId!: string;
+
+  @IsOptional()
+  @ValidateIf((o: RunRequestDto) => o.version !== 'active')
+  @IsInt({ message: "version must be a version number or 'active'" })
+  @Min(1)
+  version?: number | 'active';
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  requestId!: string;
+
+  @IsOptional()
+  @IsObject({ message: 'params must be an object of param names to values' })
+  params?: JsonObject;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  requestedAt?: number;
+}

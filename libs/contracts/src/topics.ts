@@ -1,0 +1,48 @@
+import type { TopicSpec } from '@baton/eventlog';
+
+/**
+ * Baton's topics. Everything keyed by run id (commands, events, state, step
+ * tasks, status events) must share one partition count, so a run's command,
+ * its state snapshot and its events live on the same partition number and the
+ * engine that owns commands partition p restores state from state partition p.
+ */
+export const Topics = {
+  /** Run requests from the API and other services, keyed by workflow id. See `RunRequest`. */
+  runRequests: 'baton.run-requests',
+  /** Commands for the run decider, keyed by run id (executor reports, timers, cancels, starts). */
+  runCommands: 'baton.run-commands',
+  /** Every run event (the domain's `RunEvent`), keyed by run id. */
+  runEvents: 'baton.run-events',
+  /** The engine's snapshot of each run's state, keyed by run id; compacted. */
+  runState: 'baton.run-state',
+  /** Public run and step status changes as CloudEvents 1.0 (structured JSON), keyed by run id. */
+  statusEvents: 'baton.status-events',
+  /** Records Baton could not accept, with the reason. See `DeadLetter`. */
+  deadLetters: 'baton.dead-letters',
+} as const;
+
+/** The step-ready topic of one executor pool. */
+export function stepTasksTopic(pool: string): string {
+  return `baton.step-tasks.${pool}`;
+}
+
+export interface TopicLayout {
+  /** Partitions of every run-keyed topic (commands, events, state, tasks, status). */
+  readonly runPartitions: number;
+  /** Partitions of the workflow-keyed run-requests topic. */
+  readonly requestPartitions: number;
+}
+
+/** Every topic the engine needs before it starts (pool topics are added as pools appear). */
+export function coreTopics(layout: TopicLayout, pools: readonly string[] = ['default']): TopicSpec[] {
+  const run = layout.runPartitions;
+  return [
+    { name: Topics.runRequests, partitions: layout.requestPartitions },
+    { name: Topics.runCommands, partitions: run },
+    { name: Topics.runEvents, partitions: run },
+    { name: Topics.runState, partitions: run, compacted: true },
+    { name: Topics.statusEvents, partitions: run },
+    { name: Topics.deadLetters, partitions: 1 },
+    ...pools.map((pool) => ({ name: stepTasksTopic(pool), partitions: run })),
+  ];
+}

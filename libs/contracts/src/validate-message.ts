@@ -1,0 +1,36 @@
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+export type Decoded<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: string; readonly problems: { path: string; message: string }[] };
+
+/**
+ * Parses a record value as JSON and validates it with a class-validator DTO.
+ * Unknown fields are refused (a typo must not be silently ignored).
+ */
+export function decodeMessage<T extends object>(dto: ClassConstructor<T>, value: string | null): Decoded<T> {
+  if (value === null) return { ok: false, reason: 'empty record value', problems: [] };
+  let plain: unknown;
+  try {
+    plain = JSON.parse(value);
+  } catch (error) {
+    return { ok: false, reason: `value is not JSON: ${(error as Error).message}`, problems: [] };
+  }
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    return { ok: false, reason: 'value must be a JSON object', problems: [] };
+  }
+  const instance = plainToInstance(dto, plain);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length === 0) return { ok: true, value: plain as T };
+  const problems = flatten(errors, '$');
+  return { ok: false, reason: `invalid ${dto.name.replace(/Dto$/, '')}`, problems };
+}
+
+function flatten(errors: readonly ValidationError[], parent: string): { path: string; message: string }[] {
+  return errors.flatMap((error) => {
+    const path = `${parent}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message }));
+    return [...own, ...flatten(error.children ?? [], path)];
+  });
+}
