@@ -1,0 +1,3 @@
+export { systemClock, type Clock } from './clock';
+export { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from './tokens';
+export { loadPlatformConfig, type PlatformConfig } from './platform.config';

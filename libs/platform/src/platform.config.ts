@@ -1,0 +1,54 @@
+import { join, resolve } from 'node:path';
+import type { TopicLayout } from '@baton/contracts';
+
+/**
+ * Where a Baton process finds its log and its database, read once from the
+ * environment (the README's configuration table lists every variable).
+ *
+ * - `BATON_EVENT_LOG=embedded` (default) keeps the log in `<dataDir>/log`;
+ *   `kafka` talks to `BATON_KAFKA_BROKERS`.
+ * - `BATON_DATABASE_URL` set: PostgreSQL; unset: PGlite in `<dataDir>/db`.
+ */
+export interface PlatformConfig {
+  readonly eventLog:
+    | { readonly kind: 'embedded'; readonly dir: string }
+    | { readonly kind: 'kafka'; readonly brokers: string[] };
+  readonly database:
+    { readonly kind: 'pglite'; readonly dir: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly topics: TopicLayout;
+  readonly dataDir: string;
+}
+
+export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const dataDir = resolve(env.BATON_DATA_DIR ?? '.baton');
+  const logKind = env.BATON_EVENT_LOG ?? 'embedded';
+  if (logKind !== 'embedded' && logKind !== 'kafka') {
+    throw new Error(`BATON_EVENT_LOG must be 'embedded' or 'kafka', got '${logKind}'`);
+  }
+  return {
+    dataDir,
+    eventLog:
+      logKind === 'kafka'
+        ? {
+            kind: 'kafka',
+            brokers: (env.BATON_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()),
+          }
+        : { kind: 'embedded', dir: join(dataDir, 'log') },
+    database: env.BATON_DATABASE_URL
+      ? { kind: 'postgres', url: env.BATON_DATABASE_URL }
+      : { kind: 'pglite', dir: join(dataDir, 'db') },
+    topics: {
+      runPartitions: positiveInt(env, 'BATON_RUN_PARTITIONS', 8),
+      requestPartitions: positiveInt(env, 'BATON_REQUEST_PARTITIONS', 4),
+    },
+  };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return value;
+}
