@@ -11,3 +11,4 @@ export {
 } from './status-event';
 export { deadLetterRecord, type DeadLetter } from './dead-letter';
 export { decodeMessage, type Decoded } from './validate-message';
+export type { StepCancellation, StepLogs } from './step-messages';

@@ -17,6 +17,14 @@ export const Topics = {
   runState: 'baton.run-state',
   /** Public run and step status changes as CloudEvents 1.0 (structured JSON), keyed by run id. */
   statusEvents: 'baton.status-events',
+  /** Executors' stdout/stderr tails per attempt, keyed by run id. See `StepLogs`. */
+  stepLogs: 'baton.step-logs',
+  /**
+   * Attempts to stop, keyed by run id, read by *every* executor (each with its
+   * own group, from the latest offset): whoever runs the attempt kills it.
+   * Broadcast rather than routed, so it works whichever executor holds the step.
+   */
+  stepCancellations: 'baton.step-cancellations',
   /** Records Baton could not accept, with the reason. See `DeadLetter`. */
   deadLetters: 'baton.dead-letters',
 } as const;
@@ -42,6 +50,8 @@ export function coreTopics(layout: TopicLayout, pools: readonly string[] = ['def
     { name: Topics.runEvents, partitions: run },
     { name: Topics.runState, partitions: run, compacted: true },
     { name: Topics.statusEvents, partitions: run },
+    { name: Topics.stepLogs, partitions: run },
+    { name: Topics.stepCancellations, partitions: 1 },
     { name: Topics.deadLetters, partitions: 1 },
     ...pools.map((pool) => ({ name: stepTasksTopic(pool), partitions: run })),
   ];
