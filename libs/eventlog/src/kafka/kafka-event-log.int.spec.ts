@@ -7,6 +7,7 @@ import {
   type LogRecord,
   type TopicPartition,
 } from '../event-log.port';
+import { describeEventLogContract } from '../event-log.contract';
 import { partitionForKey } from '../partitioner';
 import { KafkaEventLog } from './kafka-event-log';
 import type { KafkaEventLogOptions } from './kafka-options';
@@ -370,3 +371,7 @@ describe('KafkaEventLog against a real broker', () => {
     });
   });
 });
+
+// The same contract the embedded adapter passes, unchanged, against the real broker.
+// (The suite closes each log it opens.)
+describeEventLogContract('kafka', connect);

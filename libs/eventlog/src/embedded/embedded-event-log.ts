@@ -1,0 +1,231 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type {
+  Consumer,
+  ConsumerOptions,
+  EventLog,
+  GroupOffset,
+  LogRecord,
+  OutgoingRecord,
+  Producer,
+  TopicSpec,
+  TransactionalProducer,
+} from '../event-log.port';
+import { ConsumerGroup } from './consumer-group';
+import { DirectoryLock } from './directory-lock';
+import { EmbeddedConsumer, type ConsumerHost } from './embedded-consumer';
+import { EmbeddedProducer, EmbeddedTransactionalProducer, type ProducerHost } from './embedded-producers';
+import { LogStore } from './log-store';
+import type { FetcherSettings } from './partition-fetcher';
+import { TransactionalIds } from './transactional-ids';
+import { WriteAheadLog } from './write-ahead-log';
+
+export interface EmbeddedEventLogOptions {
+  /** Directory holding the log (`events.wal`) and its `LOCK`; created if missing. */
+  readonly dir: string;
+  /**
+   * `'never'` (default): an acknowledged write has reached the kernel, so it
+   * survives the process being killed (SIGKILL, OOM) but not a power loss or
+   * kernel crash, after which a suffix of the log may be missing.
+   * `'always'`: acknowledgements wait for `fdatasync` (grouped), surviving power loss too.
+   */
+  readonly fsync?: 'always' | 'never';
+  /** Most records per delivered batch. Default 500. */
+  readonly maxBatchRecords?: number;
+  /** The file is rewritten once it has grown by this much and at least doubled since the last rewrite. Default 64 MiB. */
+  readonly compactThresholdBytes?: number;
+  /** First back-off after `eachBatch` or `onAssigned` throws; doubles per failure. Default 100. */
+  readonly retryBackoffMs?: number;
+  /** Default 1 000. */
+  readonly maxRetryBackoffMs?: number;
+  /** Where handler failures and a truncated torn tail are reported. Default `console.warn`. */
+  readonly onWarning?: (message: string, error?: unknown) => void;
+}
+
+const WAL_FILE = 'events.wal';
+
+/**
+ * The event log of Baton's one-process default: Kafka's semantics (see the
+ * port) in memory, made durable by one write-ahead log file.
+ *
+ * Durability and atomicity: every `send`, transaction and offset commit is
+ * one checksummed frame written with one `write` before anything becomes
+ * visible; a frame torn by a kill is cut off on open, so each is all or
+ * nothing. Opening replays the file through the same `apply` used live.
+ * Zombie fencing is an epoch check done in the same synchronous step as the
+ * write. A `LOCK` file keeps a second process out.
+ *
+ * Bounded: compacted topics (latest value per key, tombstones dropped on
+ * compaction, in memory and in the file) and committed offsets (latest per
+ * group and partition; the file's history of commits is dropped by a
+ * rewrite). Not bounded: plain topics keep every record, in memory and on
+ * disk, as with infinite retention.
+ *
+ * @example
+ *   const log = await EmbeddedEventLog.open({ dir: '.baton/log' });
+ *   await log.ensureTopics([{ name: 'baton.run-commands', partitions: 8 }]);
+ */
+export class EmbeddedEventLog implements EventLog {
+  private readonly store = new LogStore();
+  private readonly transactionalIds = new TransactionalIds();
+  private readonly groups = new Map<string, ConsumerGroup>();
+  private readonly consumers = new Set<EmbeddedConsumer>();
+  private readonly settings: FetcherSettings;
+  private readonly producerHost: ProducerHost;
+  private readonly consumerHost: ConsumerHost;
+  private wal!: WriteAheadLog;
+  private closed = false;
+
+  private constructor(
+    private readonly options: EmbeddedEventLogOptions,
+    private readonly lock: DirectoryLock,
+  ) {
+    this.settings = {
+      maxBatchRecords: options.maxBatchRecords ?? 500,
+      retryBackoffMs: options.retryBackoffMs ?? 100,
+      maxRetryBackoffMs: options.maxRetryBackoffMs ?? 1_000,
+      onWarning: options.onWarning ?? ((message, error) => console.warn(message, error ?? '')),
+    };
+    this.producerHost = {
+      write: (records, offsets) => this.write(records, offsets),
+      validate: (records, offsets) => void this.store.prepareBatch(records, offsets, 0),
+      transactionalIds: this.transactionalIds,
+    };
+    this.consumerHost = {
+      store: this.store,
+      settings: this.settings,
+      group: (groupId) => this.groupFor(groupId),
+      commitOffsets: (offsets) => this.write([], offsets),
+      forget: (consumer) => this.consumers.delete(consumer),
+    };
+  }
+
+  /** Locks `dir`, replays its log (cutting off a torn tail) and rewrites it if mostly garbage. */
+  static async open(options: EmbeddedEventLogOptions): Promise<EmbeddedEventLog> {
+    fs.mkdirSync(options.dir, { recursive: true });
+    const lock = DirectoryLock.acquire(options.dir);
+    try {
+      const log = new EmbeddedEventLog(options, lock);
+      log.wal = WriteAheadLog.open(
+        path.join(options.dir, WAL_FILE),
+        {
+          fsync: options.fsync ?? 'never',
+          onTruncated: (bytes) =>
+            log.settings.onWarning(`dropped a torn tail of ${bytes} bytes from ${options.dir}/${WAL_FILE}`),
+        },
+        (entry) => log.store.apply(entry),
+      );
+      if (log.wal.bytes >= log.compactThreshold && log.store.worthRewriting)
+        log.wal.rewrite(log.store.liveEntries());
+      return log;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    this.assertOpen();
+    const pending: Promise<void>[] = [];
+    for (const spec of topics) {
+      if (this.store.hasTopic(spec.name)) continue;
+      if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
+        throw new Error(`topic ${spec.name} needs a positive number of partitions`);
+      }
+      const entry = this.store.topicEntry(spec);
+      const synced = this.wal.append(entry);
+      this.store.apply(entry);
+      if (synced) pending.push(synced);
+    }
+    await Promise.all(pending);
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    return this.store.topicSpec(topic).partitions;
+  }
+
+  async producer(): Promise<Producer> {
+    this.assertOpen();
+    return new EmbeddedProducer(this.producerHost);
+  }
+
+  async transactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
+    this.assertOpen();
+    return new EmbeddedTransactionalProducer(
+      this.producerHost,
+      transactionalId,
+      this.transactionalIds.open(transactionalId),
+    );
+  }
+
+  consumer(options: ConsumerOptions): Consumer {
+    this.assertOpen();
+    const consumer = new EmbeddedConsumer(this.consumerHost, options);
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  async *readPartition(topic: string, partition: number, fromOffset = 0): AsyncIterable<LogRecord> {
+    const log = this.store.partition(topic, partition);
+    const end = log.endOffset;
+    let position = fromOffset;
+    while (position < end) {
+      const records = log.read(position, this.settings.maxBatchRecords);
+      if (records.length === 0) return;
+      for (const record of records) {
+        if (record.offset >= end) return;
+        yield record;
+      }
+      position = records[records.length - 1].offset + 1;
+    }
+  }
+
+  /** The group's committed offset (next record to read), if any. Not part of the port: for tools and tests. */
+  committedOffset(groupId: string, topic: string, partition: number): number | undefined {
+    return this.store.committedOffset(groupId, topic, partition);
+  }
+
+  /** Compacts compacted topics and rewrites the file with only the live state. */
+  async compact(): Promise<void> {
+    this.assertOpen();
+    this.wal.rewrite(this.store.liveEntries());
+  }
+
+  /** Stops every consumer (each runs `onRevoked`), closes the file and releases the lock. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    this.closed = true;
+    await this.wal.close();
+    this.lock.release();
+  }
+
+  private get compactThreshold(): number {
+    return this.options.compactThresholdBytes ?? 64 * 1024 * 1024;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the embedded event log is closed');
+  }
+
+  private write(records: readonly OutgoingRecord[], offsets: readonly GroupOffset[]): Promise<void> {
+    this.assertOpen();
+    const entry = this.store.prepareBatch(records, offsets, Date.now());
+    const synced = this.wal.append(entry);
+    this.store.apply(entry);
+    const { bytesSinceRewrite, bytes } = this.wal;
+    if (bytesSinceRewrite >= this.compactThreshold && bytesSinceRewrite * 2 >= bytes) {
+      this.wal.rewrite(this.store.liveEntries());
+    }
+    return synced ?? Promise.resolve();
+  }
+
+  private groupFor(groupId: string): ConsumerGroup {
+    let group = this.groups.get(groupId);
+    if (!group) {
+      group = new ConsumerGroup(groupId, (topic) => this.store.topicSpec(topic).partitions);
+      this.groups.set(groupId, group);
+    }
+    return group;
+  }
+}

@@ -1,0 +1,185 @@
+import type { GroupOffset, Headers, LogRecord, OutgoingRecord, TopicSpec } from '../event-log.port';
+import { partitionForKey } from '../partitioner';
+import { PartitionLog } from './partition-log';
+import type { BatchEntry, TopicEntry, WalEntry, WalOffset, WalRecord } from './wal-entries';
+
+const NO_HEADERS: Headers = Object.freeze({});
+const RECORDS_PER_REWRITE_FRAME = 1000;
+
+interface Topic {
+  readonly spec: Required<TopicSpec>;
+  readonly partitions: readonly PartitionLog[];
+}
+
+/**
+ * The in-memory state of the embedded log: topics, their partitions, and the
+ * committed offsets of every group. It changes only through `apply`, which
+ * runs the same way when replaying the file and when writing live, so the
+ * state after a restart is the state before it.
+ */
+export class LogStore {
+  private readonly topics = new Map<string, Topic>();
+  /** groupId -> topic -> committed offset per partition. */
+  private readonly offsets = new Map<string, Map<string, number[]>>();
+  /** Records and offset commits applied since open; compared with the live count to decide a rewrite. */
+  private appliedItems = 0;
+
+  hasTopic(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  topicSpec(name: string): Required<TopicSpec> {
+    return this.topic(name).spec;
+  }
+
+  partition(topic: string, partition: number): PartitionLog {
+    const log = this.topic(topic).partitions[partition];
+    if (!log) throw new Error(`topic ${topic} has no partition ${partition}`);
+    return log;
+  }
+
+  partitions(topic: string): readonly PartitionLog[] {
+    return this.topic(topic).partitions;
+  }
+
+  committedOffset(groupId: string, topic: string, partition: number): number | undefined {
+    return this.offsets.get(groupId)?.get(topic)?.[partition];
+  }
+
+  topicEntry(spec: TopicSpec): TopicEntry {
+    return { k: 'topic', name: spec.name, partitions: spec.partitions, compacted: spec.compacted ?? false };
+  }
+
+  /**
+   * Validates a write and turns it into an entry with offsets assigned.
+   * Changes nothing: the entry takes effect through `apply` once written.
+   */
+  prepareBatch(
+    records: readonly OutgoingRecord[],
+    offsets: readonly GroupOffset[],
+    timestamp: number,
+  ): BatchEntry {
+    const walRecords: WalRecord[] = new Array(records.length);
+    let nextOffsets: Map<PartitionLog, number> | undefined;
+    for (let index = 0; index < records.length; index += 1) {
+      const record = records[index];
+      const partitions = this.topic(record.topic).partitions;
+      const log = partitions[partitions.length === 1 ? 0 : partitionForKey(record.key, partitions.length)];
+      nextOffsets ??= new Map();
+      const offset = nextOffsets.get(log) ?? log.endOffset;
+      nextOffsets.set(log, offset + 1);
+      const headers = record.headers && Object.keys(record.headers).length > 0 ? { ...record.headers } : null;
+      walRecords[index] = [record.topic, log.partition, offset, record.key, record.value, headers, timestamp];
+    }
+    const walOffsets: WalOffset[] = offsets.map((committed) => {
+      this.partition(committed.topic, committed.partition);
+      if (!Number.isSafeInteger(committed.offset) || committed.offset < 0) {
+        throw new Error(`invalid offset ${committed.offset} for ${committed.topic}/${committed.partition}`);
+      }
+      return [committed.groupId, committed.topic, committed.partition, committed.offset];
+    });
+    return { k: 'batch', r: walRecords, o: walOffsets };
+  }
+
+  /** Applies an entry (replayed or just written) and wakes readers of the partitions it appended to. */
+  apply(entry: WalEntry): void {
+    if (entry.k === 'topic') this.applyTopic(entry);
+    else this.applyBatch(entry);
+  }
+
+  /** Whether rewriting the file would drop at least half of what it holds. */
+  get worthRewriting(): boolean {
+    return this.liveItems() * 2 <= this.appliedItems;
+  }
+
+  /** Compacts compacted partitions in memory, then lists the entries of a minimal file. */
+  *liveEntries(): Generator<WalEntry> {
+    this.appliedItems = this.liveItems();
+    for (const { spec, partitions } of this.topics.values()) {
+      for (const log of partitions) log.compact();
+      yield { ...this.topicEntry(spec), ends: partitions.map((log) => log.endOffset) };
+    }
+    for (const { partitions } of this.topics.values()) {
+      for (const log of partitions) {
+        const records = log.all();
+        for (let start = 0; start < records.length; start += RECORDS_PER_REWRITE_FRAME) {
+          const r = records.slice(start, start + RECORDS_PER_REWRITE_FRAME).map(toWalRecord);
+          yield { k: 'batch', r, o: [] };
+        }
+      }
+    }
+    const o: WalOffset[] = [];
+    for (const [groupId, byTopic] of this.offsets) {
+      for (const [topic, offsets] of byTopic) {
+        offsets.forEach((offset, partition) => o.push([groupId, topic, partition, offset]));
+      }
+    }
+    if (o.length > 0) yield { k: 'batch', r: [], o };
+  }
+
+  private topic(name: string): Topic {
+    const topic = this.topics.get(name);
+    if (!topic) throw new Error(`unknown topic ${name}; create it with ensureTopics first`);
+    return topic;
+  }
+
+  private applyTopic(entry: TopicEntry): void {
+    let topic = this.topics.get(entry.name);
+    if (!topic) {
+      const spec = { name: entry.name, partitions: entry.partitions, compacted: entry.compacted };
+      const partitions = Array.from(
+        { length: entry.partitions },
+        (_, partition) => new PartitionLog(entry.name, partition, entry.compacted),
+      );
+      topic = { spec, partitions };
+      this.topics.set(entry.name, topic);
+    }
+    entry.ends?.forEach((end, partition) => topic.partitions[partition]?.advanceEndTo(end));
+  }
+
+  private applyBatch(entry: BatchEntry): void {
+    const touched: PartitionLog[] = [];
+    for (const [topic, partition, offset, key, value, headers, timestamp] of entry.r) {
+      const log = this.partition(topic, partition);
+      const record: LogRecord = {
+        topic,
+        partition,
+        offset,
+        key,
+        value,
+        headers: headers ?? NO_HEADERS,
+        timestamp,
+      };
+      log.append(record);
+      if (!touched.includes(log)) touched.push(log);
+    }
+    for (const [groupId, topic, partition, offset] of entry.o) {
+      let byTopic = this.offsets.get(groupId);
+      if (!byTopic) {
+        byTopic = new Map();
+        this.offsets.set(groupId, byTopic);
+      }
+      let offsets = byTopic.get(topic);
+      if (!offsets) {
+        offsets = [];
+        byTopic.set(topic, offsets);
+      }
+      offsets[partition] = offset;
+    }
+    this.appliedItems += entry.r.length + entry.o.length;
+    for (const log of touched) log.notifyAppended();
+  }
+
+  private liveItems(): number {
+    let items = 0;
+    for (const { partitions } of this.topics.values()) for (const log of partitions) items += log.size;
+    for (const byTopic of this.offsets.values())
+      for (const offsets of byTopic.values()) items += offsets.length;
+    return items;
+  }
+}
+
+function toWalRecord(record: LogRecord): WalRecord {
+  const headers = Object.keys(record.headers).length > 0 ? record.headers : null;
+  return [record.topic, record.partition, record.offset, record.key, record.value, headers, record.timestamp];
+}

@@ -1,0 +1,78 @@
+import type { Batch } from '../event-log.port';
+import type { PartitionLog } from './partition-log';
+
+export interface FetcherSettings {
+  readonly maxBatchRecords: number;
+  readonly retryBackoffMs: number;
+  readonly maxRetryBackoffMs: number;
+  readonly onWarning: (message: string, error?: unknown) => void;
+}
+
+/**
+ * Delivers one partition to one member: one batch at a time, in offset order,
+ * waking as soon as records are appended (no polling). The position advances
+ * past each handled batch; after a handler throws it goes back to the group's
+ * committed offset (or the starting position if nothing was committed) after
+ * a doubling back-off.
+ */
+export class PartitionFetcher {
+  private stopped = false;
+  private interrupt: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly log: PartitionLog,
+    /** Where to resume after a failure: the committed offset, else the first start position. */
+    private readonly resumePosition: () => number,
+    private readonly eachBatch: (batch: Batch) => Promise<void>,
+    private readonly settings: FetcherSettings,
+  ) {}
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Stops delivering; resolves once the batch in flight, if any, is handled. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.interrupt?.();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    const { log, settings } = this;
+    let position = this.resumePosition();
+    let failures = 0;
+    while (!this.stopped) {
+      const records = log.read(position, settings.maxBatchRecords);
+      if (records.length === 0) {
+        // Nothing at or after `position` (compaction may have emptied a gap): wait for the next append.
+        position = Math.max(position, log.endOffset);
+        await this.until(log.nextAppend());
+        continue;
+      }
+      try {
+        await this.eachBatch({ topic: log.topic, partition: log.partition, records });
+        position = records[records.length - 1].offset + 1;
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        const delay = Math.min(settings.maxRetryBackoffMs, settings.retryBackoffMs * 2 ** (failures - 1));
+        settings.onWarning(
+          `eachBatch failed on ${log.topic}/${log.partition} at offset ${records[0].offset}; re-delivering from the committed offset in ${delay} ms`,
+          error,
+        );
+        await this.until(new Promise<void>((resolve) => setTimeout(resolve, delay).unref()));
+        position = this.resumePosition();
+      }
+    }
+  }
+
+  /** Waits for `event` or `stop()`, whichever comes first. */
+  private until(event: Promise<void>): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.interrupt = resolve;
+      void event.then(resolve);
+    }).finally(() => (this.interrupt = undefined));
+  }
+}

@@ -1,0 +1,124 @@
+import type { LogRecord } from '../event-log.port';
+
+/** Below this many superseded records a compacted partition is not worth compacting. */
+const MIN_SUPERSEDED_TO_COMPACT = 1024;
+
+/**
+ * The records of one partition, in memory, in offset order.
+ *
+ * Invariants: `records` is sorted by offset with no duplicates; every offset
+ * is below `end`; on a compacted partition `latest` maps each key to the
+ * offset of its newest record, and `superseded` counts the records (older
+ * values and tombstones) that a compaction would drop.
+ *
+ * Plain partitions keep every record (unbounded, like a topic with infinite
+ * retention). Compacted partitions compact themselves once superseded records
+ * outnumber live ones, so they hold O(live keys) records, amortised O(1) per append.
+ */
+export class PartitionLog {
+  private records: LogRecord[] = [];
+  private next = 0;
+  private readonly latest: Map<string, number> | undefined;
+  private superseded = 0;
+  private appended: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly compacted: boolean,
+  ) {
+    this.latest = compacted ? new Map() : undefined;
+  }
+
+  /** The offset the next appended record gets. */
+  get endOffset(): number {
+    return this.next;
+  }
+
+  /** Records held in memory (including superseded ones not yet compacted away). */
+  get size(): number {
+    return this.records.length;
+  }
+
+  /** Appends a record whose offset was assigned by the caller (at least `endOffset`). */
+  append(record: LogRecord): void {
+    this.records.push(record);
+    // A rewrite restores the end before the records, which may stop short of it.
+    if (record.offset >= this.next) this.next = record.offset + 1;
+    if (!this.latest) return;
+    if (this.latest.has(record.key)) this.superseded += 1;
+    if (record.value === null) this.superseded += 1;
+    this.latest.set(record.key, record.offset);
+    if (this.superseded >= MIN_SUPERSEDED_TO_COMPACT && this.superseded >= this.records.length / 2) {
+      this.compact();
+    }
+  }
+
+  /** Moves the end forward without records (a rewrite keeps the end of a compacted partition). */
+  advanceEndTo(end: number): void {
+    if (end > this.next) this.next = end;
+  }
+
+  /** Up to `max` records with offset >= `from`, in order. */
+  read(from: number, max: number): LogRecord[] {
+    if (from >= this.next) return [];
+    const start = this.indexOf(from);
+    return this.records.slice(start, start + max);
+  }
+
+  /** Resolves at the next `notifyAppended` (shared by every waiter, so appends cost O(1)). */
+  nextAppend(): Promise<void> {
+    if (!this.appended) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.appended = { promise, resolve };
+    }
+    return this.appended.promise;
+  }
+
+  /** Wakes waiters; called once per applied batch, after its records are readable. */
+  notifyAppended(): void {
+    const appended = this.appended;
+    if (!appended) return;
+    this.appended = undefined;
+    appended.resolve();
+  }
+
+  /**
+   * Drops superseded values and tombstones. Offsets of kept records do not
+   * change; readers holding a position keep reading from there.
+   */
+  compact(): void {
+    const latest = this.latest;
+    if (!latest || this.superseded === 0) return;
+    const kept: LogRecord[] = [];
+    for (const record of this.records) {
+      if (latest.get(record.key) !== record.offset) continue;
+      if (record.value === null) latest.delete(record.key);
+      else kept.push(record);
+    }
+    this.records = kept;
+    this.superseded = 0;
+  }
+
+  /** Every record held, in offset order. */
+  all(): readonly LogRecord[] {
+    return this.records;
+  }
+
+  /** Index of the first record with offset >= `offset` (binary search: offsets may have gaps). */
+  private indexOf(offset: number): number {
+    const records = this.records;
+    let low = 0;
+    let high = records.length;
+    // Fast path: no gaps below the wanted offset.
+    const guess = offset - (records.length > 0 ? records[0].offset : 0);
+    if (guess >= 0 && guess < records.length && records[guess].offset === offset) return guess;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (records[middle].offset < offset) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}
