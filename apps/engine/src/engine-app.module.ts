@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { EngineModule } from '@baton/engine';
+import { ObservabilityModule } from '@baton/observability';
+import { PlatformModule } from '@baton/platform';
+
+/** The engine as its own process: run-command decisions and run-request admission. */
+@Module({
+  imports: [ObservabilityModule.forService('engine'), PlatformModule.forRoot(), EngineModule],
+})
+export class EngineAppModule {}

@@ -1,0 +1,44 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** The engine's Prometheus metrics (names: `baton_engine_*`, base units). */
+export class EngineMetrics {
+  readonly commands: Counter<'outcome'>;
+  readonly events: Counter;
+  readonly batchSeconds: Histogram;
+  readonly runsOwned: Gauge;
+  readonly timersFired: Counter;
+  readonly runsAdmitted: Counter<'outcome'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.commands = new Counter({
+      name: 'baton_engine_commands_total',
+      help: 'Run commands handled, by outcome (accepted, rejected, dead_letter).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.events = new Counter({ name: 'baton_engine_events_total', help: 'Run events written.', registers });
+    this.batchSeconds = new Histogram({
+      name: 'baton_engine_batch_duration_seconds',
+      help: 'Time to decide a batch of commands and commit its transaction.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.runsOwned = new Gauge({
+      name: 'baton_engine_runs_owned',
+      help: 'Runs in the partitions this engine owns.',
+      registers,
+    });
+    this.timersFired = new Counter({
+      name: 'baton_engine_timers_fired_total',
+      help: 'FireTimer commands written for due timers.',
+      registers,
+    });
+    this.runsAdmitted = new Counter({
+      name: 'baton_engine_run_requests_total',
+      help: 'Run requests handled, by outcome (admitted, dead_letter).',
+      labelNames: ['outcome'],
+      registers,
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventLog } from '@baton/eventlog';
+import { MetricsRegistry } from '@baton/observability';
+import {
+  CLOCK,
+  EVENT_LOG,
+  PLATFORM_CONFIG,
+  SQL_CLIENT,
+  type Clock,
+  type PlatformConfig,
+} from '@baton/platform';
+import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import { EngineMetrics } from './engine.metrics';
+import { EngineService } from './engine.service';
+import { RunRequestAdmission } from './run-request-admission';
+
+/** Starts the engine and run-request admission with the application, and stops them with it. */
+class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly engine: EngineService,
+    private readonly admission: RunRequestAdmission,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.engine.start();
+    await this.admission.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.admission.stop();
+    await this.engine.stop();
+  }
+}
+
+@Module({
+  providers: [
+    {
+      provide: EngineMetrics,
+      inject: [MetricsRegistry],
+      useFactory: (r: MetricsRegistry) => new EngineMetrics(r),
+    },
+    {
+      provide: EngineService,
+      inject: [EVENT_LOG, CLOCK, EngineMetrics, PLATFORM_CONFIG],
+      useFactory: (log: EventLog, clock: Clock, metrics: EngineMetrics, config: PlatformConfig) =>
+        new EngineService(log, clock, metrics, new Logger('Engine'), { topics: config.topics }),
+    },
+    {
+      provide: RunRequestAdmission,
+      inject: [EVENT_LOG, SQL_CLIENT, CLOCK, EngineMetrics],
+      useFactory: (log: EventLog, sql: SqlClient, clock: Clock, metrics: EngineMetrics) =>
+        new RunRequestAdmission(log, new WorkflowRegistry(sql), clock, metrics, new Logger('Admission')),
+    },
+    {
+      provide: EngineLifecycle,
+      inject: [EngineService, RunRequestAdmission],
+      useFactory: (engine: EngineService, admission: RunRequestAdmission) =>
+        new EngineLifecycle(engine, admission),
+    },
+  ],
+  exports: [EngineService],
+})
+export class EngineModule {}

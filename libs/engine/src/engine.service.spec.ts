@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import type { RunEvent } from '@baton/domain';
+import { Topics } from '@baton/contracts';
+import { EmbeddedEventLog, type EventLog } from '@baton/eventlog';
+import { systemClock } from '@baton/platform';
+import { EngineMetrics } from './engine.metrics';
+import { EngineService } from './engine.service';
+import { definitionFromYaml } from './testing/engine-fixtures';
+
+const layout = { runPartitions: 2, requestPartitions: 1 };
+const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+
+const definition = definitionFromYaml(`
+id: nap
+steps:
+  - { id: first, type: noop }
+  - { id: nap, type: sleep, duration: 200ms, depends_on: [first] }
+  - { id: last, type: noop, depends_on: [nap] }
+`);
+
+describe('EngineService on the embedded log', () => {
+  let dir: string;
+  let log: EventLog;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-engine-'));
+    log = await EmbeddedEventLog.open({ dir });
+  });
+
+  afterEach(async () => {
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function engine(): EngineService {
+    return new EngineService(log, systemClock, new EngineMetrics(new Registry()), quiet, { topics: layout });
+  }
+
+  async function send(command: { runId: string } & Record<string, unknown>): Promise<void> {
+    const producer = await log.producer();
+    await producer.send([{ topic: Topics.runCommands, key: command.runId, value: JSON.stringify(command) }]);
+    await producer.close();
+  }
+
+  async function eventsOf(runId: string): Promise<RunEvent[]> {
+    const events: RunEvent[] = [];
+    for (let partition = 0; partition < layout.runPartitions; partition++) {
+      for await (const record of log.readPartition(Topics.runEvents, partition)) {
+        if (record.key === runId) events.push(JSON.parse(record.value!) as RunEvent);
+      }
+    }
+    return events;
+  }
+
+  async function until(runId: string, done: (events: RunEvent[]) => boolean): Promise<RunEvent[]> {
+    const deadline = Date.now() + 4_000;
+    for (;;) {
+      const events = await eventsOf(runId);
+      if (done(events)) return events;
+      if (Date.now() > deadline)
+        throw new Error(`timed out; events: ${events.map((e) => e.type).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  const has = (type: string, stepId?: string) => (events: RunEvent[]) =>
+    events.some((e) => e.type === type && (stepId === undefined || ('stepId' in e && e.stepId === stepId)));
+
+  const meta = (commandId: string) => ({ commandId, at: 0 });
+  const report = (type: string, stepId: string, extra: object = {}) => ({
+    type,
+    runId: 'r1',
+    stepId,
+    attempt: 1,
+    executorId: 'x1',
+    metadata: meta(`${type}-${stepId}`),
+    ...extra,
+  });
+
+  it('drives a run through executor reports and a durable sleep timer to success, and survives a restart', async () => {
+    const first = engine();
+    await first.start();
+    await send({
+      type: 'StartRun',
+      runId: 'r1',
+      definition,
+      params: {},
+      requestId: 'q',
+      scheduledAt: 0,
+      metadata: meta('s'),
+    });
+    await until('r1', has('StepReady', 'first'));
+    await send(report('ReportStepStarted', 'first', { leaseDurationMs: 30_000 }));
+    await send(report('CompleteStep', 'first', { result: {} }));
+
+    // The sleep step is decided by a FireTimer the engine writes into the log itself.
+    await until('r1', has('StepSucceeded', 'nap'));
+    await first.stop();
+
+    // A new engine restores the run from the state topic and goes on from there.
+    const second = engine();
+    await second.start();
+    await send(report('ReportStepStarted', 'last', { leaseDurationMs: 30_000 }));
+    await send(report('CompleteStep', 'last', { result: {} }));
+    const events = await until('r1', has('RunSucceeded'));
+    await second.stop();
+
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'CommandRejected')).toEqual([]);
+
+    const tasks: string[] = [];
+    for (let partition = 0; partition < layout.runPartitions; partition++) {
+      for await (const record of log.readPartition('baton.step-tasks.default', partition)) {
+        tasks.push((JSON.parse(record.value!) as { stepId: string }).stepId);
+      }
+    }
+    expect(tasks).toEqual(['first', 'last']);
+  });
+
+  it('treats a silent executor as lost when its lease expires: platform error, retry, kill order', async () => {
+    const sut = engine();
+    await sut.start();
+    await send({
+      type: 'StartRun',
+      runId: 'r1',
+      definition,
+      params: {},
+      requestId: 'q',
+      scheduledAt: 0,
+      metadata: meta('s'),
+    });
+    await until('r1', has('StepReady', 'first'));
+    await send(report('ReportStepStarted', 'first', { leaseDurationMs: 150 }));
+
+    const events = await until('r1', has('StepRetryScheduled', 'first'));
+    await sut.stop();
+    // The default policy retries platform errors (10 times, exponential backoff).
+    expect(events.find((e) => e.type === 'StepFailed')).toMatchObject({
+      stepId: 'first',
+      errorKind: 'platform',
+      willRetry: true,
+    });
+    const cancellations = [];
+    for await (const record of log.readPartition(Topics.stepCancellations, 0))
+      cancellations.push(JSON.parse(record.value!));
+    expect(cancellations).toEqual([
+      { schemaVersion: 1, runId: 'r1', stepId: 'first', attempt: 1, reason: 'lease_expired' },
+    ]);
+  });
+});

@@ -1,0 +1,178 @@
+import type { RunState } from '@baton/domain';
+import type { OutgoingRecord } from '@baton/eventlog';
+import { processCommands, type ProcessContext } from './process-commands';
+import { commandRecord, definitionFromYaml } from './testing/engine-fixtures';
+
+const definition = definitionFromYaml(`
+id: etl
+params:
+  region: { type: string, default: eu }
+steps:
+  - id: extract
+    type: shell
+    command: [sh, -c, 'echo "$BATON_PARAM_REGION"']
+    params:
+      region: { expression: params.region }
+    pool: shell
+  - id: load
+    type: noop
+    depends_on: [extract]
+`);
+
+const ctx: ProcessContext = { now: 1_000, leaseMs: 30_000, source: 'baton/engine' };
+const meta = (commandId: string) => ({ commandId, at: 5 });
+const startRun = {
+  type: 'StartRun',
+  runId: 'r1',
+  definition,
+  params: {},
+  requestId: 'q1',
+  scheduledAt: 0,
+  metadata: meta('c1'),
+};
+
+function topicsOf(records: readonly OutgoingRecord[]): string[] {
+  return records.map((r) => r.topic);
+}
+
+function valuesOn(records: readonly OutgoingRecord[], topic: string): Record<string, unknown>[] {
+  return records.filter((r) => r.topic === topic).map((r) => JSON.parse(r.value ?? 'null'));
+}
+
+describe('processCommands', () => {
+  it('starts a run: its events, status CloudEvents, a task for the root step on its pool, one state snapshot', () => {
+    const sut = processCommands(new Map(), [commandRecord(startRun)], ctx);
+
+    expect(valuesOn(sut.records, 'baton.run-events').map((e) => e.type)).toEqual(['RunStarted', 'StepReady']);
+    const [task] = valuesOn(sut.records, 'baton.step-tasks.shell');
+    expect(task).toMatchObject({
+      schemaVersion: 1,
+      runId: 'r1',
+      workflowId: 'etl',
+      stepId: 'extract',
+      attempt: 1,
+      type: 'shell',
+      params: { region: 'eu' },
+      leaseMs: 30_000,
+      spec: { command: ['sh', '-c', 'echo "$BATON_PARAM_REGION"'], env: {} },
+    });
+    expect(valuesOn(sut.records, 'baton.status-events').map((e) => e.type)).toEqual([
+      'io.baton.run.running',
+      'io.baton.step.ready',
+    ]);
+    expect(topicsOf(sut.records).filter((t) => t === 'baton.run-state')).toHaveLength(1);
+    expect(sut.pools).toEqual(new Set(['shell']));
+    expect(sut.changed.get('r1')).toMatchObject({ status: 'running', lastSeq: 2 });
+  });
+
+  it("stamps the engine's time on commands, whatever the sender wrote", () => {
+    const sut = processCommands(new Map(), [commandRecord(startRun)], { ...ctx, now: 77_000 });
+    expect(valuesOn(sut.records, 'baton.run-events').every((e) => e.at === 77_000)).toBe(true);
+  });
+
+  it('carries state from one command to the next inside a batch', () => {
+    const started = {
+      type: 'ReportStepStarted',
+      runId: 'r1',
+      stepId: 'extract',
+      attempt: 1,
+      executorId: 'x',
+      leaseDurationMs: 30_000,
+      metadata: meta('c2'),
+    };
+    const done = {
+      type: 'CompleteStep',
+      runId: 'r1',
+      stepId: 'extract',
+      attempt: 1,
+      executorId: 'x',
+      result: { exitCode: 0 },
+      metadata: meta('c3'),
+    };
+    const sut = processCommands(
+      new Map(),
+      [startRun, started, done].map((c) => commandRecord(c)),
+      ctx,
+    );
+
+    expect(valuesOn(sut.records, 'baton.run-events').map((e) => e.type)).toEqual([
+      'RunStarted',
+      'StepReady',
+      'StepStarted',
+      'StepSucceeded',
+      'StepReady',
+    ]);
+    expect(valuesOn(sut.records, 'baton.step-tasks.default')).toMatchObject([
+      { stepId: 'load', type: 'noop' },
+    ]);
+    expect(topicsOf(sut.records).filter((t) => t === 'baton.run-state')).toHaveLength(1);
+  });
+
+  it('records a refused command as CommandRejected and changes nothing else', () => {
+    const first = processCommands(new Map(), [commandRecord(startRun)], ctx);
+    const states = new Map<string, RunState>(first.changed);
+    const stale = {
+      type: 'CompleteStep',
+      runId: 'r1',
+      stepId: 'extract',
+      attempt: 7,
+      executorId: 'x',
+      result: null,
+      metadata: meta('c9'),
+    };
+    const sut = processCommands(states, [commandRecord(stale)], ctx);
+
+    expect(valuesOn(sut.records, 'baton.run-events')).toMatchObject([
+      { type: 'CommandRejected', commandId: 'c9' },
+    ]);
+    expect(sut.counts.rejected).toBe(1);
+    expect(topicsOf(sut.records).filter((t) => t.startsWith('baton.step-tasks'))).toEqual([]);
+  });
+
+  it('dead-letters malformed commands with the reason and goes on with the rest', () => {
+    const bad = [
+      commandRecord('not json', 'r1'),
+      commandRecord({ type: 'Explode', runId: 'r1' }),
+      commandRecord({ type: 'CancelRun', runId: 'r1', metadata: meta('c4') }),
+      commandRecord({ ...startRun, runId: 'r2' }, 'r1'),
+    ];
+    const sut = processCommands(new Map(), [...bad, commandRecord(startRun)], ctx);
+
+    const letters = valuesOn(sut.records, 'baton.dead-letters');
+    expect(letters.map((l) => l.reason)).toEqual([
+      expect.stringMatching(/not JSON/),
+      expect.stringMatching(/unknown command type "Explode"/),
+      'invalid CancelRun',
+      expect.stringMatching(/not the command's run id/),
+    ]);
+    expect(new Set((letters[2].problems as { path: string }[]).map((p) => p.path))).toEqual(
+      new Set(['$.reason']),
+    );
+    expect(sut.changed.get('r1')).toMatchObject({ status: 'running' });
+  });
+
+  it('tells executors to kill an attempt the engine ended on its own', () => {
+    const started = {
+      type: 'ReportStepStarted',
+      runId: 'r1',
+      stepId: 'extract',
+      attempt: 1,
+      executorId: 'x',
+      leaseDurationMs: 30_000,
+      metadata: meta('c2'),
+    };
+    const cancel = { type: 'CancelRun', runId: 'r1', reason: 'operator', metadata: meta('c3') };
+    const sut = processCommands(
+      new Map(),
+      [startRun, started, cancel].map((c) => commandRecord(c)),
+      ctx,
+    );
+
+    expect(valuesOn(sut.records, 'baton.step-cancellations')).toEqual([
+      { schemaVersion: 1, runId: 'r1', stepId: 'extract', attempt: 1, reason: 'run_cancelled' },
+    ]);
+    expect(valuesOn(sut.records, 'baton.status-events').at(-1)).toMatchObject({
+      type: 'io.baton.run.cancelled',
+    });
+  });
+});

@@ -1,0 +1,137 @@
+import { decide, evolve, initialState, type RunCommand, type RunEvent, type RunState } from '@baton/domain';
+import { deadLetterRecord, stepTasksTopic, Topics, type StepCancellation } from '@baton/contracts';
+import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
+import { decodeRunCommand } from './run-command.codec';
+import { statusEventRecord } from './status-events';
+import { buildStepTask } from './step-task.builder';
+
+export interface ProcessContext {
+  /** Epoch ms stamped on every command of the batch: time is the engine's, not the sender's. */
+  readonly now: number;
+  /** The lease executors are asked to hold (and renew) per attempt. */
+  readonly leaseMs: number;
+  /** CloudEvents `source` of status events. */
+  readonly source: string;
+}
+
+export interface ProcessedBatch {
+  /** Everything to write in the batch's transaction, in order. */
+  readonly records: OutgoingRecord[];
+  /** The new state of every run the batch touched. */
+  readonly changed: Map<string, RunState>;
+  /** Executor pools the batch sends tasks to (their topics must exist before the commit). */
+  readonly pools: Set<string>;
+  readonly counts: { commands: number; events: number; rejected: number; deadLetters: number };
+}
+
+/**
+ * Decides a batch of run commands against the partition's states. Pure but
+ * for JSON encoding: no I/O, no clock (the time is `ctx.now`). The caller
+ * writes `records` and the input offset in one transaction and only then
+ * adopts `changed`, so a crash or a fenced commit leaves no trace.
+ *
+ * Per event it writes: the event (run-events), the status CloudEvent, the
+ * step task for a `StepReady` bound for a pool, and a cancellation for an
+ * attempt the engine ended while an executor may still run it. Per run
+ * touched: one snapshot of its state (run-state, compacted).
+ */
+export function processCommands(
+  states: ReadonlyMap<string, RunState>,
+  commands: readonly LogRecord[],
+  ctx: ProcessContext,
+): ProcessedBatch {
+  const records: OutgoingRecord[] = [];
+  const changed = new Map<string, RunState>();
+  const pools = new Set<string>();
+  const counts = { commands: commands.length, events: 0, rejected: 0, deadLetters: 0 };
+
+  for (const record of commands) {
+    const decoded = decodeRunCommand(record);
+    if (!decoded.ok) {
+      records.push(deadLetterRecord(record, decoded.reason, decoded.problems, ctx.now));
+      counts.deadLetters++;
+      continue;
+    }
+    const command = stamp(decoded.value, ctx.now);
+    const before = changed.get(command.runId) ?? states.get(command.runId) ?? initialState();
+    let events: RunEvent[];
+    try {
+      events = decide(command, before);
+    } catch (error) {
+      // A decider bug must not stop the partition: park the command with the reason.
+      records.push(
+        deadLetterRecord(record, `engine could not decide: ${(error as Error).message}`, [], ctx.now),
+      );
+      counts.deadLetters++;
+      continue;
+    }
+    let after = before;
+    for (const event of events) {
+      const previous = after;
+      after = evolve(after, event);
+      records.push(...recordsFor(event, previous, after, command, ctx, pools));
+      counts.events++;
+      if (event.type === 'CommandRejected') counts.rejected++;
+    }
+    if (events.length > 0) changed.set(command.runId, after);
+  }
+
+  for (const [runId, state] of changed) {
+    records.push({ topic: Topics.runState, key: runId, value: JSON.stringify(state) });
+  }
+  return { records, changed, pools, counts };
+}
+
+function stamp(command: RunCommand, now: number): RunCommand {
+  return { ...command, metadata: { ...command.metadata, at: now } };
+}
+
+function recordsFor(
+  event: RunEvent,
+  before: RunState,
+  after: RunState,
+  command: RunCommand,
+  ctx: ProcessContext,
+  pools: Set<string>,
+): OutgoingRecord[] {
+  const records: OutgoingRecord[] = [
+    { topic: Topics.runEvents, key: event.runId, value: JSON.stringify(event) },
+  ];
+  // A rejection for a run that does not exist has no workflow to report on.
+  if (after.status === 'absent') return records;
+  const status = statusEventRecord(event, after, ctx.source);
+  if (status) records.push(status);
+  if (event.type === 'StepReady' && event.dispatch.kind === 'pool') {
+    const pool = event.dispatch.pool;
+    pools.add(pool);
+    const task = buildStepTask(after, event, pool, ctx.leaseMs);
+    records.push({ topic: stepTasksTopic(pool), key: event.runId, value: JSON.stringify(task) });
+  }
+  const cancellation = cancellationFor(event, before, command);
+  if (cancellation) {
+    records.push({ topic: Topics.stepCancellations, key: event.runId, value: JSON.stringify(cancellation) });
+  }
+  return records;
+}
+
+/**
+ * An attempt the engine ended on its own (cancel, run failure, timeout, lost
+ * lease) may still be running on an executor: tell the executors to kill it.
+ * Attempts ended by the executor's own report need no message.
+ */
+function cancellationFor(event: RunEvent, before: RunState, command: RunCommand): StepCancellation | null {
+  const endedByEngine =
+    event.type === 'StepCancelled' ||
+    event.type === 'StepTimedOut' ||
+    (event.type === 'StepFailed' && command.type === 'FireTimer');
+  if (!endedByEngine || before.status === 'absent') return null;
+  const step = before.steps[event.stepId];
+  if (!step || (step.status !== 'running' && step.status !== 'ready')) return null;
+  const reason =
+    event.type === 'StepCancelled'
+      ? event.reason
+      : event.type === 'StepTimedOut'
+        ? 'timed_out'
+        : 'lease_expired';
+  return { schemaVersion: 1, runId: event.runId, stepId: event.stepId, attempt: event.attempt, reason };
+}

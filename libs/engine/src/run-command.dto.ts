@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  IsIn,
+  IsInt,
+  IsNotEmptyObject,
+  IsObject,
+  IsString,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { RunCommand, RunCommandType, TimerKind } from '@baton/domain';
+
+/**
+ * Edge validation of records on `baton.run-commands` (executors in any
+ * language write reports here, the API writes cancels). One DTO per command
+ * type; inside the engine the decoded command is trusted. StartRun is written
+ * only by the engine's own admission, which takes its definition from the
+ * registry, so its definition is checked for presence, not re-validated.
+ */
+class MetadataDto {
+  @IsString() @MinLength(1) @MaxLength(200) commandId!: string;
+  @IsInt() @Min(0) at!: number;
+}
+
+abstract class CommandDto {
+  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @ValidateNested() @Type(() => MetadataDto) metadata!: MetadataDto;
+}
+
+abstract class StepReportDto extends CommandDto {
+  @IsString() @MinLength(1) stepId!: string;
+  @IsInt() @Min(1) attempt!: number;
+  @IsString() @MinLength(1) @MaxLength(200) executorId!: string;
+}
+
+class StartRunDto extends CommandDto {
+  @IsIn(['StartRun']) type!: 'StartRun';
+  @IsNotEmptyObject() definition!: object;
+  @IsObject() params!: object;
+  @IsString() @MinLength(1) requestId!: string;
+  @IsInt() @Min(0) scheduledAt!: number;
+}
+
+class ReportStepStartedDto extends StepReportDto {
+  @IsIn(['ReportStepStarted']) type!: 'ReportStepStarted';
+  @IsInt() @Min(1) leaseDurationMs!: number;
+}
+
+class ReportStepHeartbeatDto extends StepReportDto {
+  @IsIn(['ReportStepHeartbeat']) type!: 'ReportStepHeartbeat';
+}
+
+class CompleteStepDto extends StepReportDto {
+  @IsIn(['CompleteStep']) type!: 'CompleteStep';
+  /** Any JSON value (the step's result). */
+  @Allow() result!: unknown;
+}
+
+class FailStepDto extends StepReportDto {
+  @IsIn(['FailStep']) type!: 'FailStep';
+  @IsIn(['user', 'platform']) errorKind!: 'user' | 'platform';
+  @IsString() @MaxLength(64 * 1024) message!: string;
+}
+
+const TIMER_KINDS: readonly TimerKind[] = ['run_timeout', 'step_timeout', 'lease', 'retry', 'sleep'];
+
+class FireTimerDto extends CommandDto {
+  @IsIn(['FireTimer']) type!: 'FireTimer';
+  @IsString() @MinLength(1) timerId!: string;
+  @IsIn(TIMER_KINDS) kind!: TimerKind;
+}
+
+class CancelRunDto extends CommandDto {
+  @IsIn(['CancelRun']) type!: 'CancelRun';
+  @IsString() @MaxLength(1000) reason!: string;
+}
+
+type DtoTable = { readonly [K in RunCommandType]: new () => object };
+
+/** One DTO per command type; a new command type without a DTO does not compile. */
+export const RUN_COMMAND_DTOS: DtoTable = {
+  StartRun: StartRunDto,
+  ReportStepStarted: ReportStepStartedDto,
+  ReportStepHeartbeat: ReportStepHeartbeatDto,
+  CompleteStep: CompleteStepDto,
+  FailStep: FailStepDto,
+  FireTimer: FireTimerDto,
+  CancelRun: CancelRunDto,
+};
+
+export function isRunCommandType(type: unknown): type is RunCommand['type'] {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(RUN_COMMAND_DTOS, type);
+}

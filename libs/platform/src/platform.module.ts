@@ -1,0 +1,57 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { EmbeddedEventLog, KafkaEventLog, type EventLog } from '@baton/eventlog';
+import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
+import { systemClock } from './clock';
+import { loadPlatformConfig, type PlatformConfig } from './platform.config';
+import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from './tokens';
+
+/** Closes the log and the database last, after the services that use them have stopped. */
+class PlatformShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.log.close();
+    await this.sql.close();
+  }
+}
+
+async function openEventLog(config: PlatformConfig): Promise<EventLog> {
+  return config.eventLog.kind === 'kafka'
+    ? KafkaEventLog.connect({ brokers: config.eventLog.brokers })
+    : EmbeddedEventLog.open({ dir: config.eventLog.dir });
+}
+
+async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
+  const sql =
+    config.database.kind === 'postgres'
+      ? new PgSqlClient({ connectionString: config.database.url })
+      : await PGliteSqlClient.open({ dataDir: config.database.dir });
+  await migrate(sql);
+  return sql;
+}
+
+/**
+ * The adapters every Baton process shares: the event log (embedded or Kafka),
+ * the read-model database (PGlite or PostgreSQL, migrated on start) and the
+ * clock, chosen by `PlatformConfig` (environment by default).
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(config: PlatformConfig = loadPlatformConfig()): DynamicModule {
+    return {
+      module: PlatformModule,
+      providers: [
+        { provide: PLATFORM_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: EVENT_LOG, useFactory: () => openEventLog(config) },
+        { provide: SQL_CLIENT, useFactory: () => openDatabase(config) },
+        PlatformShutdown,
+      ],
+      exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SQL_CLIENT],
+    };
+  }
+}
