@@ -8,7 +8,10 @@ describe('loadConfig', () => {
   });
 
   it('takes BATON_PORT and BATON_DATA_DIR', () => {
-    expect(loadConfig({ BATON_PORT: '9000', BATON_DATA_DIR: '/tmp/b' })).toEqual({ port: 9000, dataDir: '/tmp/b' });
+    expect(loadConfig({ BATON_PORT: '9000', BATON_DATA_DIR: '/tmp/b' })).toEqual({
+      port: 9000,
+      dataDir: '/tmp/b',
+    });
   });
 
   it('rejects a port that is not a number, saying which variable is wrong', () => {

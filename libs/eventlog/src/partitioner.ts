@@ -10,7 +10,11 @@ const metadataCache = new Map<number, PartitionMetadata[]>();
  * a key lands on the same partition whichever log carries it.
  */
 export function partitionForKey(key: string, partitionCount: number): number {
-  return kafkaDefault({ topic: '', partitionMetadata: metadataFor(partitionCount), message: { key, value: null } });
+  return kafkaDefault({
+    topic: '',
+    partitionMetadata: metadataFor(partitionCount),
+    message: { key, value: null },
+  });
 }
 
 function metadataFor(partitionCount: number): PartitionMetadata[] {

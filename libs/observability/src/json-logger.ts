@@ -14,7 +14,10 @@ import pino, { type Logger } from 'pino';
 export class JsonLogger implements LoggerService {
   private constructor(private readonly pino: Logger) {}
 
-  static create(bindings: Record<string, string> = {}, level = process.env.BATON_LOG_LEVEL ?? 'info'): JsonLogger {
+  static create(
+    bindings: Record<string, string> = {},
+    level = process.env.BATON_LOG_LEVEL ?? 'info',
+  ): JsonLogger {
     return new JsonLogger(pino({ level, base: { pid: process.pid, ...bindings } }));
   }
 
