@@ -1,0 +1,210 @@
+import type { Page, PushResult, RunDetail, RunSummary, StepLogs } from '@baton/readmodel';
+import type { JsonObject } from '@baton/domain/shared/json';
+
+export const DEFAULT_BATON_URL = 'http://localhost:8080';
+
+/** One problem the server found in a request, as the API reports it (400). */
+export interface ApiFieldError {
+  readonly path: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** The server answered, but not with 2xx: its message and errors, verbatim. */
+export class BatonApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: readonly ApiFieldError[],
+  ) {
+    super(message);
+    this.name = 'BatonApiError';
+  }
+}
+
+/** Nothing answered at the base URL (refused, unknown host, timed out). */
+export class BatonUnreachableError extends Error {
+  constructor(
+    readonly baseUrl: string,
+    readonly detail: string,
+  ) {
+    super(`cannot reach Baton at ${baseUrl}: is it running? (npm start)`);
+    this.name = 'BatonUnreachableError';
+  }
+}
+
+export interface StartRunRequest {
+  readonly params?: JsonObject;
+  readonly requestId?: string;
+  readonly version?: number;
+}
+
+export interface StartRunResponse {
+  readonly runId: string;
+  readonly requestId: string;
+}
+
+export interface ListRunsFilter {
+  readonly workflowId?: string;
+  readonly status?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export type Fetch = typeof fetch;
+
+export interface BatonClientOptions {
+  readonly baseUrl: string;
+  readonly fetch?: Fetch;
+  /** Per request; a server that accepts the connection and never answers is unreachable too. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A small typed client for Baton's REST API (`/api/v1`). Non-2xx answers
+ * become `BatonApiError` carrying the server's message and field errors;
+ * network failures become `BatonUnreachableError`.
+ *
+ * @example
+ *   const client = new BatonClient({ baseUrl: 'http://localhost:8080' });
+ *   const { runId } = await client.startRun('sales.daily', { params: { mode: 'full' } });
+ *   const run = await client.findRun(runId); // null until projected
+ */
+export class BatonClient {
+  readonly baseUrl: string;
+  private readonly fetch: Fetch;
+  private readonly timeoutMs: number;
+
+  constructor(options: BatonClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  pushWorkflow(text: string, format: 'yaml' | 'json'): Promise<PushResult> {
+    return this.request('POST', '/workflows', {
+      body: text,
+      contentType: format === 'json' ? 'application/json' : 'application/yaml',
+    });
+  }
+
+  startRun(workflowId: string, request: StartRunRequest): Promise<StartRunResponse> {
+    return this.request('POST', `/workflows/${encodeURIComponent(workflowId)}/runs`, { json: request });
+  }
+
+  listRuns(filter: ListRunsFilter): Promise<Page<RunSummary>> {
+    return this.request('GET', `/runs${query({ ...filter })}`);
+  }
+
+  getRun(runId: string): Promise<RunDetail> {
+    return this.request('GET', `/runs/${encodeURIComponent(runId)}`);
+  }
+
+  /** Like `getRun`, but null on 404: a run just started is not projected yet. */
+  async findRun(runId: string): Promise<RunDetail | null> {
+    try {
+      return await this.getRun(runId);
+    } catch (error) {
+      if (error instanceof BatonApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  getStepLogs(runId: string, stepId: string, attempt?: number): Promise<StepLogs> {
+    const path = `/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs`;
+    return this.request('GET', `${path}${query({ attempt })}`);
+  }
+
+  cancelRun(runId: string, reason?: string): Promise<unknown> {
+    return this.request('POST', `/runs/${encodeURIComponent(runId)}/cancel`, {
+      json: reason === undefined ? {} : { reason },
+    });
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    payload?: { readonly json?: unknown; readonly body?: string; readonly contentType?: string },
+  ): Promise<T> {
+    const url = `${this.baseUrl}/api/v1${path}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let body: string | undefined;
+    if (payload?.json !== undefined) {
+      body = JSON.stringify(payload.json);
+      headers['content-type'] = 'application/json';
+    } else if (payload?.body !== undefined) {
+      body = payload.body;
+      headers['content-type'] = payload.contentType ?? 'text/plain';
+    }
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(url, {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new BatonUnreachableError(this.baseUrl, describeNetworkError(error, this.timeoutMs));
+    }
+    const parsed = parseJson(text);
+    if (!response.ok) throw toApiError(response, parsed, text);
+    return parsed as T;
+  }
+}
+
+function query(values: Readonly<Record<string, string | number | undefined>>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) search.set(key, String(value));
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Nest answers `{ statusCode, message, error }` where `message` may be a list
+ * (class-validator); Baton's own 400s add `errors: [{ path, message, line?, column? }]`.
+ */
+function toApiError(response: Response, body: unknown, text: string): BatonApiError {
+  const fallback = `HTTP ${response.status} ${response.statusText}`.trim();
+  if (typeof body !== 'object' || body === null) {
+    const snippet = text.trim().slice(0, 200);
+    return new BatonApiError(response.status, snippet === '' ? fallback : `${fallback}: ${snippet}`, []);
+  }
+  const record = body as Record<string, unknown>;
+  const errors = Array.isArray(record.errors) ? record.errors.filter(isFieldError) : [];
+  let message = fallback;
+  if (typeof record.message === 'string' && record.message !== '') message = record.message;
+  else if (Array.isArray(record.message) && record.message.length > 0) message = record.message.join('; ');
+  return new BatonApiError(response.status, message, errors);
+}
+
+function isFieldError(value: unknown): value is ApiFieldError {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.path === 'string' && typeof record.message === 'string';
+}
+
+function describeNetworkError(error: unknown, timeoutMs: number): string {
+  // Duck-typed, not `instanceof`: fetch's errors may come from another realm (test sandboxes).
+  const failure = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  if (failure.name === 'TimeoutError' || failure.name === 'AbortError')
+    return `no answer within ${timeoutMs / 1000}s`;
+  // undici wraps the socket error: `TypeError: fetch failed` with `cause: Error: connect ECONNREFUSED ...`.
+  return failure.cause?.code ?? failure.cause?.message ?? failure.message ?? String(error);
+}

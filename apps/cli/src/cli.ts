@@ -1,0 +1,127 @@
+import { Command, CommanderError } from 'commander';
+import type { Fetch } from './api-client';
+import { registerCancelCommand } from './commands/cancel.command';
+import { registerGetCommand } from './commands/get.command';
+import { registerLogsCommand } from './commands/logs.command';
+import { registerPushCommand } from './commands/push.command';
+import { registerRunsCommand } from './commands/runs.command';
+import { registerStartCommand } from './commands/start.command';
+import { registerValidateCommand } from './commands/validate.command';
+import { createClientFactory, EXIT, type CommandContext, type Output, type RunAction } from './context';
+import { reportError } from './render/errors';
+import { createStyle } from './render/style';
+
+/** Everything the CLI touches outside itself, so tests can drive it in-process. */
+export interface CliIo {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Global fetch unless given. */
+  readonly fetch?: Fetch;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** `start --wait` polls the run this often; 300 ms unless given. */
+  readonly pollIntervalMs?: number;
+  /** Aborted on Ctrl-C. */
+  readonly signal?: AbortSignal;
+}
+
+const PROGRAM_HELP = `
+Server:
+  --server URL, else $BATON_URL, else http://localhost:8080 (start one with: npm start)
+
+Exit codes:
+  0  success (start --wait: the run succeeded)
+  1  start --wait: the run failed; validate/push: the document is invalid
+  2  start --wait: the run was cancelled
+  3  usage error, Baton unreachable, or the server refused the request
+  130  start --wait interrupted with Ctrl-C (the run goes on)
+
+Colours only when stdout is a terminal and NO_COLOR is unset.
+
+Examples:
+  $ baton validate examples/diamond.yaml
+  $ baton push examples/diamond.yaml
+  $ baton start sales.daily -p mode=full --wait
+  $ baton runs --workflow sales.daily --status failed
+  $ baton get <run-id>
+  $ baton logs <run-id> extract
+  $ baton cancel <run-id> --reason "wrong params"`;
+
+/**
+ * Runs the `baton` command line once and returns its exit code; never calls
+ * process.exit (main.ts does).
+ *
+ * @example
+ *   const code = await runCli(['runs', '--json'], { stdout: process.stdout, stderr: process.stderr, env: process.env });
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const run: RunAction = async (body) => {
+    try {
+      exitCode = await body();
+    } catch (error) {
+      exitCode = reportError(error, io.stderr);
+    }
+  };
+  const ctx: CommandContext = {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    env: io.env,
+    style: createStyle(io.stdout.isTTY === true, io.env),
+    now: io.now ?? Date.now,
+    sleep: io.sleep ?? sleep,
+    pollIntervalMs: io.pollIntervalMs ?? 300,
+    signal: io.signal,
+    client: createClientFactory(io.env, io.fetch),
+  };
+  const program = buildProgram(ctx, run, io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    // Help and usage errors: commander has already printed them through configureOutput.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+    return reportError(error, io.stderr);
+  }
+  return exitCode;
+}
+
+function buildProgram(ctx: CommandContext, run: RunAction, io: CliIo): Command {
+  const program = new Command('baton')
+    .description('Baton workflow orchestrator: validate and push workflows, start and follow runs.')
+    .option('--server <url>', 'Baton API base URL (default: $BATON_URL or http://localhost:8080)')
+    .addHelpText('after', PROGRAM_HELP)
+    .showHelpAfterError('(add --help for usage)')
+    // Settings below are inherited by every subcommand added after them.
+    .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => io.stdout.columns || 100,
+      getErrHelpWidth: () => io.stderr.columns || 100,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    });
+  registerValidateCommand(program, ctx, run);
+  registerPushCommand(program, ctx, run);
+  registerStartCommand(program, ctx, run);
+  registerRunsCommand(program, ctx, run);
+  registerGetCommand(program, ctx, run);
+  registerLogsCommand(program, ctx, run);
+  registerCancelCommand(program, ctx, run);
+  return program;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,76 @@
+import type { RunDetail, RunSummary, StepView } from '@baton/readmodel';
+import type { Style } from './style';
+import { renderFields, renderTable } from './table';
+import { formatAge, formatTimestamp, spanDuration } from './time';
+
+/** Statuses a run never leaves. */
+export const TERMINAL_RUN_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** `step_failed at step load: exit code 2`. */
+export function formatFailure(failure: NonNullable<RunSummary['failure']>): string {
+  const step = failure.stepId === null ? '' : ` at step ${failure.stepId}`;
+  return `${failure.reason}${step}${failure.message === '' ? '' : `: ${failure.message}`}`;
+}
+
+export function renderRunsTable(runs: readonly RunSummary[], style: Style, now: number): string {
+  return renderTable(
+    ['RUN', 'WORKFLOW', 'VERSION', 'STATUS', 'CREATED', 'DURATION'],
+    runs.map((run) => [
+      run.runId,
+      run.workflowId,
+      String(run.workflowVersion),
+      style.status(run.status),
+      formatAge(run.createdAt, now),
+      spanDuration(run.startedAt, run.endedAt, now),
+    ]),
+  );
+}
+
+/** `baton get`: the run's fields, its steps, and why it failed. */
+export function renderRunDetail(run: RunDetail, style: Style, now: number): string {
+  const fields: [string, string][] = [
+    ['run', run.runId],
+    ['workflow', `${run.workflowId} v${run.workflowVersion}`],
+    ['status', style.status(run.status)],
+    ['request', run.requestId],
+    ['created', `${formatTimestamp(run.createdAt)} (${formatAge(run.createdAt, now)})`],
+    ['duration', spanDuration(run.startedAt, run.endedAt, now)],
+  ];
+  if (Object.keys(run.params).length > 0) fields.push(['params', JSON.stringify(run.params)]);
+  if (run.failure) fields.push(['failure', style.red(formatFailure(run.failure))]);
+  const steps = run.steps.length === 0 ? 'no steps yet\n' : renderStepsTable(run.steps, style, now);
+  return `${renderFields(fields)}\n${steps}`;
+}
+
+const NOTE_WIDTH = 60;
+
+export function renderStepsTable(steps: readonly StepView[], style: Style, now: number): string {
+  return renderTable(
+    ['STEP', 'STATUS', 'ATTEMPT', 'DURATION', 'NOTE'],
+    steps.map((step) => [
+      step.stepId,
+      style.status(step.status),
+      step.attempt === 0 ? '-' : String(step.attempt),
+      spanDuration(step.startedAt, step.endedAt, now),
+      truncate(stepNote(step), NOTE_WIDTH),
+    ]),
+  );
+}
+
+/** Why a step is where it is: its error, why it was skipped, or what a retry waits after. */
+export function stepNote(step: StepView): string {
+  if (step.errorMessage !== null) {
+    return step.errorKind === null ? step.errorMessage : `${step.errorKind}: ${step.errorMessage}`;
+  }
+  if (step.skipReason !== null) return step.skipReason;
+  if (step.status === 'retry_waiting') {
+    const last = step.attempts[step.attempts.length - 1];
+    if (last?.message) return `retrying after: ${last.message}`;
+  }
+  return '';
+}
+
+export function truncate(text: string, width: number): string {
+  const line = text.replace(/\s*\n\s*/g, ' ');
+  return line.length <= width ? line : `${line.slice(0, width - 1)}…`;
+}
