@@ -1,0 +1,79 @@
+import type { EventLog, LogRecord } from '@baton/eventlog';
+import type { SqlClient } from '@baton/readmodel';
+import { projectRecords, PROJECTED_TOPICS } from './project-batch';
+
+export interface RebuildOptions {
+  /** Records per SQL transaction. Default 500 (the consumer's batch size). */
+  readonly batchSize?: number;
+  /** Called after each partition, e.g. for a CLI's progress line. */
+  readonly onProgress?: (progress: { topic: string; partition: number; records: number }) => void;
+}
+
+export interface RebuildResult {
+  /** Records read, per topic. */
+  readonly records: Readonly<Record<string, number>>;
+  /** Run events folded into the run rows. */
+  readonly applied: number;
+  /** Step log records written. */
+  readonly stepLogs: number;
+  /**
+   * Records that could not be decoded or that the read model refused (the
+   * live projector dead-lettered them already; they are not sent again).
+   */
+  readonly refused: number;
+}
+
+/**
+ * Rebuilds the read model's run tables from the log: empties runs, steps,
+ * step_attempts, run_events and step_logs (workflows and their versions are
+ * the registry's, not a projection, and stay), then reads every partition of
+ * `baton.run-events` and `baton.step-logs` from offset 0 and projects it in
+ * batches, through the same code as the live projector.
+ *
+ * Stop the projectors first. Their committed offsets are left alone: when
+ * they resume, what the rebuild already covered is at or below each run's
+ * `last_seq` and is skipped. Between the TRUNCATE and the end, readers see a
+ * partial read model (a rebuild is an operator's repair, not a live path).
+ *
+ * @example
+ *   const result = await rebuildProjection(log, sql, { onProgress: (p) => console.log(p) });
+ */
+export async function rebuildProjection(
+  log: EventLog,
+  sql: SqlClient,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
+  const batchSize = options.batchSize ?? 500;
+  await sql.query('TRUNCATE run_events, step_attempts, steps, runs, step_logs');
+  const records: Record<string, number> = {};
+  let applied = 0;
+  let stepLogs = 0;
+  let refused = 0;
+  const flush = async (batch: LogRecord[]) => {
+    if (batch.length === 0) return;
+    const { result, deadLetters } = await projectRecords(sql, batch, 0);
+    applied += result.applied;
+    stepLogs += result.logs;
+    refused += deadLetters.length;
+  };
+  for (const topic of PROJECTED_TOPICS) {
+    records[topic] = 0;
+    const partitions = await log.partitionCount(topic);
+    for (let partition = 0; partition < partitions; partition++) {
+      let batch: LogRecord[] = [];
+      let count = 0;
+      for await (const record of log.readPartition(topic, partition, 0)) {
+        batch.push(record);
+        count++;
+        if (batch.length >= batchSize) {
+          await flush(batch);
+          batch = [];
+        }
+      }
+      await flush(batch);
+      records[topic] += count;
+      options.onProgress?.({ topic, partition, records: count });
+    }
+  }
+  return { records, applied, stepLogs, refused };
+}

@@ -1,0 +1,272 @@
+import type { RunEvent } from '@baton/domain';
+import type { SqlClient } from '@baton/readmodel';
+import { attemptKey, RowSet, stepKey } from './row-set';
+import {
+  insertRunEvents,
+  loadAttempts,
+  loadSteps,
+  lockRuns,
+  upsertAttempts,
+  upsertRuns,
+  upsertSteps,
+  type AttemptKey,
+  type PublishedEvent,
+  type StepKey,
+} from './read-model-rows';
+
+/** What one batch did. */
+export interface RunProjectionResult {
+  /** Events folded into runs / steps / step_attempts. */
+  readonly applied: number;
+  /** Events at or below their run's `last_seq` (a re-delivery): stored in run_events only if missing. */
+  readonly duplicates: number;
+  /** Events of runs with no row that are not `RunStarted` (rejections for unknown runs): run_events only. */
+  readonly withoutRun: number;
+  /** Runs whose next applied event did not follow `last_seq` (the log lost events). */
+  readonly gaps: readonly { readonly runId: string; readonly lastSeq: number; readonly seq: number }[];
+}
+
+/**
+ * Projects a batch of run events inside the caller's transaction `tx`.
+ *
+ * Idempotent and order-safe per run: every event goes into `run_events`
+ * (`ON CONFLICT DO NOTHING`); only events with `seq > runs.last_seq` (the run
+ * row is locked `FOR UPDATE` first) are folded into the rows, and `last_seq`
+ * moves with them. So a batch delivered twice, or an older batch delivered
+ * again after a newer one, changes nothing.
+ *
+ * The fold is load-apply-save: the rows the events touch are read in three
+ * statements, `applyRunEvent` rewrites them in memory, and the changed rows go
+ * back in one multi-row upsert per table. Same rows in, same events in, same
+ * rows out: a rebuild from the log writes identical rows (times come from the
+ * events, never from a clock).
+ */
+export async function projectRunEvents(
+  tx: SqlClient,
+  published: readonly PublishedEvent[],
+): Promise<RunProjectionResult> {
+  if (published.length === 0) return { applied: 0, duplicates: 0, withoutRun: 0, gaps: [] };
+  await insertRunEvents(tx, uniqueBySeq(published));
+
+  const byRun = groupByRun(published.map((p) => p.event));
+  const existing = await lockRuns(tx, [...byRun.keys()]);
+  const set = new RowSet(existing);
+  let duplicates = 0;
+  let withoutRun = 0;
+  const gaps: { runId: string; lastSeq: number; seq: number }[] = [];
+  const toApply: RunEvent[] = [];
+  for (const [runId, events] of byRun) {
+    let lastSeq = existing.get(runId)?.lastSeq;
+    for (const event of events) {
+      if (lastSeq !== undefined && event.seq <= lastSeq) {
+        duplicates++;
+      } else if (lastSeq === undefined && event.type !== 'RunStarted') {
+        withoutRun++;
+      } else {
+        if (lastSeq !== undefined && event.seq !== lastSeq + 1) gaps.push({ runId, lastSeq, seq: event.seq });
+        toApply.push(event);
+        lastSeq = event.seq;
+      }
+    }
+  }
+
+  set.addSteps(await loadSteps(tx, stepKeys(toApply)));
+  set.addAttempts(await loadAttempts(tx, attemptKeys(toApply)));
+  for (const event of toApply) applyRunEvent(set, event);
+
+  await upsertRuns(tx, set.changedRuns());
+  await upsertSteps(tx, set.changedSteps());
+  await upsertAttempts(tx, set.changedAttempts());
+  return { applied: toApply.length, duplicates, withoutRun, gaps };
+}
+
+/**
+ * Folds one event into the rows (the read model's `evolve`). Every event
+ * moves the run's `last_seq` and `updated_at`; what else changes, per type:
+ */
+export function applyRunEvent(set: RowSet, event: RunEvent): void {
+  if (event.type === 'RunStarted') {
+    set.startRun(event);
+    return;
+  }
+  set.patchRun(event.runId, { lastSeq: event.seq, updatedAt: event.at });
+  const at = event.at;
+  switch (event.type) {
+    case 'StepReady': {
+      // A sleep step waits on an engine timer, not in a pool: the domain calls that `sleeping`.
+      const status = event.dispatch.kind === 'timer' ? 'sleeping' : 'ready';
+      const step = set.step(event.runId, event.stepId);
+      set.patchStep(event.runId, event.stepId, {
+        status,
+        attempt: event.attempt,
+        params: event.params,
+        // The first time the step became ready: the order the API lists steps in.
+        readyAt: step?.readyAt ?? at,
+        endedAt: null,
+        errorKind: null,
+        errorMessage: null,
+        updatedAt: at,
+      });
+      set.putAttempt({
+        runId: event.runId,
+        stepId: event.stepId,
+        attempt: event.attempt,
+        status,
+        executorId: null,
+        readyAt: at,
+        startedAt: null,
+        endedAt: null,
+        leaseExpiresAt: null,
+        errorKind: null,
+        message: null,
+        updatedAt: at,
+      });
+      return;
+    }
+    case 'StepStarted': {
+      const step = set.step(event.runId, event.stepId);
+      set.patchStep(event.runId, event.stepId, {
+        status: 'running',
+        startedAt: step?.startedAt ?? at,
+        updatedAt: at,
+      });
+      set.patchAttempt(event, {
+        status: 'running',
+        executorId: event.executorId,
+        startedAt: at,
+        leaseExpiresAt: event.leaseExpiresAt,
+        updatedAt: at,
+      });
+      return;
+    }
+    case 'StepLeaseExtended':
+      set.patchAttempt(event, { leaseExpiresAt: event.leaseExpiresAt, updatedAt: at });
+      return;
+    case 'StepSucceeded':
+      set.patchStep(event.runId, event.stepId, {
+        status: 'succeeded',
+        attempt: event.attempt,
+        outputs: event.outputs,
+        endedAt: at,
+        updatedAt: at,
+      });
+      set.patchAttempt(event, { status: 'succeeded', endedAt: at, updatedAt: at });
+      return;
+    case 'StepFailed':
+    case 'StepTimedOut': {
+      const kind = event.type === 'StepFailed' ? event.errorKind : 'timeout';
+      const message = event.type === 'StepFailed' ? event.message : `attempt ${event.attempt} timed out`;
+      set.patchStep(event.runId, event.stepId, {
+        status: event.willRetry ? 'retry_waiting' : 'failed',
+        attempt: event.attempt,
+        endedAt: event.willRetry ? null : at,
+        errorKind: kind,
+        errorMessage: message,
+        updatedAt: at,
+      });
+      set.patchAttempt(event, {
+        status: event.type === 'StepFailed' ? 'failed' : 'timed_out',
+        endedAt: at,
+        errorKind: kind,
+        message,
+        updatedAt: at,
+      });
+      return;
+    }
+    case 'StepRetryScheduled':
+      // The step stays `retry_waiting`; its next attempt row appears with its StepReady.
+      set.patchStep(event.runId, event.stepId, { updatedAt: at });
+      return;
+    case 'StepSkipped':
+      set.patchStep(event.runId, event.stepId, {
+        status: 'skipped',
+        skipReason: event.reason,
+        endedAt: at,
+        updatedAt: at,
+      });
+      return;
+    case 'StepCancelled': {
+      set.patchStep(event.runId, event.stepId, { status: 'cancelled', endedAt: at, updatedAt: at });
+      // A retry-waiting step's attempt already ended (failed); only an open attempt is cancelled.
+      const attempt = set.attempt(event.runId, event.stepId, event.attempt);
+      if (attempt !== undefined && attempt.endedAt === null) {
+        set.patchAttempt(event, { status: 'cancelled', endedAt: at, message: event.reason, updatedAt: at });
+      }
+      return;
+    }
+    case 'RunSucceeded':
+      set.patchRun(event.runId, { status: 'succeeded', endedAt: at });
+      return;
+    case 'RunFailed':
+      set.patchRun(event.runId, {
+        status: 'failed',
+        endedAt: at,
+        failureReason: event.reason,
+        failureStepId: event.stepId,
+        failureMessage: event.message,
+      });
+      return;
+    case 'RunCancelled':
+      set.patchRun(event.runId, {
+        status: 'cancelled',
+        endedAt: at,
+        failureReason: 'cancelled',
+        failureStepId: null,
+        failureMessage: event.reason,
+      });
+      return;
+    case 'CommandRejected':
+      // Visible in run_events; the run itself only advances its seq (as in evolve).
+      return;
+    default:
+      assertNever(event);
+  }
+}
+
+/** Events of each run in seq order (a batch is in log order; sorting also survives a hand-made batch). */
+function groupByRun(events: readonly RunEvent[]): Map<string, RunEvent[]> {
+  const byRun = new Map<string, RunEvent[]>();
+  for (const event of events) {
+    const list = byRun.get(event.runId) ?? [];
+    list.push(event);
+    byRun.set(event.runId, list);
+  }
+  for (const list of byRun.values()) list.sort((a, b) => a.seq - b.seq);
+  return byRun;
+}
+
+/** A multi-row insert must not name one key twice; the first copy wins (as `DO NOTHING` would). */
+function uniqueBySeq(published: readonly PublishedEvent[]): PublishedEvent[] {
+  const seen = new Set<string>();
+  return published.filter((p) => {
+    const key = `${p.event.runId}\u0000${p.event.seq}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function stepKeys(events: readonly RunEvent[]): StepKey[] {
+  const keys = new Map<string, StepKey>();
+  for (const event of events) {
+    if ('stepId' in event && typeof event.stepId === 'string' && event.type !== 'RunFailed') {
+      keys.set(stepKey(event.runId, event.stepId), { runId: event.runId, stepId: event.stepId });
+    }
+  }
+  return [...keys.values()];
+}
+
+function attemptKeys(events: readonly RunEvent[]): AttemptKey[] {
+  const keys = new Map<string, AttemptKey>();
+  for (const event of events) {
+    if ('attempt' in event && event.type !== 'StepReady' && event.type !== 'StepRetryScheduled') {
+      const key = { runId: event.runId, stepId: event.stepId, attempt: event.attempt };
+      keys.set(attemptKey(key.runId, key.stepId, key.attempt), key);
+    }
+  }
+  return [...keys.values()];
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled event: ${JSON.stringify(value)}`);
+}
