@@ -27,5 +27,3 @@ export type {
   StepLogs,
   StepView,
 } from './run-queries';
-export { ProjectionOffsets } from './projection-offsets';
-export type { PartitionOffsets } from './projection-offsets';

@@ -15,13 +15,12 @@ import type { Migration } from './migration';
  *   migration before the projector can write it. The projector is the only
  *   writer and writes the domain's own literals.
  *
- * Idempotent projection (for the projector, see `projection-offsets.ts`):
- * events of a run carry seq 1, 2, 3... with no gaps. The projector applies an
- * event to runs/steps/attempts only when `seq > runs.last_seq` (reading the
- * run row `FOR UPDATE` in its batch transaction), inserts it into `run_events`
- * with `ON CONFLICT DO NOTHING`, and commits its consumer offsets in
- * `projection_offsets` in the same transaction: a replayed batch changes
- * nothing, a crashed batch left nothing.
+ * Idempotent projection (libs/projector): events of a run carry seq 1, 2,
+ * 3... with no gaps. The projector applies an event to runs/steps/attempts
+ * only when `seq > runs.last_seq` (reading the run row `FOR UPDATE` in its
+ * batch transaction) and inserts it into `run_events` with `ON CONFLICT DO
+ * NOTHING`; it commits its log offset after the transaction, so a re-delivered
+ * batch changes nothing.
  */
 export const initialSchema: Migration = {
   version: 1,
@@ -145,19 +144,6 @@ CREATE TABLE run_events (
   -- The complete event (envelope included), byte-for-byte what evolve folds.
   payload         jsonb NOT NULL,
   PRIMARY KEY (run_id, seq)
-);
-
--- Consumer offsets stored with the data they produced (exactly-once
--- projection): the projector commits them in its batch transaction and seeks
--- to them on partition assignment, instead of committing to Kafka.
-CREATE TABLE projection_offsets (
-  projector       text NOT NULL,
-  topic           text NOT NULL,
-  partition       integer NOT NULL,
-  -- The next offset to read (Kafka's committed-offset convention).
-  next_offset     bigint NOT NULL,
-  updated_at      timestamptz NOT NULL,
-  PRIMARY KEY (projector, topic, partition)
 );
 `,
 };

@@ -1,5 +1,4 @@
 import { migrate } from '../migrate';
-import { ProjectionOffsets } from '../projection-offsets';
 import { InvalidCursorError, RunQueries, type RunSummary } from '../run-queries';
 import { jsonParam, type SqlClient } from '../sql-client';
 import { insertRun, uniqueId, type FreshDatabase, type SqlHarness } from './read-model.test-kit';
@@ -31,7 +30,6 @@ export function describeReadModelContract(adapter: string, harness: SqlHarness):
 
       describeRegistryContract(() => sql);
       describeRunQueries(() => sql);
-      describeProjectionOffsets(() => sql);
     });
   });
 }
@@ -287,40 +285,6 @@ function describeRunQueries(sqlOf: () => SqlClient): void {
       expect(await sut.getStepLogs(runId, 'extract', 1)).toMatchObject({ attempt: 1, stdoutTail: 'out 1' });
       expect(await sut.getStepLogs(runId, 'extract', 3)).toBeNull();
       expect(await sut.getStepLogs(runId, 'other')).toBeNull();
-    });
-  });
-}
-
-function describeProjectionOffsets(sqlOf: () => SqlClient): void {
-  describe('ProjectionOffsets', () => {
-    it('commits offsets with the data or not at all, never moving backwards', async () => {
-      const sql = sqlOf();
-      const projector = uniqueId('projector');
-      await sql.transaction((tx) =>
-        ProjectionOffsets.commit(
-          tx,
-          projector,
-          'events',
-          new Map([
-            [0, '10'],
-            [1, '9007199254740993'],
-          ]),
-        ),
-      );
-      await expect(
-        sql.transaction(async (tx) => {
-          await ProjectionOffsets.commit(tx, projector, 'events', new Map([[0, '20']]));
-          throw new Error('batch failed after the offsets were written');
-        }),
-      ).rejects.toThrow('batch failed');
-      await sql.transaction((tx) => ProjectionOffsets.commit(tx, projector, 'events', new Map([[0, '5']])));
-      expect(await ProjectionOffsets.load(sql, projector, 'events')).toEqual(
-        new Map([
-          [0, '10'],
-          [1, '9007199254740993'],
-        ]),
-      );
-      expect(await ProjectionOffsets.load(sql, projector, 'other-topic')).toEqual(new Map());
     });
   });
 }

@@ -237,7 +237,6 @@ export function describeSqlClientContract(harness: SqlHarness): void {
       );
       expect(tables.map((t) => t.table_name)).toEqual([
         'baton_schema_migrations',
-        'projection_offsets',
         'run_events',
         'runs',
         'step_attempts',
