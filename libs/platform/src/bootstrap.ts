@@ -17,7 +17,7 @@ export interface ServiceBootstrap {
  * an HTTP listener.
  */
 export async function bootstrapService(
-  module: unknown,
+  module: Type<unknown>,
   options: ServiceBootstrap,
 ): Promise<INestApplication> {
   const logger = JsonLogger.create({ service: options.service });
