@@ -1,1 +1,2 @@
 export * from './runtimes';
+export * from './pool';

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { Topics, type StepLogs } from '@baton/contracts';
+import type {
+  CompleteStep,
+  FailStep,
+  ReportStepHeartbeat,
+  ReportStepStarted,
+  RunCommand,
+  StepErrorKind,
+} from '@baton/domain';
+import type { OutgoingRecord } from '@baton/eventlog';
+import type { LogTail, StepOutcome } from '../runtimes';
+import type { AttemptIdentity } from './step-task.dto';
+
+/**
+ * The records an executor writes about one attempt: report commands on
+ * `baton.run-commands` and the log tails on `baton.step-logs`, all keyed by
+ * run id (the engine owning the run's partition decides what they mean).
+ */
+
+/** FailStep messages are capped by the engine's edge validation (64 KiB); keep well inside it. */
+const MAX_MESSAGE_CHARS = 16 * 1024;
+
+export interface Reporter {
+  readonly executorId: string;
+  /** Epoch ms for `metadata.at` (the engine stamps its own time as well). */
+  readonly at: number;
+}
+
+export function startedRecord(id: AttemptIdentity, by: Reporter, leaseDurationMs: number): OutgoingRecord {
+  const command: ReportStepStarted = {
+    type: 'ReportStepStarted',
+    ...attemptFields(id, by),
+    leaseDurationMs,
+  };
+  return commandRecord(command);
+}
+
+export function heartbeatRecord(id: AttemptIdentity, by: Reporter): OutgoingRecord {
+  const command: ReportStepHeartbeat = { type: 'ReportStepHeartbeat', ...attemptFields(id, by) };
+  return commandRecord(command);
+}
+
+export function completedRecord(
+  id: AttemptIdentity,
+  by: Reporter,
+  result: CompleteStep['result'],
+): OutgoingRecord {
+  const command: CompleteStep = { type: 'CompleteStep', ...attemptFields(id, by), result };
+  return commandRecord(command);
+}
+
+export function failedRecord(
+  id: AttemptIdentity,
+  by: Reporter,
+  errorKind: StepErrorKind,
+  message: string,
+): OutgoingRecord {
+  const command: FailStep = {
+    type: 'FailStep',
+    ...attemptFields(id, by),
+    errorKind,
+    message: clip(message),
+  };
+  return commandRecord(command);
+}
+
+/**
+ * The report an outcome calls for, or null when the executor must stay
+ * silent:
+ * - `timeout`: the engine started its own step-timeout timer for the same
+ *   deadline when it accepted `ReportStepStarted` (before the runtime's timer
+ *   started here), so it decides the timeout itself; a `FailStep` would race
+ *   with that decision for nothing. The runtime has already killed the step.
+ * - `cancelled`: the engine (or this executor's shutdown/lease check, which
+ *   reports separately) asked for the stop; the attempt is already ended there.
+ */
+export function outcomeRecord(
+  id: AttemptIdentity,
+  by: Reporter,
+  outcome: StepOutcome,
+): OutgoingRecord | null {
+  if (outcome.status === 'succeeded') return completedRecord(id, by, outcome.result);
+  switch (outcome.errorKind) {
+    case 'user':
+    case 'platform':
+      return failedRecord(id, by, outcome.errorKind, outcome.message);
+    case 'timeout':
+    case 'cancelled':
+      return null;
+    default: {
+      const never: never = outcome.errorKind;
+      throw new Error(`unknown error kind ${String(never)}`);
+    }
+  }
+}
+
+export function stepLogsRecord(id: AttemptIdentity, logs: LogTail): OutgoingRecord {
+  const value: StepLogs = {
+    schemaVersion: 1,
+    runId: id.runId,
+    stepId: id.stepId,
+    attempt: id.attempt,
+    stdout: logs.stdout.text,
+    stderr: logs.stderr.text,
+    truncatedBytes: { stdout: logs.stdout.truncatedBytes, stderr: logs.stderr.truncatedBytes },
+  };
+  return { topic: Topics.stepLogs, key: id.runId, value: JSON.stringify(value) };
+}
+
+function attemptFields(id: AttemptIdentity, by: Reporter) {
+  return {
+    runId: id.runId,
+    metadata: { commandId: randomUUID(), at: by.at },
+    stepId: id.stepId,
+    attempt: id.attempt,
+    executorId: by.executorId,
+  };
+}
+
+function commandRecord(command: RunCommand): OutgoingRecord {
+  return { topic: Topics.runCommands, key: command.runId, value: JSON.stringify(command) };
+}
+
+/** Keeps the head and the tail of a long message (the tail usually holds the error). */
+function clip(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  const half = MAX_MESSAGE_CHARS / 2;
+  return `${message.slice(0, half)}\n[... ${message.length - 2 * half} characters cut ...]\n${message.slice(-half)}`;
+}

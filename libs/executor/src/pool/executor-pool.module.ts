@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  type DynamicModule,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { EventLog } from '@baton/eventlog';
+import { JsonLogger, MetricsRegistry } from '@baton/observability';
+import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
+import { HandlerRegistry } from '../runtimes';
+import { ExecutorPool } from './executor-pool';
+import type { ExecutorPoolOptions } from './executor-pool.options';
+
+export interface ExecutorPoolModuleOptions extends Omit<ExecutorPoolOptions, 'executorId'> {
+  /** Default `<hostname>-<pid>-<random>`: unique per process, readable in the read model. */
+  readonly executorId?: string;
+  /** The pool's handlers; default the `HandlerRegistry` provider if the app has one, else none. */
+  readonly handlers?: HandlerRegistry;
+}
+
+/** Starts the pool once the application is up; stops it (gracefully) before the platform closes the log. */
+class ExecutorPoolLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(private readonly pool: ExecutorPool) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.pool.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.stop();
+  }
+}
+
+export function defaultExecutorId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * One executor pool member in a Nest application. Needs the platform's
+ * `EVENT_LOG` and `CLOCK` and the `MetricsRegistry` (ObservabilityModule);
+ * topics are created from `PLATFORM_CONFIG` when it is there. Import once
+ * per pool this process serves.
+ *
+ * @example
+ *   @Module({ imports: [PlatformModule.forRoot(), ObservabilityModule.forService('executor'),
+ *                       ExecutorPoolModule.forPool({ pool: 'default', slots: 8 })] })
+ *   export class ExecutorAppModule {}
+ */
+@Module({})
+export class ExecutorPoolModule {
+  static forPool(options: ExecutorPoolModuleOptions): DynamicModule {
+    const poolToken = Symbol(`ExecutorPool(${options.pool})`);
+    return {
+      module: ExecutorPoolModule,
+      providers: [
+        {
+          provide: poolToken,
+          inject: [
+            EVENT_LOG,
+            CLOCK,
+            MetricsRegistry,
+            { token: PLATFORM_CONFIG, optional: true },
+            { token: HandlerRegistry, optional: true },
+            { token: JsonLogger, optional: true },
+          ],
+          useFactory: (
+            log: EventLog,
+            clock: Clock,
+            metrics: MetricsRegistry,
+            config: PlatformConfig | undefined,
+            handlers: HandlerRegistry | undefined,
+            logger: JsonLogger | undefined,
+          ) => {
+            const { handlers: given, executorId, topics, ...rest } = options;
+            return new ExecutorPool(
+              log,
+              clock,
+              metrics,
+              logger ?? JsonLogger.create({ service: 'executor' }),
+              given ?? handlers ?? new HandlerRegistry(),
+              { ...rest, executorId: executorId ?? defaultExecutorId(), topics: topics ?? config?.topics },
+            );
+          },
+        },
+        {
+          provide: ExecutorPoolLifecycle,
+          inject: [poolToken],
+          useFactory: (pool: ExecutorPool) => new ExecutorPoolLifecycle(pool),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import type { TopicLayout } from '@baton/contracts';
+import type { HttpRuntimeOptions, ShellRuntimeOptions } from '../runtimes';
+
+export interface ExecutorPoolOptions {
+  /** The pool this executor serves: it consumes `baton.step-tasks.<pool>`. */
+  readonly pool: string;
+  /** Attempts run at once, at most. */
+  readonly slots: number;
+  /** Names this executor in reports and leases; unique per process (two members must never share one). */
+  readonly executorId: string;
+  /** Lease asked for in `ReportStepStarted`. Default 30 000 ms. */
+  readonly leaseMs?: number;
+  /** Heartbeat period; must be under half the lease (the engine extends only below half). Default leaseMs / 3. */
+  readonly heartbeatMs?: number;
+  /** On `stop()`, how long running attempts may still run before they are aborted. Default 30 000 ms. */
+  readonly stopGraceMs?: number;
+  /**
+   * Longest a batch handler waits for a free slot before giving its partition
+   * back (re-delivered from the committed offset after the log's back-off).
+   * Keeps a saturated member from holding up a group rebalance (Kafka's
+   * rebalance timeout is 20 s in Baton). Default 5 000 ms; `Infinity` waits forever.
+   */
+  readonly slotWaitMs?: number;
+  /** When given, missing topics are created on start (a pool may start before the engine sent it anything). */
+  readonly topics?: TopicLayout;
+  readonly runtimes?: { readonly shell?: ShellRuntimeOptions; readonly http?: HttpRuntimeOptions };
+}
+
+export function checkOptions(options: ExecutorPoolOptions, leaseMs: number, heartbeatMs: number): void {
+  if (!/^[a-zA-Z0-9._-]+$/.test(options.pool)) {
+    throw new Error(`pool must be a topic-safe name ([a-zA-Z0-9._-]), got '${options.pool}'`);
+  }
+  if (options.executorId.length === 0 || options.executorId.length > 200) {
+    throw new Error('executorId must be 1 to 200 characters');
+  }
+  if (!(leaseMs > 0)) throw new Error(`leaseMs must be positive, got ${leaseMs}`);
+  if (!(heartbeatMs > 0 && heartbeatMs < leaseMs / 2)) {
+    throw new Error(
+      `heartbeatMs must be positive and under half of leaseMs (${leaseMs}), got ${heartbeatMs}`,
+    );
+  }
+}
+
+/** Whether `promise` settles within `ms`. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

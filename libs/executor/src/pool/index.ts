@@ -1,0 +1,7 @@
+export { ExecutorPool } from './executor-pool';
+export type { ExecutorPoolOptions } from './executor-pool.options';
+export {
+  ExecutorPoolModule,
+  defaultExecutorId,
+  type ExecutorPoolModuleOptions,
+} from './executor-pool.module';

@@ -1,0 +1,193 @@
+import type { Producer, OutgoingRecord } from '@baton/eventlog';
+import type { Clock } from '@baton/platform';
+import type { Logger } from 'pino';
+import type { StepRuntimes } from '../runtimes';
+import { describeError } from '../runtimes/step-runtime';
+import { failed, type StepOutcome, type StepTask } from '../runtimes/step-task';
+import {
+  failedRecord,
+  heartbeatRecord,
+  outcomeRecord,
+  stepLogsRecord,
+  type Reporter,
+} from './attempt-reports';
+import type { AttemptOutcomeLabel } from './executor-pool.metrics';
+
+/** Why the executor itself stopped an attempt before it ended. */
+export type StopCause =
+  /** A `StepCancellation` named it: the engine has already ended it. */
+  | 'cancelled'
+  /** No heartbeat was acknowledged for a whole lease: the engine has (or soon will have) retried it elsewhere. */
+  | 'lease_lost'
+  /** The pool's graceful stop ran out of grace. */
+  | 'shutdown';
+
+export interface AttemptSettings {
+  readonly producer: Producer;
+  readonly runtimes: StepRuntimes;
+  readonly clock: Clock;
+  readonly executorId: string;
+  readonly leaseMs: number;
+  readonly heartbeatMs: number;
+  /** Attempts at writing the logs and the final report before giving up (the lease then expires). */
+  readonly publishTries: number;
+  readonly logger: Logger;
+}
+
+export interface AttemptResult {
+  readonly outcome: AttemptOutcomeLabel;
+  readonly heartbeats: number;
+}
+
+/** `runId/stepId/attempt`: identifies an attempt (the engine rejects reports for any other). */
+export function attemptKey(id: { runId: string; stepId: string; attempt: number }): string {
+  return `${id.runId}\u0000${id.stepId}\u0000${id.attempt}`;
+}
+
+/**
+ * One attempt running in a slot, after `ReportStepStarted` was acknowledged.
+ *
+ * While the runtime runs it sends `ReportStepHeartbeat` every `heartbeatMs`
+ * (at most one in flight). Once the outcome is known it writes the
+ * `StepLogs` record, waits for the acknowledgement, and only then the final
+ * report, so the logs are in the log before the engine can end the run.
+ *
+ * Lease honesty: if no heartbeat has been acknowledged for a whole lease
+ * (the log unreachable), the engine has declared this executor lost and
+ * retries the step elsewhere, so the attempt is killed here and reports
+ * nothing: two copies of a step must not keep running.
+ */
+export class RunningAttempt {
+  readonly key: string;
+  readonly done: Promise<AttemptResult>;
+  private readonly controller = new AbortController();
+  private cause: StopCause | undefined;
+  private lastAckedSendAt: number;
+  private beating: Promise<void> | undefined;
+  private heartbeats = 0;
+
+  constructor(
+    readonly task: StepTask,
+    private readonly settings: AttemptSettings,
+    /** When the acknowledged `ReportStepStarted` was sent. */
+    startedSentAt: number,
+  ) {
+    this.key = attemptKey(task);
+    this.lastAckedSendAt = startedSentAt;
+    this.done = this.run();
+  }
+
+  /** Aborts the attempt (the runtime kills its process group); the first cause wins. */
+  stop(cause: StopCause): void {
+    if (this.cause !== undefined) return;
+    this.cause = cause;
+    this.controller.abort(new Error(`attempt stopped: ${cause}`));
+  }
+
+  private async run(): Promise<AttemptResult> {
+    const { runtimes, heartbeatMs, logger } = this.settings;
+    const timer = setInterval(() => this.beat(), heartbeatMs);
+    let outcome: StepOutcome;
+    try {
+      outcome = await runtimes.run(this.task, { signal: this.controller.signal });
+    } catch (error) {
+      // Runtimes never throw by contract; a bug must still end the attempt honestly.
+      outcome = failed('platform', `runtime crashed: ${describeError(error)}`);
+    } finally {
+      clearInterval(timer);
+    }
+    await this.beating;
+    const reporter: Reporter = { executorId: this.settings.executorId, at: this.settings.clock.now() };
+    await this.publish(stepLogsRecord(this.task, outcome.logs), 'step logs');
+    const { record, label } = this.finalReport(outcome, reporter);
+    if (record) await this.publish(record, 'final report');
+    logger.info(
+      {
+        outcome: label,
+        status: outcome.status,
+        ...(outcome.status === 'failed' ? { error: outcome.message } : {}),
+      },
+      'attempt ended',
+    );
+    return { outcome: label, heartbeats: this.heartbeats };
+  }
+
+  private finalReport(
+    outcome: StepOutcome,
+    reporter: Reporter,
+  ): { record: OutgoingRecord | null; label: AttemptOutcomeLabel } {
+    // An outcome the runtime reached on its own is reported even if a stop raced with it.
+    if (outcome.status === 'succeeded')
+      return { record: outcomeRecord(this.task, reporter, outcome), label: 'succeeded' };
+    switch (outcome.errorKind) {
+      case 'user':
+        return { record: outcomeRecord(this.task, reporter, outcome), label: 'user_error' };
+      case 'platform':
+        return { record: outcomeRecord(this.task, reporter, outcome), label: 'platform_error' };
+      case 'timeout':
+        return { record: null, label: 'timeout' };
+      case 'cancelled':
+        return this.stoppedReport(reporter);
+      default: {
+        const never: never = outcome.errorKind;
+        throw new Error(`unknown error kind ${String(never)}`);
+      }
+    }
+  }
+
+  private stoppedReport(reporter: Reporter): { record: OutgoingRecord | null; label: AttemptOutcomeLabel } {
+    switch (this.cause) {
+      case 'shutdown': {
+        // Telling the engine now retries the step at once instead of after the lease expires.
+        const message = `executor ${this.settings.executorId} shut down before the step finished`;
+        return { record: failedRecord(this.task, reporter, 'platform', message), label: 'shutdown' };
+      }
+      case 'lease_lost':
+        return { record: null, label: 'lease_lost' };
+      case 'cancelled':
+      case undefined:
+        return { record: null, label: 'cancelled' };
+      default: {
+        const never: never = this.cause;
+        throw new Error(`unknown stop cause ${String(never)}`);
+      }
+    }
+  }
+
+  private beat(): void {
+    const { clock, leaseMs, producer, executorId, logger } = this.settings;
+    if (this.cause !== undefined) return;
+    const now = clock.now();
+    if (now - this.lastAckedSendAt >= leaseMs) {
+      logger.warn({ leaseMs }, 'no heartbeat acknowledged for a whole lease; stopping the attempt');
+      this.stop('lease_lost');
+      return;
+    }
+    if (this.beating) return;
+    this.beating = producer
+      .send([heartbeatRecord(this.task, { executorId, at: now })])
+      .then(() => {
+        this.lastAckedSendAt = Math.max(this.lastAckedSendAt, now);
+        this.heartbeats += 1;
+      })
+      .catch((error: unknown) => logger.warn({ error: describeError(error) }, 'heartbeat not written'))
+      .finally(() => (this.beating = undefined));
+  }
+
+  /** Writes one record, retrying with back-off; a record that cannot be written is left to the lease. */
+  private async publish(record: OutgoingRecord, what: string): Promise<void> {
+    const { producer, publishTries, logger } = this.settings;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await producer.send([record]);
+        return;
+      } catch (error) {
+        if (attempt >= publishTries) {
+          logger.error({ error: describeError(error) }, `${what} not written; the lease will expire instead`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+}
