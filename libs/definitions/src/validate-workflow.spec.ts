@@ -67,31 +67,31 @@ describe('the examples', () => {
   it('shell-pipeline.yaml keeps argv, env expressions and retry policies', () => {
     const result = parseWorkflowDocument(example('shell-pipeline.yaml'));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    const [download, transform, publish] = result.definition.steps;
+    const [extract, transform, load] = result.definition.steps;
     expect(result.definition.runStrategy).toEqual({ kind: 'sequential' });
-    expect(result.definition.params[0]).toEqual({ name: 'region', type: 'string', required: true });
-    expect(download).toMatchObject({
+    expect(result.definition.params[0]).toEqual({
+      name: 'region',
+      type: 'string',
+      required: false,
+      default: 'eu',
+    });
+    expect(extract).toMatchObject({
       type: 'shell',
-      timeoutMs: 600_000,
-      retry: {
-        userErrorLimit: 3,
-        platformErrorLimit: 10,
-        timeoutLimit: 0,
-        backoff: { kind: 'exponential', initialDelayMs: 30_000, multiplier: 2, maxDelayMs: 600_000 },
-      },
+      command: ['sh', '-c', expect.stringContaining('$BATON_OUTPUT_FILE')],
+      env: { REGION: { expression: 'params.region' }, ROWS: { expression: 'params.rows' } },
+      timeoutMs: 60_000,
+      outputs: { rows: 'result.output.rows' },
     });
     expect(transform).toMatchObject({
       type: 'shell',
-      command: ['sh', '-c', expect.stringContaining('"$REGION"')],
-      workingDirectory: '/opt/etl',
-      env: { REGION: { expression: 'params.region' }, DAY: { expression: 'params.day' } },
-      retry: { userErrorLimit: 1, backoff: { kind: 'fixed', delayMs: 60_000 } },
+      env: { ROWS: { expression: 'steps.extract.outputs.rows' } },
+      retry: { userErrorLimit: 2, platformErrorLimit: 10, backoff: { kind: 'fixed', delayMs: 1_000 } },
       failureMode: 'finish_running',
     });
-    expect(publish).toMatchObject({ pool: 'uploads', outputs: { exit_code: 'result.exit_code' } });
+    expect(load).toMatchObject({ pool: 'default', outputs: { loaded: 'result.output.loaded' } });
     expect(result.definition.edges).toEqual([
-      { from: 'download', to: 'transform' },
-      { from: 'transform', to: 'publish' },
+      { from: 'extract', to: 'transform' },
+      { from: 'transform', to: 'load' },
     ]);
   });
 
@@ -107,9 +107,9 @@ describe('the examples', () => {
       successStatuses: [200, 503],
     });
     expect(result.definition.steps[1]).toMatchObject({
-      type: 'http',
-      method: 'POST',
-      body: { expression: expect.any(String) },
+      type: 'handler',
+      handler: 'ops.notify',
+      params: { text: { expression: expect.stringContaining('steps.check.outputs.status') } },
     });
     expect(result.definition.edges).toEqual([
       { from: 'check', to: 'notify', condition: '!steps.check.outputs.healthy' },
