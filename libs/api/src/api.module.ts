@@ -1,0 +1,102 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EventLog } from '@baton/eventlog';
+import { MetricsRegistry } from '@baton/observability';
+import {
+  CLOCK,
+  EVENT_LOG,
+  PLATFORM_CONFIG,
+  SQL_CLIENT,
+  type Clock,
+  type PlatformConfig,
+} from '@baton/platform';
+import { RunQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { ApiMetricsInterceptor } from './http/api-metrics.interceptor';
+import { ApiMetrics } from './http/api.metrics';
+import { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
+import { RunPublisher } from './runs/run-publisher';
+import { RunsController } from './runs/runs.controller';
+import { RunsService } from './runs/runs.service';
+import { StatusEventsController } from './status-events/status-events.controller';
+import { StatusEventsHub } from './status-events/status-events.hub';
+import { WorkflowsController } from './workflows/workflows.controller';
+import { WorkflowsService } from './workflows/workflows.service';
+
+/** Opens the producer and the status consumer with the application; stops them before the platform closes the log. */
+class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    @Inject(RunPublisher) private readonly publisher: RunPublisher,
+    @Inject(StatusEventsHub) private readonly hub: StatusEventsHub,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Topics first (the publisher ensures them), then the consumer that reads one.
+    await this.publisher.open();
+    await this.hub.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.hub.stop();
+    await this.publisher.close();
+  }
+}
+
+/**
+ * Baton's REST API (`/api/v1/...`) and its SSE stream, for any app to
+ * import next to `PlatformModule` (EVENT_LOG, SQL_CLIENT, CLOCK,
+ * PLATFORM_CONFIG) and `ObservabilityModule` (MetricsRegistry). Call
+ * `configureApi(app)` before `listen`: it installs the raw body reader for
+ * workflow documents, the validation pipe and the OpenAPI document.
+ *
+ * @example
+ *   @Module({ imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(), ApiModule] })
+ *   class ApiAppModule {}
+ *   const app = await NestFactory.create(ApiAppModule);
+ *   configureApi(app);
+ *   await app.listen(8080);
+ */
+@Module({
+  controllers: [WorkflowsController, RunsController, StatusEventsController],
+  providers: [
+    { provide: ID_GENERATOR, useValue: randomIds },
+    { provide: ApiMetrics, inject: [MetricsRegistry], useFactory: (r: MetricsRegistry) => new ApiMetrics(r) },
+    ApiMetricsInterceptor,
+    ApiExceptionFilter,
+    {
+      provide: WorkflowRegistry,
+      inject: [SQL_CLIENT, CLOCK],
+      useFactory: (sql: SqlClient, clock: Clock) => new WorkflowRegistry(sql, () => clock.now()),
+    },
+    { provide: RunQueries, inject: [SQL_CLIENT], useFactory: (sql: SqlClient) => new RunQueries(sql) },
+    {
+      provide: RunPublisher,
+      inject: [EVENT_LOG, PLATFORM_CONFIG],
+      useFactory: (log: EventLog, config: PlatformConfig) => new RunPublisher(log, config.topics),
+    },
+    {
+      provide: StatusEventsHub,
+      inject: [EVENT_LOG, ID_GENERATOR],
+      useFactory: (log: EventLog, ids: IdGenerator) =>
+        new StatusEventsHub(log, `baton-api-status-${ids.next()}`, new Logger('StatusEvents')),
+    },
+    {
+      provide: WorkflowsService,
+      inject: [WorkflowRegistry],
+      useFactory: (registry: WorkflowRegistry) => new WorkflowsService(registry),
+    },
+    {
+      provide: RunsService,
+      inject: [WorkflowRegistry, RunQueries, RunPublisher, CLOCK, ID_GENERATOR],
+      useFactory: (
+        registry: WorkflowRegistry,
+        queries: RunQueries,
+        publisher: RunPublisher,
+        clock: Clock,
+        ids: IdGenerator,
+      ) => new RunsService(registry, queries, publisher, clock, ids),
+    },
+    ApiLifecycle,
+  ],
+  exports: [StatusEventsHub],
+})
+export class ApiModule {}

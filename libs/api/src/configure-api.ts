@@ -1,0 +1,67 @@
+import { BadRequestException, type INestApplication, ValidationPipe } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ValidationError } from 'class-validator';
+import type { FieldError } from './http/api.errors';
+import { workflowSourceBody } from './http/workflow-source.middleware';
+
+/** Where the OpenAPI document is served: Swagger UI here, the JSON at `${OPENAPI_PATH}-json`. */
+export const OPENAPI_PATH = 'api/docs';
+
+/**
+ * Everything an app hosting `ApiModule` applies before `listen`, so every
+ * process serves the same API: the raw body reader for workflow documents
+ * (before Nest's JSON parser, which `listen` installs later), the validation
+ * pipe, and the OpenAPI document.
+ */
+export function configureApi<T extends INestApplication>(app: T): T {
+  app.use(workflowSourceBody());
+  app.useGlobalPipes(createValidationPipe());
+  setupOpenApi(app);
+  return app;
+}
+
+/**
+ * Validation at the edge: unknown fields are refused, query strings are
+ * converted to the DTO's types, and a 400 lists every problem as
+ * `{ path, message }` like a rejected workflow document does.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const fieldErrors = flatten(errors, '$');
+      return new BadRequestException({
+        message: `invalid request: ${fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        errors: fieldErrors,
+      });
+    },
+  });
+}
+
+/** Serves the OpenAPI document of every controller at `/api/docs` (Swagger UI) and `/api/docs-json`. */
+export function setupOpenApi(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Baton API')
+    .setDescription(
+      'Workflows, runs and live status of Baton, the event-sourced workflow orchestrator. ' +
+        'Times are epoch milliseconds. Errors answer { statusCode, message, errors? } where errors ' +
+        'lists { path, message, line?, column? }.',
+    )
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup(OPENAPI_PATH, app, () => SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: `${OPENAPI_PATH}-json`,
+  });
+}
+
+function flatten(errors: readonly ValidationError[], parent: string): FieldError[] {
+  return errors.flatMap((error) => {
+    const path = /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : `${parent}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message }));
+    return [...own, ...flatten(error.children ?? [], path)];
+  });
+}

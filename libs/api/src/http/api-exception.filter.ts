@@ -1,0 +1,92 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import {
+  InvalidCursorError,
+  isUniqueViolation,
+  WorkflowNotFoundError,
+  WorkflowVersionNotFoundError,
+} from '@baton/readmodel';
+import { ConflictError, InvalidRequestError, NotFoundError, PayloadTooLargeError } from './api.errors';
+
+/** The body of every non-2xx answer: Nest's usual fields, plus `errors` on a 400 Baton can point into. */
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly message: string | string[];
+  readonly error?: string;
+  readonly errors?: readonly { path: string; message: string; line?: number; column?: number }[];
+}
+
+/**
+ * Maps what the services and the read model throw to a status and an
+ * `ErrorBody`. Anything unknown is a 500 whose body says nothing more: the
+ * stack goes to the log, never to the client.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Api');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<ServerResponse>();
+    const body = this.toBody(exception);
+    if (response.headersSent) {
+      // A stream (SSE) already answered 200; all that is left is to end it.
+      response.end();
+      return;
+    }
+    response.statusCode = body.statusCode;
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.end(JSON.stringify(body));
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof InvalidRequestError) {
+      return { statusCode: HttpStatus.BAD_REQUEST, message: exception.message, errors: exception.errors };
+    }
+    if (exception instanceof InvalidCursorError) {
+      return {
+        statusCode: HttpStatus.BAD_REQUEST,
+        message: exception.message,
+        errors: [{ path: '$.cursor', message: exception.message }],
+      };
+    }
+    if (
+      exception instanceof NotFoundError ||
+      exception instanceof WorkflowNotFoundError ||
+      exception instanceof WorkflowVersionNotFoundError
+    ) {
+      return { statusCode: HttpStatus.NOT_FOUND, message: exception.message };
+    }
+    if (exception instanceof ConflictError) {
+      return { statusCode: HttpStatus.CONFLICT, message: exception.message };
+    }
+    if (isUniqueViolation(exception)) {
+      return {
+        statusCode: HttpStatus.CONFLICT,
+        message: 'a concurrent request changed the same thing; retry',
+      };
+    }
+    if (exception instanceof PayloadTooLargeError) {
+      return { statusCode: HttpStatus.PAYLOAD_TOO_LARGE, message: exception.message };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      if (typeof payload === 'object' && payload !== null) {
+        return { statusCode: status, ...(payload as Omit<ErrorBody, 'statusCode'>) };
+      }
+      return { statusCode: status, message: String(payload) };
+    }
+    this.logger.error(
+      exception instanceof Error ? exception.message : String(exception),
+      exception instanceof Error ? exception.stack : undefined,
+    );
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
+  }
+}

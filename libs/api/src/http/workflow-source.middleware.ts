@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULT_DEFINITION_LIMITS } from '@baton/definitions';
+
+/** The one route whose body is a document (YAML or JSON text), read raw. */
+export const WORKFLOW_PUSH_PATH = '/api/v1/workflows';
+
+/** Content types documented for a push; others are read as text too, and the format is guessed. */
+export const WORKFLOW_CONTENT_TYPES = [
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+  'text/x-yaml',
+  'application/json',
+  'text/plain',
+] as const;
+
+type BodyRequest = IncomingMessage & { body?: unknown };
+type Next = (error?: unknown) => void;
+
+/**
+ * Express middleware that reads the body of `POST /api/v1/workflows` as
+ * UTF-8 text, byte for byte, whatever its content type, and leaves it in
+ * `req.body`. It must run before Nest's JSON parser (register it with
+ * `app.use` before `listen`, as `configureApi` does): the parser would
+ * otherwise reject YAML, or re-serialize JSON and lose the text the registry
+ * keeps as the version's source. Once the stream is consumed the body
+ * parsers skip the request.
+ *
+ * Bodies over `limitBytes` are refused with 413 without being buffered.
+ */
+export function workflowSourceBody(limitBytes = DEFAULT_DEFINITION_LIMITS.maxDocumentBytes + 64 * 1024) {
+  return (req: BodyRequest, res: ServerResponse, next: Next): void => {
+    if (req.method !== 'POST' || pathOf(req.url) !== WORKFLOW_PUSH_PATH) {
+      next();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > limitBytes) {
+        refused = true;
+        chunks.length = 0;
+        res.statusCode = 413;
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.setHeader('Connection', 'close');
+        res.end(
+          JSON.stringify({ statusCode: 413, message: `a workflow document is at most ${limitBytes} bytes` }),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (refused) return;
+      req.body = Buffer.concat(chunks).toString('utf8');
+      next();
+    });
+    req.on('error', (error) => {
+      if (!refused) next(error);
+    });
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?')[0];
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}

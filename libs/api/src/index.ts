@@ -1,0 +1,6 @@
+export { ApiModule } from './api.module';
+export { configureApi, createValidationPipe, setupOpenApi, OPENAPI_PATH } from './configure-api';
+export { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
+export { StatusEventsHub, type StatusFilter } from './status-events/status-events.hub';
+export { SSE_HEARTBEAT_MS } from './status-events/sse';
+export type { FieldError } from './http/api.errors';

@@ -1,0 +1,71 @@
+import type { JsonObject, JsonValue, ParamType, WorkflowDefinition } from '@baton/domain';
+import type { FieldError } from '../http/api.errors';
+
+/**
+ * The checks the API can make on a run's params before publishing the
+ * request, so an obvious mistake is a 400 rather than a run that fails at
+ * admission: undeclared params, required params with no value, default or
+ * expression, and given values of the wrong JSON type. Expressions are not
+ * evaluated here; the engine resolves them (and re-checks everything) when it
+ * starts the run. Paths point into the request body (`$.params.<name>`).
+ */
+export function checkRunParams(definition: WorkflowDefinition, given: JsonObject): FieldError[] {
+  const errors: FieldError[] = [];
+  const declared = new Map(definition.params.map((param) => [param.name, param]));
+  for (const [name, value] of Object.entries(given)) {
+    const param = declared.get(name);
+    if (!param) {
+      const known = [...declared.keys()];
+      errors.push({
+        path: paramPath(name),
+        message: `workflow ${definition.id} v${definition.version} declares no param '${name}'${
+          known.length > 0 ? `; its params are: ${known.join(', ')}` : '; it takes no params'
+        }`,
+      });
+      continue;
+    }
+    if (!hasType(value, param.type)) {
+      errors.push({ path: paramPath(name), message: `expected a ${param.type}, got ${describe(value)}` });
+    }
+  }
+  for (const param of definition.params) {
+    const present = Object.prototype.hasOwnProperty.call(given, param.name);
+    if (param.required && !present && param.default === undefined && param.expression === undefined) {
+      errors.push({ path: paramPath(param.name), message: `required param '${param.name}' is missing` });
+    }
+  }
+  return errors;
+}
+
+function paramPath(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `$.params.${name}` : `$.params[${JSON.stringify(name)}]`;
+}
+
+function hasType(value: JsonValue, type: ParamType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'long':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'double':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'map':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'array':
+      return Array.isArray(value);
+    default: {
+      const unexpected: never = type;
+      throw new Error(`unknown param type ${String(unexpected)}`);
+    }
+  }
+}
+
+function describe(value: JsonValue): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'number' && !Number.isInteger(value)) return `the number ${value}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

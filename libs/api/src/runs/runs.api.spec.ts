@@ -1,0 +1,267 @@
+import { runIdFor, Topics, type RunRequest } from '@baton/contracts';
+import type { CancelRun } from '@baton/domain';
+import { jsonParam } from '@baton/readmodel';
+import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
+
+const REPORT = `id: report
+params:
+  day: { type: string, required: true }
+  rows: { type: long, default: 10 }
+  region: { type: string, expression: "'eu'" }
+steps:
+  - id: build
+    type: noop
+`;
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+describe('run routes', () => {
+  let sut: ApiTestApp;
+
+  beforeAll(async () => {
+    sut = await startApiTestApp();
+    const pushed = await fetch(`${sut.base}/api/v1/workflows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
+      body: REPORT,
+    });
+    expect(pushed.status).toBe(201);
+  });
+  afterAll(() => sut.close());
+
+  const call = async (method: 'GET' | 'POST', path: string, json?: unknown): Promise<Answer> => {
+    const response = await fetch(`${sut.base}/api/v1${path}`, {
+      method,
+      ...(json === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  async function requests(): Promise<RunRequest[]> {
+    return (await sut.records(Topics.runRequests)).map((r) => JSON.parse(r.value!) as RunRequest);
+  }
+
+  describe('POST /workflows/{id}/runs', () => {
+    it('publishes a RunRequest keyed by workflow id and answers 202 with the derived run id', async () => {
+      sut.clock.nowMs = 1_700_000_000_000;
+      const answer = await call('POST', '/workflows/report/runs', {
+        params: { day: '2026-01-02' },
+        requestId: 'req-1',
+      });
+      expect(answer).toEqual({
+        status: 202,
+        body: { runId: runIdFor('report', 'req-1'), requestId: 'req-1', workflowId: 'report', version: 1 },
+      });
+      const records = await sut.records(Topics.runRequests);
+      const record = records.find((r) => JSON.parse(r.value!).requestId === 'req-1')!;
+      expect(record.key).toBe('report');
+      expect(JSON.parse(record.value!)).toEqual({
+        schemaVersion: 1,
+        workflowId: 'report',
+        version: 1,
+        requestId: 'req-1',
+        params: { day: '2026-01-02' },
+        requestedAt: 1_700_000_000_000,
+      });
+    });
+
+    it('answers the same run id for the same request id (the engine starts it once)', async () => {
+      const first = await call('POST', '/workflows/report/runs', {
+        params: { day: 'd' },
+        requestId: 'twice',
+      });
+      const second = await call('POST', '/workflows/report/runs', {
+        params: { day: 'd' },
+        requestId: 'twice',
+      });
+      expect(second.body.runId).toBe(first.body.runId);
+      expect((await requests()).filter((r) => r.requestId === 'twice')).toHaveLength(2);
+    });
+
+    it('makes up a request id when none is given', async () => {
+      const answer = await call('POST', '/workflows/report/runs', { params: { day: 'd' } });
+      expect(answer.status).toBe(202);
+      expect(answer.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.body.runId).toBe(runIdFor('report', answer.body.requestId as string));
+    });
+
+    it('answers 404 for an unknown workflow or version, and publishes nothing', async () => {
+      const before = (await requests()).length;
+      expect(await call('POST', '/workflows/ghost/runs', {})).toMatchObject({
+        status: 404,
+        body: { message: expect.stringContaining('ghost') },
+      });
+      expect(
+        await call('POST', '/workflows/report/runs', { version: 7, params: { day: 'd' } }),
+      ).toMatchObject({
+        status: 404,
+        body: { message: expect.stringContaining('no version 7') },
+      });
+      expect(await requests()).toHaveLength(before);
+    });
+
+    it('answers 400 with a path per problem when params do not fit the definition', async () => {
+      const answer = await call('POST', '/workflows/report/runs', {
+        params: { rows: 'many', colour: 'red' },
+      });
+      expect(answer.status).toBe(400);
+      const errors = answer.body.errors as { path: string; message: string }[];
+      expect(errors.map((e) => e.path).sort()).toEqual(['$.params.colour', '$.params.day', '$.params.rows']);
+      expect(errors.find((e) => e.path === '$.params.rows')!.message).toMatch(/expected a long/);
+      expect(errors.find((e) => e.path === '$.params.day')!.message).toMatch(/required/);
+    });
+
+    it('answers 400 for a body that breaks the DTO (unknown field, wrong type)', async () => {
+      const answer = await call('POST', '/workflows/report/runs', { params: 'x', surprise: true });
+      expect(answer.status).toBe(400);
+      const paths = (answer.body.errors as { path: string }[]).map((e) => e.path);
+      expect(paths).toEqual(expect.arrayContaining(['$.params', '$.surprise']));
+    });
+  });
+
+  describe('reading runs', () => {
+    const runId = 'run-seeded';
+
+    beforeAll(async () => {
+      await seedRun(sut, runId, { createdAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+      await sut.sql.query(
+        `INSERT INTO steps (run_id, step_id, status, attempt, ready_at, updated_at) VALUES ($1, 'build', 'running', 1, now(), now())`,
+        [runId],
+      );
+      await sut.sql.query(
+        `INSERT INTO step_attempts (run_id, step_id, attempt, status, executor_id, updated_at)
+         VALUES ($1, 'build', 1, 'running', 'exec-1', now())`,
+        [runId],
+      );
+      for (const [seq, type] of [
+        [1, 'RunStarted'],
+        [2, 'StepReady'],
+        [3, 'StepStarted'],
+      ] as const) {
+        await sut.sql.query(
+          `INSERT INTO run_events (run_id, seq, type, schema_version, at, payload) VALUES ($1, $2, $3, 1, now(), $4::jsonb)`,
+          [runId, seq, type, jsonParam({ type, seq })],
+        );
+      }
+      await sut.sql.query(
+        `INSERT INTO step_logs (run_id, step_id, attempt, stdout_tail, stderr_tail, updated_at)
+         VALUES ($1, 'build', 1, 'hello\n', '', now())`,
+        [runId],
+      );
+    });
+
+    it('answers 404 for a run not projected yet, then the run with its steps', async () => {
+      expect((await call('GET', '/runs/not-yet')).status).toBe(404);
+      const answer = await call('GET', `/runs/${runId}`);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        runId,
+        workflowId: 'report',
+        status: 'running',
+        steps: [{ stepId: 'build', status: 'running', attempts: [{ attempt: 1, executorId: 'exec-1' }] }],
+      });
+    });
+
+    it('pages events by seq', async () => {
+      const first = await call('GET', `/runs/${runId}/events?limit=2`);
+      expect(first.body).toMatchObject({
+        items: [{ seq: 1, type: 'RunStarted' }, { seq: 2 }],
+        nextAfterSeq: 2,
+      });
+      const rest = await call('GET', `/runs/${runId}/events?afterSeq=2`);
+      expect(rest.body).toMatchObject({ items: [{ seq: 3, type: 'StepStarted' }], nextAfterSeq: null });
+      expect((await call('GET', `/runs/${runId}/events?afterSeq=-1`)).status).toBe(400);
+    });
+
+    it('answers step logs, latest attempt by default, 404 when there are none', async () => {
+      const logs = await call('GET', `/runs/${runId}/steps/build/logs`);
+      expect(logs).toMatchObject({
+        status: 200,
+        body: { attempt: 1, stdoutTail: 'hello\n', truncated: false },
+      });
+      expect((await call('GET', `/runs/${runId}/steps/build/logs?attempt=1`)).status).toBe(200);
+      expect((await call('GET', `/runs/${runId}/steps/build/logs?attempt=2`)).status).toBe(404);
+      expect((await call('GET', `/runs/${runId}/steps/build/logs?attempt=zero`)).status).toBe(400);
+    });
+
+    it('lists runs newest first, a page at a time, and refuses a bad cursor', async () => {
+      for (let i = 1; i <= 3; i++) {
+        await seedRun(sut, `paged-${i}`, { workflowId: 'paged', createdAt: `2026-02-0${i}T00:00:00.000Z` });
+      }
+      const first = await call('GET', '/runs?workflowId=paged&limit=2');
+      expect(first.status).toBe(200);
+      expect((first.body.items as { runId: string }[]).map((r) => r.runId)).toEqual(['paged-3', 'paged-2']);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const cursor = encodeURIComponent(first.body.nextCursor as string);
+      const second = await call('GET', `/runs?workflowId=paged&limit=2&cursor=${cursor}`);
+      expect((second.body.items as { runId: string }[]).map((r) => r.runId)).toEqual(['paged-1']);
+      expect(second.body.nextCursor).toBeNull();
+
+      const bad = await call('GET', '/runs?cursor=not-a-cursor');
+      expect(bad).toMatchObject({ status: 400, body: { errors: [{ path: '$.cursor' }] } });
+      expect((await call('GET', '/runs?limit=0')).status).toBe(400);
+      expect((await call('GET', '/runs?colour=red')).status).toBe(400);
+      const filtered = await call('GET', '/runs?status=succeeded&workflowId=paged');
+      expect(filtered.body).toEqual({ items: [], nextCursor: null });
+    });
+  });
+
+  describe('POST /runs/{id}/cancel', () => {
+    it('publishes a CancelRun keyed by run id and answers 202', async () => {
+      await seedRun(sut, 'to-cancel', { createdAt: '2026-03-01T00:00:00.000Z' });
+      sut.clock.nowMs = 1_800_000_000_000;
+      const answer = await call('POST', '/runs/to-cancel/cancel', { reason: 'wrong day' });
+      expect(answer).toEqual({ status: 202, body: { runId: 'to-cancel' } });
+      const records = (await sut.records(Topics.runCommands)).filter((r) => r.key === 'to-cancel');
+      expect(records).toHaveLength(1);
+      const command = JSON.parse(records[0].value!) as CancelRun;
+      expect(command).toEqual({
+        type: 'CancelRun',
+        runId: 'to-cancel',
+        reason: 'wrong day',
+        metadata: { commandId: expect.stringMatching(/^api-cancel\//), at: 1_800_000_000_000 },
+      });
+    });
+
+    it('accepts an empty body with a default reason', async () => {
+      await seedRun(sut, 'to-cancel-2', { createdAt: '2026-03-02T00:00:00.000Z' });
+      const response = await fetch(`${sut.base}/api/v1/runs/to-cancel-2/cancel`, { method: 'POST' });
+      expect(response.status).toBe(202);
+      const [record] = (await sut.records(Topics.runCommands)).filter((r) => r.key === 'to-cancel-2');
+      expect(JSON.parse(record.value!)).toMatchObject({ type: 'CancelRun', reason: expect.any(String) });
+    });
+
+    it('answers 404 for an unknown run and 409 for a finished one', async () => {
+      expect((await call('POST', '/runs/ghost/cancel', {})).status).toBe(404);
+      await seedRun(sut, 'finished', { createdAt: '2026-03-03T00:00:00.000Z', status: 'succeeded' });
+      expect(await call('POST', '/runs/finished/cancel', {})).toMatchObject({
+        status: 409,
+        body: { message: expect.stringContaining('succeeded') },
+      });
+    });
+  });
+});
+
+async function seedRun(
+  sut: ApiTestApp,
+  runId: string,
+  run: { createdAt: string; workflowId?: string; status?: string },
+): Promise<void> {
+  await sut.sql.query(
+    `INSERT INTO runs (run_id, workflow_id, workflow_version, status, params, request_id, created_at, last_seq, updated_at)
+     VALUES ($1, $2, 1, $3, $4::jsonb, $5, $6::timestamptz, 3, now())`,
+    [
+      runId,
+      run.workflowId ?? 'report',
+      run.status ?? 'running',
+      jsonParam({ day: 'd' }),
+      `req-${runId}`,
+      run.createdAt,
+    ],
+  );
+}

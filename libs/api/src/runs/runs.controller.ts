@@ -1,0 +1,90 @@
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
+import type { Page, RunDetail, RunEventRecord, RunSummary, StepLogs } from '@baton/readmodel';
+import { ApiController } from '../http/api-controller.decorator';
+import { ErrorDto } from '../http/error.dto';
+import { CancelRunDto, ListRunsQueryDto, RunEventsQueryDto, StartRunDto, StepLogsQueryDto } from './runs.dto';
+import {
+  CancelRunResponseDto,
+  RunDetailDto,
+  RunEventsPageDto,
+  RunPageDto,
+  StartRunResponseDto,
+  StepLogsDto,
+} from './runs.responses.dto';
+import { RunsService, type StartRunAnswer } from './runs.service';
+
+@ApiController('api/v1', 'runs')
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Post('workflows/:workflowId/runs')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Request a run',
+    description:
+      'Publishes a run request on baton.run-requests and answers at once; the run appears in ' +
+      'GET /runs/{runId} once the engine has started it and the projector has caught up.',
+  })
+  @ApiAcceptedResponse({ type: StartRunResponseDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'Params that do not fit the definition, with paths' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow or version' })
+  start(@Param('workflowId') workflowId: string, @Body() body: StartRunDto): Promise<StartRunAnswer> {
+    return this.runs.start(workflowId, body);
+  }
+
+  @Get('runs')
+  @ApiOperation({ summary: 'Runs, newest first, a page at a time' })
+  @ApiOkResponse({ type: RunPageDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad query or cursor' })
+  list(@Query() query: ListRunsQueryDto): Promise<Page<RunSummary>> {
+    return this.runs.list(query);
+  }
+
+  @Get('runs/:runId')
+  @ApiOperation({ summary: 'A run with its steps and attempts' })
+  @ApiOkResponse({ type: RunDetailDto })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown, or not projected yet' })
+  get(@Param('runId') runId: string): Promise<RunDetail> {
+    return this.runs.get(runId);
+  }
+
+  @Get('runs/:runId/events')
+  @ApiOperation({ summary: "A run's events by seq" })
+  @ApiOkResponse({ type: RunEventsPageDto })
+  events(
+    @Param('runId') runId: string,
+    @Query() query: RunEventsQueryDto,
+  ): Promise<{ items: RunEventRecord[]; nextAfterSeq: number | null }> {
+    return this.runs.events(runId, query);
+  }
+
+  @Get('runs/:runId/steps/:stepId/logs')
+  @ApiOperation({ summary: "Tails of a step attempt's stdout and stderr (the latest attempt by default)" })
+  @ApiOkResponse({ type: StepLogsDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  logs(
+    @Param('runId') runId: string,
+    @Param('stepId') stepId: string,
+    @Query() query: StepLogsQueryDto,
+  ): Promise<StepLogs> {
+    return this.runs.logs(runId, stepId, query.attempt);
+  }
+
+  @Post('runs/:runId/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Ask the engine to cancel a run (publishes a CancelRun command)' })
+  @ApiAcceptedResponse({ type: CancelRunResponseDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The run has already finished' })
+  cancel(@Param('runId') runId: string, @Body() body: CancelRunDto): Promise<{ runId: string }> {
+    return this.runs.cancel(runId, body);
+  }
+}

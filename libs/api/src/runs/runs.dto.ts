@@ -1,0 +1,114 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import type { JsonObject } from '@baton/domain';
+import { MAX_PAGE_SIZE } from '@baton/readmodel';
+
+/** Body of `POST /workflows/{id}/runs`. */
+export class StartRunDto {
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { mode: 'full' },
+    description: 'Values for the params the workflow declares; the others take their default or expression',
+  })
+  @IsOptional()
+  @IsObject({ message: 'params must be an object of param names to values' })
+  params?: JsonObject;
+
+  @ApiPropertyOptional({
+    example: '2026-11-24',
+    description:
+      'Idempotency key, unique per workflow: the same requestId always names the same run. A fresh one is made when omitted.',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  requestId?: string;
+
+  @ApiPropertyOptional({
+    description: 'A version number; default: the active version (pinned at request time)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+/** Body of `POST /runs/{runId}/cancel`. */
+export class CancelRunDto {
+  @ApiPropertyOptional({ example: 'wrong input file', maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
+}
+
+const STATUS = /^[a-z_]{1,32}$/;
+
+/** Query of `GET /runs`. */
+export class ListRunsQueryDto {
+  @ApiPropertyOptional({ example: 'sales.daily' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  workflowId?: string;
+
+  @ApiPropertyOptional({ example: 'running', description: 'running, succeeded, failed, cancelled' })
+  @IsOptional()
+  @Matches(STATUS, { message: 'status must be a run status such as running or failed' })
+  status?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, unchanged' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  cursor?: string;
+}
+
+/** Query of `GET /runs/{runId}/events`. */
+export class RunEventsQueryDto {
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Events after this seq (exclusive)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  afterSeq?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+}
+
+/** Query of `GET /runs/{runId}/steps/{stepId}/logs`. */
+export class StepLogsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, description: 'Default: the latest attempt' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  attempt?: number;
+}

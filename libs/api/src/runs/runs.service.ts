@@ -1,0 +1,137 @@
+import { runIdFor, type RunRequest } from '@baton/contracts';
+import type { CancelRun } from '@baton/domain';
+import type { Clock } from '@baton/platform';
+import type {
+  Page,
+  RunDetail,
+  RunEventRecord,
+  RunQueries,
+  RunSummary,
+  StepLogs,
+  WorkflowRegistry,
+} from '@baton/readmodel';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../http/api.errors';
+import type { IdGenerator } from '../ids';
+import { checkRunParams } from './run-params.check';
+import type { CancelRunDto, ListRunsQueryDto, RunEventsQueryDto, StartRunDto } from './runs.dto';
+import type { RunPublisher } from './run-publisher';
+
+export interface StartRunAnswer {
+  readonly runId: string;
+  readonly requestId: string;
+  readonly workflowId: string;
+  readonly version: number;
+}
+
+const TERMINAL_RUN_STATUSES: readonly string[] = ['succeeded', 'failed', 'cancelled'];
+const DEFAULT_RUNS_PAGE = 50;
+const DEFAULT_EVENTS_PAGE = 100;
+
+/**
+ * Runs through the API. Starting and cancelling only publish to the log and
+ * answer 202: the engine admits and decides asynchronously, and the read
+ * model shows the outcome once projected. Reads come from the read model only.
+ */
+export class RunsService {
+  constructor(
+    private readonly registry: WorkflowRegistry,
+    private readonly queries: RunQueries,
+    private readonly publisher: RunPublisher,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  /**
+   * Checks the workflow, version and params against the registry, then
+   * publishes a `RunRequest` pinned to the version checked (the active one
+   * unless named), so activating another version meanwhile cannot change
+   * what was accepted. The run id is `runIdFor(workflowId, requestId)`: the
+   * same request id always answers the same run id, and the engine starts it once.
+   */
+  async start(workflowId: string, body: StartRunDto): Promise<StartRunAnswer> {
+    const found = await this.registry.getVersion(workflowId, body.version ?? 'active');
+    if (!found) {
+      if (!(await this.registry.get(workflowId))) {
+        throw new NotFoundError(`workflow "${workflowId}" does not exist; push it first`);
+      }
+      throw new NotFoundError(`workflow "${workflowId}" has no version ${body.version}`);
+    }
+    const params = body.params ?? {};
+    const errors = checkRunParams(found.definition, params);
+    if (errors.length > 0) {
+      throw new InvalidRequestError(
+        `params do not fit workflow ${workflowId} v${found.version}: ${errors[0].message}`,
+        errors,
+      );
+    }
+    const requestId = body.requestId ?? this.ids.next();
+    const request: RunRequest = {
+      schemaVersion: 1,
+      workflowId,
+      version: found.version,
+      requestId,
+      params,
+      requestedAt: this.clock.now(),
+    };
+    await this.publisher.requestRun(request);
+    return { runId: runIdFor(workflowId, requestId), requestId, workflowId, version: found.version };
+  }
+
+  list(query: ListRunsQueryDto): Promise<Page<RunSummary>> {
+    return this.queries.listRuns({
+      ...(query.workflowId === undefined ? {} : { workflowId: query.workflowId }),
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      limit: query.limit ?? DEFAULT_RUNS_PAGE,
+    });
+  }
+
+  async get(runId: string): Promise<RunDetail> {
+    const run = await this.queries.getRun(runId);
+    if (!run) throw runNotFound(runId);
+    return run;
+  }
+
+  /** What is stored so far; an unknown run simply has none (its events may not be projected yet). */
+  events(
+    runId: string,
+    query: RunEventsQueryDto,
+  ): Promise<{ items: RunEventRecord[]; nextAfterSeq: number | null }> {
+    return this.queries.getRunEvents(runId, {
+      afterSeq: query.afterSeq ?? 0,
+      limit: query.limit ?? DEFAULT_EVENTS_PAGE,
+    });
+  }
+
+  async logs(runId: string, stepId: string, attempt?: number): Promise<StepLogs> {
+    const logs = await this.queries.getStepLogs(runId, stepId, attempt);
+    if (logs) return logs;
+    const which = attempt === undefined ? '' : ` attempt ${attempt}`;
+    throw new NotFoundError(`no logs stored for step "${stepId}"${which} of run ${runId}`);
+  }
+
+  /**
+   * Publishes a `CancelRun` for a run the read model knows. A run it shows
+   * as finished is refused with 409 here (statuses only move forward, so the
+   * read model lagging cannot make that wrong); otherwise the engine decides.
+   */
+  async cancel(runId: string, body: CancelRunDto): Promise<{ runId: string }> {
+    const run = await this.queries.getRun(runId);
+    if (!run) throw runNotFound(runId);
+    if (TERMINAL_RUN_STATUSES.includes(run.status)) {
+      throw new ConflictError(`run ${runId} already ${run.status}; there is nothing to cancel`);
+    }
+    const command: CancelRun = {
+      type: 'CancelRun',
+      runId,
+      reason: body.reason ?? 'cancelled through the API',
+      metadata: { commandId: `api-cancel/${this.ids.next()}`, at: this.clock.now() },
+    };
+    await this.publisher.cancelRun(command);
+    return { runId };
+  }
+}
+
+function runNotFound(runId: string): NotFoundError {
+  return new NotFoundError(`run ${runId} is unknown (or not projected yet: retry in a moment)`);
+}

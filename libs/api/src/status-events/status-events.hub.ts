@@ -1,0 +1,94 @@
+import type { LoggerService } from '@nestjs/common';
+import { filter, type Observable, Subject } from 'rxjs';
+import { Topics, type StatusCloudEvent } from '@baton/contracts';
+import type { Batch, Consumer, EventLog } from '@baton/eventlog';
+
+/** Which status events a client wants; omitted fields match everything. */
+export interface StatusFilter {
+  readonly runId?: string;
+  readonly workflowId?: string;
+}
+
+/**
+ * One consumer of `baton.status-events` per API process, fanned out to every
+ * connected SSE client through a Subject (each client filters its own view).
+ *
+ * The group id is unique to this process and starts from the latest offset:
+ * every API process sees every status event from the moment it started, and
+ * nothing it missed while down (clients that need history read
+ * `GET /runs/{id}/events`). Offsets are never committed: the group is
+ * thrown away with the process.
+ */
+export class StatusEventsHub {
+  private readonly events = new Subject<StatusCloudEvent>();
+  private consumer: Consumer | null = null;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly groupId: string,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    this.consumer = this.log.consumer({
+      groupId: this.groupId,
+      topics: [Topics.statusEvents],
+      startFrom: 'latest',
+      eachBatch: async (batch) => this.publish(batch),
+    });
+    await this.consumer.start();
+  }
+
+  /** Stops consuming and completes every client's stream (so open responses end and the server can close). */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = null;
+    await consumer?.stop();
+    this.events.complete();
+  }
+
+  stream(wanted: StatusFilter): Observable<StatusCloudEvent> {
+    return this.events.pipe(
+      filter(
+        (event) =>
+          (wanted.runId === undefined || event.data.runId === wanted.runId) &&
+          (wanted.workflowId === undefined || event.data.workflowId === wanted.workflowId),
+      ),
+    );
+  }
+
+  /** Never throws: a failing batch would stop the partition, and one bad record must not silence the stream. */
+  private publish(batch: Batch): void {
+    for (const record of batch.records) {
+      const event = parseStatusEvent(record.value);
+      if (event) this.events.next(event);
+      else
+        this.logger.warn(
+          `skipped a malformed status event at ${record.topic}/${record.partition}@${record.offset}`,
+          'StatusEvents',
+        );
+    }
+  }
+}
+
+function parseStatusEvent(value: string | null): StatusCloudEvent | null {
+  if (value === null) return null;
+  try {
+    const event = JSON.parse(value) as Partial<StatusCloudEvent> | null;
+    if (
+      typeof event === 'object' &&
+      event !== null &&
+      typeof event.id === 'string' &&
+      typeof event.type === 'string' &&
+      typeof event.data === 'object' &&
+      event.data !== null &&
+      typeof event.data.runId === 'string'
+    ) {
+      return event as StatusCloudEvent;
+    }
+  } catch {
+    // not JSON: reported by the caller
+  }
+  return null;
+}

@@ -1,0 +1,209 @@
+import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
+
+const HELLO = `# a comment the registry keeps
+id: hello
+name: Hello
+params:
+  who:
+    type: string
+    default: world
+steps:
+  - id: greet
+    type: noop
+  - id: done
+    type: noop
+    depends_on: [greet]
+`;
+
+const HELLO_V2 = HELLO.replace('name: Hello', 'name: Hello again');
+
+const BROKEN = `id: broken
+steps:
+  - id: a
+    type: noop
+    depends_on: [c]
+  - id: b
+    type: noop
+    depends_on: [a, nowhere]
+  - id: c
+    type: noop
+    depends_on: [b]
+`;
+
+// One app (and one PGlite) for the whole file.
+let sut: ApiTestApp;
+beforeAll(async () => {
+  sut = await startApiTestApp();
+});
+afterAll(() => sut.close());
+
+describe('workflow routes', () => {
+  const push = (body: string, contentType = 'application/yaml') =>
+    fetch(`${sut.base}/api/v1/workflows`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  it('creates version 1 from YAML, keeps the source as sent, and treats an identical re-push as a no-op', async () => {
+    const first = await push(HELLO);
+    expect(first.status).toBe(201);
+    expect(await first.json()).toEqual({ workflowId: 'hello', version: 1, created: true });
+
+    const again = await push(HELLO, 'text/yaml');
+    expect(again.status).toBe(201);
+    expect(await again.json()).toEqual({ workflowId: 'hello', version: 1, created: false });
+
+    const changed = await push(HELLO_V2, 'application/x-yaml');
+    expect(await changed.json()).toEqual({ workflowId: 'hello', version: 2, created: true });
+
+    const version = await (await fetch(`${sut.base}/api/v1/workflows/hello/versions/2`)).json();
+    expect(version).toMatchObject({ workflowId: 'hello', version: 2, active: false, source: HELLO_V2 });
+  });
+
+  it('accepts JSON and text/plain bodies, guessing the format of the latter', async () => {
+    const json = { id: 'as-json', steps: [{ id: 'only', type: 'noop' }] };
+    const response = await push(JSON.stringify(json), 'application/json');
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ workflowId: 'as-json', version: 1 });
+
+    const plain = await push('id: as-text\nsteps:\n  - { id: only, type: noop }\n', 'text/plain');
+    expect(await plain.json()).toMatchObject({ workflowId: 'as-text', version: 1, created: true });
+  });
+
+  it('answers 400 with every validation error, its path and its line', async () => {
+    const response = await push(BROKEN);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as {
+      message: string;
+      errors: { path: string; message: string; line?: number }[];
+    };
+    expect(body.message).toMatch(/error/);
+    const paths = body.errors.map((e) => e.path);
+    expect(paths).toContain('$.steps[1].depends_on[1]');
+    expect(body.errors.find((e) => e.path === '$.steps[1].depends_on[1]')).toMatchObject({ line: 8 });
+    expect(body.errors.some((e) => /cycle/i.test(e.message))).toBe(true);
+    expect(body.errors.some((e) => /nowhere/.test(e.message))).toBe(true);
+  });
+
+  it('answers 400 with line and column for a YAML syntax error', async () => {
+    const response = await push('id: bad\nsteps:\n  - id: a\n   type: [noop\n');
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { path: string; line: number; column: number }[] };
+    expect(body.errors.length).toBeGreaterThan(0);
+    expect(body.errors[0]).toMatchObject({ path: '$', line: expect.any(Number), column: expect.any(Number) });
+  });
+
+  it('answers 400 for a JSON body that is not JSON, when sent as application/json', async () => {
+    const response = await push('{ "id": "x", ', 'application/json');
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string }[] };
+    expect(body.errors[0].message).toMatch(/JSON syntax error/);
+  });
+
+  it('lists workflows and shows one with its active definition and versions', async () => {
+    const list = (await (await fetch(`${sut.base}/api/v1/workflows`)).json()) as { workflowId: string }[];
+    expect(list.map((w) => w.workflowId)).toEqual(expect.arrayContaining(['hello', 'as-json', 'as-text']));
+
+    const detail = await (await fetch(`${sut.base}/api/v1/workflows/hello`)).json();
+    expect(detail).toMatchObject({
+      workflowId: 'hello',
+      activeVersion: 1,
+      latestVersion: 2,
+      name: 'Hello',
+      source: HELLO,
+      definition: { id: 'hello', version: 1, steps: [{ id: 'greet' }, { id: 'done' }] },
+      versions: [
+        { version: 2, active: false },
+        { version: 1, active: true },
+      ],
+    });
+  });
+
+  it('activates a version, and answers 404 for unknown workflows and versions', async () => {
+    const activated = await fetch(`${sut.base}/api/v1/workflows/hello/versions/2/activate`, {
+      method: 'POST',
+    });
+    expect(activated.status).toBe(200);
+    expect(await activated.json()).toMatchObject({
+      workflowId: 'hello',
+      activeVersion: 2,
+      name: 'Hello again',
+    });
+
+    const noVersion = await fetch(`${sut.base}/api/v1/workflows/hello/versions/9/activate`, {
+      method: 'POST',
+    });
+    expect(noVersion.status).toBe(404);
+    expect(await noVersion.json()).toMatchObject({ message: expect.stringContaining('no version 9') });
+
+    const noWorkflow = await fetch(`${sut.base}/api/v1/workflows/nope`);
+    expect(noWorkflow.status).toBe(404);
+    expect(await noWorkflow.json()).toMatchObject({
+      statusCode: 404,
+      message: expect.stringContaining('nope'),
+    });
+
+    const badVersion = await fetch(`${sut.base}/api/v1/workflows/hello/versions/two`);
+    expect(badVersion.status).toBe(400);
+  });
+});
+
+describe('OpenAPI and metrics', () => {
+  it('serves the OpenAPI document with every route, its DTO schemas and error answers', async () => {
+    const response = await fetch(`${sut.base}/api/docs-json`);
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      expect.arrayContaining([
+        '/api/v1/workflows',
+        '/api/v1/workflows/{workflowId}',
+        '/api/v1/workflows/{workflowId}/versions/{version}/activate',
+        '/api/v1/workflows/{workflowId}/runs',
+        '/api/v1/runs',
+        '/api/v1/runs/{runId}',
+        '/api/v1/runs/{runId}/events',
+        '/api/v1/runs/{runId}/steps/{stepId}/logs',
+        '/api/v1/runs/{runId}/cancel',
+        '/api/v1/events/stream',
+      ]),
+    );
+    expect(Object.keys(doc.paths['/api/v1/workflows'].post.responses)).toEqual(
+      expect.arrayContaining(['201', '400']),
+    );
+    expect(Object.keys(doc.paths['/api/v1/workflows/{workflowId}/runs'].post.responses)).toEqual(
+      expect.arrayContaining(['202', '400', '404']),
+    );
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['StartRunDto', 'CancelRunDto', 'ErrorDto', 'RunDetailDto', 'PushResultDto']),
+    );
+    const ui = await fetch(`${sut.base}/api/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+  });
+
+  it('counts requests by route template, method and status, and times them', async () => {
+    await (await fetch(`${sut.base}/api/v1/workflows/missing`)).text();
+    await (await fetch(`${sut.base}/api/v1/workflows`)).text();
+    const metrics = await (await fetch(`${sut.base}/metrics`)).text();
+    expect(metrics).toMatch(
+      /baton_api_requests_total\{[^}]*route="\/api\/v1\/workflows\/:workflowId",method="GET",status="404"[^}]*\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /baton_api_requests_total\{[^}]*route="\/api\/v1\/workflows",method="GET",status="200"[^}]*\}/,
+    );
+    expect(metrics).toMatch(
+      /baton_api_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/workflows",method="GET"[^}]*\}/,
+    );
+  });
+
+  it('never leaks a stack trace: an unexpected failure is a bare 500', async () => {
+    await sut.sql.query('ALTER TABLE workflows RENAME TO workflows_gone');
+    try {
+      const response = await fetch(`${sut.base}/api/v1/workflows`);
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ statusCode: 500, message: 'Internal server error' });
+    } finally {
+      await sut.sql.query('ALTER TABLE workflows_gone RENAME TO workflows');
+    }
+  });
+});

@@ -1,0 +1,96 @@
+import { Body, Get, Headers, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+} from '@nestjs/swagger';
+import type { PushResult, WorkflowSummary, WorkflowVersion } from '@baton/readmodel';
+import { ApiController } from '../http/api-controller.decorator';
+import { ErrorDto } from '../http/error.dto';
+import { WORKFLOW_CONTENT_TYPES } from '../http/workflow-source.middleware';
+import { PushResultDto, WorkflowDetailDto, WorkflowSummaryDto, WorkflowVersionDto } from './workflows.dto';
+import { type WorkflowDetail, WorkflowsService } from './workflows.service';
+
+@ApiController('api/v1/workflows', 'workflows')
+export class WorkflowsController {
+  constructor(private readonly workflows: WorkflowsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Push a workflow document (YAML or JSON)',
+    description:
+      'The body is the document itself, kept byte for byte as the version source. Content-Type ' +
+      'application/json parses it as JSON, any *yaml type as YAML; otherwise the format is guessed ' +
+      '(a body starting with { is JSON). Answers 201 in both cases; `created` is false when the ' +
+      'document equals the latest version, which is then returned unchanged.',
+  })
+  @ApiConsumes(...WORKFLOW_CONTENT_TYPES)
+  @ApiBody({ schema: { type: 'string', example: 'id: hello\nsteps:\n  - id: say\n    type: noop\n' } })
+  @ApiCreatedResponse({
+    type: PushResultDto,
+    description: 'Accepted (created: false for an identical re-push)',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorDto,
+    description: 'Every validation error, with JSON path and line/column',
+  })
+  @ApiPayloadTooLargeResponse({ type: ErrorDto })
+  push(@Body() body: unknown, @Headers('content-type') contentType?: string): Promise<PushResult> {
+    return this.workflows.push(sourceText(body), contentType);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'All workflows with their active version, by id' })
+  @ApiOkResponse({ type: [WorkflowSummaryDto] })
+  list(): Promise<WorkflowSummary[]> {
+    return this.workflows.list();
+  }
+
+  @Get(':workflowId')
+  @ApiOperation({ summary: 'A workflow: summary, active definition and source, and its versions' })
+  @ApiOkResponse({ type: WorkflowDetailDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  get(@Param('workflowId') workflowId: string): Promise<WorkflowDetail> {
+    return this.workflows.get(workflowId);
+  }
+
+  @Get(':workflowId/versions/:version')
+  @ApiOperation({ summary: 'One version of a workflow, with its definition and source' })
+  @ApiOkResponse({ type: WorkflowVersionDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  getVersion(
+    @Param('workflowId') workflowId: string,
+    @Param('version', ParseIntPipe) version: number,
+  ): Promise<WorkflowVersion> {
+    return this.workflows.getVersion(workflowId, version);
+  }
+
+  @Post(':workflowId/versions/:version/activate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Make a version the one new runs use' })
+  @ApiOkResponse({ type: WorkflowSummaryDto, description: 'The workflow after activation' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow or version' })
+  activate(
+    @Param('workflowId') workflowId: string,
+    @Param('version', ParseIntPipe) version: number,
+  ): Promise<WorkflowSummary> {
+    return this.workflows.activate(workflowId, version);
+  }
+}
+
+/**
+ * The raw text `workflowSourceBody` left in the body. Should an app skip
+ * `configureApi`, Nest's JSON parser will have parsed a JSON body already:
+ * it is re-serialized (valid, though not byte for byte the text sent).
+ */
+function sourceText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body === undefined || body === null) return '';
+  return JSON.stringify(body, null, 2);
+}

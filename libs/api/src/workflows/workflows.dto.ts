@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** OpenAPI schemas of the workflow routes' answers (documentation only; the services' types are the truth). */
+export class PushResultDto {
+  @ApiProperty({ example: 'sales.daily' })
+  workflowId!: string;
+
+  @ApiProperty({ example: 2 })
+  version!: number;
+
+  @ApiProperty({
+    description: 'False when the document equals the latest version (that version is returned)',
+  })
+  created!: boolean;
+}
+
+export class WorkflowSummaryDto {
+  @ApiProperty({ example: 'sales.daily' })
+  workflowId!: string;
+
+  @ApiProperty()
+  activeVersion!: number;
+
+  @ApiProperty()
+  latestVersion!: number;
+
+  @ApiProperty({ description: 'Of the active version' })
+  name!: string;
+
+  @ApiProperty()
+  description!: string;
+
+  @ApiProperty({ type: [String] })
+  tags!: string[];
+
+  @ApiProperty({ description: 'Epoch milliseconds' })
+  createdAt!: number;
+
+  @ApiProperty({ description: 'Epoch milliseconds' })
+  updatedAt!: number;
+}
+
+export class WorkflowVersionRefDto {
+  @ApiProperty()
+  version!: number;
+
+  @ApiProperty()
+  active!: boolean;
+
+  @ApiProperty({ description: 'Epoch milliseconds' })
+  createdAt!: number;
+}
+
+export class WorkflowDetailDto extends WorkflowSummaryDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The active version's normalized definition (camelCase, durations in ms)",
+  })
+  definition!: Record<string, unknown>;
+
+  @ApiProperty({ description: 'The active version as it was pushed (YAML or JSON)' })
+  source!: string;
+
+  @ApiProperty({ type: [WorkflowVersionRefDto], description: 'Newest first' })
+  versions!: WorkflowVersionRefDto[];
+}
+
+export class WorkflowVersionDto {
+  @ApiProperty()
+  workflowId!: string;
+
+  @ApiProperty()
+  version!: number;
+
+  @ApiProperty()
+  active!: boolean;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  definition!: Record<string, unknown>;
+
+  @ApiProperty()
+  source!: string;
+
+  @ApiPropertyOptional({ description: 'Epoch milliseconds' })
+  createdAt!: number;
+}

@@ -1,0 +1,78 @@
+import { detectFormat, type DocumentFormat, parseWorkflowDocument } from '@baton/definitions';
+import type { PushResult, WorkflowRegistry, WorkflowSummary, WorkflowVersion } from '@baton/readmodel';
+import { InvalidRequestError, NotFoundError } from '../http/api.errors';
+
+/** `GET /workflows/{id}`: the summary, the active version's definition and source, and every version. */
+export interface WorkflowDetail extends WorkflowSummary {
+  readonly definition: WorkflowVersion['definition'];
+  readonly source: string;
+  /** Newest first. */
+  readonly versions: readonly {
+    readonly version: number;
+    readonly active: boolean;
+    readonly createdAt: number;
+  }[];
+}
+
+/**
+ * Workflow definitions through the API: parse and validate a pushed document
+ * (every error, with its path and line/column), then hand it to the registry,
+ * which numbers versions and treats an identical re-push as a no-op.
+ */
+export class WorkflowsService {
+  constructor(private readonly registry: WorkflowRegistry) {}
+
+  /** `source` is the body exactly as sent; `contentType` picks JSON or YAML (guessed when it says neither). */
+  async push(source: string, contentType: string | undefined): Promise<PushResult> {
+    const result = parseWorkflowDocument(source, formatOf(contentType, source));
+    if (!result.ok) {
+      const count = result.errors.length;
+      throw new InvalidRequestError(
+        `the workflow document has ${count} error${count === 1 ? '' : 's'}`,
+        result.errors,
+      );
+    }
+    return this.registry.push({ definition: result.definition, source });
+  }
+
+  list(): Promise<WorkflowSummary[]> {
+    return this.registry.list();
+  }
+
+  async get(workflowId: string): Promise<WorkflowDetail> {
+    const summary = await this.registry.get(workflowId);
+    if (!summary) throw new NotFoundError(`workflow "${workflowId}" does not exist; push it first`);
+    const versions = await this.registry.listVersions(workflowId);
+    const active = versions.find((v) => v.version === summary.activeVersion) ?? versions[0];
+    return {
+      ...summary,
+      definition: active.definition,
+      source: active.source,
+      versions: versions.map(({ version, active, createdAt }) => ({ version, active, createdAt })),
+    };
+  }
+
+  async getVersion(workflowId: string, version: number): Promise<WorkflowVersion> {
+    const found = await this.registry.getVersion(workflowId, version);
+    if (found) return found;
+    if (!(await this.registry.get(workflowId))) {
+      throw new NotFoundError(`workflow "${workflowId}" does not exist; push it first`);
+    }
+    throw new NotFoundError(`workflow "${workflowId}" has no version ${version}`);
+  }
+
+  /** Makes `version` the one new runs use; answers the updated summary. */
+  async activate(workflowId: string, version: number): Promise<WorkflowSummary> {
+    await this.registry.activate(workflowId, version);
+    const summary = await this.registry.get(workflowId);
+    if (!summary) throw new NotFoundError(`workflow "${workflowId}" does not exist; push it first`);
+    return summary;
+  }
+}
+
+function formatOf(contentType: string | undefined, text: string): DocumentFormat {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (type.endsWith('yaml')) return 'yaml';
+  return detectFormat(text);
+}
