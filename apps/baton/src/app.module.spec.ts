@@ -1,19 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { configureApi } from '@baton/api';
+import { loadPlatformConfig } from '@baton/platform';
 import { AppModule } from './app.module';
 
+// The all-in-one process in-process, on the embedded log and PGlite in a temp
+// dir: the README's `npm start` path, from an HTTP request to a finished run.
+jest.setTimeout(60_000);
+
 describe('the all-in-one app', () => {
+  let dataDir: string;
   let sut: INestApplication;
   let base: string;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    sut = moduleRef.createNestApplication({ logger: false });
+    dataDir = mkdtempSync(join(tmpdir(), 'baton-app-'));
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppModule.forOptions({
+          platform: loadPlatformConfig({ BATON_DATA_DIR: dataDir, BATON_RUN_PARTITIONS: '2' }),
+          examplesDir: resolve(__dirname, '../../../examples'),
+          executorSlots: 4,
+        }),
+      ],
+    }).compile();
+    sut = configureApi(moduleRef.createNestApplication({ logger: false, forceCloseConnections: true }));
+    sut.enableShutdownHooks();
     await sut.listen(0, '127.0.0.1');
     base = await sut.getUrl();
   });
 
-  afterAll(() => sut.close());
+  afterAll(async () => {
+    await sut.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('answers GET /health with its service name', async () => {
     const response = await fetch(`${base}/health`);
@@ -22,10 +45,49 @@ describe('the all-in-one app', () => {
   });
 
   it('exposes Prometheus metrics with the baton_ prefix', async () => {
-    const response = await fetch(`${base}/metrics`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/plain');
-    const body = await response.text();
+    const body = await (await fetch(`${base}/metrics`)).text();
     expect(body).toContain('baton_process_cpu_seconds_total{service="baton"}');
+    expect(body).toContain('baton_engine_commands_total');
+  });
+
+  it('loads the examples and runs the diamond to success, taking the conditional branch when asked', async () => {
+    const workflows = (await (await fetch(`${base}/api/v1/workflows`)).json()) as { workflowId: string }[];
+    expect(workflows.map((w) => w.workflowId).sort()).toEqual([
+      'etl.shell-pipeline',
+      'ops.http-check',
+      'sales.daily',
+    ]);
+
+    const started = await fetch(`${base}/api/v1/workflows/sales.daily/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ params: { mode: 'full' }, requestId: 'spec-1' }),
+    });
+    expect(started.status).toBe(202);
+    const { runId } = (await started.json()) as { runId: string };
+
+    const run = await waitFor(async () => {
+      const response = await fetch(`${base}/api/v1/runs/${runId}`);
+      if (response.status !== 200) return null;
+      const body = (await response.json()) as { status: string; steps: { stepId: string; status: string }[] };
+      return body.status === 'running' ? null : body;
+    });
+    expect(run.status).toBe('succeeded');
+    expect(Object.fromEntries(run.steps.map((s) => [s.stepId, s.status]))).toEqual({
+      extract: 'succeeded',
+      transform_full: 'succeeded',
+      transform_delta: 'succeeded',
+      load: 'succeeded',
+    });
   });
 });
+
+async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the run to finish');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

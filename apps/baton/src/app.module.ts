@@ -1,8 +1,43 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiModule } from '@baton/api';
+import { EngineModule } from '@baton/engine';
+import { ExecutorPoolModule } from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
+import { PlatformModule, type PlatformConfig } from '@baton/platform';
+import { ProjectorModule } from '@baton/projector';
+import { exampleHandlers } from './example-handlers';
+import { EXAMPLES_DIR, ExamplesLoader } from './examples.loader';
 
-/** The all-in-one process: every Baton service in one Nest application on the embedded default. */
-@Module({
-  imports: [ObservabilityModule.forService('baton')],
-})
-export class AppModule {}
+export interface AllInOneOptions {
+  readonly platform: PlatformConfig;
+  /** Workflows pushed on start; null for none. */
+  readonly examplesDir: string | null;
+  readonly executorSlots: number;
+}
+
+/**
+ * The all-in-one process: API, engine, projector and a default executor pool
+ * in one Nest application, composed from the same modules the separate
+ * processes use. On the embedded default it needs no server at all.
+ */
+@Module({})
+export class AppModule {
+  static forOptions(options: AllInOneOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forService('baton'),
+        PlatformModule.forRoot(options.platform),
+        EngineModule,
+        ProjectorModule,
+        ApiModule,
+        ExecutorPoolModule.forPool({
+          pool: 'default',
+          slots: options.executorSlots,
+          handlers: exampleHandlers(),
+        }),
+      ],
+      providers: [{ provide: EXAMPLES_DIR, useValue: options.examplesDir }, ExamplesLoader],
+    };
+  }
+}

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadPlatformConfig } from '@baton/platform';
+import type { AllInOneOptions } from './app.module';
 
 /** Settings of the all-in-one process, read once from the environment (documented in the README). */
-export interface BatonConfig {
+export interface BatonConfig extends AllInOneOptions {
   readonly port: number;
-  readonly dataDir: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BatonConfig {
@@ -11,5 +13,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BatonConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`BATON_PORT must be a TCP port number (0-65535), got '${env.BATON_PORT}'`);
   }
-  return { port, dataDir: resolve(env.BATON_DATA_DIR ?? '.baton') };
+  const slots = Number(env.BATON_EXECUTOR_SLOTS ?? 8);
+  if (!Number.isInteger(slots) || slots < 1) {
+    throw new Error(`BATON_EXECUTOR_SLOTS must be a positive integer, got '${env.BATON_EXECUTOR_SLOTS}'`);
+  }
+  const examples = resolve(env.BATON_EXAMPLES_DIR ?? 'examples');
+  return {
+    port,
+    platform: loadPlatformConfig(env),
+    examplesDir: env.BATON_EXAMPLES_DIR === '' || !existsSync(examples) ? null : examples,
+    executorSlots: slots,
+  };
 }

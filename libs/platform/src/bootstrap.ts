@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JsonLogger } from '@baton/observability';
 
@@ -17,11 +17,12 @@ export interface ServiceBootstrap {
  * an HTTP listener.
  */
 export async function bootstrapService(
-  module: Type<unknown>,
+  module: Type<unknown> | DynamicModule,
   options: ServiceBootstrap,
 ): Promise<INestApplication> {
   const logger = JsonLogger.create({ service: options.service });
-  const app = await NestFactory.create(module, { logger });
+  // forceCloseConnections: SSE clients hold connections open; shutdown must not wait for them.
+  const app = await NestFactory.create(module, { logger, forceCloseConnections: true });
   app.enableShutdownHooks();
   await options.configure?.(app);
   const port = Number(process.env.BATON_PORT ?? options.defaultPort);

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ApiModule } from '@baton/api';
+import { ObservabilityModule } from '@baton/observability';
+import { PlatformModule } from '@baton/platform';
+
+/** The REST API as its own process: serves the read model and publishes run requests and cancels. */
+@Module({
+  imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(), ApiModule],
+})
+export class ApiAppModule {}
