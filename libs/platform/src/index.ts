@@ -1,5 +1,5 @@
 export { systemClock, type Clock } from './clock';
 export { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from './tokens';
 export { loadPlatformConfig, type PlatformConfig } from './platform.config';
-export { PlatformModule } from './platform.module';
+export { openDatabase, openEventLog, PlatformModule } from './platform.module';
 export { bootstrapService, type ServiceBootstrap } from './bootstrap';

@@ -18,13 +18,15 @@ class PlatformShutdown implements OnApplicationShutdown {
   }
 }
 
-async function openEventLog(config: PlatformConfig): Promise<EventLog> {
+/** The event log `config` names; the caller closes it. */
+export async function openEventLog(config: PlatformConfig): Promise<EventLog> {
   return config.eventLog.kind === 'kafka'
     ? KafkaEventLog.connect({ brokers: config.eventLog.brokers })
     : EmbeddedEventLog.open({ dir: config.eventLog.dir });
 }
 
-async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
+/** The read-model database `config` names, migrated; the caller closes it. */
+export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
   const sql =
     config.database.kind === 'postgres'
       ? new PgSqlClient({ connectionString: config.database.url })
