@@ -1,3 +1,4 @@
+import { fitsParamType } from '@baton/domain';
 import type {
   Backoff,
   Edge,
@@ -12,7 +13,7 @@ import type {
 import type { DefinitionError } from './definition-error';
 import { toJsonPath } from './definition-error';
 import { parseDuration } from './duration';
-import type { ParamDto } from './dto/param.dto';
+import { PARAM_TYPES, type ParamDto } from './dto/param.dto';
 import type { BackoffDto, RetryPolicyDto } from './dto/retry-policy.dto';
 import type { StepDto } from './dto/step.dto';
 import { STEP_TYPES } from './dto/step.dto';
@@ -141,15 +142,8 @@ function normalizeParams(
 }
 
 function typeProblem(value: unknown, type: ParamType): string | undefined {
-  const ok: Record<ParamType, boolean> = {
-    string: typeof value === 'string',
-    long: typeof value === 'number' && Number.isSafeInteger(value),
-    double: typeof value === 'number',
-    boolean: typeof value === 'boolean',
-    map: isPlainObject(value),
-    array: Array.isArray(value),
-  };
-  if (!(type in ok) || ok[type]) return undefined;
+  // An unknown type is reported by the DTO validation; only known types are checked here.
+  if (!PARAM_TYPES.includes(type) || fitsParamType(value as JsonValue, type)) return undefined;
   if (type === 'long' && typeof value === 'number')
     return `default ${value} is not an integer; a long param needs a whole number`;
   return `default must be a ${type}, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`;

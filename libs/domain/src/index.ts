@@ -2,3 +2,4 @@ export * from './shared/json';
 export * from './workflow/workflow-definition';
 export * from './expressions';
 export * from './run';
+export { fitsParamType } from './workflow/param-types';

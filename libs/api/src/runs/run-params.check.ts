@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, ParamType, WorkflowDefinition } from '@baton/domain';
+import { fitsParamType, type JsonObject, type JsonValue, type WorkflowDefinition } from '@baton/domain';
 import type { FieldError } from '../http/api.errors';
 
 /**
@@ -24,7 +24,7 @@ export function checkRunParams(definition: WorkflowDefinition, given: JsonObject
       });
       continue;
     }
-    if (!hasType(value, param.type)) {
+    if (!fitsParamType(value, param.type)) {
       errors.push({ path: paramPath(name), message: `expected a ${param.type}, got ${describe(value)}` });
     }
   }
@@ -39,27 +39,6 @@ export function checkRunParams(definition: WorkflowDefinition, given: JsonObject
 
 function paramPath(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `$.params.${name}` : `$.params[${JSON.stringify(name)}]`;
-}
-
-function hasType(value: JsonValue, type: ParamType): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'long':
-      return typeof value === 'number' && Number.isSafeInteger(value);
-    case 'double':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'map':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'array':
-      return Array.isArray(value);
-    default: {
-      const unexpected: never = type;
-      throw new Error(`unknown param type ${String(unexpected)}`);
-    }
-  }
 }
 
 function describe(value: JsonValue): string {

@@ -1,8 +1,8 @@
 import type { ExpressionContext } from '../expressions/expression';
+import { fitsParamType } from '../workflow/param-types';
 import type { JsonObject, JsonValue } from '../shared/json';
 import type {
   ParamDefinition,
-  ParamType,
   StepDefinition,
   StepParamValue,
   WorkflowDefinition,
@@ -68,7 +68,7 @@ export function resolveRunParams(
     const value = paramValue(param, given, params, meta, expressions);
     if (!value.ok) return value;
     if (value.value === undefined) continue;
-    if (!hasType(value.value, param.type)) {
+    if (!fitsParamType(value.value, param.type)) {
       return {
         ok: false,
         message: `params.${param.name}: expected ${param.type}, got ${describe(value.value)}`,
@@ -99,27 +99,6 @@ function paramValue(
 
 function isGiven(given: JsonObject, name: string): boolean {
   return Object.prototype.hasOwnProperty.call(given, name);
-}
-
-function hasType(value: JsonValue, type: ParamType): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'long':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'double':
-      return typeof value === 'number';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'map':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'array':
-      return Array.isArray(value);
-    default: {
-      const unexpected: never = type;
-      throw new Error(`unknown param type ${String(unexpected)}`);
-    }
-  }
 }
 
 function describe(value: JsonValue): string {
