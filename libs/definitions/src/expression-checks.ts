@@ -1,4 +1,4 @@
-import { analyzeExpression } from '@baton/domain';
+import { analyzeExpression, CEL_TYPE_NAMES } from '@baton/domain';
 import type { DefinitionError } from './definition-error';
 
 /** Where an expression appears decides what it may read. */
@@ -11,19 +11,6 @@ const ROOTS: Readonly<Record<ExpressionScope, readonly string[]>> = {
   step: ['params', 'steps', 'run', 'step'],
   output: ['params', 'steps', 'run', 'step', 'result'],
 };
-const TYPE_NAMES = new Set([
-  'int',
-  'uint',
-  'double',
-  'bool',
-  'string',
-  'bytes',
-  'list',
-  'map',
-  'null_type',
-  'type',
-  'dyn',
-]);
 
 export interface ExpressionSite {
   readonly path: string;
@@ -61,7 +48,7 @@ export function checkExpressions(
     const { roots, paramRefs, stepRefs } = analysis.shape;
     const allowed = ROOTS[site.scope];
     for (const root of roots) {
-      if (!allowed.includes(root) && !TYPE_NAMES.has(root)) {
+      if (!allowed.includes(root) && !CEL_TYPE_NAMES.has(root)) {
         fail(`'${root}' cannot be used here; this expression can read ${allowed.join(', ')}`);
       }
     }

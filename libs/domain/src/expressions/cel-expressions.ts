@@ -57,8 +57,8 @@ export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = {
 /** The variables an expression may read (see `ExpressionContext`). */
 export const EXPRESSION_ROOTS: readonly string[] = ['params', 'steps', 'run', 'step', 'result'];
 
-// CEL type names are identifiers too (`type(x) == string`).
-const TYPE_IDENTS = new Set([
+/** CEL type names are identifiers too (`type(x) == string`), never variables. */
+export const CEL_TYPE_NAMES: ReadonlySet<string> = new Set([
   'int',
   'uint',
   'double',
@@ -173,7 +173,7 @@ function compileUncached(source: string, limits: ExpressionLimits): Compiled | E
     );
   }
   const unknown = [...shape.roots].filter(
-    (root) => !EXPRESSION_ROOTS.includes(root) && !TYPE_IDENTS.has(root),
+    (root) => !EXPRESSION_ROOTS.includes(root) && !CEL_TYPE_NAMES.has(root),
   );
   if (unknown.length > 0) {
     return error(`unknown variable '${unknown[0]}'; expressions can read ${EXPRESSION_ROOTS.join(', ')}`);

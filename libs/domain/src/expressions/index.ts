@@ -8,5 +8,6 @@ export {
   evaluateCondition,
   evaluateExpression,
   EXPRESSION_ROOTS,
+  CEL_TYPE_NAMES,
 } from './cel-expressions';
 export type { AnalysisResult, ConditionResult, ExpressionLimits } from './cel-expressions';

@@ -1,4 +1,6 @@
+import type { JsonValue } from '../shared/json';
 import { fitsParamType } from './param-types';
+import type { ParamType } from './workflow-definition';
 
 describe('fitsParamType', () => {
   it.each([
@@ -16,7 +18,7 @@ describe('fitsParamType', () => {
     ['map', null, false],
     ['array', [1], true],
     ['array', { 0: 1 }, false],
-  ] as const)('%s accepts %j: %s', (type, value, expected) => {
+  ] as [ParamType, JsonValue, boolean][])('%s accepts %j: %s', (type, value, expected) => {
     expect(fitsParamType(value, type)).toBe(expected);
   });
 });
