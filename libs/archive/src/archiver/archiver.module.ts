@@ -1,0 +1,56 @@
+import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EventLog } from '@baton/eventlog';
+import { MetricsRegistry } from '@baton/observability';
+import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
+import { EVENT_ARCHIVE, EventArchiveModule } from '../event-archive.module';
+import type { EventArchive } from '../event-archive.port';
+import { ArchiverService } from './archiver.service';
+
+/**
+ * Starts the archiver once the application is up; stops it when modules are
+ * destroyed, i.e. before `PlatformModule` closes the log and the database (on
+ * application shutdown).
+ */
+class ArchiverLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(private readonly archiver: ArchiverService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.archiver.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.archiver.stop();
+  }
+}
+
+/**
+ * The archiver of a Baton process, and the `EVENT_ARCHIVE` it writes to
+ * (chosen by `loadArchiveConfig`); needs `PlatformModule` and
+ * `ObservabilityModule` (global).
+ */
+@Module({
+  providers: [
+    {
+      provide: ArchiverService,
+      inject: [EVENT_LOG, EVENT_ARCHIVE, CLOCK, MetricsRegistry, PLATFORM_CONFIG],
+      useFactory: (
+        log: EventLog,
+        archive: EventArchive,
+        clock: Clock,
+        registry: MetricsRegistry,
+        config: PlatformConfig,
+      ) =>
+        new ArchiverService(log, archive, clock, registry, new Logger('Archiver'), {
+          topics: config.topics,
+        }),
+    },
+    {
+      provide: ArchiverLifecycle,
+      inject: [ArchiverService],
+      useFactory: (archiver: ArchiverService) => new ArchiverLifecycle(archiver),
+    },
+  ],
+  imports: [EventArchiveModule],
+  exports: [ArchiverService],
+})
+export class ArchiverModule {}

@@ -1,0 +1,37 @@
+import { Global, Inject, Module, type OnModuleDestroy } from '@nestjs/common';
+import { SQL_CLIENT } from '@baton/platform';
+import type { SqlClient } from '@baton/readmodel';
+import { loadArchiveConfig, openEventArchive } from './archive.config';
+import type { EventArchive } from './event-archive.port';
+
+/** Injection token of the process's `EventArchive`. */
+export const EVENT_ARCHIVE = Symbol('EventArchive');
+
+class EventArchiveCloser implements OnModuleDestroy {
+  constructor(@Inject(EVENT_ARCHIVE) private readonly archive: EventArchive) {}
+
+  // Module destroy runs before PlatformModule closes the database on application shutdown.
+  async onModuleDestroy(): Promise<void> {
+    await this.archive.close();
+  }
+}
+
+/**
+ * The permanent event archive of a process (`EVENT_ARCHIVE`), chosen by
+ * `loadArchiveConfig` (PostgreSQL by default, in the read-model database).
+ * Global: the archiver writes to it, the API reads a run's history from it
+ * when the read model no longer has it.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EVENT_ARCHIVE,
+      inject: [SQL_CLIENT],
+      useFactory: (sql: SqlClient) => openEventArchive(loadArchiveConfig(), sql),
+    },
+    EventArchiveCloser,
+  ],
+  exports: [EVENT_ARCHIVE],
+})
+export class EventArchiveModule {}
