@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ApiModule } from '@baton/api';
+import { EventArchiveModule } from '@baton/archive';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule } from '@baton/platform';
 
 /** The REST API as its own process: serves the read model and publishes run requests and cancels. */
 @Module({
-  imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(), ApiModule],
+  imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(), EventArchiveModule, ApiModule],
 })
 export class ApiAppModule {}

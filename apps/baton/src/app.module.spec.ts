@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureApi } from '@baton/api';
-import { loadPlatformConfig } from '@baton/platform';
+import { loadPlatformConfig, SQL_CLIENT } from '@baton/platform';
+import type { SqlClient } from '@baton/readmodel';
 import { AppModule } from './app.module';
 
 // The all-in-one process in-process, on the embedded log and PGlite in a temp
@@ -15,6 +16,7 @@ describe('the all-in-one app', () => {
   let dataDir: string;
   let sut: INestApplication;
   let base: string;
+  let sql: SqlClient;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-app-'));
@@ -31,6 +33,7 @@ describe('the all-in-one app', () => {
     sut.enableShutdownHooks();
     await sut.listen(0, '127.0.0.1');
     base = await sut.getUrl();
+    sql = sut.get(SQL_CLIENT);
   });
 
   afterAll(async () => {
@@ -79,7 +82,27 @@ describe('the all-in-one app', () => {
       transform_delta: 'succeeded',
       load: 'succeeded',
     });
+
+    // The archiver kept the run's history; once the read model no longer has
+    // it (rebuilt after the log's retention), the events endpoint reads the archive.
+    const fromReadModel = await eventTypes(runId);
+    await waitFor(async () =>
+      (await sql.query('SELECT 1 FROM archive_events WHERE run_id = $1', [runId])).length >=
+      fromReadModel.length
+        ? true
+        : null,
+    );
+    await sql.query('DELETE FROM run_events WHERE run_id = $1', [runId]);
+    expect(await eventTypes(runId)).toEqual(fromReadModel);
+    expect(fromReadModel.at(-1)).toBe('RunSucceeded');
   });
+
+  async function eventTypes(runId: string): Promise<string[]> {
+    const page = (await (await fetch(`${base}/api/v1/runs/${runId}/events?limit=500`)).json()) as {
+      items: { type: string }[];
+    };
+    return page.items.map((e) => e.type);
+  }
 });
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from '@baton/api';
+import { ArchiverModule } from '@baton/archive';
 import { EngineModule } from '@baton/engine';
 import { ExecutorPoolModule } from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
@@ -16,7 +17,7 @@ export interface AllInOneOptions {
 }
 
 /**
- * The all-in-one process: API, engine, projector and a default executor pool
+ * The all-in-one process: API, engine, projector, archiver and a default executor pool
  * in one Nest application, composed from the same modules the separate
  * processes use. On the embedded default it needs no server at all.
  */
@@ -30,6 +31,7 @@ export class AppModule {
         PlatformModule.forRoot(options.platform),
         EngineModule,
         ProjectorModule,
+        ArchiverModule,
         ApiModule,
         ExecutorPoolModule.forPool({
           pool: 'default',

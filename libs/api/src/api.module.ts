@@ -17,6 +17,7 @@ import { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
 import { RunPublisher } from './runs/run-publisher';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
+import { EVENT_ARCHIVE, type EventArchive } from '@baton/archive';
 import { StatusEventsController } from './status-events/status-events.controller';
 import { StatusEventsHub } from './status-events/status-events.hub';
 import { WorkflowsController } from './workflows/workflows.controller';
@@ -86,14 +87,22 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     },
     {
       provide: RunsService,
-      inject: [WorkflowRegistry, RunQueries, RunPublisher, CLOCK, ID_GENERATOR],
+      inject: [
+        WorkflowRegistry,
+        RunQueries,
+        RunPublisher,
+        CLOCK,
+        ID_GENERATOR,
+        { token: EVENT_ARCHIVE, optional: true },
+      ],
       useFactory: (
         registry: WorkflowRegistry,
         queries: RunQueries,
         publisher: RunPublisher,
         clock: Clock,
         ids: IdGenerator,
-      ) => new RunsService(registry, queries, publisher, clock, ids),
+        archive?: EventArchive,
+      ) => new RunsService(registry, queries, publisher, clock, ids, archive ?? null),
     },
     ApiLifecycle,
   ],

@@ -1,5 +1,6 @@
 import { runIdFor, type RunRequest } from '@baton/contracts';
-import type { CancelRun } from '@baton/domain';
+import type { CancelRun, JsonObject } from '@baton/domain';
+import type { EventArchive } from '@baton/archive';
 import type { Clock } from '@baton/platform';
 import type {
   Page,
@@ -39,6 +40,8 @@ export class RunsService {
     private readonly publisher: RunPublisher,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    /** The permanent history; read when the read model no longer has a run's events. */
+    private readonly archive: Pick<EventArchive, 'readStream'> | null = null,
   ) {}
 
   /**
@@ -92,15 +95,42 @@ export class RunsService {
     return run;
   }
 
-  /** What is stored so far; an unknown run simply has none (its events may not be projected yet). */
-  events(
+  /**
+   * What is stored so far; an unknown run simply has none (its events may not
+   * be projected yet). When the read model has nothing (rebuilt after the log's
+   * retention dropped the run), the archive answers instead.
+   */
+  async events(
     runId: string,
     query: RunEventsQueryDto,
   ): Promise<{ items: RunEventRecord[]; nextAfterSeq: number | null }> {
-    return this.queries.getRunEvents(runId, {
-      afterSeq: query.afterSeq ?? 0,
-      limit: query.limit ?? DEFAULT_EVENTS_PAGE,
-    });
+    const afterSeq = query.afterSeq ?? 0;
+    const limit = query.limit ?? DEFAULT_EVENTS_PAGE;
+    const page = await this.queries.getRunEvents(runId, { afterSeq, limit });
+    if (page.items.length > 0 || !this.archive) return page;
+    return this.archivedEvents(runId, afterSeq, limit);
+  }
+
+  private async archivedEvents(
+    runId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ items: RunEventRecord[]; nextAfterSeq: number | null }> {
+    const items: RunEventRecord[] = [];
+    let more = false;
+    for await (const event of this.archive!.readStream(runId, { fromSeq: afterSeq + 1 })) {
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push({
+        seq: event.seq,
+        type: event.type,
+        at: event.at,
+        payload: JSON.parse(event.json) as JsonObject,
+      });
+    }
+    return { items, nextAfterSeq: more ? items[items.length - 1].seq : null };
   }
 
   async logs(runId: string, stepId: string, attempt?: number): Promise<StepLogs> {
