@@ -26,6 +26,7 @@ describe('the all-in-one app', () => {
           platform: loadPlatformConfig({ BATON_DATA_DIR: dataDir, BATON_RUN_PARTITIONS: '2' }),
           examplesDir: resolve(__dirname, '../../../examples'),
           executorSlots: 4,
+          leaseMs: 30_000,
         }),
       ],
     }).compile();

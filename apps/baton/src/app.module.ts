@@ -14,6 +14,8 @@ export interface AllInOneOptions {
   /** Workflows pushed on start; null for none. */
   readonly examplesDir: string | null;
   readonly executorSlots: number;
+  /** Lease the default pool's executor holds per attempt (how soon a lost attempt is retried). */
+  readonly leaseMs: number;
 }
 
 /**

@@ -17,11 +17,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BatonConfig {
   if (!Number.isInteger(slots) || slots < 1) {
     throw new Error(`BATON_EXECUTOR_SLOTS must be a positive integer, got '${env.BATON_EXECUTOR_SLOTS}'`);
   }
+  const leaseMs = Number(env.BATON_LEASE_MS ?? 30_000);
+  if (!Number.isInteger(leaseMs) || leaseMs < 1_000) {
+    throw new Error(`BATON_LEASE_MS must be at least 1000, got '${env.BATON_LEASE_MS}'`);
+  }
   const examples = resolve(env.BATON_EXAMPLES_DIR ?? 'examples');
   return {
     port,
     platform: loadPlatformConfig(env),
     examplesDir: env.BATON_EXAMPLES_DIR === '' || !existsSync(examples) ? null : examples,
     executorSlots: slots,
+    leaseMs,
   };
 }

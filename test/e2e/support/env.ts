@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A TCP port nobody listens on right now (the OS picks it; closed again before use). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolvePort(address.port);
+        else reject(new Error('no port assigned'));
+      });
+    });
+  });
+}
+
+/** `count` distinct free ports. */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/** A fresh directory under the OS temp dir; `remove()` deletes it (suites keep it when a test failed). */
+export function tempDir(prefix: string): { readonly path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `baton-e2e-${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A tag unique to this test run, for workflow ids and request ids: Kafka
+ * topics outlive a suite (the broker is shared), so nothing a suite names may
+ * collide with what an earlier suite or run left there.
+ */
+export const RUN_TAG = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+
+/** `e2e.<suite>.<name>.<tag>`: a valid workflow id unique to this test run. */
+export function uniqueWorkflowId(suite: string, name: string): string {
+  return `e2e.${suite}.${name}.${RUN_TAG}`;
+}
+
+/** Mulberry32: a small seeded PRNG, so a crash schedule can be replayed from its printed seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Seconds with one decimal, for summary lines. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
