@@ -28,7 +28,7 @@ module.exports = {
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     // Against an EventStoreDB server named by BATON_TEST_EVENTSTORE_URL (none can run here; see docs/archive.md).
     { ...shared, displayName: 'esdb', testMatch: ['<rootDir>/libs/**/*.esdb-spec.ts'] },
-    // Benchmarks print machine-readable figures; `npm run bench`, never part of the test run.
+    // Benchmarks print machine-readable figures; `npm run bench:micro`, never part of the test run.
     { ...shared, displayName: 'bench', testMatch: ['<rootDir>/{apps,libs}/*/bench/**/*.bench.ts'] },
   ],
 };

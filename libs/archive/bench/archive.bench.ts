@@ -13,7 +13,7 @@
  * Not part of the tests: jest's `bench` project runs it.
  *
  *   BATON_PG_PORT=55435 deploy/postgres/postgres.sh start
- *   BATON_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:55435/postgres npm run bench -- libs/archive/bench
+ *   BATON_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:55435/postgres npm run bench:micro -- libs/archive/bench
  *
  * Prints one JSON line. postgres.sh runs with fsync=off, which flatters the
  * server's commits.

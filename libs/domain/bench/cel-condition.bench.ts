@@ -5,7 +5,7 @@ import { evaluateCondition } from '../src/expressions/cel-expressions';
 /**
  * The micro-benchmark behind the choice of CEL library (see the top of
  * cel-expressions.ts). Not part of the tests; run with
- * `npm run bench -- libs/domain/bench/cel-condition`.
+ * `npm run bench:micro -- libs/domain/bench/cel-condition`.
  */
 it('evaluates a typical condition in a few microseconds', () => {
   const context: ExpressionContext = {

@@ -11,7 +11,7 @@
  * Not part of the tests: jest's `bench` project runs it. Run it with:
  *
  *   deploy/postgres/postgres.sh start
- *   npm run bench -- libs/projector/bench
+ *   npm run bench:micro -- libs/projector/bench
  *   deploy/postgres/postgres.sh stop
  *
  * Prints one JSON line. BATON_BENCH_DATABASE_URL overrides the server

@@ -6,7 +6,7 @@
  * Not part of the tests: jest's `bench` project runs it. Run it with:
  *
  *   deploy/postgres/postgres.sh start
- *   npm run bench -- libs/readmodel/bench
+ *   npm run bench:micro -- libs/readmodel/bench
  *   deploy/postgres/postgres.sh stop
  *
  * BATON_BENCH_DATABASE_URL overrides the server (default: postgres.sh's).

@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ServiceSpec {
+  /** Shown in figures ("engine-1", "executor-2", ...). */
+  readonly name: string;
+  /** The compiled entry point, relative to the repository root. */
+  readonly script: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly port: number;
+  /** Extra `node` flags (the profiler's). */
+  readonly nodeArgs?: readonly string[];
+}
+
+/** A JSON log line of a Baton process, with the harness's clock when it arrived. */
+export interface LogLine {
+  readonly receivedAt: number;
+  readonly time?: number;
+  readonly msg?: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * A Baton process spawned by the harness. Its stdout (JSON lines) is kept in
+ * memory for `waitForLog` and copied to `<logDir>/<name>.log`.
+ */
+export class Service {
+  readonly lines: LogLine[] = [];
+  private readonly waiters = new Set<() => void>();
+  private exited = false;
+  readonly spawnedAt: number;
+
+  private constructor(
+    readonly spec: ServiceSpec,
+    private readonly child: ChildProcess,
+    private readonly file: WriteStream,
+  ) {
+    this.spawnedAt = Date.now();
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      file.write(chunk);
+      buffered += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        this.lines.push(parseLine(line));
+      }
+      for (const wake of this.waiters) wake();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => file.write(chunk));
+    child.on('exit', () => {
+      this.exited = true;
+      for (const wake of this.waiters) wake();
+    });
+  }
+
+  static start(spec: ServiceSpec, root: string, logDir: string): Service {
+    const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), join(root, spec.script)], {
+      cwd: root,
+      env: { ...process.env, ...spec.env, BATON_PORT: String(spec.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const file = createWriteStream(join(logDir, `${spec.name}.log`), { flags: 'a' });
+    return new Service(spec, child, file);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.spec.port}`;
+  }
+
+  /** Resolves with the first log line (from `from` on) whose `msg` matches. */
+  async waitForLog(pattern: RegExp, timeoutMs: number, from = 0): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    let index = from;
+    for (;;) {
+      for (; index < this.lines.length; index++) {
+        const line = this.lines[index];
+        if (typeof line.msg === 'string' && pattern.test(line.msg)) return line;
+      }
+      if (this.exited) throw new Error(`${this.name} exited before logging ${pattern}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.name} did not log ${pattern} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          this.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, left);
+        this.waiters.add(wake);
+      });
+    }
+  }
+
+  /** SIGTERM (graceful: consumer groups are left), SIGKILL after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    if (this.exited) return this.close();
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+    await this.close();
+  }
+
+  /** SIGKILL: a crash, for recovery measurements. */
+  async kill(): Promise<void> {
+    if (this.exited) return this.close();
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
+    await this.close();
+  }
+
+  private close(): Promise<void> {
+    return new Promise((resolve) => this.file.end(() => resolve()));
+  }
+}
+
+function parseLine(line: string): LogLine {
+  const receivedAt = Date.now();
+  try {
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    return { ...parsed, receivedAt };
+  } catch {
+    return { receivedAt, msg: line };
+  }
+}

@@ -1,0 +1,36 @@
+/** A chain of `steps` noop steps, each depending on the previous one. */
+export function chainWorkflow(id: string, steps: number): string {
+  const lines = [`id: ${id}`, 'steps:'];
+  for (let i = 1; i <= steps; i++) {
+    lines.push(`  - id: s${i}`, '    type: noop');
+    if (i > 1) lines.push(`    depends_on: [s${i - 1}]`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Ten noop steps as a DAG with two fan-outs and two joins:
+ * s1 -> (s2, s3, s4) -> s5 -> (s6, s7, s8) -> s9 -> s10.
+ */
+export function dagWorkflow(id: string): string {
+  const deps: Record<string, string[]> = {
+    s1: [],
+    s2: ['s1'],
+    s3: ['s1'],
+    s4: ['s1'],
+    s5: ['s2', 's3', 's4'],
+    s6: ['s5'],
+    s7: ['s5'],
+    s8: ['s5'],
+    s9: ['s6', 's7', 's8'],
+    s10: ['s9'],
+  };
+  const lines = [`id: ${id}`, 'steps:'];
+  for (const [step, on] of Object.entries(deps)) {
+    lines.push(`  - id: ${step}`, '    type: noop');
+    if (on.length > 0) lines.push(`    depends_on: [${on.join(', ')}]`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const DAG_STEPS = 10;

@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import type { ScenarioContext } from './harness/context';
+import { summariseProfile } from './harness/cpu-profile';
+import type { Target } from './harness/stack';
+import { fanout } from './scenarios/fanout';
+import { projectionLag } from './scenarios/projection-lag';
+import { recovery } from './scenarios/recovery';
+import { scaleOut } from './scenarios/scale-out';
+import { stepOverhead } from './scenarios/step-overhead';
+import { throughput } from './scenarios/throughput';
+
+const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
+  'step-overhead': stepOverhead,
+  throughput,
+  fanout,
+  'scale-out': scaleOut,
+  'projection-lag': projectionLag,
+  recovery,
+};
+
+const USAGE = `usage: node dist/apps/benchmarks/src/run.js SCENARIO|all [options]
+scenarios: ${Object.keys(SCENARIOS).join(', ')}
+options:
+  --target embedded|kafka   default embedded; kafka needs BATON_KAFKA_BROKERS and BATON_DATABASE_URL
+  --smoke                   tiny sizes, seconds per scenario (CI)
+  --repetitions N           default 3; medians across repetitions are reported
+  --runs N                  override the scenario's size
+  --profile NAME            node --cpu-prof for the processes whose name starts with NAME
+                            (embedded: baton; kafka: engine, executor, projector, api)
+       node dist/apps/benchmarks/src/run.js profile-summary FILE.cpuprofile...   top self and inclusive costs
+Needs a build first (npm run build). One JSON line per scenario, then '#' summary lines.`;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [scenario, ...rest] = argv;
+  if (scenario === 'profile-summary') {
+    for (const file of rest)
+      process.stdout.write(`${JSON.stringify({ file, ...summariseProfile(file) }, null, 1)}\n`);
+    return;
+  }
+  if (!scenario || scenario === '--help' || (scenario !== 'all' && !SCENARIOS[scenario])) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const flag = (name: string): string | undefined => {
+    const i = rest.indexOf(name);
+    return i >= 0 ? rest[i + 1] : undefined;
+  };
+  const target = (flag('--target') ?? 'embedded') as Target;
+  if (target !== 'embedded' && target !== 'kafka') throw new Error(`--target must be embedded or kafka`);
+  const runs = flag('--runs');
+  const ctx: ScenarioContext = {
+    root: resolve(__dirname, '../../../..'),
+    target,
+    smoke: rest.includes('--smoke'),
+    command: `node dist/apps/benchmarks/src/run.js ${argv.join(' ')}`,
+    repetitions: Number(flag('--repetitions') ?? 3),
+    runs: runs === undefined ? undefined : Number(runs),
+    profile: flag('--profile'),
+  };
+  const names = scenario === 'all' ? Object.keys(SCENARIOS) : [scenario];
+  for (const name of names) await SCENARIOS[name](ctx);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
