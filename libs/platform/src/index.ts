@@ -3,3 +3,8 @@ export { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from './tokens';
 export { loadPlatformConfig, type PlatformConfig } from './platform.config';
 export { openDatabase, openEventLog, PlatformModule } from './platform.module';
 export { bootstrapService, type ServiceBootstrap } from './bootstrap';
+export {
+  DeadLetteringWorker,
+  type DeadLetteringWorkerOptions,
+  type WorkerResult,
+} from './dead-lettering-worker';
