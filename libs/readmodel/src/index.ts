@@ -5,7 +5,7 @@ export type { PgSqlClientOptions } from './pg-sql-client';
 export { PGliteSqlClient } from './pglite-sql-client';
 export type { PGliteSqlClientOptions } from './pglite-sql-client';
 export { migrate, MIGRATION_LOCK_KEY } from './migrate';
-export type { MigrationResult } from './migrate';
+export type { MigrationResult, MigrationSet } from './migrate';
 export type { Migration } from './migrations';
 export { WorkflowRegistry, WorkflowNotFoundError, WorkflowVersionNotFoundError } from './workflow-registry';
 export type {

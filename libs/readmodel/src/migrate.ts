@@ -29,22 +29,35 @@ export interface MigrationResult {
  *   const sql = PgSqlClient.fromEnv();
  *   await migrate(sql);
  */
+/** Another set of migrations (the archive's) keeps its own history table and lock. */
+export interface MigrationSet {
+  /** Where applied versions are recorded. */
+  readonly table: string;
+  /** Advisory lock key serializing migrators of this set. */
+  readonly lockKey: number;
+}
+
+const READ_MODEL: MigrationSet = { table: 'baton_schema_migrations', lockKey: MIGRATION_LOCK_KEY };
+
 export async function migrate(
   sql: SqlClient,
   migrations: readonly Migration[] = MIGRATIONS,
+  set: MigrationSet = READ_MODEL,
 ): Promise<MigrationResult> {
   assertOrdered(migrations);
+  if (!/^[a-z_][a-z0-9_]*$/.test(set.table))
+    throw new Error(`migrate: '${set.table}' is not a plain table name`);
   return sql.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+    await tx.query(`SELECT pg_advisory_xact_lock(${set.lockKey})`);
     await tx.query(`
-      CREATE TABLE IF NOT EXISTS baton_schema_migrations (
+      CREATE TABLE IF NOT EXISTS ${set.table} (
         version     integer PRIMARY KEY,
         name        text NOT NULL,
         checksum    text NOT NULL,
         applied_at  timestamptz NOT NULL DEFAULT now()
       )`);
     const rows = await tx.query<{ version: number; name: string; checksum: string }>(
-      'SELECT version, name, checksum FROM baton_schema_migrations ORDER BY version',
+      `SELECT version, name, checksum FROM ${set.table} ORDER BY version`,
     );
     const recorded = new Map(rows.map((row) => [row.version, row]));
     const applied: number[] = [];
@@ -61,7 +74,7 @@ export async function migrate(
         continue;
       }
       await tx.query(migration.sql);
-      await tx.query('INSERT INTO baton_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+      await tx.query(`INSERT INTO ${set.table} (version, name, checksum) VALUES ($1, $2, $3)`, [
         migration.version,
         migration.name,
         checksum,

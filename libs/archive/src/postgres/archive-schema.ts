@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { Migration, SqlClient } from '@baton/readmodel';
+import { migrate, type Migration, type SqlClient } from '@baton/readmodel';
 
 /**
  * The archive's schema, versioned on its own (`baton_archive_migrations`),
@@ -40,48 +39,17 @@ CREATE TABLE archive_events (
 const ARCHIVE_MIGRATION_LOCK_KEY = 0x617263686976;
 
 /**
- * Brings the archive's tables up to date, in one transaction under an
- * advisory lock (two processes starting at once: one migrates, the other
- * then finds nothing to do). Safe on every start. Refuses a database where
- * an applied migration's SQL differs from the code's.
+ * Brings the archive's tables up to date with the read model's migration
+ * runner (one transaction under an advisory lock; refuses an applied
+ * migration whose SQL changed), on its own history table and lock.
  */
 export async function migrateArchive(
   sql: SqlClient,
   migrations: readonly Migration[] = ARCHIVE_MIGRATIONS,
-): Promise<{ applied: number[] }> {
-  return sql.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(${ARCHIVE_MIGRATION_LOCK_KEY})`);
-    await tx.query(`
-      CREATE TABLE IF NOT EXISTS baton_archive_migrations (
-        version     integer PRIMARY KEY,
-        name        text NOT NULL,
-        checksum    text NOT NULL,
-        applied_at  timestamptz NOT NULL DEFAULT now()
-      )`);
-    const rows = await tx.query<{ version: number; checksum: string }>(
-      'SELECT version, checksum FROM baton_archive_migrations',
-    );
-    const recorded = new Map(rows.map((row) => [row.version, row.checksum]));
-    const applied: number[] = [];
-    for (const migration of migrations) {
-      const checksum = createHash('sha256').update(migration.sql).digest('hex');
-      const done = recorded.get(migration.version);
-      if (done !== undefined) {
-        if (done !== checksum) {
-          throw new Error(
-            `migrateArchive: migration ${migration.version} (${migration.name}) was applied with different SQL`,
-          );
-        }
-        continue;
-      }
-      await tx.query(migration.sql);
-      await tx.query('INSERT INTO baton_archive_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-        migration.version,
-        migration.name,
-        checksum,
-      ]);
-      applied.push(migration.version);
-    }
-    return { applied };
+): Promise<{ applied: readonly number[] }> {
+  const { applied } = await migrate(sql, migrations, {
+    table: 'baton_archive_migrations',
+    lockKey: ARCHIVE_MIGRATION_LOCK_KEY,
   });
+  return { applied };
 }
