@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { RunEvent } from '@baton/domain';
 import { Topics } from '@baton/contracts';
 import { KafkaEventLog, type EventLog } from '@baton/eventlog';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { MetricsRegistry } from '@baton/observability';
 import { migrate, PgSqlClient, RunQueries, type SqlClient } from '@baton/readmodel';
+import { createTestDatabase, type TestDatabase } from '@baton/readmodel/testing/test-database';
 import { projectRecords } from './project-batch';
 import { RunProjectorService } from './projector.service';
 import { rebuildProjection } from './rebuild-projection';
@@ -19,44 +19,25 @@ import { readRunEvents, verifyReadModel } from './verify-read-model';
 // The broker may be shared with other suites: run ids are unique and the consumer group too.
 jest.setTimeout(90_000);
 
-const adminUrl = process.env.BATON_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
-const database = `baton_projector_${process.pid}_${Date.now().toString(36)}`;
 const suffix = randomUUID().slice(0, 8);
 const id = (name: string) => `${name}-${suffix}`;
 const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
 const clock = { now: () => Date.now() };
 
+let db: TestDatabase;
 let sql: SqlClient;
 let queries: RunQueries;
 
-async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${adminUrl} (${String(error)}): start it with deploy/postgres/postgres.sh start`,
-    );
-  }
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
-  await admin((client) => client.query(`CREATE DATABASE ${database}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  sql = new PgSqlClient({ connectionString: url.toString() });
+  db = await createTestDatabase(`baton_projector_${process.pid}_${Date.now().toString(36)}`);
+  sql = new PgSqlClient({ connectionString: db.url });
   await migrate(sql);
   queries = new RunQueries(sql);
 });
 
 afterAll(async () => {
   await sql?.close();
-  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  await db?.drop();
 });
 
 let offset = 0;

@@ -5,7 +5,8 @@ import { BatonApi } from './api-client';
 import { freePorts, RUN_TAG } from './env';
 import { auditLog, type LogAudit } from './invariants';
 import { ProcessGroup, sleep, type BatonProcess } from './processes';
-import { createDatabase, kafkaBrokers, requireKafka } from './services';
+import { createTestDatabase } from '@baton/readmodel/testing/test-database';
+import { kafkaBrokers, requireKafka } from './services';
 
 /** Run-keyed topics of the Kafka suites: every suite on a broker must agree (topics persist). */
 export const RUN_PARTITIONS = 4;
@@ -38,7 +39,7 @@ export async function startKafkaCluster(options: {
 }): Promise<KafkaCluster> {
   const brokers = kafkaBrokers();
   await requireKafka(brokers);
-  const database = await createDatabase(`baton_e2e_${options.suite}_${RUN_TAG}`);
+  const database = await createTestDatabase(`baton_e2e_${options.suite}_${RUN_TAG}`);
   const group = new ProcessGroup(options.dir);
   const shared = {
     BATON_EVENT_LOG: 'kafka',
