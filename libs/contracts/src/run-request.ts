@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JsonObject } from '@baton/domain';
+import type { JsonObject, ParentLink } from '@baton/domain';
 
 /**
  * A request to start a run, published on `baton.run-requests` keyed by
@@ -21,6 +21,21 @@ export interface RunRequest {
   readonly params?: JsonObject;
   /** Epoch ms the requester asked for the run; defaults to when the engine admits it. */
   readonly requestedAt?: number;
+  /** Step ids the run pauses before, until each is resumed. */
+  readonly breakpoints?: readonly string[];
+  /**
+   * Only on requests the engine writes for a subworkflow step: the child's
+   * run id (chosen by the parent, not derived), its link to the parent, and
+   * the parent's params for a step that inherits them. Such a run bypasses
+   * the run strategy: the parent is already admitted.
+   */
+  readonly parent?: SubworkflowParent;
+}
+
+export interface SubworkflowParent {
+  readonly runId: string;
+  readonly link: ParentLink;
+  readonly inheritedParams: JsonObject;
 }
 
 /**

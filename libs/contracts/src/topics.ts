@@ -25,6 +25,20 @@ export const Topics = {
    * Broadcast rather than routed, so it works whichever executor holds the step.
    */
   stepCancellations: 'baton.step-cancellations',
+  /**
+   * The workflow queue's input (`WorkflowCommand`: run requests admitted,
+   * runs ended, pause/resume), keyed by workflow id; its single writer
+   * enforces run strategies.
+   */
+  workflowCommands: 'baton.workflow-commands',
+  /** The workflow queue's events (queued, started, dropped, paused...), keyed by workflow id. */
+  workflowEvents: 'baton.workflow-events',
+  /** The workflow queue's state per workflow id; compacted. */
+  workflowState: 'baton.workflow-state',
+  /** Signals and the waits for them (`SignalRecord`), keyed by signal name. */
+  signals: 'baton.signals',
+  /** The signal router's open waits per signal name; compacted. */
+  signalState: 'baton.signal-state',
   /** Records Baton could not accept, with the reason. See `DeadLetter`. */
   deadLetters: 'baton.dead-letters',
 } as const;
@@ -37,7 +51,7 @@ export function stepTasksTopic(pool: string): string {
 export interface TopicLayout {
   /** Partitions of every run-keyed topic (commands, events, state, tasks, status). */
   readonly runPartitions: number;
-  /** Partitions of the workflow-keyed run-requests topic. */
+  /** Partitions of the workflow-keyed topics (run requests, workflow commands, events, state) and of the signal topics. */
   readonly requestPartitions: number;
 }
 
@@ -46,6 +60,11 @@ export function coreTopics(layout: TopicLayout, pools: readonly string[] = ['def
   const run = layout.runPartitions;
   return [
     { name: Topics.runRequests, partitions: layout.requestPartitions },
+    { name: Topics.workflowCommands, partitions: layout.requestPartitions },
+    { name: Topics.workflowEvents, partitions: layout.requestPartitions },
+    { name: Topics.workflowState, partitions: layout.requestPartitions, compacted: true },
+    { name: Topics.signals, partitions: layout.requestPartitions },
+    { name: Topics.signalState, partitions: layout.requestPartitions, compacted: true },
     { name: Topics.runCommands, partitions: run },
     { name: Topics.runEvents, partitions: run },
     { name: Topics.runState, partitions: run, compacted: true },

@@ -29,6 +29,26 @@ export interface StartRun extends CommandBase {
   readonly requestId: string;
   /** When the run was asked for (epoch ms); `run.scheduled_at` in expressions. */
   readonly scheduledAt: number;
+  /** Set when a foreach, while or subworkflow step of another run started this one. */
+  readonly parent?: ParentLink;
+  /** Step ids the run pauses before (see `ResumeStep`). */
+  readonly breakpoints?: readonly string[];
+}
+
+/**
+ * Where a child run came from. The engine tells the parent how the child
+ * ended (`ChildRunFinished`) when `notify` is set (a foreach or while
+ * iteration, a subworkflow that is waited for).
+ */
+export interface ParentLink {
+  readonly runId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  /** The iteration (foreach, while) or 0 (subworkflow). */
+  readonly index: number;
+  /** 1 for a child of a top-level run, 2 for a grandchild... */
+  readonly depth: number;
+  readonly notify: boolean;
 }
 
 /** An executor took the step: it holds a lease it must renew by heartbeats. */
@@ -76,12 +96,89 @@ export interface FireTimer extends CommandBase {
   readonly kind: TimerKind;
 }
 
+/** Kill: cancels every active step now and ends the run as cancelled. */
 export interface CancelRun extends CommandBase {
   readonly type: 'CancelRun';
   readonly reason: string;
 }
 
+/** Stop: starts nothing new, lets active steps finish, then ends the run as cancelled. */
+export interface StopRun extends CommandBase {
+  readonly type: 'StopRun';
+  readonly reason: string;
+}
+
+export type RestartMode =
+  /** Re-run every step that did not succeed; succeeded steps keep their outputs. */
+  | 'incomplete'
+  /** Re-run every step. */
+  | 'beginning'
+  /** Re-run `stepId` and everything downstream of it. */
+  | 'from_step';
+
+/** Starts a new attempt of a finished run. */
+export interface RestartRun extends CommandBase {
+  readonly type: 'RestartRun';
+  readonly mode: RestartMode;
+  /** Required for `from_step`. */
+  readonly stepId?: string;
+  /** Replace these params (the rest keep their values). */
+  readonly params?: JsonObject;
+}
+
+/**
+ * Skips a step of a running run as if it had succeeded with no outputs:
+ * an active attempt is cancelled, and its successors run.
+ */
+export interface SkipStep extends CommandBase {
+  readonly type: 'SkipStep';
+  readonly stepId: string;
+  readonly reason: string;
+}
+
+/** Lets a step paused at a breakpoint start. */
+export interface ResumeStep extends CommandBase {
+  readonly type: 'ResumeStep';
+  readonly stepId: string;
+}
+
+export type ChildRunOutcome = 'succeeded' | 'failed' | 'cancelled';
+
+/** Written by the engine to the parent when a child run it is told about ends (or could not start). */
+export interface ChildRunFinished extends CommandBase {
+  readonly type: 'ChildRunFinished';
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly index: number;
+  readonly childRunId: string;
+  readonly outcome: ChildRunOutcome;
+  /** The child's succeeded steps' outputs by step id. */
+  readonly outputs: JsonObject;
+  readonly message: string;
+}
+
+/** Written by the signal router when a signal matches a waiting step. */
+export interface DeliverSignal extends CommandBase {
+  readonly type: 'DeliverSignal';
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly signalId: string;
+  readonly signalParams: JsonObject;
+}
+
 export type RunCommand =
-  StartRun | ReportStepStarted | ReportStepHeartbeat | CompleteStep | FailStep | FireTimer | CancelRun;
+  | StartRun
+  | ReportStepStarted
+  | ReportStepHeartbeat
+  | CompleteStep
+  | FailStep
+  | FireTimer
+  | CancelRun
+  | StopRun
+  | RestartRun
+  | SkipStep
+  | ResumeStep
+  | ChildRunFinished
+  | DeliverSignal;
 
 export type RunCommandType = RunCommand['type'];

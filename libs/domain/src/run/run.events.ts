@@ -1,6 +1,12 @@
 import type { JsonObject } from '../shared/json';
 import type { WorkflowDefinition } from '../workflow/workflow-definition';
-import type { RunCommandType, StepErrorKind } from './run.commands';
+import type {
+  ChildRunOutcome,
+  ParentLink,
+  RestartMode,
+  RunCommandType,
+  StepErrorKind,
+} from './run.commands';
 import type { RejectionCode } from './run.errors';
 
 /**
@@ -28,6 +34,10 @@ export interface RunStarted extends EventBase {
   readonly scheduledAt: number;
   /** Absolute run deadline, or null when the workflow has no timeout. */
   readonly timeoutAt: number | null;
+  /** The run that started this one; absent for a top-level run. */
+  readonly parent?: ParentLink | null;
+  /** Steps the run pauses before; absent means none. */
+  readonly breakpoints?: readonly string[];
 }
 
 /**
@@ -35,7 +45,12 @@ export interface RunStarted extends EventBase {
  * engine timer that completes it at `wakeAt` without using an executor.
  */
 export type StepDispatch =
-  { readonly kind: 'pool'; readonly pool: string } | { readonly kind: 'timer'; readonly wakeAt: number };
+  | { readonly kind: 'pool'; readonly pool: string }
+  | { readonly kind: 'timer'; readonly wakeAt: number }
+  /** foreach, while, subworkflow: the step waits for child runs (`ChildRunsStarted` follows). */
+  | { readonly kind: 'children' }
+  /** wait_for_signal: the engine registers the wait with the signal router. */
+  | { readonly kind: 'signal'; readonly signal: string; readonly match: JsonObject };
 
 export interface StepReady extends EventBase {
   readonly type: 'StepReady';
@@ -49,6 +64,54 @@ export interface StepReady extends EventBase {
    */
   readonly settings: JsonObject;
   readonly dispatch: StepDispatch;
+}
+
+/** A step reached a breakpoint: it waits for `ResumeStep` before it becomes ready. */
+export interface StepPaused extends EventBase {
+  readonly type: 'StepPaused';
+  readonly stepId: string;
+}
+
+/**
+ * Counters of a loop or subworkflow step's child runs, as of the event that
+ * carries them; `total` is null for a while loop (unknown in advance).
+ */
+export interface LoopProgress {
+  readonly total: number | null;
+  readonly started: number;
+  readonly running: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly cancelled: number;
+}
+
+export interface ChildRunSpec {
+  readonly index: number;
+  readonly runId: string;
+  /** The child's params (for a subworkflow: what the step passes; the child resolves the rest). */
+  readonly params: JsonObject;
+}
+
+/** A foreach, while or subworkflow step started child runs; the engine writes their start. */
+export interface ChildRunsStarted extends EventBase {
+  readonly type: 'ChildRunsStarted';
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly children: readonly ChildRunSpec[];
+  readonly progress: LoopProgress;
+}
+
+/** One child run of a waiting step ended (or could not start). */
+export interface ChildRunEnded extends EventBase {
+  readonly type: 'ChildRunEnded';
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly index: number;
+  readonly childRunId: string;
+  readonly outcome: ChildRunOutcome;
+  readonly outputs: JsonObject;
+  readonly message: string;
+  readonly progress: LoopProgress;
 }
 
 export interface StepStarted extends EventBase {
@@ -112,12 +175,21 @@ export interface StepRetryScheduled extends EventBase {
   readonly fireAt: number;
 }
 
-export type SkipReason = 'condition_false' | 'branch_not_taken' | 'upstream_failed';
+export type SkipReason = 'condition_false' | 'branch_not_taken' | 'upstream_failed' | 'skipped_by_user';
 
+/**
+ * A step will not run. Skipped by the graph, its successors are skipped too;
+ * skipped by a user (`SkipStep`), it counts as succeeded with no outputs and
+ * `branches` resolves its conditional edges.
+ */
 export interface StepSkipped extends EventBase {
   readonly type: 'StepSkipped';
   readonly stepId: string;
   readonly reason: SkipReason;
+  /** Only for `skipped_by_user`. */
+  readonly branches?: BranchResults;
+  /** Only for `skipped_by_user`: who or why. */
+  readonly message?: string;
 }
 
 export type StepCancelReason = 'run_failed' | 'run_cancelled' | 'run_timed_out';
@@ -128,6 +200,27 @@ export interface StepCancelled extends EventBase {
   readonly stepId: string;
   readonly attempt: number;
   readonly reason: StepCancelReason;
+}
+
+/** `StopRun` was accepted: nothing new starts; the run ends as cancelled once no step is active. */
+export interface RunStopping extends EventBase {
+  readonly type: 'RunStopping';
+  readonly reason: string;
+}
+
+/**
+ * A finished run starts its next attempt: `resetSteps` are pending again
+ * (their attempt numbers keep counting), the others keep their status and
+ * outputs; `params` are the run's params from now on.
+ */
+export interface RunRestarted extends EventBase {
+  readonly type: 'RunRestarted';
+  readonly runAttempt: number;
+  readonly mode: RestartMode;
+  readonly fromStepId: string | null;
+  readonly params: JsonObject;
+  readonly resetSteps: readonly string[];
+  readonly timeoutAt: number | null;
 }
 
 export interface RunSucceeded extends EventBase {
@@ -161,6 +254,9 @@ export interface CommandRejected extends EventBase {
 export type RunEvent =
   | RunStarted
   | StepReady
+  | StepPaused
+  | ChildRunsStarted
+  | ChildRunEnded
   | StepStarted
   | StepLeaseExtended
   | StepSucceeded
@@ -169,6 +265,8 @@ export type RunEvent =
   | StepRetryScheduled
   | StepSkipped
   | StepCancelled
+  | RunStopping
+  | RunRestarted
   | RunSucceeded
   | RunFailed
   | RunCancelled

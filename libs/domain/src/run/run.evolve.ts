@@ -1,10 +1,20 @@
+import type { JsonObject, JsonValue } from '../shared/json';
 import type { WorkflowDefinition } from '../workflow/workflow-definition';
-import type { BranchResults, RunEvent, RunStarted, StepFailed, StepTimedOut } from './run.events';
+import type {
+  BranchResults,
+  RunEvent,
+  RunRestarted,
+  RunStarted,
+  StepFailed,
+  StepReady,
+  StepTimedOut,
+} from './run.events';
 import {
   emptyCounts,
   timerId,
   type EdgeStatus,
   type FailureKind,
+  type LoopState,
   type Run,
   type RunGraph,
   type RunState,
@@ -31,15 +41,25 @@ export function evolve(state: RunState, event: RunEvent): RunState {
   }
   const run: Run = { ...state, lastSeq: event.seq };
   switch (event.type) {
-    case 'StepReady': {
-      const next = withStep(run, event.stepId, {
-        status: event.dispatch.kind === 'timer' ? 'sleeping' : 'ready',
-        attempt: event.attempt,
+    case 'StepReady':
+      return stepReady(run, event);
+    case 'StepPaused':
+      return withStep(run, event.stepId, { status: 'paused' });
+    case 'ChildRunsStarted': {
+      const loop = loopOf(run, event.stepId);
+      const running = { ...loop.running };
+      for (const child of event.children) running[child.index] = child.runId;
+      return withStep(run, event.stepId, { loop: { ...loop, running, progress: event.progress } });
+    }
+    case 'ChildRunEnded': {
+      const loop = loopOf(run, event.stepId);
+      const running = { ...loop.running };
+      delete running[event.index];
+      const firstFailure =
+        loop.firstFailure ?? (event.outcome === 'succeeded' ? null : `iteration ${event.index}: ${event.message}`);
+      return withStep(run, event.stepId, {
+        loop: { ...loop, running, progress: event.progress, previous: event.outputs, firstFailure },
       });
-      const cleared = withoutStepTimers(next, event.stepId);
-      return event.dispatch.kind === 'timer'
-        ? withTimer(cleared, 'sleep', event.dispatch.wakeAt, event.stepId, event.attempt)
-        : cleared;
     }
     case 'StepStarted': {
       let next = withStep(run, event.stepId, {
@@ -72,7 +92,9 @@ export function evolve(state: RunState, event: RunEvent): RunState {
     case 'StepRetryScheduled':
       return withTimer(run, 'retry', event.fireAt, event.stepId, event.attempt);
     case 'StepSkipped': {
-      const next = withStep(run, event.stepId, { status: 'skipped' });
+      const next = withoutStepTimers(withStep(run, event.stepId, { ...NO_LEASE, status: 'skipped' }), event.stepId);
+      if (event.reason === 'skipped_by_user')
+        return withOutgoing(next, event.stepId, branchResolver(event.branches ?? {}));
       const edge: EdgeStatus = event.reason === 'upstream_failed' ? 'source_failed' : 'source_skipped';
       return withOutgoing(next, event.stepId, () => edge);
     }
@@ -80,6 +102,10 @@ export function evolve(state: RunState, event: RunEvent): RunState {
       const next = withStep(run, event.stepId, { ...NO_LEASE, status: 'cancelled' });
       return withoutStepTimers(next, event.stepId);
     }
+    case 'RunStopping':
+      return { ...run, stopping: true };
+    case 'RunRestarted':
+      return restarted(run, event);
     case 'RunSucceeded':
       return { ...run, status: 'succeeded', timers: {} };
     case 'RunFailed':
@@ -109,6 +135,10 @@ function started(event: RunStarted): Run {
     requestId: event.requestId,
     scheduledAt: event.scheduledAt,
     startedAt: event.at,
+    runAttempt: 1,
+    parent: event.parent ?? null,
+    breakpoints: event.breakpoints ?? [],
+    stopping: false,
     steps,
     edges: definition.edges.map(() => 'pending'),
     graph: buildGraph(definition),
@@ -130,7 +160,72 @@ const PENDING_STEP: StepState = {
   leaseExpiresAt: null,
   outputs: {},
   failure: null,
+  loop: null,
 };
+
+/**
+ * A step sent out: to a pool (`ready`), onto a sleep timer (`sleeping`), or
+ * to wait for children or a signal (`waiting`, guarded by the step's timeout
+ * here because no executor will report a start).
+ */
+function stepReady(run: Run, event: StepReady): Run {
+  const { dispatch, stepId, attempt } = event;
+  const status: StepStatus =
+    dispatch.kind === 'pool' ? 'ready' : dispatch.kind === 'timer' ? 'sleeping' : 'waiting';
+  const loop: LoopState | null =
+    dispatch.kind === 'children'
+      ? {
+          progress: { total: null, started: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
+          running: {},
+          values: asObject(event.settings.loop_params),
+          previous: {},
+          firstFailure: null,
+        }
+      : null;
+  const next = withoutStepTimers(withStep(run, stepId, { status, attempt, loop }), stepId);
+  if (dispatch.kind === 'timer') return withTimer(next, 'sleep', dispatch.wakeAt, stepId, attempt);
+  const timeoutMs = run.definition.steps.find((step) => step.id === stepId)?.timeoutMs;
+  if (status === 'waiting' && timeoutMs !== undefined)
+    return withTimer(next, 'step_timeout', event.at + timeoutMs, stepId, attempt);
+  return next;
+}
+
+function asObject(value: JsonValue | undefined): JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+
+function loopOf(run: Run, stepId: string): LoopState {
+  const loop = run.steps[stepId].loop;
+  if (loop === null) throw new Error(`step ${stepId} of run ${run.runId} has no child runs`);
+  return loop;
+}
+
+/**
+ * The next attempt of a finished run: reset steps are pending with fresh
+ * retry budgets (attempt numbers go on, so an old attempt's late report stays
+ * stale); edges out of reset steps are pending again.
+ */
+function restarted(run: Run, event: RunRestarted): Run {
+  let next: Run = {
+    ...run,
+    status: 'running',
+    runAttempt: event.runAttempt,
+    params: event.params,
+    stopping: false,
+    failedStepId: null,
+    timers: {},
+  };
+  const reset = new Set(event.resetSteps);
+  for (const stepId of event.resetSteps) {
+    const before = next.steps[stepId];
+    next = withStep(next, stepId, { ...PENDING_STEP, attempt: before.attempt });
+  }
+  const edges = next.edges.map((status, index) =>
+    reset.has(next.definition.edges[index].from) ? 'pending' : status,
+  );
+  next = { ...next, edges };
+  return event.timeoutAt === null ? next : withTimer(next, 'run_timeout', event.timeoutAt);
+}
 
 /** Any step leaving `running` drops its lease: the lease holder is no longer trusted. */
 const NO_LEASE: Pick<StepState, 'executorId' | 'leaseDurationMs' | 'leaseExpiresAt'> = {

@@ -1,27 +1,38 @@
 import type { JsonObject } from '../shared/json';
 import type { WorkflowDefinition } from '../workflow/workflow-definition';
-import type { TimerKind } from './run.commands';
+import type { ParentLink, TimerKind } from './run.commands';
+import type { LoopProgress } from './run.events';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /**
- * A step's lifecycle. `pending` waits for its incoming edges; `ready` was sent
- * to a pool; `running` holds an executor lease; `sleeping` waits on an engine
- * timer (sleep steps); `retry_waiting` waits on a backoff timer. The last four
- * are terminal.
+ * A step's lifecycle. `pending` waits for its incoming edges; `paused` waits
+ * at a breakpoint; `ready` was sent to a pool; `running` holds an executor
+ * lease; `sleeping` waits on an engine timer (sleep steps); `waiting` waits
+ * for child runs or a signal; `retry_waiting` waits on a backoff timer. The
+ * last four are terminal.
  */
 export type StepStatus =
   | 'pending'
+  | 'paused'
   | 'ready'
   | 'running'
   | 'sleeping'
+  | 'waiting'
   | 'retry_waiting'
   | 'succeeded'
   | 'failed'
   | 'skipped'
   | 'cancelled';
 
-export const ACTIVE_STEP_STATUSES: readonly StepStatus[] = ['ready', 'running', 'sleeping', 'retry_waiting'];
+export const ACTIVE_STEP_STATUSES: readonly StepStatus[] = [
+  'paused',
+  'ready',
+  'running',
+  'sleeping',
+  'waiting',
+  'retry_waiting',
+];
 export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = ['succeeded', 'failed', 'skipped', 'cancelled'];
 
 /**
@@ -51,6 +62,24 @@ export interface StepState {
   readonly outputs: JsonObject;
   /** Why the step finally failed; null unless `status === 'failed'`. */
   readonly failure: FailureKind | null;
+  /** Child runs of the current attempt of a foreach, while or subworkflow step; null otherwise. */
+  readonly loop: LoopState | null;
+}
+
+/**
+ * A loop's memory, bounded by its concurrency: counters, the running
+ * children, and what the next iteration needs. Never a list of iterations.
+ */
+export interface LoopState {
+  readonly progress: LoopProgress;
+  /** Running child run ids by iteration index. */
+  readonly running: Readonly<Record<string, string>>;
+  /** foreach: each loop param's evaluated values (an array or a range). */
+  readonly values: JsonObject;
+  /** while: the last iteration's outputs; subworkflow: the child's. */
+  readonly previous: JsonObject;
+  /** The first child failure's message, kept for the step's failure. */
+  readonly firstFailure: string | null;
 }
 
 /**
@@ -89,6 +118,12 @@ export interface Run {
   readonly requestId: string;
   readonly scheduledAt: number;
   readonly startedAt: number;
+  /** 1, then +1 per `RunRestarted`; `run.attempt` in expressions. */
+  readonly runAttempt: number;
+  readonly parent: ParentLink | null;
+  readonly breakpoints: readonly string[];
+  /** Set by `RunStopping`: nothing new starts. */
+  readonly stopping: boolean;
   readonly steps: Readonly<Record<string, StepState>>;
   /** Aligned with `definition.edges`. */
   readonly edges: readonly EdgeStatus[];
@@ -109,9 +144,11 @@ export function initialState(): RunState {
 export function emptyCounts(): Record<StepStatus, number> {
   return {
     pending: 0,
+    paused: 0,
     ready: 0,
     running: 0,
     sleeping: 0,
+    waiting: 0,
     retry_waiting: 0,
     succeeded: 0,
     failed: 0,

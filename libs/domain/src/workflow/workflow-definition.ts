@@ -1,4 +1,4 @@
-import type { JsonValue } from '../shared/json';
+import type { JsonObject, JsonValue } from '../shared/json';
 
 /**
  * A validated, normalized workflow version: what the engine runs. It is built
@@ -21,6 +21,8 @@ export interface WorkflowDefinition {
   /** Whole-run timeout; absent means no limit. */
   readonly timeoutMs?: number;
   readonly runStrategy: RunStrategy;
+  /** What starts runs besides explicit requests; absent in versions pushed before triggers existed. */
+  readonly triggers?: Triggers;
   /** In document order; `steps[i].id` is unique. */
   readonly steps: readonly StepDefinition[];
   /** Directed acyclic: `from` must finish before `to` may start. */
@@ -50,6 +52,34 @@ export type RunStrategy =
   | { readonly kind: 'strict_sequential' }
   | { readonly kind: 'first_only' }
   | { readonly kind: 'last_only' };
+
+/**
+ * Cron triggers start a run at each tick of `schedule` (5- or 6-field cron) in
+ * `timezone` (IANA; default UTC). The run's request id is derived from the
+ * tick, so a tick starts one run however many schedulers see it.
+ */
+export interface CronTrigger {
+  readonly schedule: string;
+  readonly timezone: string;
+  /** Literal params of the runs it starts. */
+  readonly params: JsonObject;
+}
+
+/**
+ * A signal trigger starts a run when a signal named `signal` arrives whose
+ * params equal every value in `match`. The run's params are `params`
+ * evaluated as CEL over `signal` (`signal.name`, `signal.params`, `signal.id`).
+ */
+export interface SignalTrigger {
+  readonly signal: string;
+  readonly match: JsonObject;
+  readonly params: Readonly<Record<string, StepParamValue>>;
+}
+
+export interface Triggers {
+  readonly cron: readonly CronTrigger[];
+  readonly signals: readonly SignalTrigger[];
+}
 
 /**
  * A dependency edge. `to` becomes ready once every *taken* incoming edge's
@@ -152,9 +182,98 @@ export interface HandlerStep extends StepCommon {
 }
 
 /**
- * Every step kind. foreach, while, subworkflow and wait_for_signal join this
- * union later; the run state keeps per-step counters so a foreach of 100k
- * iterations stays small.
+ * The steps one iteration of a loop runs: a small workflow of its own, run as
+ * a child run. Its steps see the parent's params plus the iteration's values
+ * (see `ForeachStep` and `WhileStep`) as `params`.
  */
-export type StepDefinition = NoopStep | SleepStep | ShellStep | HttpStep | HandlerStep;
+export interface LoopBody {
+  readonly steps: readonly StepDefinition[];
+  readonly edges: readonly Edge[];
+}
+
+/**
+ * The values a loop param iterates over: an array (literal or CEL), or the
+ * integers `from, from + step, ...` below `to`, which needs no array at all
+ * (a range of 100,000 costs nothing in events or state).
+ */
+export type LoopParamValue = StepParamValue | { readonly range: IntegerRange };
+
+export interface IntegerRange {
+  readonly from: number;
+  /** Exclusive. */
+  readonly to: number;
+  /** Positive; default 1. */
+  readonly step: number;
+}
+
+/**
+ * Runs `body` once per element of the Cartesian product of `loopParams`
+ * (each evaluates to an array; the last one varies fastest), at most
+ * `concurrency` iterations at a time, each as a child run. An iteration sees
+ * each loop param's element under the loop param's name and its 0-based
+ * position as `params.loop_index`. With `ordered`, iteration i+1 starts only
+ * after iteration i finished (concurrency is then 1). The step succeeds when
+ * every iteration succeeded; its result is `{ iterations, succeeded, failed }`.
+ */
+export interface ForeachStep extends StepCommon {
+  readonly type: 'foreach';
+  readonly loopParams: Readonly<Record<string, LoopParamValue>>;
+  readonly concurrency: number;
+  readonly ordered: boolean;
+  readonly body: LoopBody;
+}
+
+/**
+ * Runs `body` again and again, one iteration at a time, while `condition`
+ * (CEL, evaluated before each iteration) holds, at most `maxIterations` times.
+ * The condition and the body see `params.loop_index` and `params.loop_previous`:
+ * the previous iteration's outputs (`{}` before the first). The step's result
+ * is `{ iterations, last }` where `last` is the last iteration's outputs.
+ */
+export interface WhileStep extends StepCommon {
+  readonly type: 'while';
+  readonly condition: string;
+  readonly maxIterations: number;
+  readonly body: LoopBody;
+}
+
+/**
+ * Runs another workflow as a child run: `version` of `workflowId` (a number
+ * or 'active', resolved when the step starts). Params: the step's `params`,
+ * plus the parent run's params the child declares when `inheritParams`. With
+ * `wait` the step ends as the child ends and its result is
+ * `{ run_id, status, outputs }` (outputs: the child's step outputs by step
+ * id); otherwise it succeeds as soon as the child is requested with
+ * `{ run_id }`.
+ */
+export interface SubworkflowStep extends StepCommon {
+  readonly type: 'subworkflow';
+  readonly workflowId: string;
+  readonly version: number | 'active';
+  readonly wait: boolean;
+  readonly inheritParams: boolean;
+}
+
+/**
+ * Waits (no executor slot) until a signal named `signal` arrives whose params
+ * equal every value of `match` (evaluated when the step becomes ready). The
+ * step's result is `{ signal_id, params }` of the signal.
+ */
+export interface WaitForSignalStep extends StepCommon {
+  readonly type: 'wait_for_signal';
+  readonly signal: string;
+  readonly match: Readonly<Record<string, StepParamValue>>;
+}
+
+/** Every step kind. */
+export type StepDefinition =
+  | NoopStep
+  | SleepStep
+  | ShellStep
+  | HttpStep
+  | HandlerStep
+  | ForeachStep
+  | WhileStep
+  | SubworkflowStep
+  | WaitForSignalStep;
 export type StepType = StepDefinition['type'];

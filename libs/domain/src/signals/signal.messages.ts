@@ -1,0 +1,39 @@
+import type { JsonObject } from '../shared/json';
+
+/**
+ * Records of `baton.signals`, keyed by signal name, read by the signal router
+ * (the single writer of each signal name's waits).
+ */
+
+/** A signal: from `POST /api/v1/signals` or any service publishing to the topic. */
+export interface SignalSent {
+  readonly type: 'SignalSent';
+  /** Unique per signal; the idempotency key (a resent signal is delivered once). */
+  readonly signalId: string;
+  readonly name: string;
+  readonly params: JsonObject;
+  /** Epoch ms. */
+  readonly sentAt: number;
+}
+
+/** Written by the engine when a wait_for_signal step starts waiting. */
+export interface SignalWaitOpened {
+  readonly type: 'SignalWaitOpened';
+  readonly name: string;
+  readonly runId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  /** The signal's params must equal each of these. */
+  readonly match: JsonObject;
+}
+
+/** Written by the engine when a waiting step stops waiting for another reason (cancel, skip, timeout). */
+export interface SignalWaitClosed {
+  readonly type: 'SignalWaitClosed';
+  readonly name: string;
+  readonly runId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+}
+
+export type SignalRecord = SignalSent | SignalWaitOpened | SignalWaitClosed;
