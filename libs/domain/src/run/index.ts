@@ -32,12 +32,16 @@ export type {
   RunTimer,
   StepState,
   StepStatus,
+  LoopState,
 } from './run.state';
 export { initialState } from './run.state';
-export type { ExpressionEvaluator, RunDeciderDeps } from './run.deps';
-export { defaultRunDeps } from './run.deps';
+export type { ExpressionEvaluator, RunDeciderDeps, RunLimits } from './run.deps';
+export { defaultRunDeps, DEFAULT_RUN_LIMITS } from './run.deps';
 export { decide } from './run.decide';
 export { evolve } from './run.evolve';
 export { replay } from './run.replay';
 export { dueTimers, nextDeadline } from './run.timers';
 export { retryDelayMs } from './run.attempts';
+export { childRunId, foreachSize, iterationValues } from './run.children';
+export { iterationDefinition } from './child-definition';
+export { compactEnded } from './run.state';

@@ -5,7 +5,12 @@ import {
   reportStepHeartbeat,
   reportStepStarted,
 } from './handlers/executor-reports.handler';
+import { childRunFinished } from './handlers/child-run-finished.handler';
+import { deliverSignal } from './handlers/deliver-signal.handler';
 import { fireTimer } from './handlers/fire-timer.handler';
+import { restartRun } from './handlers/restart-run.handler';
+import { resumeStep, skipStep } from './handlers/step-actions.handler';
+import { stopRun } from './handlers/stop-run.handler';
 import { startRun } from './handlers/start-run.handler';
 import type { RunCommand, RunCommandType } from './run.commands';
 import { defaultRunDeps, type RunDeciderDeps } from './run.deps';
@@ -25,6 +30,12 @@ const HANDLERS: HandlerTable = {
   FailStep: failStep,
   FireTimer: fireTimer,
   CancelRun: cancelRun,
+  StopRun: stopRun,
+  RestartRun: restartRun,
+  SkipStep: skipStep,
+  ResumeStep: resumeStep,
+  ChildRunFinished: childRunFinished,
+  DeliverSignal: deliverSignal,
 };
 
 function handlerFor<C extends RunCommand>(command: C): CommandHandler<C> {

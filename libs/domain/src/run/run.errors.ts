@@ -16,7 +16,14 @@ export type RejectionCode =
   | 'NotLeaseHolder'
   | 'InvalidLease'
   | 'UnknownTimer'
-  | 'TimerNotDue';
+  | 'TimerNotDue'
+  | 'RunNotFinished'
+  | 'RunAlreadyStopping'
+  | 'NestingTooDeep'
+  | 'StepNotSkippable'
+  | 'StepNotPaused'
+  | 'StepNotWaiting'
+  | 'UnknownChild';
 
 /** A typed domain error; the shell maps it to a rejection event or an HTTP status. */
 export interface RunRejection {

@@ -1,12 +1,6 @@
 import type { JsonObject } from '../shared/json';
 import type { WorkflowDefinition } from '../workflow/workflow-definition';
-import type {
-  ChildRunOutcome,
-  ParentLink,
-  RestartMode,
-  RunCommandType,
-  StepErrorKind,
-} from './run.commands';
+import type { ChildRunOutcome, ParentLink, RestartMode, RunCommandType, StepErrorKind } from './run.commands';
 import type { RejectionCode } from './run.errors';
 
 /**

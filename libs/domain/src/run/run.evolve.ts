@@ -56,7 +56,8 @@ export function evolve(state: RunState, event: RunEvent): RunState {
       const running = { ...loop.running };
       delete running[event.index];
       const firstFailure =
-        loop.firstFailure ?? (event.outcome === 'succeeded' ? null : `iteration ${event.index}: ${event.message}`);
+        loop.firstFailure ??
+        (event.outcome === 'succeeded' ? null : `iteration ${event.index}: ${event.message}`);
       return withStep(run, event.stepId, {
         loop: { ...loop, running, progress: event.progress, previous: event.outputs, firstFailure },
       });
@@ -92,7 +93,10 @@ export function evolve(state: RunState, event: RunEvent): RunState {
     case 'StepRetryScheduled':
       return withTimer(run, 'retry', event.fireAt, event.stepId, event.attempt);
     case 'StepSkipped': {
-      const next = withoutStepTimers(withStep(run, event.stepId, { ...NO_LEASE, status: 'skipped' }), event.stepId);
+      const next = withoutStepTimers(
+        withStep(run, event.stepId, { ...NO_LEASE, status: 'skipped' }),
+        event.stepId,
+      );
       if (event.reason === 'skipped_by_user')
         return withOutgoing(next, event.stepId, branchResolver(event.branches ?? {}));
       const edge: EdgeStatus = event.reason === 'upstream_failed' ? 'source_failed' : 'source_skipped';

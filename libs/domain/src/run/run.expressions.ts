@@ -22,6 +22,8 @@ interface RunMeta {
   readonly runId: string;
   readonly definition: WorkflowDefinition;
   readonly scheduledAt: number;
+  /** Absent before the run exists (its params are resolved at attempt 1). */
+  readonly runAttempt?: number;
 }
 
 function runContext(meta: RunMeta): ExpressionContext['run'] {
@@ -29,8 +31,7 @@ function runContext(meta: RunMeta): ExpressionContext['run'] {
     id: meta.runId,
     workflow_id: meta.definition.id,
     workflow_version: meta.definition.version,
-    // Restarts (a later issue) will bump this; a fresh run is attempt 1.
-    attempt: 1,
+    attempt: meta.runAttempt ?? 1,
     scheduled_at: new Date(meta.scheduledAt).toISOString(),
   };
 }
@@ -101,16 +102,18 @@ function isGiven(given: JsonObject, name: string): boolean {
   return Object.prototype.hasOwnProperty.call(given, name);
 }
 
-function describe(value: JsonValue): string {
+export function describe(value: JsonValue): string {
   if (value === null) return 'null';
   return Array.isArray(value) ? 'array' : typeof value;
 }
 
 const STATUS_NAMES: Readonly<Record<StepState['status'], string>> = {
   pending: 'PENDING',
+  paused: 'PAUSED',
   ready: 'READY',
   running: 'RUNNING',
   sleeping: 'RUNNING',
+  waiting: 'RUNNING',
   retry_waiting: 'RETRYING',
   succeeded: 'SUCCEEDED',
   failed: 'FAILED',
@@ -162,7 +165,29 @@ export function resolveStepInputs(
   const params = record(`steps.${step.id}.params`, step.params);
   if (!params.ok) return params;
   const settings: JsonObject = {};
-  if (step.type === 'shell') {
+  if (step.type === 'foreach') {
+    const loopParams: JsonObject = {};
+    for (const [name, v] of Object.entries(step.loopParams)) {
+      if ('range' in v) {
+        loopParams[name] = { range: { ...v.range } };
+        continue;
+      }
+      const resolved = value(`steps.${step.id}.loop_params.${name}`, v);
+      if (!resolved.ok) return resolved;
+      if (!Array.isArray(resolved.value)) {
+        return {
+          ok: false,
+          message: `steps.${step.id}.loop_params.${name}: expected an array, got ${describe(resolved.value)}`,
+        };
+      }
+      loopParams[name] = resolved.value;
+    }
+    settings.loop_params = loopParams;
+  } else if (step.type === 'wait_for_signal') {
+    const match = record(`steps.${step.id}.match`, step.match);
+    if (!match.ok) return match;
+    settings.match = match.value;
+  } else if (step.type === 'shell') {
     const env = record(`steps.${step.id}.env`, step.env);
     if (!env.ok) return env;
     settings.env = env.value;

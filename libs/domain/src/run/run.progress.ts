@@ -2,7 +2,10 @@ import type { StepDefinition } from '../workflow/workflow-definition';
 import type { RunDeciderDeps } from './run.deps';
 import type { RunFailureReason, SkipReason, StepCancelReason } from './run.events';
 import { resolveStepInputs } from './run.expressions';
-import { isActive, type Run } from './run.state';
+import { ACTIVE_STEP_STATUSES, isActive, type Run } from './run.state';
+import type { JsonObject, JsonValue } from '../shared/json';
+import { assertNever } from './run.evolve';
+import { startChildren } from './run.children';
 import type { RunTransaction } from './run.transaction';
 import { attemptFailed } from './run.attempts';
 
@@ -27,10 +30,15 @@ export function progress(tx: RunTransaction, deps: RunDeciderDeps): void {
   for (;;) {
     const run = tx.run;
     if (run.status !== 'running') return;
+    // A stopping run starts nothing new: pending steps stay pending.
+    if (run.stopping) break;
     const next = nextDecidable(run);
     if (next === null) break;
-    if (next.verdict === 'ready') makeReady(tx, next.step, 1, deps);
-    else tx.emit({ type: 'StepSkipped', stepId: next.step.id, reason: next.verdict });
+    if (next.verdict === 'ready') {
+      const step = next.step;
+      if (run.breakpoints.includes(step.id)) tx.emit({ type: 'StepPaused', stepId: step.id });
+      else makeReady(tx, step, run.steps[step.id].attempt + 1, deps);
+    } else tx.emit({ type: 'StepSkipped', stepId: next.step.id, reason: next.verdict });
   }
   completeIfDone(tx);
 }
@@ -58,8 +66,13 @@ function nextDecidable(run: Run): { readonly step: StepDefinition; readonly verd
 function completeIfDone(tx: RunTransaction): void {
   const run = tx.run;
   if (run.status !== 'running') return;
-  const { pending, ready, running, sleeping, retry_waiting } = run.counts;
-  if (pending + ready + running + sleeping + retry_waiting > 0) return;
+  const active = ACTIVE_STEP_STATUSES.reduce((sum, status) => sum + run.counts[status], 0);
+  if (active > 0) return;
+  if (run.stopping) {
+    tx.emit({ type: 'RunCancelled', reason: 'stopped: active steps finished, nothing new started' });
+    return;
+  }
+  if (run.counts.pending > 0) return;
   if (run.failedStepId === null) {
     tx.emit({ type: 'RunSucceeded' });
     return;
@@ -90,17 +103,43 @@ export function makeReady(
     attemptFailed(tx, step.id, attempt, 'user', inputs.message, deps, { retryable: false });
     return;
   }
-  tx.emit({
-    type: 'StepReady',
-    stepId: step.id,
-    attempt,
-    params: inputs.value.params,
-    settings: inputs.value.settings,
-    dispatch:
-      step.type === 'sleep'
-        ? { kind: 'timer', wakeAt: tx.at + step.durationMs }
-        : { kind: 'pool', pool: step.pool },
-  });
+  const { params, settings } = inputs.value;
+  switch (step.type) {
+    case 'sleep':
+      tx.emit({
+        ...ready(step, attempt, params, settings),
+        dispatch: { kind: 'timer', wakeAt: tx.at + step.durationMs },
+      });
+      return;
+    case 'foreach':
+    case 'while':
+    case 'subworkflow':
+      tx.emit({ ...ready(step, attempt, params, settings), dispatch: { kind: 'children' } });
+      startChildren(tx, step, params, deps);
+      return;
+    case 'wait_for_signal':
+      tx.emit({
+        ...ready(step, attempt, params, settings),
+        dispatch: { kind: 'signal', signal: step.signal, match: asObject(settings.match) },
+      });
+      return;
+    case 'noop':
+    case 'shell':
+    case 'http':
+    case 'handler':
+      tx.emit({ ...ready(step, attempt, params, settings), dispatch: { kind: 'pool', pool: step.pool } });
+      return;
+    default:
+      assertNever(step);
+  }
+}
+
+function ready(step: StepDefinition, attempt: number, params: JsonObject, settings: JsonObject) {
+  return { type: 'StepReady' as const, stepId: step.id, attempt, params, settings };
+}
+
+function asObject(value: JsonValue | undefined): JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
 
 /** Stops every active step (their late reports are then rejected) and fails the run. */

@@ -18,6 +18,16 @@ export const startRun: CommandHandler<StartRun> = (command, tx, deps) => {
       `run ${command.runId} already exists (request ${tx.state.requestId})`,
     );
   }
+  if (tx.state.ended !== undefined) {
+    return rejection('RunAlreadyExists', `run ${command.runId} already ran and ${tx.state.ended}`);
+  }
+  const depth = command.parent?.depth ?? 0;
+  if (depth > deps.limits.maxNestingDepth) {
+    return rejection(
+      'NestingTooDeep',
+      `child run at depth ${depth} exceeds the nesting limit of ${deps.limits.maxNestingDepth}`,
+    );
+  }
   const params = resolveRunParams(
     { runId: command.runId, definition: command.definition, scheduledAt: command.scheduledAt },
     command.params,
@@ -32,6 +42,9 @@ export const startRun: CommandHandler<StartRun> = (command, tx, deps) => {
     requestId: command.requestId,
     scheduledAt: command.scheduledAt,
     timeoutAt: timeoutMs === undefined ? null : tx.at + timeoutMs,
+    // Only written when used, so a plain run's events keep their shape.
+    ...(command.parent ? { parent: command.parent } : {}),
+    ...(command.breakpoints?.length ? { breakpoints: command.breakpoints } : {}),
   });
   progress(tx, deps);
   return null;
