@@ -24,9 +24,18 @@ export interface StatusCloudEvent {
 export const STATUS_EVENT_DATA_SCHEMA = 'urn:baton:status-event:v1';
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 
-export type RunStatusName = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RunStatusName = 'running' | 'stopping' | 'restarted' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatusName =
-  'ready' | 'running' | 'succeeded' | 'failed' | 'retrying' | 'timed_out' | 'skipped' | 'cancelled';
+  | 'paused'
+  | 'ready'
+  | 'waiting'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'retrying'
+  | 'timed_out'
+  | 'skipped'
+  | 'cancelled';
 
 export interface StatusEventData {
   readonly runId: string;

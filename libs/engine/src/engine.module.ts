@@ -43,7 +43,10 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       provide: EngineService,
       inject: [EVENT_LOG, CLOCK, EngineMetrics, PLATFORM_CONFIG],
       useFactory: (log: EventLog, clock: Clock, metrics: EngineMetrics, config: PlatformConfig) =>
-        new EngineService(log, clock, metrics, new Logger('Engine'), { topics: config.topics }),
+        new EngineService(log, clock, metrics, new Logger('Engine'), {
+          topics: config.topics,
+          limits: config.runLimits,
+        }),
     },
     {
       provide: RunRequestAdmission,

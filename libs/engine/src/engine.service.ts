@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
-import type { RunState } from '@baton/domain';
+import { DEFAULT_RUN_LIMITS, type RunLimits, type RunState } from '@baton/domain';
 import { coreTopics, stepTasksTopic, Topics, type TopicLayout } from '@baton/contracts';
-import type {
-  Batch,
-  Consumer,
-  EventLog,
-  Producer,
-  TopicPartition,
-  TransactionalProducer,
-} from '@baton/eventlog';
+import type { EventLog, Producer } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
 import type { EngineMetrics } from './engine.metrics';
-import { processCommands } from './process-commands';
-import { restoreStates } from './restore-states';
+import { KeyedStateProcessor } from './keyed-state-processor';
+import { processCommands, type ProcessedBatch } from './process-commands';
+import { decodeRunState } from './run-state.codec';
 import { TimerSchedule } from './timer-schedule';
 
 export interface EngineOptions {
@@ -26,39 +20,30 @@ export interface EngineOptions {
   readonly maxTimerSleepMs?: number;
   /** CloudEvents `source`. */
   readonly source?: string;
+  readonly limits?: RunLimits;
 }
 
-interface OwnedPartition {
-  readonly producer: TransactionalProducer;
-  readonly states: Map<string, RunState>;
+interface TimedBatch extends ProcessedBatch {
+  readonly endTimer: () => void;
 }
 
 /**
- * The engine: the single writer of run state (BRIEF points 1-3, 5).
- *
- * It is a member of one consumer group over `baton.run-commands` (keyed by run
- * id). For each partition it gains, it opens the transactional id
- * `<group>.<partition>` (fencing a previous owner that may still be alive) and
- * restores the runs' states from the same partition of the compacted
- * `baton.run-state`. Each batch of commands is decided by the pure decider and
- * written in one transaction: events, status events, step tasks, cancellations,
- * new state snapshots and the input offset. The in-memory states are adopted
- * only after the commit, so a crash or a fence at any instant leaves either
- * everything or nothing.
+ * The engine: the single writer of run state (BRIEF points 1-3, 5), a
+ * `KeyedStateProcessor` over `baton.run-commands` (keyed by run id) with its
+ * snapshots in the compacted `baton.run-state`. Each batch of commands is
+ * decided by the pure decider and written in one transaction: events, status
+ * events, step tasks, cancellations, child-run starts, new state snapshots and
+ * the input offset.
  *
  * Durable timers live in run state; the timer loop only writes `FireTimer`
  * commands for due ones back into the log, so they are decided like any other
  * command (and a duplicate fire is refused).
  */
 export class EngineService {
-  private readonly owned = new Map<number, OwnedPartition>();
   private readonly partitionOfRun = new Map<string, number>();
   private readonly timers = new TimerSchedule();
   private readonly knownPools = new Set<string>(['default']);
-  private readonly groupId: string;
-  private readonly leaseMs: number;
-  private readonly source: string;
-  private consumer: Consumer | null = null;
+  private readonly processor: KeyedStateProcessor<RunState, TimedBatch>;
   private producer: Producer | null = null;
   private timerHandle: NodeJS.Timeout | null = null;
   private timerAt: number | null = null;
@@ -72,28 +57,49 @@ export class EngineService {
     private readonly logger: LoggerService,
     private readonly options: EngineOptions,
   ) {
-    this.groupId = options.groupId ?? 'baton-engine';
-    this.leaseMs = options.leaseMs ?? 30_000;
-    this.source = options.source ?? 'baton/engine';
+    const ctx = {
+      leaseMs: options.leaseMs ?? 30_000,
+      source: options.source ?? 'baton/engine',
+      limits: options.limits ?? DEFAULT_RUN_LIMITS,
+    };
+    this.processor = new KeyedStateProcessor<RunState, TimedBatch>(log, clock, logger, {
+      name: 'Engine',
+      groupId: options.groupId ?? 'baton-engine',
+      inputTopic: Topics.runCommands,
+      stateTopic: Topics.runState,
+      decodeState: decodeRunState,
+      process: (states, records, now) => {
+        const endTimer = this.metrics.batchSeconds.startTimer();
+        return { ...processCommands(states, records, { ...ctx, now }), endTimer };
+      },
+      beforeCommit: (result) => this.ensurePools(result.pools),
+      onAdopted: (runId, state, partition) => {
+        this.partitionOfRun.set(runId, partition);
+        this.timers.track(runId, state);
+      },
+      onCommitted: (result) => this.committed(result),
+      onReleased: (runIds) => {
+        for (const runId of runIds) {
+          this.partitionOfRun.delete(runId);
+          this.timers.forget(runId);
+        }
+        this.metrics.runsOwned.set(this.partitionOfRun.size);
+      },
+    });
   }
 
   async start(): Promise<void> {
     await this.log.ensureTopics(coreTopics(this.options.topics));
     this.producer = await this.log.producer();
-    this.consumer = this.log.consumer({
-      groupId: this.groupId,
-      topics: [Topics.runCommands],
-      onAssigned: (partitions) => this.assign(partitions),
-      onRevoked: (partitions) => this.revoke(partitions),
-      eachBatch: (batch) => this.handle(batch),
-    });
-    await this.consumer.start();
+    await this.processor.start();
+    this.metrics.runsOwned.set(this.partitionOfRun.size);
+    this.armTimer();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimer();
-    await this.consumer?.stop();
+    await this.processor.stop();
     await this.producer?.close();
   }
 
@@ -102,57 +108,9 @@ export class EngineService {
     return this.partitionOfRun.size;
   }
 
-  private async assign(partitions: readonly TopicPartition[]): Promise<void> {
-    for (const { partition } of partitions) {
-      const producer = await this.log.transactionalProducer(`${this.groupId}.${partition}`);
-      const states = await restoreStates(this.log, partition);
-      this.owned.set(partition, { producer, states });
-      for (const [runId, state] of states) {
-        this.partitionOfRun.set(runId, partition);
-        this.timers.track(runId, state);
-      }
-      this.logger.log(`owns partition ${partition} with ${states.size} runs`, 'Engine');
-    }
-    this.metrics.runsOwned.set(this.partitionOfRun.size);
-    this.armTimer();
-  }
-
-  private async revoke(partitions: readonly TopicPartition[]): Promise<void> {
-    for (const { partition } of partitions) {
-      const owned = this.owned.get(partition);
-      if (!owned) continue;
-      this.owned.delete(partition);
-      for (const runId of owned.states.keys()) {
-        this.partitionOfRun.delete(runId);
-        this.timers.forget(runId);
-      }
-      await owned.producer.close();
-      this.logger.log(`released partition ${partition}`, 'Engine');
-    }
-    this.metrics.runsOwned.set(this.partitionOfRun.size);
-  }
-
-  private async handle(batch: Batch): Promise<void> {
-    const owned = this.owned.get(batch.partition);
-    if (!owned) throw new Error(`batch for partition ${batch.partition}, which this engine does not own`);
-    const endTimer = this.metrics.batchSeconds.startTimer();
-    const result = processCommands(owned.states, batch.records, {
-      now: this.clock.now(),
-      leaseMs: this.leaseMs,
-      source: this.source,
-    });
-    await this.ensurePools(result.pools);
-    const next = batch.records[batch.records.length - 1].offset + 1;
-    await owned.producer.commit({
-      records: result.records,
-      offsets: { groupId: this.groupId, topic: batch.topic, partition: batch.partition, offset: next },
-    });
-    for (const [runId, state] of result.changed) {
-      owned.states.set(runId, state);
-      this.partitionOfRun.set(runId, batch.partition);
-      this.timers.track(runId, state);
-    }
-    endTimer();
+  /** A batch's metrics count once its commit succeeded. */
+  private committed(result: TimedBatch): void {
+    result.endTimer();
     const { commands, events, rejected, deadLetters } = result.counts;
     this.metrics.commands.inc({ outcome: 'accepted' }, commands - rejected - deadLetters);
     if (rejected > 0) this.metrics.commands.inc({ outcome: 'rejected' }, rejected);
@@ -196,8 +154,7 @@ export class EngineService {
     if (this.stopped || !this.producer) return;
     this.firing = true;
     try {
-      const stateOf = (runId: string) =>
-        this.owned.get(this.partitionOfRun.get(runId) ?? -1)?.states.get(runId);
+      const stateOf = (runId: string) => this.processor.stateOf(runId, this.partitionOfRun.get(runId) ?? -1);
       const due = this.timers.takeDue(this.clock.now(), stateOf, randomUUID);
       if (due.length > 0) {
         await this.producer.send(

@@ -1,4 +1,4 @@
-import type { RunState } from '@baton/domain';
+import { DEFAULT_RUN_LIMITS, type RunState } from '@baton/domain';
 import type { OutgoingRecord } from '@baton/eventlog';
 import { processCommands, type ProcessContext } from './process-commands';
 import { commandRecord, definitionFromYaml } from './testing/engine-fixtures';
@@ -19,7 +19,12 @@ steps:
     depends_on: [extract]
 `);
 
-const ctx: ProcessContext = { now: 1_000, leaseMs: 30_000, source: 'baton/engine' };
+const ctx: ProcessContext = {
+  now: 1_000,
+  leaseMs: 30_000,
+  source: 'baton/engine',
+  limits: DEFAULT_RUN_LIMITS,
+};
 const meta = (commandId: string) => ({ commandId, at: 5 });
 const startRun = {
   type: 'StartRun',

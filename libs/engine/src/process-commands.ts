@@ -1,6 +1,17 @@
-import { decide, evolve, initialState, type RunCommand, type RunEvent, type RunState } from '@baton/domain';
+import {
+  compactEnded,
+  decide,
+  defaultRunDeps,
+  evolve,
+  initialState,
+  type RunCommand,
+  type RunEvent,
+  type RunLimits,
+  type RunState,
+} from '@baton/domain';
 import { deadLetterRecord, stepTasksTopic, Topics, type StepCancellation } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
+import { linkedRecords } from './child-run-records';
 import { decodeRunCommand } from './run-command.codec';
 import { statusEventRecord } from './status-events';
 import { buildStepTask } from './step-task.builder';
@@ -12,6 +23,7 @@ export interface ProcessContext {
   readonly leaseMs: number;
   /** CloudEvents `source` of status events. */
   readonly source: string;
+  readonly limits: RunLimits;
 }
 
 export interface ProcessedBatch {
@@ -44,6 +56,7 @@ export function processCommands(
   const changed = new Map<string, RunState>();
   const pools = new Set<string>();
   const counts = { commands: commands.length, events: 0, rejected: 0, deadLetters: 0 };
+  const deps = { ...defaultRunDeps, limits: ctx.limits };
 
   for (const record of commands) {
     const decoded = decodeRunCommand(record);
@@ -56,7 +69,7 @@ export function processCommands(
     const before = changed.get(command.runId) ?? states.get(command.runId) ?? initialState();
     let events: RunEvent[];
     try {
-      events = decide(command, before);
+      events = decide(command, before, deps);
     } catch (error) {
       // A decider bug must not stop the partition: park the command with the reason.
       records.push(
@@ -76,8 +89,12 @@ export function processCommands(
     if (events.length > 0) changed.set(command.runId, after);
   }
 
+  // A child run that ended shrinks to a few bytes: a foreach's memory grows
+  // with its concurrency, not with its iterations.
   for (const [runId, state] of changed) {
-    records.push({ topic: Topics.runState, key: runId, value: JSON.stringify(state) });
+    if (state.status !== 'absent' && state.status !== 'running' && state.parent !== null) {
+      changed.set(runId, compactEnded(state));
+    }
   }
   return { records, changed, pools, counts };
 }
@@ -98,7 +115,8 @@ function recordsFor(
     { topic: Topics.runEvents, key: event.runId, value: JSON.stringify(event) },
   ];
   // A rejection for a run that does not exist has no workflow to report on.
-  if (after.status === 'absent') return records;
+  if (after.status === 'absent')
+    return [...records, ...linkedRecords(event, before, after, command, ctx.now)];
   const status = statusEventRecord(event, after, ctx.source);
   if (status) records.push(status);
   if (event.type === 'StepReady' && event.dispatch.kind === 'pool') {
@@ -111,6 +129,7 @@ function recordsFor(
   if (cancellation) {
     records.push({ topic: Topics.stepCancellations, key: event.runId, value: JSON.stringify(cancellation) });
   }
+  records.push(...linkedRecords(event, before, after, command, ctx.now));
   return records;
 }
 
@@ -123,6 +142,7 @@ function cancellationFor(event: RunEvent, before: RunState, command: RunCommand)
   const endedByEngine =
     event.type === 'StepCancelled' ||
     event.type === 'StepTimedOut' ||
+    event.type === 'StepSkipped' ||
     (event.type === 'StepFailed' && command.type === 'FireTimer');
   if (!endedByEngine || before.status === 'absent') return null;
   const step = before.steps[event.stepId];
@@ -130,8 +150,10 @@ function cancellationFor(event: RunEvent, before: RunState, command: RunCommand)
   const reason =
     event.type === 'StepCancelled'
       ? event.reason
-      : event.type === 'StepTimedOut'
-        ? 'timed_out'
-        : 'lease_expired';
-  return { schemaVersion: 1, runId: event.runId, stepId: event.stepId, attempt: event.attempt, reason };
+      : event.type === 'StepSkipped'
+        ? 'skipped'
+        : event.type === 'StepTimedOut'
+          ? 'timed_out'
+          : 'lease_expired';
+  return { schemaVersion: 1, runId: event.runId, stepId: event.stepId, attempt: step.attempt, reason };
 }

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   Allow,
+  IsArray,
   IsIn,
+  IsOptional,
   IsInt,
   IsNotEmptyObject,
   IsObject,
@@ -12,7 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import type { RunCommand, RunCommandType, TimerKind } from '@baton/domain';
+import type { ChildRunOutcome, RestartMode, RunCommand, RunCommandType, TimerKind } from '@baton/domain';
 
 /**
  * Edge validation of records on `baton.run-commands` (executors in any
@@ -43,6 +45,8 @@ class StartRunDto extends CommandDto {
   @IsObject() params!: object;
   @IsString() @MinLength(1) requestId!: string;
   @IsInt() @Min(0) scheduledAt!: number;
+  @IsOptional() @IsObject() parent?: object;
+  @IsOptional() @IsArray() @IsString({ each: true }) breakpoints?: string[];
 }
 
 class ReportStepStartedDto extends StepReportDto {
@@ -79,6 +83,48 @@ class CancelRunDto extends CommandDto {
   @IsString() @MaxLength(1000) reason!: string;
 }
 
+class StopRunDto extends CommandDto {
+  @IsIn(['StopRun']) type!: 'StopRun';
+  @IsString() @MaxLength(1000) reason!: string;
+}
+
+class RestartRunDto extends CommandDto {
+  @IsIn(['RestartRun']) type!: 'RestartRun';
+  @IsIn(['incomplete', 'beginning', 'from_step']) mode!: RestartMode;
+  @IsOptional() @IsString() @MinLength(1) stepId?: string;
+  @IsOptional() @IsObject() params?: object;
+}
+
+class SkipStepDto extends CommandDto {
+  @IsIn(['SkipStep']) type!: 'SkipStep';
+  @IsString() @MinLength(1) stepId!: string;
+  @IsString() @MaxLength(1000) reason!: string;
+}
+
+class ResumeStepDto extends CommandDto {
+  @IsIn(['ResumeStep']) type!: 'ResumeStep';
+  @IsString() @MinLength(1) stepId!: string;
+}
+
+class ChildRunFinishedDto extends CommandDto {
+  @IsIn(['ChildRunFinished']) type!: 'ChildRunFinished';
+  @IsString() @MinLength(1) stepId!: string;
+  @IsInt() @Min(1) attempt!: number;
+  @IsInt() @Min(0) index!: number;
+  @IsString() @MinLength(1) childRunId!: string;
+  @IsIn(['succeeded', 'failed', 'cancelled']) outcome!: ChildRunOutcome;
+  @IsObject() outputs!: object;
+  @IsString() @MaxLength(64 * 1024) message!: string;
+}
+
+class DeliverSignalDto extends CommandDto {
+  @IsIn(['DeliverSignal']) type!: 'DeliverSignal';
+  @IsString() @MinLength(1) stepId!: string;
+  @IsInt() @Min(1) attempt!: number;
+  @IsString() @MinLength(1) @MaxLength(200) signalId!: string;
+  @IsObject() signalParams!: object;
+}
+
 type DtoTable = { readonly [K in RunCommandType]: new () => object };
 
 /** One DTO per command type; a new command type without a DTO does not compile. */
@@ -90,6 +136,12 @@ export const RUN_COMMAND_DTOS: DtoTable = {
   FailStep: FailStepDto,
   FireTimer: FireTimerDto,
   CancelRun: CancelRunDto,
+  StopRun: StopRunDto,
+  RestartRun: RestartRunDto,
+  SkipStep: SkipStepDto,
+  ResumeStep: ResumeStepDto,
+  ChildRunFinished: ChildRunFinishedDto,
+  DeliverSignal: DeliverSignalDto,
 };
 
 export function isRunCommandType(type: unknown): type is RunCommand['type'] {

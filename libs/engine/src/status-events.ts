@@ -26,8 +26,16 @@ export function statusChangeOf(event: RunEvent): StatusChange | null {
       return { scope: 'run', status: 'failed', reason: event.message || event.reason };
     case 'RunCancelled':
       return { scope: 'run', status: 'cancelled', reason: event.reason };
-    case 'StepReady':
-      return { scope: 'step', status: 'ready', stepId: event.stepId, attempt: event.attempt };
+    case 'RunStopping':
+      return { scope: 'run', status: 'stopping', reason: event.reason };
+    case 'RunRestarted':
+      return { scope: 'run', status: 'restarted', attempt: event.runAttempt };
+    case 'StepReady': {
+      const status = event.dispatch.kind === 'pool' || event.dispatch.kind === 'timer' ? 'ready' : 'waiting';
+      return { scope: 'step', status, stepId: event.stepId, attempt: event.attempt };
+    }
+    case 'StepPaused':
+      return { scope: 'step', status: 'paused', stepId: event.stepId, reason: 'breakpoint' };
     case 'StepStarted':
       return { scope: 'step', status: 'running', stepId: event.stepId, attempt: event.attempt };
     case 'StepSucceeded':
@@ -43,7 +51,12 @@ export function statusChangeOf(event: RunEvent): StatusChange | null {
     case 'StepTimedOut':
       return { scope: 'step', status: 'timed_out', stepId: event.stepId, attempt: event.attempt };
     case 'StepSkipped':
-      return { scope: 'step', status: 'skipped', stepId: event.stepId, reason: event.reason };
+      return {
+        scope: 'step',
+        status: 'skipped',
+        stepId: event.stepId,
+        reason: event.message ?? event.reason,
+      };
     case 'StepCancelled':
       return {
         scope: 'step',
@@ -54,6 +67,8 @@ export function statusChangeOf(event: RunEvent): StatusChange | null {
       };
     case 'StepRetryScheduled':
     case 'StepLeaseExtended':
+    case 'ChildRunsStarted':
+    case 'ChildRunEnded':
     case 'CommandRejected':
       return null;
     default: {

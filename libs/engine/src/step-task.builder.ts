@@ -49,7 +49,11 @@ export function buildStepTask(run: Run, ready: StepReady, pool: string, leaseMs:
     case 'handler':
       return { ...common, type: 'handler', spec: { name: step.handler } };
     case 'sleep':
-      throw new Error(`sleep step ${step.id} is an engine timer and never goes to a pool`);
+    case 'foreach':
+    case 'while':
+    case 'subworkflow':
+    case 'wait_for_signal':
+      throw new Error(`${step.type} step ${step.id} is run by the engine and never goes to a pool`);
     default: {
       const never: never = step;
       throw new Error(`unknown step type ${(never as StepDefinition).type}`);

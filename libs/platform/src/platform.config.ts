@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { TopicLayout } from '@baton/contracts';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from '@baton/domain';
 
 /**
  * Where a Baton process finds its log and its database, read once from the
@@ -17,6 +18,8 @@ export interface PlatformConfig {
     { readonly kind: 'pglite'; readonly dir: string } | { readonly kind: 'postgres'; readonly url: string };
   readonly topics: TopicLayout;
   readonly dataDir: string;
+  /** `BATON_LIMIT_MAX_FOREACH_ITERATIONS`, `BATON_LIMIT_MAX_NESTING_DEPTH`: enforced by the engine at run time. */
+  readonly runLimits: RunLimits;
 }
 
 export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -40,6 +43,14 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     topics: {
       runPartitions: positiveInt(env, 'BATON_RUN_PARTITIONS', 8),
       requestPartitions: positiveInt(env, 'BATON_REQUEST_PARTITIONS', 4),
+    },
+    runLimits: {
+      maxForeachIterations: positiveInt(
+        env,
+        'BATON_LIMIT_MAX_FOREACH_ITERATIONS',
+        DEFAULT_RUN_LIMITS.maxForeachIterations,
+      ),
+      maxNestingDepth: positiveInt(env, 'BATON_LIMIT_MAX_NESTING_DEPTH', DEFAULT_RUN_LIMITS.maxNestingDepth),
     },
   };
 }
