@@ -57,6 +57,13 @@ describe('the all-in-one app', () => {
   it('loads the examples and runs the diamond to success, taking the conditional branch when asked', async () => {
     const workflows = (await (await fetch(`${base}/api/v1/workflows`)).json()) as { workflowId: string }[];
     expect(workflows.map((w) => w.workflowId).sort()).toEqual([
+      'demo.cron-nightly',
+      'demo.foreach-fanout',
+      'demo.nested-foreach',
+      'demo.subworkflow-child',
+      'demo.subworkflow-parent',
+      'demo.wait-for-signal',
+      'demo.while-countdown',
       'etl.shell-pipeline',
       'ops.http-check',
       'sales.daily',

@@ -25,6 +25,11 @@ export function toJsonPath(segments: readonly PathSegment[]): string {
   return path;
 }
 
+/** `appendPath('$.steps[0].params', 'a-b')` → `$.steps[0].params["a-b"]`. */
+export function appendPath(path: string, ...segments: readonly PathSegment[]): string {
+  return path + toJsonPath(segments).slice(1);
+}
+
 /** Inverse of `toJsonPath`, for locating an error in the source text. */
 export function fromJsonPath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];

@@ -17,10 +17,12 @@ export function checkDocumentLimits(
   const fatal = !walk(doc, [], 1, limits, errors);
   const count = (value: unknown) =>
     Array.isArray(value) ? value.length : isPlainObject(value) ? Object.keys(value).length : 0;
-  if (count(doc.steps) > limits.maxSteps) {
+  // Counting recurses into loop bodies, so only once `walk` found the nesting bounded.
+  const steps = fatal ? 0 : countSteps(doc.steps);
+  if (steps > limits.maxSteps) {
     errors.push({
       path: '$.steps',
-      message: `${count(doc.steps)} steps; the limit is ${limits.maxSteps}. Split the workflow`,
+      message: `${steps} steps (loop bodies included); the limit is ${limits.maxSteps}. Split the workflow`,
     });
   }
   if (count(doc.params) > limits.maxParams) {
@@ -33,6 +35,12 @@ export function checkDocumentLimits(
     errors.push({ path: '$.tags', message: `${count(doc.tags)} tags; the limit is ${limits.maxTags}` });
   }
   return { errors, fatal: fatal || errors.length > 0 };
+}
+
+/** Steps of a list and of every loop body in it. */
+function countSteps(steps: unknown): number {
+  if (!Array.isArray(steps)) return 0;
+  return steps.reduce<number>((sum, step) => sum + 1 + (isPlainObject(step) ? countSteps(step.steps) : 0), 0);
 }
 
 function walk(

@@ -2,7 +2,7 @@ import { analyzeExpression, CEL_TYPE_NAMES } from '@baton/domain';
 import type { DefinitionError } from './definition-error';
 
 /** Where an expression appears decides what it may read. */
-export type ExpressionScope = 'param' | 'condition' | 'step' | 'output';
+export type ExpressionScope = 'param' | 'condition' | 'step' | 'output' | 'trigger';
 
 const ROOTS: Readonly<Record<ExpressionScope, readonly string[]>> = {
   // Params are resolved before any step runs: only earlier params and run metadata.
@@ -10,6 +10,8 @@ const ROOTS: Readonly<Record<ExpressionScope, readonly string[]>> = {
   condition: ['params', 'steps', 'run'],
   step: ['params', 'steps', 'run', 'step'],
   output: ['params', 'steps', 'run', 'step', 'result'],
+  // A signal trigger's params are computed from the signal alone, before any run exists.
+  trigger: ['signal'],
 };
 
 export interface ExpressionSite {
@@ -18,22 +20,34 @@ export interface ExpressionSite {
   readonly scope: ExpressionScope;
   /** For a param's expression: the params it may read (those declared before it). */
   readonly visibleParams?: ReadonlySet<string>;
+  /** Params declared for this expression only: a while's condition also reads `loop_index` and `loop_previous`. */
+  readonly extraParams?: ReadonlySet<string>;
+}
+
+/** What the expressions of one graph (the workflow's steps, or a loop body) can name. */
+export interface ExpressionNames {
+  /** Every param the graph's steps read: the workflow's, plus the enclosing loops' values. */
+  readonly params: readonly string[];
+  /** The part of `params` that loops add, named in messages; empty for the workflow's own steps. */
+  readonly loopValues: readonly string[];
+  readonly stepIds: ReadonlySet<string>;
 }
 
 /**
  * Each expression parses within the limits, reads only what its place
  * allows, names only declared params (`params.x`, `params['x']`) and existing
- * steps. References through computed keys (`params[name]`) cannot be known
+ * steps of its own graph (a loop body is a run of its own and sees only its
+ * steps). References through computed keys (`params[name]`) cannot be known
  * here; evaluation reports those.
  */
 export function checkExpressions(
   sites: readonly ExpressionSite[],
-  params: readonly string[],
-  stepIds: ReadonlySet<string>,
+  names: ExpressionNames,
   maxLength: number,
 ): DefinitionError[] {
   const errors: DefinitionError[] = [];
-  const declared = new Set(params);
+  const declared = new Set(names.params);
+  const inBody = names.loopValues.length > 0;
   for (const site of sites) {
     const fail = (message: string) => errors.push({ path: site.path, message });
     if (site.source.length > maxLength) {
@@ -52,16 +66,28 @@ export function checkExpressions(
         fail(`'${root}' cannot be used here; this expression can read ${allowed.join(', ')}`);
       }
     }
-    for (const name of paramRefs) {
-      if (!declared.has(name)) fail(`unknown parameter '${name}'; declare it under params`);
-      else if (site.visibleParams !== undefined && !site.visibleParams.has(name)) {
-        fail(
-          `params.${name} is not resolved yet here; a param's expression can read only params declared before it`,
-        );
+    // Under a root this place cannot read, a param reference was already reported with the root.
+    if (allowed.includes('params')) {
+      for (const name of paramRefs) {
+        if (!declared.has(name) && !site.extraParams?.has(name)) {
+          fail(
+            `unknown parameter '${name}'; declare it under params` +
+              (inBody ? ` (a loop body also reads ${names.loopValues.join(', ')})` : ''),
+          );
+        } else if (site.visibleParams !== undefined && !site.visibleParams.has(name)) {
+          fail(
+            `params.${name} is not resolved yet here; a param's expression can read only params declared before it`,
+          );
+        }
       }
     }
-    for (const id of stepRefs) {
-      if (!stepIds.has(id)) fail(`unknown step '${id}' in steps.${id}`);
+    if (allowed.includes('steps')) {
+      for (const id of stepRefs) {
+        if (!names.stepIds.has(id))
+          fail(
+            `unknown step '${id}' in steps.${id}` + (inBody ? '; a loop body reads only its own steps' : ''),
+          );
+      }
     }
   }
   return errors;

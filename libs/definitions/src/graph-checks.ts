@@ -12,7 +12,8 @@ export interface DeclaredEdge {
 }
 
 /**
- * Graph rules for the steps of one workflow:
+ * Graph rules for the steps of one workflow, or of one loop body (`stepsPath`
+ * is where its step list is, e.g. `$.steps[2].steps`):
  * - step ids are unique (every occurrence is reported);
  * - every reference names a step, and each from → to pair is declared once;
  * - the graph is acyclic (each cycle reported once, as `a -> b -> a`, at the
@@ -23,9 +24,9 @@ export interface DeclaredEdge {
  *   cycle alone would not tell the user that, so it is reported too.
  */
 export function checkGraph(
+  stepsPath: string,
   stepIds: readonly (string | undefined)[],
   edges: readonly DeclaredEdge[],
-  maxEdges: number,
 ): DefinitionError[] {
   const errors: DefinitionError[] = [];
   const index = new Map<string, number>();
@@ -35,18 +36,15 @@ export function checkGraph(
     if (first === undefined) index.set(id, i);
     else {
       errors.push({
-        path: `$.steps[${i}].id`,
-        message: `duplicate step id '${id}' (first used at $.steps[${first}].id); step ids must be unique`,
+        path: `${stepsPath}[${i}].id`,
+        message: `duplicate step id '${id}' (first used at ${stepsPath}[${first}].id); step ids must be unique`,
       });
       errors.push({
-        path: `$.steps[${first}].id`,
-        message: `duplicate step id '${id}' (used again at $.steps[${i}].id); step ids must be unique`,
+        path: `${stepsPath}[${first}].id`,
+        message: `duplicate step id '${id}' (used again at ${stepsPath}[${i}].id); step ids must be unique`,
       });
     }
   });
-  if (edges.length > maxEdges) {
-    errors.push({ path: '$.steps', message: `${edges.length} dependencies; the limit is ${maxEdges}` });
-  }
 
   const known: DeclaredEdge[] = [];
   const seen = new Map<string, string>();
@@ -102,7 +100,7 @@ export function checkGraph(
   for (const id of ids) {
     if (!reachable.has(id) && !cyclic.has(id)) {
       errors.push({
-        path: `$.steps[${index.get(id)}]`,
+        path: `${stepsPath}[${index.get(id)}]`,
         message: `step '${id}' can only be reached through a cycle, so it would never start`,
       });
     }

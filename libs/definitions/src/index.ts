@@ -1,8 +1,9 @@
 export type { DefinitionError } from './definition-error';
 export { DEFAULT_DEFINITION_LIMITS } from './limits';
 export type { DefinitionLimits } from './limits';
+export { definitionLimitsFromEnv } from './limits-from-env';
 export { parseDuration } from './duration';
-export { DEFAULT_RETRY_POLICY } from './normalize';
+export { DEFAULT_RETRY_POLICY } from './retry-policy';
 export type { WorkflowDraft } from './normalize';
 export { detectFormat, parseWorkflowDocument } from './parse-workflow';
 export type { DocumentFormat, ParseResult } from './parse-workflow';

@@ -9,11 +9,17 @@ export const TYPE_FIELDS: Readonly<
   shell: { required: ['command'], optional: ['env', 'working_directory'] },
   http: { required: ['url'], optional: ['method', 'headers', 'body', 'success_statuses'] },
   handler: { required: ['handler'], optional: [] },
+  foreach: { required: ['loop_params', 'steps'], optional: ['concurrency', 'ordered'] },
+  while: { required: ['condition', 'steps'], optional: ['max_iterations'] },
+  subworkflow: { required: ['workflow_id'], optional: ['version', 'wait', 'inherit_params'] },
+  wait_for_signal: { required: ['signal'], optional: ['match'] },
 };
 
-const OWNER = new Map<string, StepType>();
+/** The step types each type-specific field belongs to (`steps` is the body of two). */
+const OWNERS = new Map<string, StepType[]>();
 for (const [type, fields] of Object.entries(TYPE_FIELDS) as [StepType, (typeof TYPE_FIELDS)[StepType]][]) {
-  for (const field of [...fields.required, ...fields.optional]) OWNER.set(field, type);
+  for (const field of [...fields.required, ...fields.optional])
+    OWNERS.set(field, [...(OWNERS.get(field) ?? []), type]);
 }
 
 /** Problems with type-specific fields of one step, as [field, message]. */
@@ -21,14 +27,12 @@ export function checkStepFields(type: StepType, present: ReadonlySet<string>): [
   const problems: [string, string][] = [];
   const own = TYPE_FIELDS[type];
   for (const field of present) {
-    const owner = OWNER.get(field);
-    if (
-      owner !== undefined &&
-      owner !== type &&
-      !own.optional.includes(field) &&
-      !own.required.includes(field)
-    ) {
-      problems.push([field, `'${field}' applies to ${owner} steps only; this step is a ${type} step`]);
+    const owners = OWNERS.get(field);
+    if (owners !== undefined && !owners.includes(type)) {
+      problems.push([
+        field,
+        `'${field}' applies to ${owners.join(' and ')} steps only; this step is a ${type} step`,
+      ]);
     }
   }
   for (const field of own.required) {

@@ -1,5 +1,6 @@
 import type { JsonValue, StepParamValue } from '@baton/domain';
-import { type DefinitionError, toJsonPath } from './definition-error';
+import { type DefinitionError, appendPath } from './definition-error';
+import type { NamePattern } from './dto/patterns';
 import { isPlainObject } from './dto/transforms';
 import type { ExpressionScope, ExpressionSite } from './expression-checks';
 
@@ -56,14 +57,14 @@ function flagNestedExpressions(raw: unknown, path: string, errors: DefinitionErr
     }
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${at}[${i}]`, false));
     else if (isPlainObject(value)) {
-      for (const [key, item] of Object.entries(value))
-        visit(item, `${at}${toJsonPath([key]).slice(1)}`, false);
+      for (const [key, item] of Object.entries(value)) visit(item, appendPath(at, key), false);
     }
   };
   visit(raw, path, true);
 }
 
-function looksLikeExpression(value: unknown): boolean {
+/** A value that `toStepValue` would read as an expression. */
+export function looksLikeExpression(value: unknown): boolean {
   if (typeof value === 'string') return value.startsWith('${') && value.endsWith('}');
   return isPlainObject(value) && Object.keys(value).length === 1 && 'expression' in value;
 }
@@ -72,16 +73,17 @@ function looksLikeExpression(value: unknown): boolean {
 export function toStepValues(
   raw: unknown,
   path: string,
-  name: { readonly pattern: RegExp; readonly what: string },
+  name: NamePattern,
   sites: ExpressionSite[],
   errors: DefinitionError[],
+  scope: ExpressionScope = 'step',
 ): Record<string, StepParamValue> {
   const out: Record<string, StepParamValue> = {};
   if (!isPlainObject(raw)) return out;
   for (const [key, value] of Object.entries(raw)) {
-    const at = `${path}${toJsonPath([key]).slice(1)}`;
+    const at = appendPath(path, key);
     if (!name.pattern.test(key)) errors.push({ path: at, message: `'${key}' is not a valid ${name.what}` });
-    out[key] = toStepValue(value, at, sites, errors);
+    out[key] = toStepValue(value, at, sites, errors, scope);
   }
   return out;
 }

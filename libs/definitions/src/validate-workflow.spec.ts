@@ -37,6 +37,7 @@ describe('the examples', () => {
         ],
         timeoutMs: 7_200_000,
         runStrategy: { kind: 'parallel', maxConcurrent: 4 },
+        triggers: { cron: [], signals: [] },
         steps: [
           {
             ...defaults,
@@ -130,6 +131,7 @@ describe('validateWorkflowDocument', () => {
         tags: [],
         params: [],
         runStrategy: { kind: 'parallel' },
+        triggers: { cron: [], signals: [] },
         steps: [{ ...defaults, id: 'a', type: 'noop' }],
         edges: [],
       },
@@ -186,7 +188,17 @@ describe('validateWorkflowDocument', () => {
     ];
     expect(validateWorkflowDocument({ id: 'wf', steps }, limits)).toEqual({
       ok: false,
-      errors: [{ path: '$.steps', message: '3 steps; the limit is 2. Split the workflow' }],
+      errors: [
+        { path: '$.steps', message: '3 steps (loop bodies included); the limit is 2. Split the workflow' },
+      ],
+    });
+    const nested = [
+      { id: 'a', type: 'while', condition: 'true', steps: [{ id: 'b', type: 'noop' }] },
+      { id: 'c', type: 'noop' },
+    ];
+    expect(validateWorkflowDocument({ id: 'wf', steps: nested }, limits)).toMatchObject({
+      ok: false,
+      errors: [{ path: '$.steps', message: expect.stringMatching(/^3 steps/) }],
     });
     const long = { id: 'wf', steps: [{ id: 'a', type: 'noop', outputs: { x: 'result.rows + 1.0' } }] };
     expect(validateWorkflowDocument(long, limits)).toEqual({

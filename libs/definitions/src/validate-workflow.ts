@@ -40,10 +40,19 @@ export function validateWorkflowDocument(
   const errors: DefinitionError[] = fromValidationErrors(
     validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
   );
-  const built = normalize(dto, errors);
-  errors.push(...checkGraph(built.stepIds, built.edges, limits.maxEdges));
-  const stepIds = new Set(built.stepIds.filter((id): id is string => id !== undefined));
-  errors.push(...checkExpressions(built.sites, built.params, stepIds, limits.maxExpressionLength));
+  const built = normalize(dto, errors, limits);
+  const edges = built.graphs.reduce((sum, graph) => sum + graph.edges.length, 0);
+  if (edges > limits.maxEdges) {
+    errors.push({
+      path: '$.steps',
+      message: `${edges} dependencies (loop bodies included); the limit is ${limits.maxEdges}`,
+    });
+  }
+  for (const graph of built.graphs) {
+    errors.push(...checkGraph(graph.path, graph.stepIds, graph.edges));
+    const stepIds = new Set(graph.stepIds.filter((id): id is string => id !== undefined));
+    errors.push(...checkExpressions(graph.sites, { ...graph.names, stepIds }, limits.maxExpressionLength));
+  }
   return errors.length === 0
     ? { ok: true, definition: built.draft }
     : { ok: false, errors: sortErrors(errors) };

@@ -1,6 +1,7 @@
 import {
   Allow,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -13,23 +14,36 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { FailureMode, HttpStep, StepType } from '@baton/domain';
+import {
+  SIGNAL_NAME,
+  SIGNAL_NAME_RULE,
+  STEP_ID,
+  STEP_ID_RULE,
+  WORKFLOW_ID,
+  WORKFLOW_ID_RULE,
+} from './patterns';
 import { RetryPolicyDto } from './retry-policy.dto';
-import { EachObjectOrShorthand, NestedObject } from './transforms';
-import { IsArgv, IsDuration, IsValueMap } from './validators';
+import { EachNestedObject, EachObjectOrShorthand, NestedObject } from './transforms';
+import { IsArgv, IsDuration, IsValueMap, IsVersionSelector } from './validators';
 
-export const STEP_TYPES: readonly StepType[] = ['noop', 'sleep', 'shell', 'http', 'handler'];
+export const STEP_TYPES: readonly StepType[] = [
+  'noop',
+  'sleep',
+  'shell',
+  'http',
+  'handler',
+  'foreach',
+  'while',
+  'subworkflow',
+  'wait_for_signal',
+];
 export const FAILURE_MODES: readonly FailureMode[] = ['fail_immediately', 'finish_running', 'ignore'];
 export const HTTP_METHODS: readonly HttpStep['method'][] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
-
-/** Letters, digits, `_` and `-`; read in CEL as `steps.load` or `steps['load-eu']`. */
-export const STEP_ID = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
-const STEP_ID_MESSAGE =
-  'must start with a letter and contain only letters, digits, _ and - (at most 128 characters)';
 
 /** An item of `next`: a step id, or `{ step, if }` for a conditional transition. */
 export class NextDto {
   @IsString()
-  @Matches(STEP_ID, { message: `step ${STEP_ID_MESSAGE}` })
+  @Matches(STEP_ID, { message: `step ${STEP_ID_RULE}` })
   step!: string;
 
   @IsOptional()
@@ -45,7 +59,7 @@ export class NextDto {
  */
 export class StepDto {
   @IsString()
-  @Matches(STEP_ID, { message: `id ${STEP_ID_MESSAGE}` })
+  @Matches(STEP_ID, { message: `id ${STEP_ID_RULE}` })
   id!: string;
 
   @IsOptional()
@@ -148,4 +162,67 @@ export class StepDto {
   @IsString()
   @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/, { message: 'handler must be a registered handler name' })
   handler?: string;
+
+  // foreach
+  /** name → list, `{ expression }` or `{ range: { from, to, step? } }`; each value is checked later, with its own path. */
+  @IsOptional()
+  @IsValueMap('loop param name → list, { expression: "CEL" } or { range: { from, to, step } }')
+  loop_params?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsInt({ message: 'concurrency must be a whole number of iterations at a time' })
+  @Min(1, { message: 'concurrency must be at least 1' })
+  concurrency?: number;
+
+  @IsOptional()
+  @IsBoolean({ message: 'ordered must be true or false' })
+  ordered?: boolean;
+
+  // foreach and while: the body, written like the workflow's own steps (edges from depends_on and next)
+  @IsOptional()
+  @IsArray({
+    message: 'steps (the loop body) must be a list of steps, e.g. steps: [{ id: work, type: noop }]',
+  })
+  @EachNestedObject(StepDto)
+  @ValidateNested({ each: true, message: 'each step must be a map with at least id and type' })
+  steps?: StepDto[];
+
+  // while
+  @IsOptional()
+  @IsString({ message: 'condition must be a CEL expression string, e.g. params.loop_index < 10' })
+  @MinLength(1, { message: 'condition must be a CEL expression string, e.g. params.loop_index < 10' })
+  condition?: string;
+
+  @IsOptional()
+  @IsInt({ message: 'max_iterations must be a whole number' })
+  @Min(1, { message: 'max_iterations must be at least 1' })
+  max_iterations?: number;
+
+  // subworkflow
+  @IsOptional()
+  @IsString()
+  @Matches(WORKFLOW_ID, { message: `workflow_id ${WORKFLOW_ID_RULE}` })
+  workflow_id?: string;
+
+  @IsOptional()
+  @IsVersionSelector()
+  version?: number | 'active';
+
+  @IsOptional()
+  @IsBoolean({ message: 'wait must be true or false' })
+  wait?: boolean;
+
+  @IsOptional()
+  @IsBoolean({ message: 'inherit_params must be true or false' })
+  inherit_params?: boolean;
+
+  // wait_for_signal
+  @IsOptional()
+  @IsString()
+  @Matches(SIGNAL_NAME, { message: `signal ${SIGNAL_NAME_RULE}` })
+  signal?: string;
+
+  @IsOptional()
+  @IsValueMap('signal param name → value, or → { expression: "CEL" }')
+  match?: Record<string, unknown>;
 }

@@ -54,3 +54,12 @@ export function IsArgv(): PropertyDecorator {
 export function IsValueMap(what: string): PropertyDecorator {
   return custom('isValueMap', (value) => (isPlainObject(value) ? undefined : `must be a map of ${what}`));
 }
+
+/** A subworkflow's `version`: a version number, or `active` (resolved when the step starts). */
+export function IsVersionSelector(): PropertyDecorator {
+  return custom('isVersionSelector', (value) =>
+    value === 'active' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1)
+      ? undefined
+      : `version must be a version number (1, 2, ...) or 'active', got ${JSON.stringify(value)}`,
+  );
+}

@@ -3,6 +3,7 @@ import {
   IsIn,
   IsInstance,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -12,8 +13,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ParamDto } from './param.dto';
+import { WORKFLOW_ID, WORKFLOW_ID_RULE } from './patterns';
 import { StepDto } from './step.dto';
-import { EachNestedObject, MapOf, ObjectOrShorthand } from './transforms';
+import { EachNestedObject, MapOf, NestedObject, ObjectOrShorthand } from './transforms';
+import { TriggersDto } from './triggers.dto';
 import { IsDuration } from './validators';
 
 export const RUN_STRATEGIES = [
@@ -23,7 +26,8 @@ export const RUN_STRATEGIES = [
   'first_only',
   'last_only',
 ] as const;
-export const WORKFLOW_ID = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+
+const TRIGGERS_SHAPE = 'triggers must be a map like { cron: [...], signals: [...] }';
 
 /** `run_strategy: sequential`, or `{ type: parallel, max_concurrent: 10 }`. */
 export class RunStrategyDto {
@@ -40,10 +44,7 @@ export class RunStrategyDto {
 /** The top of a workflow document, field names as written (snake_case). */
 export class WorkflowDto {
   @IsString()
-  @Matches(WORKFLOW_ID, {
-    message:
-      'id must start with a letter and contain only letters, digits, _, . and - (at most 128 characters)',
-  })
+  @Matches(WORKFLOW_ID, { message: `id ${WORKFLOW_ID_RULE}` })
   id!: string;
 
   @IsOptional()
@@ -79,6 +80,12 @@ export class WorkflowDto {
       'run_strategy must be a name like sequential or a map like { type: parallel, max_concurrent: 10 }',
   })
   run_strategy?: RunStrategyDto;
+
+  @IsOptional()
+  @NestedObject(TriggersDto)
+  @IsObject({ message: TRIGGERS_SHAPE })
+  @ValidateNested({ message: TRIGGERS_SHAPE })
+  triggers?: TriggersDto;
 
   @IsArray({ message: 'steps must be a list of steps, e.g. steps: [{ id: hello, type: noop }]' })
   @EachNestedObject(StepDto)

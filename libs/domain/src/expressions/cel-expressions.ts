@@ -33,6 +33,7 @@ import { strings } from '@bufbuild/cel/ext';
 import type { JsonValue } from '../shared/json';
 import { type Expr, type ExpressionShape, shapeOf } from './cel-ast';
 import { toJson } from './cel-json';
+import type { SignalExpressionContext } from '../signals/signal-triggers';
 import type { EvaluationResult, ExpressionContext, ExpressionError } from './expression';
 
 /** Bounds on one expression, checked when it is compiled. */
@@ -55,7 +56,7 @@ export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = {
 };
 
 /** The variables an expression may read (see `ExpressionContext`). */
-export const EXPRESSION_ROOTS: readonly string[] = ['params', 'steps', 'run', 'step', 'result'];
+export const EXPRESSION_ROOTS: readonly string[] = ['params', 'steps', 'run', 'step', 'result', 'signal'];
 
 /** CEL type names are identifiers too (`type(x) == string`), never variables. */
 export const CEL_TYPE_NAMES: ReadonlySet<string> = new Set([
@@ -104,7 +105,10 @@ export function analyzeExpression(source: string): AnalysisResult {
 }
 
 /** Evaluates `source` over `context` to plain JSON; never throws. */
-export function evaluateExpression(source: string, context: ExpressionContext): EvaluationResult {
+export function evaluateExpression(
+  source: string,
+  context: ExpressionContext | SignalExpressionContext,
+): EvaluationResult {
   const compiled = compile(source);
   if ('message' in compiled) return { ok: false, error: compiled };
   let result: CelResult;
@@ -186,7 +190,7 @@ function compileUncached(source: string, limits: ExpressionLimits): Compiled | E
   }
 }
 
-function bindings(context: ExpressionContext): Record<string, CelInput> {
+function bindings(context: ExpressionContext | SignalExpressionContext): Record<string, CelInput> {
   const out: Record<string, CelInput> = {};
   for (const [key, value] of Object.entries(context)) {
     if (value !== undefined) out[key] = value as CelInput;

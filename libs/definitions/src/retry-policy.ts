@@ -1,0 +1,69 @@
+import type { Backoff, RetryPolicy } from '@baton/domain';
+import type { DefinitionError } from './definition-error';
+import type { BackoffDto, RetryPolicyDto } from './dto/retry-policy.dto';
+import { durationMs } from './duration';
+
+/**
+ * Defaults a user gets without writing them (documented in examples/README.md):
+ * user errors are not retried (a failing script usually fails again, and a
+ * retry re-runs its side effects: opt in, as in Airflow), platform errors are
+ * retried 10 times (they are Baton's fault, as in Maestro), timeouts are not;
+ * backoff is exponential from 10s, doubling, capped at 5m.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  userErrorLimit: 0,
+  platformErrorLimit: 10,
+  timeoutLimit: 0,
+  backoff: { kind: 'exponential', initialDelayMs: 10_000, multiplier: 2, maxDelayMs: 300_000 },
+};
+
+export function retryPolicy(
+  dto: RetryPolicyDto | undefined,
+  path: string,
+  errors: DefinitionError[],
+): RetryPolicy {
+  if (typeof dto !== 'object' || dto === null) return DEFAULT_RETRY_POLICY;
+  const limit = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+  return {
+    userErrorLimit: limit(dto.user_error_limit, DEFAULT_RETRY_POLICY.userErrorLimit),
+    platformErrorLimit: limit(dto.platform_error_limit, DEFAULT_RETRY_POLICY.platformErrorLimit),
+    timeoutLimit: limit(dto.timeout_limit, DEFAULT_RETRY_POLICY.timeoutLimit),
+    backoff: backoff(dto.backoff, `${path}.backoff`, errors),
+  };
+}
+
+function backoff(dto: BackoffDto | undefined, path: string, errors: DefinitionError[]): Backoff {
+  if (typeof dto !== 'object' || dto === null) return DEFAULT_RETRY_POLICY.backoff;
+  const only = (fields: (keyof BackoffDto)[], type: string) => {
+    for (const field of fields) {
+      if (dto[field] !== undefined)
+        errors.push({ path: `${path}.${field}`, message: `'${field}' does not apply to ${type} backoff` });
+    }
+  };
+  if (dto.type === 'fixed') {
+    only(['initial_delay', 'multiplier', 'max_delay'], 'fixed');
+    if (dto.delay === undefined)
+      errors.push({ path: `${path}.delay`, message: 'fixed backoff needs a delay, e.g. delay: 30s' });
+    return { kind: 'fixed', delayMs: durationMs(dto.delay) ?? 0 };
+  }
+  only(['delay'], 'exponential');
+  if (dto.initial_delay === undefined) {
+    errors.push({
+      path: `${path}.initial_delay`,
+      message: 'exponential backoff needs initial_delay, e.g. initial_delay: 10s',
+    });
+  }
+  const initialDelayMs = durationMs(dto.initial_delay) ?? 0;
+  const maxDelayMs =
+    durationMs(dto.max_delay) ??
+    Math.max(initialDelayMs, DEFAULT_RETRY_POLICY.backoff.kind === 'exponential' ? 300_000 : 0);
+  if (maxDelayMs < initialDelayMs) {
+    errors.push({ path: `${path}.max_delay`, message: 'max_delay must be at least initial_delay' });
+  }
+  return {
+    kind: 'exponential',
+    initialDelayMs,
+    multiplier: typeof dto.multiplier === 'number' ? dto.multiplier : 2,
+    maxDelayMs,
+  };
+}
