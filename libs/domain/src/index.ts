@@ -3,5 +3,5 @@ export * from './workflow/workflow-definition';
 export * from './expressions';
 export * from './run';
 export { fitsParamType } from './workflow/param-types';
-export * from './workflow-queue/workflow-queue.commands';
-export * from './signals/signal.messages';
+export * from './workflow-queue';
+export * from './signals';

@@ -10,6 +10,8 @@ import type { ChildRunOutcome } from './run.commands';
 import type { RunDeciderDeps } from './run.deps';
 import type { ChildRunSpec, LoopProgress } from './run.events';
 import { stepContext } from './run.expressions';
+// Aliased: `progress` names the loop counters all through this file.
+import { progress as moveRunOn } from './run.progress';
 import type { LoopState, Run } from './run.state';
 import type { RunTransaction } from './run.transaction';
 
@@ -136,8 +138,9 @@ const NO_PROGRESS: LoopProgress = {
 
 /**
  * Starts iterations up to the concurrency, in index order. After a failed
- * iteration nothing new starts; the step ends once the running ones ended:
- * failed if any iteration did not succeed.
+ * iteration, or once the run is stopping, nothing new starts; the step ends
+ * once the running ones ended: failed if any iteration did not succeed,
+ * cancelled if the stop left iterations unstarted.
  */
 function continueForeach(tx: RunTransaction, step: ForeachStep, deps: RunDeciderDeps, total: number): void {
   const run = tx.run;
@@ -146,7 +149,9 @@ function continueForeach(tx: RunTransaction, step: ForeachStep, deps: RunDecider
   const progress = { ...state.progress, total };
   const limit = step.ordered ? 1 : step.concurrency;
   const canStart =
-    state.firstFailure === null ? Math.min(limit - progress.running, total - progress.started) : 0;
+    state.firstFailure === null && !run.stopping
+      ? Math.min(limit - progress.running, total - progress.started)
+      : 0;
   if (canStart > 0) {
     const children: ChildRunSpec[] = [];
     for (let index = progress.started; index < progress.started + canStart; index++) {
@@ -168,6 +173,10 @@ function continueForeach(tx: RunTransaction, step: ForeachStep, deps: RunDecider
   if (progress.running > 0) return;
   if (state.firstFailure !== null) {
     failWithChildren(tx, step.id, deps);
+    return;
+  }
+  if (progress.started < total) {
+    cancelForStop(tx, step.id, deps);
     return;
   }
   attemptSucceeded(
@@ -201,6 +210,10 @@ function continueWhile(tx: RunTransaction, step: WhileStep, deps: RunDeciderDeps
     attemptSucceeded(tx, step.id, { iterations: index, last: state.previous }, deps);
     return;
   }
+  if (run.stopping) {
+    cancelForStop(tx, step.id, deps);
+    return;
+  }
   if (index >= step.maxIterations) {
     const message = `while loop ran ${index} iterations (its max_iterations) and its condition still holds`;
     attemptFailed(tx, step.id, attempt, 'user', message, deps, { retryable: false });
@@ -220,6 +233,16 @@ function failWithChildren(tx: RunTransaction, stepId: string, deps: RunDeciderDe
   const { attempt, loop } = tx.run.steps[stepId];
   const message = loop?.firstFailure ?? 'a child run did not succeed';
   attemptFailed(tx, stepId, attempt, 'user', message, deps, { retryable: true });
+}
+
+/**
+ * The run is stopping and the loop has iterations left to start: it starts
+ * none, so it cannot succeed; it ends cancelled, as the run will.
+ */
+function cancelForStop(tx: RunTransaction, stepId: string, deps: RunDeciderDeps): void {
+  const { attempt } = tx.run.steps[stepId];
+  tx.emit({ type: 'StepCancelled', stepId, attempt, reason: 'run_cancelled' });
+  moveRunOn(tx, deps);
 }
 
 function loopOf(run: Run, stepId: string): LoopState {

@@ -113,7 +113,7 @@ export type RestartMode =
   | 'incomplete'
   /** Re-run every step. */
   | 'beginning'
-  /** Re-run `stepId` and everything downstream of it. */
+  /** Re-run `stepId` and everything downstream of it (and any step the run's end cancelled). */
   | 'from_step';
 
 /** Starts a new attempt of a finished run. */

@@ -188,7 +188,10 @@ export interface StepSkipped extends EventBase {
 
 export type StepCancelReason = 'run_failed' | 'run_cancelled' | 'run_timed_out';
 
-/** A ready, running, sleeping or retry-waiting step stopped because the run ended; its later reports are rejected. */
+/**
+ * An active step stopped because the run ended, or (a paused step, a loop
+ * with iterations left) because it is stopping; its later reports are rejected.
+ */
 export interface StepCancelled extends EventBase {
   readonly type: 'StepCancelled';
   readonly stepId: string;

@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../shared/json';
-import type { WorkflowDefinition } from '../workflow/workflow-definition';
+import type { StepDefinition, WorkflowDefinition } from '../workflow/workflow-definition';
 import type {
   BranchResults,
   RunEvent,
@@ -55,9 +55,13 @@ export function evolve(state: RunState, event: RunEvent): RunState {
       const loop = loopOf(run, event.stepId);
       const running = { ...loop.running };
       delete running[event.index];
+      // A subworkflow has one child, not iterations: name the child run instead.
+      const child =
+        stepType(run, event.stepId) === 'subworkflow'
+          ? `child run ${event.childRunId}`
+          : `iteration ${event.index}`;
       const firstFailure =
-        loop.firstFailure ??
-        (event.outcome === 'succeeded' ? null : `iteration ${event.index}: ${event.message}`);
+        loop.firstFailure ?? (event.outcome === 'succeeded' ? null : `${child}: ${event.message}`);
       return withStep(run, event.stepId, {
         loop: { ...loop, running, progress: event.progress, previous: event.outputs, firstFailure },
       });
@@ -198,6 +202,10 @@ function asObject(value: JsonValue | undefined): JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
 
+function stepType(run: Run, stepId: string): StepDefinition['type'] | undefined {
+  return run.definition.steps.find((step) => step.id === stepId)?.type;
+}
+
 function loopOf(run: Run, stepId: string): LoopState {
   const loop = run.steps[stepId].loop;
   if (loop === null) throw new Error(`step ${stepId} of run ${run.runId} has no child runs`);
@@ -210,16 +218,16 @@ function loopOf(run: Run, stepId: string): LoopState {
  * stale); edges out of reset steps are pending again.
  */
 function restarted(run: Run, event: RunRestarted): Run {
+  const reset = new Set(event.resetSteps);
   let next: Run = {
     ...run,
     status: 'running',
     runAttempt: event.runAttempt,
     params: event.params,
     stopping: false,
-    failedStepId: null,
+    failedStepId: keptFailure(run, reset),
     timers: {},
   };
-  const reset = new Set(event.resetSteps);
   for (const stepId of event.resetSteps) {
     const before = next.steps[stepId];
     next = withStep(next, stepId, { ...PENDING_STEP, attempt: before.attempt });
@@ -229,6 +237,18 @@ function restarted(run: Run, event: RunRestarted): Run {
   );
   next = { ...next, edges };
   return event.timeoutAt === null ? next : withTimer(next, 'run_timeout', event.timeoutAt);
+}
+
+/**
+ * A final failure that the restart does not re-run (`from_step` leaves the
+ * other branches as they were) still fails the run once the rest finished.
+ */
+function keptFailure(run: Run, reset: ReadonlySet<string>): string | null {
+  if (run.failedStepId !== null && !reset.has(run.failedStepId)) return run.failedStepId;
+  const kept = run.definition.steps.find(
+    (step) => !reset.has(step.id) && step.failureMode !== 'ignore' && run.steps[step.id].status === 'failed',
+  );
+  return kept?.id ?? null;
 }
 
 /** Any step leaving `running` drops its lease: the lease holder is no longer trusted. */

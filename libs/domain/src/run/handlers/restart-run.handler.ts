@@ -10,7 +10,8 @@ import type { Run } from '../run.state';
  * - `incomplete` re-runs every step that did not succeed (succeeded steps
  *   keep their outputs, which the re-run steps read);
  * - `beginning` re-runs every step;
- * - `from_step` re-runs the step and everything downstream of it.
+ * - `from_step` re-runs the step and everything downstream of it, plus the
+ *   steps the run's end cancelled.
  * Given params replace the run's; they are checked like a new run's.
  */
 export const restartRun: CommandHandler<RestartRun> = (command, tx, deps) => {
@@ -64,7 +65,9 @@ function stepsToReset(run: Run, command: RestartRun): string[] {
           }
         }
       }
-      return ids.filter((id) => downstream.has(id));
+      // A step the run's end cancelled never finished: its successors wait on
+      // it, so it runs again too (left cancelled, the run could never end).
+      return ids.filter((id) => downstream.has(id) || run.steps[id].status === 'cancelled');
     }
     default: {
       const unexpected: never = command.mode;
