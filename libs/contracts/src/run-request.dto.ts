@@ -1,5 +1,10 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   Equals,
+  IsArray,
+  IsBoolean,
   IsInt,
   IsObject,
   IsOptional,
@@ -9,8 +14,25 @@ import {
   Min,
   MinLength,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
-import type { JsonObject } from '@baton/domain';
+import type { JsonObject, ParentLink } from '@baton/domain';
+import type { SubworkflowParent } from './run-request';
+
+class ParentLinkDto implements ParentLink {
+  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsString() @MinLength(1) @MaxLength(200) stepId!: string;
+  @IsInt() @Min(1) attempt!: number;
+  @IsInt() @Min(0) index!: number;
+  @IsInt() @Min(1) depth!: number;
+  @IsBoolean() notify!: boolean;
+}
+
+class SubworkflowParentDto implements SubworkflowParent {
+  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @ValidateNested() @Type(() => ParentLinkDto) link!: ParentLinkDto;
+  @IsObject() inheritedParams!: JsonObject;
+}
 
 /** Validation of a `RunRequest` arriving from Kafka (the edge; inside, the type is trusted). */
 export class RunRequestDto {
@@ -42,4 +64,15 @@ export class RunRequestDto {
   @IsInt()
   @Min(0)
   requestedAt?: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1_000)
+  @IsString({ each: true })
+  breakpoints?: string[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SubworkflowParentDto)
+  parent?: SubworkflowParentDto;
 }

@@ -13,6 +13,8 @@ import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
 import { EngineMetrics } from './engine.metrics';
 import { EngineService } from './engine.service';
 import { RunRequestAdmission } from './run-request-admission';
+import { TriggersModule } from './triggers/triggers.module';
+import { WorkflowQueueModule } from './workflow-queue/workflow-queue.module';
 
 /** Starts the engine and run-request admission with the application, and stops them with it. */
 class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,6 +35,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 }
 
 @Module({
+  imports: [WorkflowQueueModule, TriggersModule],
   providers: [
     {
       provide: EngineMetrics,

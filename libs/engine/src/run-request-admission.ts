@@ -1,14 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
-import type { StartRun } from '@baton/domain';
-import {
-  decodeMessage,
-  deadLetterRecord,
-  runIdFor,
-  RunRequestDto,
-  Topics,
-  type RunRequest,
-} from '@baton/contracts';
-import type { Batch, Consumer, EventLog, OutgoingRecord, Producer } from '@baton/eventlog';
+import type { ChildRunFinished, StartRun, WorkflowDefinition } from '@baton/domain';
+import type { RequestRun } from '@baton/domain/workflow-queue';
+import { decodeMessage, deadLetterRecord, runIdFor, RunRequestDto, Topics, type RunRequest } from '@baton/contracts';
+import type { SubworkflowParent } from '@baton/contracts/run-request';
+import type { Batch, Consumer, EventLog, LogRecord, OutgoingRecord, Producer } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
 import type { WorkflowVersion, VersionSelector } from '@baton/readmodel';
 import type { EngineMetrics } from './engine.metrics';
@@ -18,18 +13,128 @@ export interface DefinitionSource {
   getVersion(workflowId: string, selector: VersionSelector): Promise<WorkflowVersion | null>;
 }
 
+/** What admission made of one run request: the record to write, and the metric outcome. */
+export interface Admission {
+  readonly record: OutgoingRecord;
+  readonly outcome: 'admitted' | 'child_not_found' | 'dead_letter';
+}
+
+/**
+ * Admits one run request: finds the version it names and turns it into
+ * - for a top-level run: a `RequestRun` on `baton.workflow-commands` (keyed
+ *   by workflow id), whose single writer starts, queues or drops it under the
+ *   workflow's run strategy;
+ * - for a subworkflow's child run (`parent` set): its `StartRun` straight on
+ *   `baton.run-commands` (keyed by the child's run id), bypassing the
+ *   strategy since the parent was admitted already. Its params are the
+ *   parent's inherited params the child declares, overridden by the request's;
+ * - when the version does not exist: a dead letter, or for a child the parent
+ *   waits for, a failed `ChildRunFinished` to the parent so its step fails
+ *   instead of waiting forever.
+ */
+export async function admitRunRequest(
+  record: LogRecord,
+  definitions: DefinitionSource,
+  now: number,
+): Promise<Admission> {
+  const decoded = decodeMessage(RunRequestDto, record.value);
+  if (!decoded.ok) {
+    return {
+      record: deadLetterRecord(record, decoded.reason, decoded.problems, now),
+      outcome: 'dead_letter',
+    };
+  }
+  const request: RunRequest = decoded.value;
+  const version = await definitions.getVersion(request.workflowId, request.version ?? 'active');
+  if (!version) {
+    const which = request.version === undefined ? 'active version' : `version ${request.version}`;
+    const reason = `workflow ${request.workflowId} has no ${which}`;
+    if (request.parent?.link.notify) {
+      return { record: childNotFound(request.parent, reason, now), outcome: 'child_not_found' };
+    }
+    return { record: deadLetterRecord(record, reason, [], now), outcome: 'dead_letter' };
+  }
+  if (request.parent) {
+    const start = childStart(request, request.parent, version.definition, now);
+    return {
+      record: { topic: Topics.runCommands, key: start.runId, value: JSON.stringify(start) },
+      outcome: 'admitted',
+    };
+  }
+  const runId = runIdFor(request.workflowId, request.requestId);
+  const command: RequestRun = {
+    type: 'RequestRun',
+    workflowId: request.workflowId,
+    start: startRun(runId, request, version.definition, request.params ?? {}, now),
+    metadata: { commandId: `request/${runId}`, at: now },
+  };
+  return {
+    record: { topic: Topics.workflowCommands, key: request.workflowId, value: JSON.stringify(command) },
+    outcome: 'admitted',
+  };
+}
+
+function startRun(
+  runId: string,
+  request: RunRequest,
+  definition: WorkflowDefinition,
+  params: StartRun['params'],
+  now: number,
+): StartRun {
+  return {
+    type: 'StartRun',
+    runId,
+    definition,
+    params,
+    requestId: request.requestId,
+    scheduledAt: request.requestedAt ?? now,
+    metadata: { commandId: `admit/${runId}`, at: now },
+    ...(request.breakpoints?.length ? { breakpoints: request.breakpoints } : {}),
+  };
+}
+
+function childStart(
+  request: RunRequest,
+  parent: SubworkflowParent,
+  definition: WorkflowDefinition,
+  now: number,
+): StartRun {
+  const declared = new Set(definition.params.map((param) => param.name));
+  const inherited = Object.fromEntries(
+    Object.entries(parent.inheritedParams).filter(([name]) => declared.has(name)),
+  );
+  const params = { ...inherited, ...(request.params ?? {}) };
+  return { ...startRun(parent.runId, request, definition, params, now), parent: parent.link };
+}
+
+function childNotFound(parent: SubworkflowParent, message: string, now: number): OutgoingRecord {
+  const { link } = parent;
+  const command: ChildRunFinished = {
+    type: 'ChildRunFinished',
+    runId: link.runId,
+    stepId: link.stepId,
+    attempt: link.attempt,
+    index: link.index,
+    childRunId: parent.runId,
+    outcome: 'failed',
+    outputs: {},
+    message,
+    metadata: { commandId: `admit-failed/${parent.runId}`, at: now },
+  };
+  return { topic: Topics.runCommands, key: link.runId, value: JSON.stringify(command) };
+}
+
 /**
  * Admits run requests (`baton.run-requests`, keyed by workflow id, written by
- * the API and by other services) as `StartRun` commands for the engine.
+ * the API, other services, cron and signal triggers, and the engine for
+ * subworkflows); see `admitRunRequest` for where each goes.
  *
- * At-least-once by design: the commands are written, then the input offset is
- * committed. A crash in between writes the same StartRun again, and since the
- * run id is derived from (workflow id, request id), the decider refuses the
- * second start. Invalid requests and unknown workflows go to the dead-letter
- * topic with the reason; the consumer keeps going.
- *
- * The workflow-keyed single writer is also where run strategies will queue
- * requests (a later issue); today every request is admitted at once.
+ * At-least-once by design: the records are written, then the input offset
+ * is committed. A crash in between writes the same records again: the
+ * workflow queue drops a repeated run id, and the run decider refuses a
+ * second start of a run (a child's, or a top-level one the queue forgot).
+ * Invalid requests and unknown workflows go to the dead-letter topic with
+ * the reason; the consumer keeps going.
  */
 export class RunRequestAdmission {
   private consumer: Consumer | null = null;
@@ -63,38 +168,15 @@ export class RunRequestAdmission {
     const now = this.clock.now();
     const out: OutgoingRecord[] = [];
     for (const record of batch.records) {
-      const decoded = decodeMessage(RunRequestDto, record.value);
-      if (!decoded.ok) {
-        out.push(deadLetterRecord(record, decoded.reason, decoded.problems, now));
-        this.metrics.runsAdmitted.inc({ outcome: 'dead_letter' });
-        continue;
-      }
-      const request: RunRequest = decoded.value;
-      const version = await this.definitions.getVersion(request.workflowId, request.version ?? 'active');
-      if (!version) {
-        const which = request.version === undefined ? 'an active version' : `version ${request.version}`;
-        out.push(deadLetterRecord(record, `workflow ${request.workflowId} has no ${which}`, [], now));
-        this.metrics.runsAdmitted.inc({ outcome: 'dead_letter' });
-        continue;
-      }
-      const runId = runIdFor(request.workflowId, request.requestId);
-      const command: StartRun = {
-        type: 'StartRun',
-        runId,
-        definition: version.definition,
-        params: request.params ?? {},
-        requestId: request.requestId,
-        scheduledAt: request.requestedAt ?? now,
-        metadata: { commandId: `admit/${runId}`, at: now },
-      };
-      out.push({ topic: Topics.runCommands, key: runId, value: JSON.stringify(command) });
-      this.metrics.runsAdmitted.inc({ outcome: 'admitted' });
+      const admission = await admitRunRequest(record, this.definitions, now);
+      out.push(admission.record);
+      this.metrics.runsAdmitted.inc({ outcome: admission.outcome });
     }
     await this.producer!.send(out);
     const last = batch.records[batch.records.length - 1];
     await this.consumer!.commit([
       { topic: batch.topic, partition: batch.partition, offset: last.offset + 1 },
     ]);
-    if (out.length > 0) this.logger.debug?.(`admitted ${out.length} run requests`, 'Admission');
+    this.logger.debug?.(`admitted ${out.length} run requests`, 'Admission');
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '@baton/platform';
 import type { SqlClient } from '@baton/readmodel';
 import { RunProjectorService } from './projector.service';
+import { WorkflowQueueProjectorModule } from './workflow-queue/workflow-queue-projector.module';
 
 /**
  * Starts the projector once the application is up and stops it when modules
@@ -31,6 +32,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 
 /** The run projector of a Baton process; needs `PlatformModule` and `ObservabilityModule` (global). */
 @Module({
+  imports: [WorkflowQueueProjectorModule],
   providers: [
     {
       provide: RunProjectorService,

@@ -15,14 +15,21 @@ interface WorkflowCommandBase {
   readonly metadata: WorkflowCommandMetadata;
 }
 
-/** Admission asks for a run; the queue starts it now, queues it or drops it per the run strategy. */
+/**
+ * Admission asks for a run; the queue starts it now, queues it or drops it per
+ * the strategy of `start.definition` (the latest request's version wins).
+ * Delivered at least once: a repeated run id is dropped as a duplicate.
+ */
 export interface RequestRun extends WorkflowCommandBase {
   readonly type: 'RequestRun';
   /** The run's start, as the engine will receive it (definition included). */
   readonly start: StartRun;
 }
 
-/** The engine reports that a top-level run of the workflow ended. */
+/**
+ * The engine reports that a top-level run of the workflow ended, each time
+ * it ends (a restarted run ends again). Child runs never reach the queue.
+ */
 export interface RunEnded extends WorkflowCommandBase {
   readonly type: 'RunEnded';
   readonly runId: string;
@@ -50,11 +57,6 @@ export interface SetWorkflowBreakpoints extends WorkflowCommandBase {
 }
 
 export type WorkflowCommand =
-  | RequestRun
-  | RunEnded
-  | PauseWorkflow
-  | ResumeWorkflow
-  | UnblockWorkflow
-  | SetWorkflowBreakpoints;
+  RequestRun | RunEnded | PauseWorkflow | ResumeWorkflow | UnblockWorkflow | SetWorkflowBreakpoints;
 
 export type WorkflowCommandType = WorkflowCommand['type'];

@@ -1,0 +1,130 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { MAX_QUEUE_PAGE } from '@baton/readmodel/workflow-queue-queries';
+
+/** Body of `PUT /workflows/{id}/breakpoints`. */
+export class SetBreakpointsDto {
+  @ApiProperty({
+    type: [String],
+    example: ['load'],
+    description: 'Steps every run started from now on pauses before (replaces the current set; [] clears it)',
+  })
+  @IsArray()
+  @ArrayMaxSize(1_000)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  step_ids!: string[];
+}
+
+/** Query of `GET /workflows/{id}/queue`. */
+export class WorkflowQueueQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_QUEUE_PAGE, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUEUE_PAGE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextAfterPosition of the previous page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  afterPosition?: number;
+}
+
+/** OpenAPI schemas of the answers (documentation only; the services' types are the truth). */
+export class WorkflowCommandAcceptedDto {
+  @ApiProperty({ example: 'sales.daily' })
+  workflowId!: string;
+
+  @ApiProperty({
+    description: 'Echoed on the WorkflowCommandRejected event should the queue refuse the command',
+  })
+  commandId!: string;
+}
+
+export class BreakpointsAcceptedDto extends WorkflowCommandAcceptedDto {
+  @ApiProperty({ type: [String] })
+  stepIds!: string[];
+}
+
+export class QueuedRunDto {
+  @ApiProperty({ description: 'Lower starts first' })
+  position!: number;
+
+  @ApiProperty()
+  runId!: string;
+
+  @ApiProperty()
+  requestId!: string;
+
+  @ApiProperty({ description: 'The workflow version the run will start with' })
+  version!: number;
+
+  @ApiProperty({ description: 'Epoch milliseconds' })
+  queuedAt!: number;
+}
+
+export class WorkflowQueueDto {
+  @ApiProperty()
+  workflowId!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { kind: 'parallel', maxConcurrent: 4 },
+    description: "The strategy of the latest request's version; null before the first request",
+  })
+  runStrategy!: object | null;
+
+  @ApiProperty({ description: 'While paused, new runs wait in the queue' })
+  paused!: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'strict_sequential: the failed run that blocks new starts (restart it, or unblock)',
+  })
+  blockedBy!: string | null;
+
+  @ApiProperty({ type: [String], description: 'Runs the queue started that have not ended, oldest first' })
+  running!: string[];
+
+  @ApiProperty()
+  runningCount!: number;
+
+  @ApiProperty({ type: [String] })
+  breakpoints!: string[];
+
+  @ApiProperty({ type: [QueuedRunDto], description: 'Waiting runs in the order they will start (one page)' })
+  queued!: QueuedRunDto[];
+
+  @ApiProperty({ description: 'All waiting runs' })
+  queuedCount!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Pass as afterPosition for the next page' })
+  nextAfterPosition!: number | null;
+
+  @ApiProperty({ description: 'The last workflow queue event reflected (0: none yet)' })
+  lastSeq!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Epoch milliseconds' })
+  updatedAt!: number | null;
+}

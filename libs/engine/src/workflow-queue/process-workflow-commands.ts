@@ -1,0 +1,111 @@
+import {
+  decideWorkflowCommand,
+  evolveWorkflowQueue,
+  initialWorkflowQueueState,
+  type WorkflowCommand,
+  type WorkflowEvent,
+  type WorkflowQueueState,
+} from '@baton/domain/workflow-queue';
+import { deadLetterRecord, Topics } from '@baton/contracts';
+import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
+import { decodeWorkflowCommand } from './workflow-command.codec';
+
+export interface WorkflowQueueCounts {
+  commands: number;
+  events: number;
+  rejected: number;
+  deadLetters: number;
+  /** Runs started (a StartRun written), queued, and dropped (duplicates included). */
+  admitted: number;
+  queued: number;
+  dropped: number;
+}
+
+export interface WorkflowQueueBatch {
+  /** Everything to write in the batch's transaction but the state snapshots (the shell adds those). */
+  readonly records: OutgoingRecord[];
+  /** The new state of every workflow the batch touched. */
+  readonly changed: Map<string, WorkflowQueueState>;
+  readonly counts: WorkflowQueueCounts;
+}
+
+/**
+ * Decides a batch of workflow commands against the partition's queues. Pure
+ * but for JSON encoding: no I/O, no clock (`now` is stamped on every
+ * command: time is the queue's, not the sender's). Written by the caller in
+ * one transaction with the snapshots of `changed` and the input offset:
+ * - each event on `baton.workflow-events`, keyed by workflow id;
+ * - for each `RunAdmitted`, its `StartRun` on `baton.run-commands`, keyed by
+ *   run id, for the engine;
+ * - a dead letter for each record that does not decode, or that the decider
+ *   could not decide (a bug must not stop the partition).
+ */
+export function processWorkflowCommands(
+  states: ReadonlyMap<string, WorkflowQueueState>,
+  commands: readonly LogRecord[],
+  now: number,
+): WorkflowQueueBatch {
+  const records: OutgoingRecord[] = [];
+  const changed = new Map<string, WorkflowQueueState>();
+  const counts: WorkflowQueueCounts = {
+    commands: commands.length,
+    events: 0,
+    rejected: 0,
+    deadLetters: 0,
+    admitted: 0,
+    queued: 0,
+    dropped: 0,
+  };
+
+  for (const record of commands) {
+    const decoded = decodeWorkflowCommand(record);
+    if (!decoded.ok) {
+      records.push(deadLetterRecord(record, decoded.reason, decoded.problems, now));
+      counts.deadLetters++;
+      continue;
+    }
+    const command = stamp(decoded.value, now);
+    const before =
+      changed.get(command.workflowId) ?? states.get(command.workflowId) ?? initialWorkflowQueueState();
+    let events: WorkflowEvent[];
+    let after = before;
+    try {
+      events = decideWorkflowCommand(command, before);
+      after = events.reduce(evolveWorkflowQueue, before);
+    } catch (error) {
+      records.push(
+        deadLetterRecord(record, `the workflow queue could not decide: ${(error as Error).message}`, [], now),
+      );
+      counts.deadLetters++;
+      continue;
+    }
+    for (const event of events) {
+      records.push(...recordsFor(event));
+      count(counts, event);
+    }
+    if (events.length > 0) changed.set(command.workflowId, after);
+  }
+  return { records, changed, counts };
+}
+
+function stamp(command: WorkflowCommand, now: number): WorkflowCommand {
+  return { ...command, metadata: { ...command.metadata, at: now } };
+}
+
+function recordsFor(event: WorkflowEvent): OutgoingRecord[] {
+  const records: OutgoingRecord[] = [
+    { topic: Topics.workflowEvents, key: event.workflowId, value: JSON.stringify(event) },
+  ];
+  if (event.type === 'RunAdmitted') {
+    records.push({ topic: Topics.runCommands, key: event.runId, value: JSON.stringify(event.start) });
+  }
+  return records;
+}
+
+function count(counts: WorkflowQueueCounts, event: WorkflowEvent): void {
+  counts.events++;
+  if (event.type === 'WorkflowCommandRejected') counts.rejected++;
+  else if (event.type === 'RunAdmitted') counts.admitted++;
+  else if (event.type === 'RunQueued') counts.queued++;
+  else if (event.type === 'RunRequestDropped') counts.dropped++;
+}

@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmptyObject,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { WorkflowCommand, WorkflowCommandType } from '@baton/domain/workflow-queue';
+
+/**
+ * Edge validation of records on `baton.workflow-commands`. RequestRun is
+ * written by admission and RunEnded by the engine; pause, resume, unblock
+ * and breakpoints come from the API or any other service. One DTO per
+ * command type; inside the queue the decoded command is trusted.
+ */
+
+/** More steps than any workflow has; bounds what one record can make the queue hold. */
+export const MAX_BREAKPOINTS = 1_000;
+
+class MetadataDto {
+  @IsString() @MinLength(1) @MaxLength(200) commandId!: string;
+  @IsInt() @Min(0) at!: number;
+}
+
+abstract class WorkflowCommandDto {
+  @IsString() @MinLength(1) @MaxLength(200) workflowId!: string;
+  @ValidateNested() @Type(() => MetadataDto) metadata!: MetadataDto;
+}
+
+/**
+ * The StartRun a request carries. Its definition comes from the registry
+ * through admission, so it is checked for the fields the queue reads (see
+ * the codec), not re-validated. A child run never passes through the queue,
+ * so `parent` is refused (as an unknown field).
+ */
+class RequestedStartDto {
+  @IsIn(['StartRun']) type!: 'StartRun';
+  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsNotEmptyObject() definition!: object;
+  @IsObject() params!: object;
+  @IsString() @MinLength(1) @MaxLength(200) requestId!: string;
+  @IsInt() @Min(0) scheduledAt!: number;
+  @ValidateNested() @Type(() => MetadataDto) metadata!: MetadataDto;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_BREAKPOINTS)
+  @IsString({ each: true })
+  breakpoints?: string[];
+}
+
+class RequestRunDto extends WorkflowCommandDto {
+  @IsIn(['RequestRun']) type!: 'RequestRun';
+  @ValidateNested() @Type(() => RequestedStartDto) start!: RequestedStartDto;
+}
+
+class RunEndedDto extends WorkflowCommandDto {
+  @IsIn(['RunEnded']) type!: 'RunEnded';
+  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsIn(['succeeded', 'failed', 'cancelled']) outcome!: 'succeeded' | 'failed' | 'cancelled';
+}
+
+class PauseWorkflowDto extends WorkflowCommandDto {
+  @IsIn(['PauseWorkflow']) type!: 'PauseWorkflow';
+}
+
+class ResumeWorkflowDto extends WorkflowCommandDto {
+  @IsIn(['ResumeWorkflow']) type!: 'ResumeWorkflow';
+}
+
+class UnblockWorkflowDto extends WorkflowCommandDto {
+  @IsIn(['UnblockWorkflow']) type!: 'UnblockWorkflow';
+}
+
+class SetWorkflowBreakpointsDto extends WorkflowCommandDto {
+  @IsIn(['SetWorkflowBreakpoints']) type!: 'SetWorkflowBreakpoints';
+  @IsArray()
+  @ArrayMaxSize(MAX_BREAKPOINTS)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  stepIds!: string[];
+}
+
+type DtoTable = { readonly [K in WorkflowCommandType]: new () => object };
+
+/** One DTO per command type; a new command type without a DTO does not compile. */
+export const WORKFLOW_COMMAND_DTOS: DtoTable = {
+  RequestRun: RequestRunDto,
+  RunEnded: RunEndedDto,
+  PauseWorkflow: PauseWorkflowDto,
+  ResumeWorkflow: ResumeWorkflowDto,
+  UnblockWorkflow: UnblockWorkflowDto,
+  SetWorkflowBreakpoints: SetWorkflowBreakpointsDto,
+};
+
+export function isWorkflowCommandType(type: unknown): type is WorkflowCommand['type'] {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(WORKFLOW_COMMAND_DTOS, type);
+}

@@ -1,0 +1,47 @@
+import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EventLog } from '@baton/eventlog';
+import { MetricsRegistry } from '@baton/observability';
+import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
+import { WorkflowQueueMetrics } from './workflow-queue.metrics';
+import { WorkflowQueueService } from './workflow-queue.service';
+
+/**
+ * Starts the queue with the application and stops it when modules are
+ * destroyed, i.e. before `PlatformModule` closes the log (on application
+ * shutdown), so the consumer leaves its group cleanly.
+ */
+class WorkflowQueueLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(private readonly queue: WorkflowQueueService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.stop();
+  }
+}
+
+/** The workflow queue of an engine process; needs `PlatformModule` and `ObservabilityModule` (global). */
+@Module({
+  providers: [
+    {
+      provide: WorkflowQueueMetrics,
+      inject: [MetricsRegistry],
+      useFactory: (registry: MetricsRegistry) => new WorkflowQueueMetrics(registry),
+    },
+    {
+      provide: WorkflowQueueService,
+      inject: [EVENT_LOG, CLOCK, WorkflowQueueMetrics, PLATFORM_CONFIG],
+      useFactory: (log: EventLog, clock: Clock, metrics: WorkflowQueueMetrics, config: PlatformConfig) =>
+        new WorkflowQueueService(log, clock, metrics, new Logger('WorkflowQueue'), { topics: config.topics }),
+    },
+    {
+      provide: WorkflowQueueLifecycle,
+      inject: [WorkflowQueueService],
+      useFactory: (queue: WorkflowQueueService) => new WorkflowQueueLifecycle(queue),
+    },
+  ],
+  exports: [WorkflowQueueService],
+})
+export class WorkflowQueueModule {}

@@ -1,0 +1,138 @@
+import type { WorkflowEvent } from '@baton/domain/workflow-queue';
+import { WorkflowQueueQueries } from '@baton/readmodel/workflow-queue-queries';
+import type { SqlClient } from '@baton/readmodel';
+import { T0 } from '@baton/domain/workflow-queue/testing/fixtures';
+import { projectWorkflowEventRecords } from '../project-workflow-events';
+import { busyHistory, eventRecords, firstOnlyHistory, lastOnlyHistory, stateOf } from './queue-histories';
+
+/**
+ * The queue projection's specification, run on PGlite (unit) and on a real
+ * PostgreSQL (integration): `sql` is a migrated, empty read model; every
+ * workflow id used is unique to its test.
+ */
+export function describeQueueProjection(
+  name: string,
+  open: () => { sql: () => SqlClient; prefix: string },
+): void {
+  describe(`workflow queue projection on ${name}`, () => {
+    const ctx = open();
+    const id = (suffix: string) => `${ctx.prefix}-${suffix}`;
+    const queries = () => new WorkflowQueueQueries(ctx.sql());
+    const project = (events: readonly WorkflowEvent[]) =>
+      projectWorkflowEventRecords(ctx.sql(), eventRecords(events), T0);
+
+    /** The read model must show what the queue's own state holds. */
+    async function expectMatchesFold(workflowId: string, events: readonly WorkflowEvent[]): Promise<void> {
+      const state = stateOf(events);
+      const view = await queries().getQueue(workflowId, { limit: 500 });
+      expect(view).toMatchObject({
+        workflowId,
+        runStrategy: state.strategy,
+        paused: state.paused,
+        blockedBy: state.blockedBy,
+        running: state.running,
+        runningCount: state.running.length,
+        breakpoints: state.breakpoints,
+        queuedCount: state.queue.length,
+        lastSeq: state.lastSeq,
+        updatedAt: events[events.length - 1].at,
+      });
+      expect(view.queued.map((run) => [run.runId, run.requestId, run.version, run.queuedAt])).toEqual(
+        state.queue.map((q) => [q.start.runId, q.start.requestId, q.version, q.queuedAt]),
+      );
+    }
+
+    it('folds every event type into the status and the waiting runs, as the queue holds them', async () => {
+      const workflowId = id('busy');
+      const history = busyHistory(workflowId);
+      const types = new Set([...history, ...lastOnlyHistory('x')].map((event) => event.type));
+      expect(types.size).toBe(11); // every WorkflowEvent type
+      const { result, deadLetters } = await project(history);
+      expect(deadLetters).toEqual([]);
+      expect(result).toEqual({ applied: history.length, duplicates: 0, gaps: [] });
+      await expectMatchesFold(workflowId, history);
+      // The history ends blocked by its second failure, with two runs waiting behind the block.
+      const view = await queries().getQueue(workflowId, { limit: 10 });
+      expect(view).toMatchObject({
+        blockedBy: 'run-4',
+        runStrategy: { kind: 'strict_sequential' },
+        running: [],
+      });
+      expect(view.queued.map((run) => run.runId)).toEqual(['run-5', 'run-6']);
+    });
+
+    it('is idempotent and order-safe: re-deliveries and older batches change nothing', async () => {
+      const workflowId = id('again');
+      const history = busyHistory(workflowId);
+      for (let i = 0; i < history.length; i += 3) await project(history.slice(i, i + 3));
+      await expectMatchesFold(workflowId, history);
+      expect((await project(history)).result).toMatchObject({ applied: 0, duplicates: history.length });
+      expect((await project(history.slice(0, 5))).result).toMatchObject({ applied: 0, duplicates: 5 });
+      await expectMatchesFold(workflowId, history);
+    });
+
+    it('drops superseded runs from the queue and keeps a first_only run until it starts', async () => {
+      const last = lastOnlyHistory(id('last'));
+      const first = firstOnlyHistory(id('first'));
+      await project([...last, ...first]);
+      await expectMatchesFold(id('last'), last);
+      await expectMatchesFold(id('first'), first);
+      expect((await queries().getQueue(id('last'), { limit: 10 })).queued.map((r) => r.runId)).toEqual([
+        'run-4',
+      ]);
+    });
+
+    it('pages the waiting runs in start order', async () => {
+      const workflowId = id('paged');
+      const history = busyHistory(workflowId).slice(0, 5); // two runs waiting behind a running one
+      await project(history);
+      const state = stateOf(history);
+      const first = await queries().getQueue(workflowId, { limit: 1 });
+      expect(first.queued.map((r) => r.runId)).toEqual([state.queue[0].start.runId]);
+      expect(first.queuedCount).toBe(state.queue.length);
+      expect(first.nextAfterPosition).not.toBeNull();
+      const second = await queries().getQueue(workflowId, {
+        limit: 10,
+        afterPosition: first.nextAfterPosition!,
+      });
+      expect(second.queued.map((r) => r.runId)).toEqual(state.queue.slice(1).map((q) => q.start.runId));
+      expect(second.nextAfterPosition).toBeNull();
+    });
+
+    it('shows a workflow without queue events as idle', async () => {
+      expect(await queries().getQueue(id('never'), { limit: 10 })).toEqual({
+        workflowId: id('never'),
+        runStrategy: null,
+        paused: false,
+        blockedBy: null,
+        running: [],
+        runningCount: 0,
+        breakpoints: [],
+        queued: [],
+        queuedCount: 0,
+        nextAfterPosition: null,
+        lastSeq: 0,
+        updatedAt: null,
+      });
+    });
+
+    it('dead-letters what does not decode and projects the rest of the batch', async () => {
+      const workflowId = id('mixed');
+      const history = firstOnlyHistory(workflowId);
+      const records = eventRecords(history);
+      const bad = [
+        { ...records[0], value: '{' },
+        { ...records[0], key: 'another-workflow' },
+        { ...records[0], value: JSON.stringify({ ...history[0], seq: 0 }) },
+      ];
+      const { result, deadLetters } = await projectWorkflowEventRecords(ctx.sql(), [...bad, ...records], T0);
+      expect(deadLetters.map((letter) => JSON.parse(letter.value!).reason)).toEqual([
+        expect.stringMatching(/^value is not JSON/),
+        `record key 'another-workflow' is not the event's workflow id '${workflowId}'`,
+        'invalid WorkflowPaused',
+      ]);
+      expect(result.applied).toBe(history.length);
+      await expectMatchesFold(workflowId, history);
+    });
+  });
+}

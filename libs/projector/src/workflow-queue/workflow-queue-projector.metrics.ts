@@ -1,0 +1,29 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+/** The workflow queue projector's Prometheus metrics (names: `baton_workflow_queue_projector_*`, base units). */
+export class WorkflowQueueProjectorMetrics {
+  readonly events: Counter<'outcome'>;
+  readonly batchSeconds: Histogram;
+  readonly failedBatches: Counter;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.events = new Counter({
+      name: 'baton_workflow_queue_projector_events_total',
+      help: 'Workflow queue events consumed, by outcome (applied, duplicate, dead_letter).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.batchSeconds = new Histogram({
+      name: 'baton_workflow_queue_projector_batch_duration_seconds',
+      help: 'Time to project one batch of workflow queue events: decode, SQL transaction, offset commit.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.failedBatches = new Counter({
+      name: 'baton_workflow_queue_projector_failed_batches_total',
+      help: 'Batches of workflow queue events whose projection failed and will be re-delivered.',
+      registers,
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import type { LoggerService } from '@nestjs/common';
+import { Topics, type TopicLayout } from '@baton/contracts';
+import type { EventLog } from '@baton/eventlog';
+import type { MetricsRegistry } from '@baton/observability';
+import { DeadLetteringWorker, type Clock } from '@baton/platform';
+import type { SqlClient } from '@baton/readmodel';
+import { projectWorkflowEventRecords, type ProjectedWorkflowEvents } from './project-workflow-events';
+import { WorkflowQueueProjectorMetrics } from './workflow-queue-projector.metrics';
+
+export interface WorkflowQueueProjectorOptions {
+  /** When given, the topics read and the dead-letter topic are created if missing (the engine's layout). */
+  readonly topics?: TopicLayout;
+  /** Default `baton-workflow-queue-projector`. */
+  readonly groupId?: string;
+}
+
+export const WORKFLOW_QUEUE_PROJECTOR_GROUP_ID = 'baton-workflow-queue-projector';
+
+/**
+ * Keeps `workflow_queue_status` and `workflow_queue_runs` in step with
+ * `baton.workflow-events`: a consumer-group member that, per batch, projects
+ * the events in one SQL transaction, forwards undecodable records to the
+ * dead-letter topic, then commits its offset. Idempotent per workflow by seq
+ * (see `projectWorkflowEvents`), so a batch re-delivered after a crash
+ * changes nothing.
+ *
+ * @example
+ *   const sut = new WorkflowQueueProjectorService(log, sql, systemClock, registry, new Logger('QueueProjector'));
+ *   await sut.start();
+ */
+export class WorkflowQueueProjectorService {
+  private readonly metrics: WorkflowQueueProjectorMetrics;
+  private readonly worker: DeadLetteringWorker<ProjectedWorkflowEvents>;
+
+  constructor(
+    log: EventLog,
+    private readonly sql: SqlClient,
+    private readonly clock: Clock,
+    registry: MetricsRegistry,
+    private readonly logger: LoggerService,
+    options: WorkflowQueueProjectorOptions = {},
+  ) {
+    this.metrics = new WorkflowQueueProjectorMetrics(registry);
+    this.worker = new DeadLetteringWorker(log, logger, {
+      name: 'WorkflowQueueProjector',
+      groupId: options.groupId ?? WORKFLOW_QUEUE_PROJECTOR_GROUP_ID,
+      topics: [Topics.workflowEvents],
+      layout: options.topics,
+      work: (batch) => projectWorkflowEventRecords(this.sql, batch.records, this.clock.now()),
+      done: (projected, _batch, seconds) => this.record(projected, seconds),
+      failed: () => this.metrics.failedBatches.inc(),
+    });
+  }
+
+  start(): Promise<void> {
+    return this.worker.start();
+  }
+
+  /** Finishes the batch in flight, leaves the group, closes the producer. Safe to call twice. */
+  stop(): Promise<void> {
+    return this.worker.stop();
+  }
+
+  private record({ result, deadLetters }: ProjectedWorkflowEvents, seconds: number): void {
+    const { events } = this.metrics;
+    this.metrics.batchSeconds.observe(seconds);
+    if (result.applied > 0) events.inc({ outcome: 'applied' }, result.applied);
+    if (result.duplicates > 0) events.inc({ outcome: 'duplicate' }, result.duplicates);
+    if (deadLetters.length > 0) events.inc({ outcome: 'dead_letter' }, deadLetters.length);
+    for (const gap of result.gaps) {
+      this.logger.warn(
+        `workflow ${gap.workflowId}: event seq ${gap.seq} follows last_seq ${gap.lastSeq}; events are missing from the log`,
+        'WorkflowQueueProjector',
+      );
+    }
+  }
+}
