@@ -24,7 +24,7 @@ import type { ChildRunOutcome, RestartMode, RunCommand, RunCommandType, TimerKin
  * registry, so its definition is checked for presence, not re-validated.
  */
 class MetadataDto {
-  @IsString() @MinLength(1) @MaxLength(200) commandId!: string;
+  @IsString() @MinLength(1) @MaxLength(512) commandId!: string;
   @IsInt() @Min(0) at!: number;
 }
 

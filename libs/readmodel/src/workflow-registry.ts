@@ -1,4 +1,4 @@
-import type { WorkflowDefinition } from '@baton/domain/workflow/workflow-definition';
+import type { Triggers, WorkflowDefinition } from '@baton/domain/workflow/workflow-definition';
 import { jsonParam, type SqlClient } from './sql-client';
 
 /** A validated definition before the registry numbers it. */
@@ -19,9 +19,10 @@ export interface PushResult {
 
 export interface WorkflowSummary {
   readonly workflowId: string;
-  readonly activeVersion: number;
+  /** Null once deactivated: runs of "the active version" are refused until a version is activated. */
+  readonly activeVersion: number | null;
   readonly latestVersion: number;
-  /** Of the active version. */
+  /** Of the active version (of the latest while deactivated). */
   readonly name: string;
   readonly description: string;
   readonly tags: readonly string[];
@@ -40,6 +41,16 @@ export interface WorkflowVersion {
 }
 
 export type VersionSelector = number | 'active' | 'latest';
+
+/** The triggers of a workflow's active version. */
+export interface ActiveTriggers {
+  readonly workflowId: string;
+  /** The active version, whose triggers these are. */
+  readonly version: number;
+  readonly triggers: Triggers;
+  /** Epoch ms of the workflow's last push or activation: no trigger of this version fired before it. */
+  readonly updatedAt: number;
+}
 
 export class WorkflowNotFoundError extends Error {
   constructor(readonly workflowId: string) {
@@ -64,7 +75,7 @@ export class WorkflowVersionNotFoundError extends Error {
  * Every accepted push is an immutable new version 1, 2, 3... unless its
  * normalized definition equals the latest version's (re-pushing the same file,
  * even reformatted, is a no-op). The first version becomes active; later ones
- * only through `activate`. Two pushes at once serialize on the workflow row
+ * only through `activate`, which also ends a `deactivate`. Two pushes at once serialize on the workflow row
  * (`SELECT ... FOR UPDATE`), so they never get the same number; the
  * (workflow_id, version) primary key backs that up.
  *
@@ -115,7 +126,9 @@ export class WorkflowRegistry {
       );
       await tx.query(
         `UPDATE workflows
-            SET latest_version = $2, active_version = COALESCE(active_version, $2), updated_at = $3
+            SET latest_version = $2,
+                active_version = CASE WHEN latest_version = 0 THEN $2 ELSE active_version END,
+                updated_at = $3
           WHERE workflow_id = $1`,
         [workflowId, version, now],
       );
@@ -135,6 +148,23 @@ export class WorkflowRegistry {
     if (updated.length > 0) return;
     if (!(await this.get(workflowId))) throw new WorkflowNotFoundError(workflowId);
     throw new WorkflowVersionNotFoundError(workflowId, version);
+  }
+
+  /**
+   * Leaves the workflow with no active version: requests for the active
+   * version find none, and pushes add versions without activating them,
+   * until `activate`. Deactivating twice changes nothing. Throws WorkflowNotFoundError.
+   */
+  async deactivate(workflowId: string): Promise<void> {
+    const updated = await this.sql.query<{ workflow_id: string }>(
+      `UPDATE workflows
+          SET active_version = NULL,
+              updated_at = CASE WHEN active_version IS NULL THEN updated_at ELSE $2 END
+        WHERE workflow_id = $1
+        RETURNING workflow_id`,
+      [workflowId, new Date(this.clock())],
+    );
+    if (updated.length === 0) throw new WorkflowNotFoundError(workflowId);
   }
 
   async get(workflowId: string): Promise<WorkflowSummary | null> {
@@ -167,11 +197,40 @@ export class WorkflowRegistry {
     );
     return rows.map(toVersion);
   }
+
+  /**
+   * The triggers of every active version that has any, by workflow id: what
+   * the cron scheduler and the signal router poll. A workflow with no active
+   * version starts nothing.
+   */
+  async activeTriggers(): Promise<ActiveTriggers[]> {
+    const rows = await this.sql.query<TriggersRow>(
+      `SELECT w.workflow_id, w.active_version, v.definition -> 'triggers' AS triggers, w.updated_at
+         FROM workflows w
+         JOIN workflow_versions v ON v.workflow_id = w.workflow_id AND v.version = w.active_version
+        WHERE jsonb_array_length(COALESCE(v.definition -> 'triggers' -> 'cron', '[]'::jsonb)) > 0
+           OR jsonb_array_length(COALESCE(v.definition -> 'triggers' -> 'signals', '[]'::jsonb)) > 0
+        ORDER BY w.workflow_id`,
+    );
+    return rows.map((row) => ({
+      workflowId: row.workflow_id,
+      version: row.active_version,
+      triggers: { cron: row.triggers.cron ?? [], signals: row.triggers.signals ?? [] },
+      updatedAt: row.updated_at.getTime(),
+    }));
+  }
+}
+
+interface TriggersRow {
+  workflow_id: string;
+  active_version: number;
+  triggers: Partial<Triggers>;
+  updated_at: Date;
 }
 
 interface SummaryRow {
   workflow_id: string;
-  active_version: number;
+  active_version: number | null;
   latest_version: number;
   definition: WorkflowDefinition;
   created_at: Date;
@@ -181,7 +240,8 @@ interface SummaryRow {
 const SUMMARY_SQL = `
   SELECT w.workflow_id, w.active_version, w.latest_version, v.definition, w.created_at, w.updated_at
     FROM workflows w
-    JOIN workflow_versions v ON v.workflow_id = w.workflow_id AND v.version = w.active_version`;
+    JOIN workflow_versions v
+      ON v.workflow_id = w.workflow_id AND v.version = COALESCE(w.active_version, w.latest_version)`;
 
 function toSummary(row: SummaryRow): WorkflowSummary {
   return {
@@ -206,7 +266,8 @@ interface VersionRow {
 }
 
 const VERSION_SQL = `
-  SELECT v.workflow_id, v.version, (v.version = w.active_version) AS active, v.definition, v.source, v.created_at
+  SELECT v.workflow_id, v.version, COALESCE(v.version = w.active_version, false) AS active,
+         v.definition, v.source, v.created_at
     FROM workflow_versions v
     JOIN workflows w ON w.workflow_id = v.workflow_id`;
 

@@ -37,3 +37,13 @@ export interface SignalWaitClosed {
 }
 
 export type SignalRecord = SignalSent | SignalWaitOpened | SignalWaitClosed;
+
+/** Signal names: a letter, then letters, digits, `_`, `.` or `-`; at most 128 characters (`table.loaded`). */
+export const SIGNAL_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * Signal ids: 1 to 128 printable ASCII characters, no spaces (a UUID, a
+ * ULID, `sales-2026-01-02`). Bounded so the ids derived from them (request
+ * ids of triggered runs, command ids of deliveries) stay within theirs.
+ */
+export const SIGNAL_ID_PATTERN = /^[!-~]{1,128}$/;

@@ -105,6 +105,51 @@ export function describeRegistryContract(sqlOf: () => SqlClient): void {
       expect(await sut.get(id)).toMatchObject({ activeVersion: 1 });
     });
 
+    it('deactivates: no active version until one is activated, and the summary names the latest', async () => {
+      const id = uniqueId('wf-off');
+      await sut.push({ definition: draft(id), source: 'v1' });
+      await sut.push({ definition: draft(id, { name: 'second' }), source: 'v2' });
+      now += 1000;
+      await sut.deactivate(id);
+      expect(await sut.get(id)).toMatchObject({
+        activeVersion: null,
+        latestVersion: 2,
+        name: 'second',
+        updatedAt: now,
+      });
+      expect(await sut.getVersion(id, 'active')).toBeNull();
+      expect((await sut.listVersions(id)).map((v) => [v.version, v.active])).toEqual([
+        [2, false],
+        [1, false],
+      ]);
+      expect(await sut.getVersion(id, 1)).toMatchObject({ version: 1, active: false });
+
+      await sut.activate(id, 1);
+      expect(await sut.getVersion(id, 'active')).toMatchObject({ version: 1, active: true });
+    });
+
+    it('keeps a deactivated workflow inactive through pushes, and deactivating twice changes nothing', async () => {
+      const id = uniqueId('wf-off');
+      await sut.push({ definition: draft(id), source: 'v1' });
+      await sut.deactivate(id);
+      const deactivatedAt = now;
+      now += 1000;
+      await sut.deactivate(id);
+      expect(await sut.get(id)).toMatchObject({ activeVersion: null, updatedAt: deactivatedAt });
+      expect(await sut.push({ definition: draft(id, { tags: ['new'] }), source: 'v2' })).toMatchObject({
+        version: 2,
+        created: true,
+      });
+      expect(await sut.get(id)).toMatchObject({ activeVersion: null, latestVersion: 2 });
+      expect(await sut.list()).toContainEqual(
+        expect.objectContaining({ workflowId: id, activeVersion: null }),
+      );
+    });
+
+    it('refuses to deactivate a workflow that does not exist', async () => {
+      await expect(sut.deactivate(uniqueId('none'))).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    });
+
     it('answers null for unknown workflows and versions', async () => {
       const id = uniqueId('wf');
       expect(await sut.get(id)).toBeNull();
@@ -152,6 +197,59 @@ export function describeRegistryContract(sqlOf: () => SqlClient): void {
       );
       expect(results.map((r) => r.version)).toEqual([1, 1, 1, 1, 1]);
       expect(results.filter((r) => r.created)).toHaveLength(1);
+    });
+
+    it("lists the active versions' triggers, for workflows that have any", async () => {
+      const cron = { schedule: '0 2 * * *', timezone: 'Europe/Berlin', params: { day: 'today' } };
+      const signal = {
+        signal: 'table.loaded',
+        match: { table: 'sales' },
+        params: { day: { expression: 'signal.params.day' } },
+      };
+      const [both, signalOnly, none, changed, off] = ['both', 'signal', 'none', 'changed', 'off'].map((n) =>
+        uniqueId(`trig-${n}`),
+      );
+      await sut.push({
+        definition: draft(both, { triggers: { cron: [cron], signals: [signal] } }),
+        source: 'b',
+      });
+      await sut.push({
+        definition: draft(signalOnly, { triggers: { cron: [], signals: [signal] } }),
+        source: 's',
+      });
+      await sut.push({ definition: draft(none, { triggers: { cron: [], signals: [] } }), source: 'n' });
+      await sut.push({
+        definition: draft(changed, { triggers: { cron: [cron], signals: [] } }),
+        source: 'c1',
+      });
+      now += 1000;
+      await sut.push({
+        definition: draft(changed, { triggers: { cron: [], signals: [signal] } }),
+        source: 'c2',
+      });
+      await sut.activate(changed, 2);
+      await sut.push({ definition: draft(off, { triggers: { cron: [cron], signals: [] } }), source: 'o' });
+      await sut.deactivate(off);
+
+      const mine = (await sut.activeTriggers()).filter((t) =>
+        [both, signalOnly, none, changed, off].includes(t.workflowId),
+      );
+      // By workflow id: trig-both..., trig-changed..., trig-signal...
+      expect(mine).toEqual([
+        {
+          workflowId: both,
+          version: 1,
+          triggers: { cron: [cron], signals: [signal] },
+          updatedAt: now - 1000,
+        },
+        { workflowId: changed, version: 2, triggers: { cron: [], signals: [signal] }, updatedAt: now },
+        {
+          workflowId: signalOnly,
+          version: 1,
+          triggers: { cron: [], signals: [signal] },
+          updatedAt: now - 1000,
+        },
+      ]);
     });
   });
 }

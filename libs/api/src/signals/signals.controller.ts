@@ -1,0 +1,26 @@
+import { Body, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController } from '../http/api-controller.decorator';
+import { ErrorDto } from '../http/error.dto';
+import { SendSignalDto, SendSignalResponseDto } from './signals.dto';
+import { SignalsService, type SendSignalAnswer } from './signals.service';
+
+@ApiController('api/v1', 'signals')
+export class SignalsController {
+  constructor(private readonly signals: SignalsService) {}
+
+  @Post('signals')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a signal',
+    description:
+      'Publishes a SignalSent on baton.signals and answers at once. The signal router delivers it to every ' +
+      'waiting wait_for_signal step whose match its params satisfy, and starts a run of every workflow whose ' +
+      'signal trigger it matches. A signal id sent again is delivered once.',
+  })
+  @ApiAcceptedResponse({ type: SendSignalResponseDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad name, params or signal id, with paths' })
+  send(@Body() body: SendSignalDto): Promise<SendSignalAnswer> {
+    return this.signals.send(body);
+  }
+}

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { IsIn, IsInt, IsObject, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { SIGNAL_ID_PATTERN, SIGNAL_NAME_PATTERN, type SignalRecord } from '@baton/domain/signals';
+
+/**
+ * Edge validation of records on `baton.signals`: any service may publish a
+ * `SignalSent` there (the API does), the engine writes the waits. Inside the
+ * router the decoded record is trusted.
+ */
+abstract class SignalRecordDto {
+  @IsString()
+  @Matches(SIGNAL_NAME_PATTERN, {
+    message: 'name must start with a letter and hold letters, digits, _ . - (at most 128)',
+  })
+  name!: string;
+}
+
+class SignalSentDto extends SignalRecordDto {
+  @IsIn(['SignalSent']) type!: 'SignalSent';
+  @IsString()
+  @Matches(SIGNAL_ID_PATTERN, { message: 'signalId must be 1-128 printable characters without spaces' })
+  signalId!: string;
+  @IsObject({ message: 'params must be an object of names to values' }) params!: object;
+  @IsInt() @Min(0) sentAt!: number;
+}
+
+abstract class SignalWaitDto extends SignalRecordDto {
+  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsString() @MinLength(1) stepId!: string;
+  @IsInt() @Min(1) attempt!: number;
+}
+
+class SignalWaitOpenedDto extends SignalWaitDto {
+  @IsIn(['SignalWaitOpened']) type!: 'SignalWaitOpened';
+  @IsObject() match!: object;
+}
+
+class SignalWaitClosedDto extends SignalWaitDto {
+  @IsIn(['SignalWaitClosed']) type!: 'SignalWaitClosed';
+}
+
+type DtoTable = { readonly [K in SignalRecord['type']]: new () => object };
+
+/** One DTO per record type; a new record type without a DTO does not compile. */
+export const SIGNAL_RECORD_DTOS: DtoTable = {
+  SignalSent: SignalSentDto,
+  SignalWaitOpened: SignalWaitOpenedDto,
+  SignalWaitClosed: SignalWaitClosedDto,
+};
+
+export function isSignalRecordType(type: unknown): type is SignalRecord['type'] {
+  return typeof type === 'string' && Object.hasOwn(SIGNAL_RECORD_DTOS, type);
+}

@@ -1,0 +1,91 @@
+import type { LoggerService } from '@nestjs/common';
+import {
+  celSignalExpressions,
+  type SignalExpressionEvaluator,
+  type SignalNameState,
+} from '@baton/domain/signals';
+import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
+import type { EventLog } from '@baton/eventlog';
+import type { Clock } from '@baton/platform';
+import { KeyedStateProcessor } from '../keyed-state-processor';
+import type { TriggerCatalog } from '../triggers/trigger-catalog';
+import { routeSignals, type RoutedSignals } from './route-signals';
+import type { SignalRouterMetrics } from './signal-router.metrics';
+
+export interface SignalRouterOptions {
+  readonly topics: TopicLayout;
+  /** Consumer group of `baton.signals`; one per Baton installation. */
+  readonly groupId?: string;
+  /** Evaluates signal triggers' params; CEL unless a test pins it. */
+  readonly expressions?: SignalExpressionEvaluator;
+}
+
+type TimedBatch = RoutedSignals & { readonly endTimer: () => void };
+
+/**
+ * The signal router: the single writer of each signal name's open waits
+ * (a `KeyedStateProcessor` over `baton.signals`, keyed by signal name, with
+ * its snapshots in the compacted `baton.signal-state`). Each batch's
+ * deliveries, triggered run requests, dead letters, snapshots and input
+ * offset are one transaction, so a signal is routed exactly once even across
+ * crashes and rebalances.
+ *
+ * Signal triggers come from the shared `TriggerCatalog`, read when a batch is
+ * routed; it must be started first (the router does not start it, the cron
+ * scheduler reads it too).
+ */
+export class SignalRouterService {
+  private readonly processor: KeyedStateProcessor<SignalNameState, TimedBatch>;
+  private readonly waitsByName = new Map<string, number>();
+
+  constructor(
+    private readonly log: EventLog,
+    clock: Clock,
+    catalog: TriggerCatalog,
+    private readonly metrics: SignalRouterMetrics,
+    logger: LoggerService,
+    private readonly options: SignalRouterOptions,
+  ) {
+    const expressions = options.expressions ?? celSignalExpressions;
+    this.processor = new KeyedStateProcessor<SignalNameState, TimedBatch>(log, clock, logger, {
+      name: 'SignalRouter',
+      groupId: options.groupId ?? 'baton-signal-router',
+      inputTopic: Topics.signals,
+      stateTopic: Topics.signalState,
+      decodeState: (json) => JSON.parse(json) as SignalNameState,
+      process: (states, records, now) => {
+        const endTimer = this.metrics.batchSeconds.startTimer();
+        return {
+          ...routeSignals(states, records, { now, triggers: catalog.signalTriggers(), expressions }),
+          endTimer,
+        };
+      },
+      onAdopted: (name, state) => this.waitsByName.set(name, Object.keys(state.waits).length),
+      onCommitted: (result) => {
+        result.endTimer();
+        this.metrics.count(result.counts);
+        this.updateWaitsOpen();
+      },
+      onReleased: (names) => {
+        for (const name of names) this.waitsByName.delete(name);
+        this.updateWaitsOpen();
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.log.ensureTopics(coreTopics(this.options.topics));
+    await this.processor.start();
+    this.updateWaitsOpen();
+  }
+
+  async stop(): Promise<void> {
+    await this.processor.stop();
+  }
+
+  private updateWaitsOpen(): void {
+    let open = 0;
+    for (const count of this.waitsByName.values()) open += count;
+    this.metrics.waitsOpen.set(open);
+  }
+}

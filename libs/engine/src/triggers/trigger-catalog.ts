@@ -1,0 +1,105 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Triggers } from '@baton/domain';
+import type { WorkflowSignalTriggers } from '@baton/domain/signals';
+import type { TriggerMetrics } from './trigger.metrics';
+
+/** The triggers of one workflow's active version, as the registry lists them. */
+export interface WorkflowTriggers {
+  readonly workflowId: string;
+  readonly version: number;
+  readonly triggers: Triggers;
+  /** Epoch ms of the workflow's last push or activation. */
+  readonly updatedAt: number;
+}
+
+/** Where the catalog reads triggers: `WorkflowRegistry.activeTriggers`. */
+export interface TriggerSource {
+  activeTriggers(): Promise<readonly WorkflowTriggers[]>;
+}
+
+export interface TriggerCatalogOptions {
+  /** How often the registry is read again. Default 2 s: a pushed trigger takes effect within that. */
+  readonly refreshMs?: number;
+}
+
+/**
+ * The active versions' triggers, read from the registry now and every
+ * `refreshMs`, shared by the cron scheduler and the signal router of a
+ * process. Reading it never waits for the database: a failed refresh keeps
+ * the last list (and is logged), so a database hiccup delays trigger changes
+ * but stops nothing. `start` resolves only after a first successful read, so
+ * no signal is routed against an empty list that is merely not loaded yet.
+ *
+ * @example
+ *   const catalog = new TriggerCatalog(registry, metrics, logger);
+ *   await catalog.start();
+ *   catalog.signalTriggers(); // what the router matches signals against
+ */
+export class TriggerCatalog {
+  private workflows: readonly WorkflowTriggers[] = [];
+  private signals: readonly WorkflowSignalTriggers[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly refreshMs: number;
+
+  constructor(
+    private readonly source: TriggerSource,
+    private readonly metrics: TriggerMetrics,
+    private readonly logger: LoggerService,
+    options: TriggerCatalogOptions = {},
+  ) {
+    this.refreshMs = options.refreshMs ?? 2_000;
+  }
+
+  /** Reads until a read succeeds (retrying every `refreshMs`), then keeps refreshing in the background. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    while (!(await this.refresh()) && !this.stopped) await sleep(this.refreshMs);
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Reads the registry now; false (and the previous list kept) when it cannot. */
+  async refresh(): Promise<boolean> {
+    try {
+      this.workflows = await this.source.activeTriggers();
+    } catch (error) {
+      this.metrics.catalogRefreshFailures.inc();
+      this.logger.warn(
+        `cannot read triggers from the registry: ${(error as Error).message}`,
+        'TriggerCatalog',
+      );
+      return false;
+    }
+    this.signals = this.workflows
+      .filter((w) => w.triggers.signals.length > 0)
+      .map((w) => ({ workflowId: w.workflowId, version: w.version, signals: w.triggers.signals }));
+    return true;
+  }
+
+  /** Workflows with cron triggers. */
+  cronWorkflows(): readonly WorkflowTriggers[] {
+    return this.workflows.filter((w) => w.triggers.cron.length > 0);
+  }
+
+  signalTriggers(): readonly WorkflowSignalTriggers[] {
+    return this.signals;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.refresh().finally(() => this.schedule());
+    }, this.refreshMs);
+    this.timer.unref();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,95 @@
+import { Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventLog } from '@baton/eventlog';
+import { MetricsRegistry } from '@baton/observability';
+import {
+  CLOCK,
+  EVENT_LOG,
+  PLATFORM_CONFIG,
+  SQL_CLIENT,
+  type Clock,
+  type PlatformConfig,
+} from '@baton/platform';
+import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import { SignalRouterMetrics } from '../signals/signal-router.metrics';
+import { SignalRouterService } from '../signals/signal-router.service';
+import { CronScheduler } from './cron-scheduler';
+import { TriggerCatalog } from './trigger-catalog';
+import { TriggerMetrics } from './trigger.metrics';
+
+/** Starts the trigger catalog, then the signal router and the cron scheduler that read it; stops them in reverse. */
+class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly catalog: TriggerCatalog,
+    private readonly router: SignalRouterService,
+    private readonly cron: CronScheduler,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.catalog.start();
+    await this.router.start();
+    await this.cron.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cron.stop();
+    await this.router.stop();
+    this.catalog.stop();
+  }
+}
+
+/** Signals (waits and signal triggers) and cron triggers, run by the engine process. */
+@Module({
+  providers: [
+    {
+      provide: TriggerMetrics,
+      inject: [MetricsRegistry],
+      useFactory: (r: MetricsRegistry) => new TriggerMetrics(r),
+    },
+    {
+      provide: SignalRouterMetrics,
+      inject: [MetricsRegistry],
+      useFactory: (r: MetricsRegistry) => new SignalRouterMetrics(r),
+    },
+    {
+      provide: TriggerCatalog,
+      inject: [SQL_CLIENT, TriggerMetrics],
+      useFactory: (sql: SqlClient, metrics: TriggerMetrics) =>
+        new TriggerCatalog(new WorkflowRegistry(sql), metrics, new Logger('TriggerCatalog')),
+    },
+    {
+      provide: SignalRouterService,
+      inject: [EVENT_LOG, CLOCK, TriggerCatalog, SignalRouterMetrics, PLATFORM_CONFIG],
+      useFactory: (
+        log: EventLog,
+        clock: Clock,
+        catalog: TriggerCatalog,
+        metrics: SignalRouterMetrics,
+        config: PlatformConfig,
+      ) =>
+        new SignalRouterService(log, clock, catalog, metrics, new Logger('SignalRouter'), {
+          topics: config.topics,
+        }),
+    },
+    {
+      provide: CronScheduler,
+      inject: [EVENT_LOG, TriggerCatalog, CLOCK, TriggerMetrics, PLATFORM_CONFIG],
+      useFactory: (
+        log: EventLog,
+        catalog: TriggerCatalog,
+        clock: Clock,
+        metrics: TriggerMetrics,
+        config: PlatformConfig,
+      ) =>
+        new CronScheduler(log, catalog, clock, metrics, new Logger('CronScheduler'), {
+          topics: config.topics,
+        }),
+    },
+    {
+      provide: TriggersLifecycle,
+      inject: [TriggerCatalog, SignalRouterService, CronScheduler],
+      useFactory: (catalog: TriggerCatalog, router: SignalRouterService, cron: CronScheduler) =>
+        new TriggersLifecycle(catalog, router, cron),
+    },
+  ],
+})
+export class TriggersModule {}
