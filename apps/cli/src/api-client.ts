@@ -1,4 +1,13 @@
-import type { Page, PushResult, RunDetail, RunSummary, StepLogs } from '@baton/readmodel';
+import type {
+  Page,
+  PushResult,
+  RunDetail,
+  RunSummary,
+  StepLogs,
+  WorkflowQueueView,
+  WorkflowSummary,
+} from '@baton/readmodel';
+import type { RestartMode } from '@baton/domain/run/run.commands';
 import type { JsonObject } from '@baton/domain/shared/json';
 
 export const DEFAULT_BATON_URL = 'http://localhost:8080';
@@ -38,6 +47,40 @@ export interface StartRunRequest {
   readonly params?: JsonObject;
   readonly requestId?: string;
   readonly version?: number;
+  readonly breakpoints?: readonly string[];
+}
+
+export interface RestartRunRequest {
+  readonly mode: RestartMode;
+  /** With `from_step` only. */
+  readonly stepId?: string;
+  /** Replace these params; the others keep the run's values. */
+  readonly params?: JsonObject;
+}
+
+/** The 202 of every run action: the command is on the log, the engine decides it. */
+export interface RunActionAnswer {
+  readonly runId: string;
+  readonly commandId: string;
+}
+
+export type WorkflowControl = 'pause' | 'resume' | 'unblock';
+
+/** The 202 of a workflow control: the command is on the log, the workflow queue decides it. */
+export interface WorkflowCommandAnswer {
+  readonly workflowId: string;
+  readonly commandId: string;
+}
+
+export interface BreakpointsAnswer extends WorkflowCommandAnswer {
+  readonly stepIds: readonly string[];
+}
+
+export interface SendSignalRequest {
+  readonly name: string;
+  readonly params: JsonObject;
+  /** The idempotency key: a signal sent twice with one id is delivered once. */
+  readonly signalId?: string;
 }
 
 export interface StartRunResponse {
@@ -116,14 +159,56 @@ export class BatonClient {
     return this.request('GET', `${path}${query({ attempt })}`);
   }
 
-  cancelRun(runId: string, reason?: string): Promise<unknown> {
-    return this.request('POST', `/runs/${encodeURIComponent(runId)}/cancel`, {
-      json: reason === undefined ? {} : { reason },
-    });
+  restartRun(runId: string, request: RestartRunRequest): Promise<RunActionAnswer> {
+    return this.request('POST', `${runPath(runId)}/restart`, { json: request });
+  }
+
+  /** Graceful: nothing new starts, running steps finish. */
+  stopRun(runId: string, reason?: string): Promise<RunActionAnswer> {
+    return this.request('POST', `${runPath(runId)}/stop`, { json: withReason(reason) });
+  }
+
+  /** Now: running steps are cancelled. */
+  killRun(runId: string, reason?: string): Promise<RunActionAnswer> {
+    return this.request('POST', `${runPath(runId)}/kill`, { json: withReason(reason) });
+  }
+
+  skipStep(runId: string, stepId: string, reason?: string): Promise<RunActionAnswer> {
+    return this.request('POST', `${stepPath(runId, stepId)}/skip`, { json: withReason(reason) });
+  }
+
+  resumeStep(runId: string, stepId: string): Promise<RunActionAnswer> {
+    return this.request('POST', `${stepPath(runId, stepId)}/resume`, { json: {} });
+  }
+
+  activateVersion(workflowId: string, version: number): Promise<WorkflowSummary> {
+    return this.request('POST', `${workflowPath(workflowId)}/versions/${version}/activate`);
+  }
+
+  deactivateWorkflow(workflowId: string): Promise<WorkflowSummary> {
+    return this.request('POST', `${workflowPath(workflowId)}/deactivate`);
+  }
+
+  controlWorkflow(workflowId: string, control: WorkflowControl): Promise<WorkflowCommandAnswer> {
+    return this.request('POST', `${workflowPath(workflowId)}/${control}`);
+  }
+
+  /** Replaces the steps every new run of the workflow pauses before (none clears them). */
+  setWorkflowBreakpoints(workflowId: string, stepIds: readonly string[]): Promise<BreakpointsAnswer> {
+    return this.request('PUT', `${workflowPath(workflowId)}/breakpoints`, { json: { step_ids: stepIds } });
+  }
+
+  /** The first `limit` queued runs (the server's default without); `queuedCount` tells how many wait in all. */
+  getWorkflowQueue(workflowId: string, limit?: number): Promise<WorkflowQueueView> {
+    return this.request('GET', `${workflowPath(workflowId)}/queue${query({ limit })}`);
+  }
+
+  sendSignal(signal: SendSignalRequest): Promise<{ signalId: string }> {
+    return this.request('POST', '/signals', { json: signal });
   }
 
   private async request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     payload?: { readonly json?: unknown; readonly body?: string; readonly contentType?: string },
   ): Promise<T> {
@@ -154,6 +239,22 @@ export class BatonClient {
     if (!response.ok) throw toApiError(response, parsed, text);
     return parsed as T;
   }
+}
+
+function runPath(runId: string): string {
+  return `/runs/${encodeURIComponent(runId)}`;
+}
+
+function stepPath(runId: string, stepId: string): string {
+  return `${runPath(runId)}/steps/${encodeURIComponent(stepId)}`;
+}
+
+function workflowPath(workflowId: string): string {
+  return `/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+function withReason(reason: string | undefined): { reason?: string } {
+  return reason === undefined ? {} : { reason };
 }
 
 function query(values: Readonly<Record<string, string | number | undefined>>): string {

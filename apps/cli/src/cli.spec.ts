@@ -24,7 +24,15 @@ describe('baton (program)', () => {
     ['runs'],
     ['get', 'run-1'],
     ['logs', 'run-1', 'extract'],
+    ['kill', 'run-1'],
     ['cancel', 'run-1'],
+    ['stop', 'run-1'],
+    ['restart', 'run-1'],
+    ['skip', 'run-1', 'extract'],
+    ['resume', 'run-1', 'load'],
+    ['workflow', 'pause', 'sales.daily'],
+    ['workflow', 'queue', 'sales.daily'],
+    ['signal', 'go'],
     ['start', 'sales.daily'],
   ])('%s: exits 3 with a hint when Baton is unreachable', async (...argv) => {
     const url = `http://127.0.0.1:${await closedPort()}`;
@@ -104,25 +112,49 @@ describe('baton (program)', () => {
     expect(sut.stdout).toContain('3  usage error, Baton unreachable');
   });
 
-  it.each(['validate', 'push', 'start', 'runs', 'get', 'logs', 'cancel'])(
-    '%s --help shows examples and the global --server option',
-    async (command) => {
-      const sut = await runBaton([command, '--help']);
+  it.each([
+    'validate',
+    'push',
+    'start',
+    'runs',
+    'get',
+    'logs',
+    'restart',
+    'stop',
+    'kill',
+    'skip',
+    'resume',
+    'workflow',
+    'signal',
+  ])('%s --help shows examples and the global --server option', async (command) => {
+    const sut = await runBaton([command, '--help']);
 
-      expect(sut.code).toBe(0);
-      expect(sut.stdout).toContain(`Usage: baton ${command}`);
-      expect(sut.stdout).toContain(`$ baton ${command}`);
-      expect(sut.stdout).toContain('--server <url>');
-    },
-  );
+    expect(sut.code).toBe(0);
+    expect(sut.stdout).toContain(`Usage: baton ${command}`);
+    expect(sut.stdout).toContain(`$ baton ${command}`);
+    expect(sut.stdout).toContain('--server <url>');
+  });
 
-  it.each([[[]], [['nope']], [['get']], [['runs', '--limit', '0']], [['logs', 'run-1']]])(
-    'exits 3 on the usage error %j',
-    async (argv) => {
-      const sut = await runBaton(argv);
+  it('cancel is kill by another name', async () => {
+    const sut = await runBaton(['cancel', '--help']);
 
-      expect(sut.code).toBe(3);
-      expect(sut.stderr).not.toBe('');
-    },
-  );
+    expect(sut.code).toBe(0);
+    expect(sut.stdout).toContain('Usage: baton kill|cancel');
+  });
+
+  it.each([
+    [[]],
+    [['nope']],
+    [['get']],
+    [['runs', '--limit', '0']],
+    [['logs', 'run-1']],
+    [['resume', 'run-1']],
+    [['workflow']],
+    [['workflow', 'nope', 'sales.daily']],
+  ])('exits 3 on the usage error %j', async (argv) => {
+    const sut = await runBaton(argv);
+
+    expect(sut.code).toBe(3);
+    expect(sut.stderr).not.toBe('');
+  });
 });

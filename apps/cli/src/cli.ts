@@ -1,12 +1,18 @@
 import { Command, CommanderError } from 'commander';
 import type { Fetch } from './api-client';
-import { registerCancelCommand } from './commands/cancel.command';
 import { registerGetCommand } from './commands/get.command';
+import { registerKillCommand } from './commands/kill.command';
 import { registerLogsCommand } from './commands/logs.command';
 import { registerPushCommand } from './commands/push.command';
+import { registerRestartCommand } from './commands/restart.command';
+import { registerResumeCommand } from './commands/resume.command';
 import { registerRunsCommand } from './commands/runs.command';
+import { registerSignalCommand } from './commands/signal.command';
+import { registerSkipCommand } from './commands/skip.command';
 import { registerStartCommand } from './commands/start.command';
+import { registerStopCommand } from './commands/stop.command';
 import { registerValidateCommand } from './commands/validate.command';
+import { registerWorkflowCommand } from './commands/workflow.command';
 import { createClientFactory, EXIT, type CommandContext, type Output, type RunAction } from './context';
 import { reportError } from './render/errors';
 import { createStyle } from './render/style';
@@ -46,7 +52,13 @@ Examples:
   $ baton runs --workflow sales.daily --status failed
   $ baton get <run-id>
   $ baton logs <run-id> extract
-  $ baton cancel <run-id> --reason "wrong params"`;
+  $ baton stop <run-id> --reason "maintenance window"
+  $ baton kill <run-id> --reason "wrong params"
+  $ baton restart <run-id> --from-step load -p min_rows=100
+  $ baton skip <run-id> extract
+  $ baton resume <run-id> load
+  $ baton workflow pause sales.daily
+  $ baton signal sales.file_landed -p day=2026-01-02`;
 
 /**
  * Runs the `baton` command line once and returns its exit code; never calls
@@ -88,7 +100,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 function buildProgram(ctx: CommandContext, run: RunAction, io: CliIo): Command {
   const program = new Command('baton')
-    .description('Baton workflow orchestrator: validate and push workflows, start and follow runs.')
+    .description('Baton workflow orchestrator: validate and push workflows, start, follow and control runs.')
     .option('--server <url>', 'Baton API base URL (default: $BATON_URL or http://localhost:8080)')
     .addHelpText('after', PROGRAM_HELP)
     .showHelpAfterError('(add --help for usage)')
@@ -109,7 +121,13 @@ function buildProgram(ctx: CommandContext, run: RunAction, io: CliIo): Command {
   registerRunsCommand(program, ctx, run);
   registerGetCommand(program, ctx, run);
   registerLogsCommand(program, ctx, run);
-  registerCancelCommand(program, ctx, run);
+  registerRestartCommand(program, ctx, run);
+  registerStopCommand(program, ctx, run);
+  registerKillCommand(program, ctx, run);
+  registerSkipCommand(program, ctx, run);
+  registerResumeCommand(program, ctx, run);
+  registerWorkflowCommand(program, ctx, run);
+  registerSignalCommand(program, ctx, run);
   return program;
 }
 

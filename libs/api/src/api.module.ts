@@ -9,12 +9,14 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import { RunQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiMetricsInterceptor } from './http/api-metrics.interceptor';
 import { ApiMetrics } from './http/api.metrics';
 import { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
 import { RunPublisher } from './runs/run-publisher';
+import { RunActionsController } from './runs/run-actions.controller';
+import { RunActionsService } from './runs/run-actions.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
 import { EVENT_ARCHIVE, type EventArchive } from '@baton/archive';
@@ -22,6 +24,11 @@ import { StatusEventsController } from './status-events/status-events.controller
 import { StatusEventsHub } from './status-events/status-events.hub';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { WorkflowsService } from './workflows/workflows.service';
+import { WorkflowCommandPublisher } from './workflows/workflow-command-publisher';
+import { SignalsController } from './signals/signals.controller';
+import { SIGNALS_PROVIDERS } from './signals/signals.providers';
+import { WorkflowQueueController } from './workflows/workflow-queue.controller';
+import { WorkflowQueueApiService } from './workflows/workflow-queue.service';
 
 /** Opens the producer and the status consumer with the application; stops them before the platform closes the log. */
 class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
@@ -57,7 +64,14 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
  *   await app.listen(8080);
  */
 @Module({
-  controllers: [WorkflowsController, RunsController, StatusEventsController],
+  controllers: [
+    WorkflowsController,
+    RunsController,
+    StatusEventsController,
+    WorkflowQueueController,
+    SignalsController,
+    RunActionsController,
+  ],
   providers: [
     { provide: ID_GENERATOR, useValue: randomIds },
     { provide: ApiMetrics, inject: [MetricsRegistry], useFactory: (r: MetricsRegistry) => new ApiMetrics(r) },
@@ -104,6 +118,39 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         archive?: EventArchive,
       ) => new RunsService(registry, queries, publisher, clock, ids, archive ?? null),
     },
+    {
+      provide: WorkflowQueueQueries,
+      inject: [SQL_CLIENT],
+      useFactory: (sql: SqlClient) => new WorkflowQueueQueries(sql),
+    },
+    {
+      provide: WorkflowCommandPublisher,
+      inject: [EVENT_LOG, PLATFORM_CONFIG],
+      useFactory: (log: EventLog, config: PlatformConfig) => new WorkflowCommandPublisher(log, config.topics),
+    },
+    {
+      provide: WorkflowQueueApiService,
+      inject: [WorkflowRegistry, WorkflowQueueQueries, WorkflowCommandPublisher, CLOCK, ID_GENERATOR],
+      useFactory: (
+        registry: WorkflowRegistry,
+        queries: WorkflowQueueQueries,
+        publisher: WorkflowCommandPublisher,
+        clock: Clock,
+        ids: IdGenerator,
+      ) => new WorkflowQueueApiService(registry, queries, publisher, clock, ids),
+    },
+    {
+      provide: RunActionsService,
+      inject: [RunQueries, WorkflowRegistry, RunPublisher, CLOCK, ID_GENERATOR],
+      useFactory: (
+        queries: RunQueries,
+        registry: WorkflowRegistry,
+        publisher: RunPublisher,
+        clock: Clock,
+        ids: IdGenerator,
+      ) => new RunActionsService(queries, registry, publisher, clock, ids),
+    },
+    ...SIGNALS_PROVIDERS,
     ApiLifecycle,
   ],
   exports: [StatusEventsHub],

@@ -64,6 +64,7 @@ export class EngineService {
     };
     this.processor = new KeyedStateProcessor<RunState, TimedBatch>(log, clock, logger, {
       name: 'Engine',
+      keysAre: 'runs',
       groupId: options.groupId ?? 'baton-engine',
       inputTopic: Topics.runCommands,
       stateTopic: Topics.runState,

@@ -22,8 +22,9 @@ export interface KeyedBatchResult<S> {
  * function that decides a batch.
  */
 export interface KeyedStateProcessorSpec<S, R extends KeyedBatchResult<S> = KeyedBatchResult<S>> {
-  /** For logs. */
+  /** For logs: the context, and what a key is ("runs" logs "owns partition 3 with 120 runs"). */
   readonly name: string;
+  readonly keysAre: string;
   /** Consumer group; transactional ids are `<groupId>.<partition>`. */
   readonly groupId: string;
   readonly inputTopic: string;
@@ -59,7 +60,7 @@ interface OwnedPartition<S> {
  *
  * @example
  *   const queue = new KeyedStateProcessor(log, clock, logger, {
- *     name: 'WorkflowQueue', groupId: 'baton-workflow-queue',
+ *     name: 'WorkflowQueue', keysAre: 'workflows', groupId: 'baton-workflow-queue',
  *     inputTopic: Topics.workflowCommands, stateTopic: Topics.workflowState,
  *     decodeState: (json) => JSON.parse(json), process: processWorkflowCommands,
  *   });
@@ -110,7 +111,7 @@ export class KeyedStateProcessor<S, R extends KeyedBatchResult<S> = KeyedBatchRe
       const states = await this.restore(partition);
       this.owned.set(partition, { producer, states });
       for (const [key, state] of states) this.spec.onAdopted?.(key, state, partition);
-      this.logger.log(`owns partition ${partition} with ${states.size} keys`, this.spec.name);
+      this.logger.log(`owns partition ${partition} with ${states.size} ${this.spec.keysAre}`, this.spec.name);
     }
   }
 

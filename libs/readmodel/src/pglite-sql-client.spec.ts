@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from './migrate';
+import { MIGRATIONS } from './migrations';
 import { PGliteSqlClient } from './pglite-sql-client';
 import { WorkflowRegistry } from './workflow-registry';
 import { draft } from './testing/read-model.test-kit';
@@ -41,7 +42,7 @@ describe('PGliteSqlClient', () => {
       try {
         // One process at a time: a second open fails instead of corrupting the files.
         await expect(PGliteSqlClient.open({ dataDir })).rejects.toThrow(/already open in this process/);
-        expect(await migrate(second)).toEqual({ applied: [], current: 1 });
+        expect(await migrate(second)).toEqual({ applied: [], current: MIGRATIONS[MIGRATIONS.length - 1]!.version });
         expect(await new WorkflowRegistry(second).get('persisted')).toMatchObject({ activeVersion: 1 });
       } finally {
         await second.close();

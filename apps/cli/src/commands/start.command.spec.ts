@@ -84,6 +84,18 @@ describe('baton start', () => {
       });
     });
 
+    it('sends each --breakpoint step, in order', async () => {
+      const sut = await runBaton(
+        ['start', 'sales.daily', '--breakpoint', 'load', '--breakpoint', 'publish'],
+        {
+          server: server.url,
+        },
+      );
+
+      expect(sut.code).toBe(0);
+      expect(startBody()).toEqual({ breakpoints: ['load', 'publish'] });
+    });
+
     it('sends an empty body without params and prints {runId, requestId} with --json', async () => {
       const sut = await runBaton(['start', 'sales.daily', '--json'], { server: server.url });
 

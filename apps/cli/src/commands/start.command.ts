@@ -11,6 +11,7 @@ interface StartOptions {
   paramsFile?: string;
   requestId?: string;
   version?: number;
+  breakpoint?: string[];
   wait?: boolean;
   json?: boolean;
 }
@@ -28,6 +29,11 @@ export function registerStartCommand(program: Command, ctx: CommandContext, run:
     .option('--params-file <file.json>', 'run parameters from a JSON object file')
     .option('--request-id <id>', 'idempotency key: starting again with the same id returns the same run')
     .option('--version <n>', 'run this version instead of the active one', positiveInteger)
+    .option(
+      '--breakpoint <step>',
+      'pause the run before this step (baton resume RUN STEP); repeatable',
+      collect,
+    )
     .option('--wait', 'follow the run live until it ends; the exit code is its outcome')
     .option('--json', 'print {"runId", "requestId"} as JSON (with --wait: the final run, no live progress)')
     .addHelpText(
@@ -38,6 +44,7 @@ Examples:
   $ baton start sales.daily -p mode=full -p min_rows=500 --wait
   $ baton start sales.daily --params-file params.json -p 'region="eu"' --request-id nightly-2025-06-01
   $ baton start sales.daily --version 2 --wait --json > run.json
+  $ baton start sales.daily --breakpoint load --breakpoint publish
 
 Exit codes:
   without --wait: 0 started, 3 could not start (unknown workflow, invalid params, unreachable)
@@ -51,6 +58,7 @@ Exit codes:
           ...(Object.keys(params).length > 0 ? { params } : {}),
           ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
           ...(options.version === undefined ? {} : { version: options.version }),
+          ...(options.breakpoint === undefined ? {} : { breakpoints: options.breakpoint }),
         });
         if (!options.wait) {
           if (options.json) printJson((text) => ctx.stdout.write(text), started);
@@ -65,7 +73,7 @@ Exit codes:
         const final = await waitForRun(client, started.runId, ctx, view);
         if (final === null) {
           ctx.stderr.write(
-            `stopped waiting; run ${started.runId} goes on (baton get ${started.runId}, baton cancel ${started.runId})\n`,
+            `stopped waiting; run ${started.runId} goes on (baton get ${started.runId}, baton kill ${started.runId})\n`,
           );
           return EXIT.interrupted;
         }

@@ -26,16 +26,30 @@ export function renderRunsTable(runs: readonly RunSummary[], style: Style, now: 
   );
 }
 
-/** `baton get`: the run's fields, its steps, and why it failed. */
+/** `iteration 7 of step each (attempt 1) of run r-1`; `index` is 0 for a subworkflow, which has one child. */
+export function formatParent(parent: NonNullable<RunSummary['parent']>): string {
+  return `iteration ${parent.index} of step ${parent.stepId} (attempt ${parent.attempt}) of run ${parent.runId}`;
+}
+
+/**
+ * `baton get`: the run's fields, its steps, and why it failed. What only
+ * some runs have (a parent, a restart, breakpoints, a stop) shows only then.
+ */
 export function renderRunDetail(run: RunDetail, style: Style, now: number): string {
   const fields: [string, string][] = [
     ['run', run.runId],
     ['workflow', `${run.workflowId} v${run.workflowVersion}`],
     ['status', style.status(run.status)],
+  ];
+  if (run.runAttempt > 1) fields.push(['attempt', `${run.runAttempt} (restarted)`]);
+  if (run.parent) fields.push(['parent', formatParent(run.parent)]);
+  if (run.stopping) fields.push(['stopping', run.stopping.reason]);
+  if (run.breakpoints.length > 0) fields.push(['breakpoints', run.breakpoints.join(', ')]);
+  fields.push(
     ['request', run.requestId],
     ['created', `${formatTimestamp(run.createdAt)} (${formatAge(run.createdAt, now)})`],
     ['duration', spanDuration(run.startedAt, run.endedAt, now)],
-  ];
+  );
   if (Object.keys(run.params).length > 0) fields.push(['params', JSON.stringify(run.params)]);
   if (run.failure) fields.push(['failure', style.red(formatFailure(run.failure))]);
   const steps = run.steps.length === 0 ? 'no steps yet\n' : renderStepsTable(run.steps, style, now);
@@ -57,17 +71,40 @@ export function renderStepsTable(steps: readonly StepView[], style: Style, now: 
   );
 }
 
-/** Why a step is where it is: its error, why it was skipped, or what a retry waits after. */
+/**
+ * Why a step is where it is: its error, why it was skipped, what a retry
+ * waits after, what a waiting step waits for; a loop's children counted.
+ */
 export function stepNote(step: StepView): string {
   if (step.errorMessage !== null) {
     return step.errorKind === null ? step.errorMessage : `${step.errorKind}: ${step.errorMessage}`;
   }
-  if (step.skipReason !== null) return step.skipReason;
+  if (step.skipReason !== null) {
+    return step.skipMessage === null ? step.skipReason : `${step.skipReason}: ${step.skipMessage}`;
+  }
   if (step.status === 'retry_waiting') {
     const last = step.attempts[step.attempts.length - 1];
     if (last?.message) return `retrying after: ${last.message}`;
   }
+  if (step.status === 'paused') return `at a breakpoint (baton resume <run> ${step.stepId})`;
+  if (step.progress !== null) return formatProgress(step.progress);
+  if (step.status === 'waiting' && step.signal !== null) return `waiting for signal ${step.signal}`;
   return '';
+}
+
+/**
+ * `1234/100000 done, 20 running, 0 failed` (a while loop does not know its
+ * total: `3 done, ...`); cancelled children only when there are some.
+ */
+export function formatProgress(progress: NonNullable<StepView['progress']>): string {
+  const done = progress.succeeded + progress.failed + progress.cancelled;
+  const parts = [
+    progress.total === null ? `${done} done` : `${done}/${progress.total} done`,
+    `${progress.running} running`,
+    `${progress.failed} failed`,
+  ];
+  if (progress.cancelled > 0) parts.push(`${progress.cancelled} cancelled`);
+  return parts.join(', ');
 }
 
 export function truncate(text: string, width: number): string {

@@ -11,6 +11,8 @@ export function runDetail(overrides: Partial<RunDetail> = {}): RunDetail {
     workflowVersion: 3,
     status: 'running',
     requestId: 'req-1',
+    runAttempt: 1,
+    parent: null,
     createdAt: NOW - 10_000,
     startedAt: NOW - 9_000,
     endedAt: null,
@@ -19,6 +21,8 @@ export function runDetail(overrides: Partial<RunDetail> = {}): RunDetail {
     lastSeq: 4,
     updatedAt: NOW - 1_000,
     params: {},
+    breakpoints: [],
+    stopping: null,
     steps: [],
     ...overrides,
   };
@@ -40,6 +44,9 @@ export function stepView(stepId: string, overrides: Partial<StepView> = {}): Ste
     errorKind: null,
     errorMessage: null,
     skipReason: null,
+    skipMessage: null,
+    signal: null,
+    progress: null,
     attempts: [],
   };
   const step = { ...base, ...overrides };

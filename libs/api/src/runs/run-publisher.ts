@@ -1,10 +1,13 @@
 import { coreTopics, type RunRequest, Topics, type TopicLayout } from '@baton/contracts';
-import type { CancelRun } from '@baton/domain';
+import type { CancelRun, RestartRun, ResumeStep, SkipStep, StopRun } from '@baton/domain';
 import type { EventLog, Producer } from '@baton/eventlog';
+
+/** The run commands the API publishes: what an operator asks of a run. */
+export type RunActionCommand = RestartRun | StopRun | CancelRun | SkipStep | ResumeStep;
 
 /**
  * The API's only writes: run requests (`baton.run-requests`, keyed by
- * workflow id) and cancel commands (`baton.run-commands`, keyed by run id).
+ * workflow id) and operators' run commands (`baton.run-commands`, keyed by run id).
  * The API never decides anything about a run; the engine, single writer of
  * the run's partition, does. `open` creates any missing core topic first, so
  * an API started before the engine can already accept requests.
@@ -32,7 +35,8 @@ export class RunPublisher {
     await this.send({ topic: Topics.runRequests, key: request.workflowId, value: JSON.stringify(request) });
   }
 
-  async cancelRun(command: CancelRun): Promise<void> {
+  /** An operator's command on one run (see `RunActionsService`), for the engine owning its partition. */
+  async sendRunCommand(command: RunActionCommand): Promise<void> {
     await this.send({ topic: Topics.runCommands, key: command.runId, value: JSON.stringify(command) });
   }
 

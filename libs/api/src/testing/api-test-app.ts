@@ -1,3 +1,4 @@
+import { DEFAULT_RUN_LIMITS } from '@baton/domain';
 import { type DynamicModule, Global, type INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -76,6 +77,7 @@ export async function startApiTestApp(): Promise<ApiTestApp> {
     eventLog: { kind: 'embedded', dir: join(dir, 'log') },
     database: { kind: 'pglite', dir: join(dir, 'db') },
     topics: { runPartitions: 4, requestPartitions: 2 },
+    runLimits: DEFAULT_RUN_LIMITS,
   };
   const moduleRef = await Test.createTestingModule({
     imports: [

@@ -143,6 +143,48 @@ describe('workflow routes', () => {
     const badVersion = await fetch(`${sut.base}/api/v1/workflows/hello/versions/two`);
     expect(badVersion.status).toBe(400);
   });
+
+  it('deactivates: run requests for the active version are refused with 409, a named version still starts', async () => {
+    expect((await push(HELLO.replace('id: hello', 'id: switch-off'))).status).toBe(201);
+    const post = (path: string, json?: unknown) =>
+      fetch(`${sut.base}/api/v1/workflows/switch-off${path}`, {
+        method: 'POST',
+        ...(json === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
+      });
+
+    const deactivated = await post('/deactivate');
+    expect(deactivated.status).toBe(200);
+    expect(await deactivated.json()).toMatchObject({
+      workflowId: 'switch-off',
+      activeVersion: null,
+      latestVersion: 1,
+    });
+    expect(await (await fetch(`${sut.base}/api/v1/workflows/switch-off`)).json()).toMatchObject({
+      activeVersion: null,
+      definition: { version: 1 },
+      versions: [{ version: 1, active: false }],
+    });
+
+    const refused = await post('/runs', {});
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      message: expect.stringMatching(/switch-off.*deactivated.*activate one/),
+    });
+    expect((await post('/runs', { version: 1 })).status).toBe(202);
+
+    expect((await post('/versions/1/activate')).status).toBe(200);
+    expect((await post('/runs', {})).status).toBe(202);
+  });
+
+  it('answers 404 when deactivating an unknown workflow', async () => {
+    const response = await fetch(`${sut.base}/api/v1/workflows/nope/deactivate`, { method: 'POST' });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({
+      message: expect.stringContaining('"nope" does not exist'),
+    });
+  });
 });
 
 describe('OpenAPI and metrics', () => {
@@ -158,12 +200,18 @@ describe('OpenAPI and metrics', () => {
         '/api/v1/workflows',
         '/api/v1/workflows/{workflowId}',
         '/api/v1/workflows/{workflowId}/versions/{version}/activate',
+        '/api/v1/workflows/{workflowId}/deactivate',
         '/api/v1/workflows/{workflowId}/runs',
         '/api/v1/runs',
         '/api/v1/runs/{runId}',
         '/api/v1/runs/{runId}/events',
         '/api/v1/runs/{runId}/steps/{stepId}/logs',
         '/api/v1/runs/{runId}/cancel',
+        '/api/v1/runs/{runId}/kill',
+        '/api/v1/runs/{runId}/stop',
+        '/api/v1/runs/{runId}/restart',
+        '/api/v1/runs/{runId}/steps/{stepId}/skip',
+        '/api/v1/runs/{runId}/steps/{stepId}/resume',
         '/api/v1/events/stream',
       ]),
     );
@@ -174,7 +222,14 @@ describe('OpenAPI and metrics', () => {
       expect.arrayContaining(['202', '400', '404']),
     );
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['StartRunDto', 'CancelRunDto', 'ErrorDto', 'RunDetailDto', 'PushResultDto']),
+      expect.arrayContaining([
+        'StartRunDto',
+        'RestartRunDto',
+        'RunActionReasonDto',
+        'ErrorDto',
+        'RunDetailDto',
+        'PushResultDto',
+      ]),
     );
     const ui = await fetch(`${sut.base}/api/docs`);
     expect(ui.status).toBe(200);

@@ -82,6 +82,24 @@ export class WorkflowsController {
   ): Promise<WorkflowSummary> {
     return this.workflows.activate(workflowId, version);
   }
+
+  @Post(':workflowId/deactivate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Leave no version active',
+    description:
+      'Requests for the active version are refused (409) until a version is activated; a request ' +
+      'naming a version still starts, and runs already started go on. Pushes add versions without ' +
+      'activating them meanwhile. Deactivating twice changes nothing.',
+  })
+  @ApiOkResponse({
+    type: WorkflowSummaryDto,
+    description: 'The workflow after deactivation (activeVersion null)',
+  })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow' })
+  deactivate(@Param('workflowId') workflowId: string): Promise<WorkflowSummary> {
+    return this.workflows.deactivate(workflowId);
+  }
 }
 
 /**

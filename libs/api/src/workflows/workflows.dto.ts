@@ -18,13 +18,13 @@ export class WorkflowSummaryDto {
   @ApiProperty({ example: 'sales.daily' })
   workflowId!: string;
 
-  @ApiProperty()
-  activeVersion!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Null while the workflow is deactivated' })
+  activeVersion!: number | null;
 
   @ApiProperty()
   latestVersion!: number;
 
-  @ApiProperty({ description: 'Of the active version' })
+  @ApiProperty({ description: 'Of the active version (of the latest while deactivated)' })
   name!: string;
 
   @ApiProperty()
@@ -55,11 +55,12 @@ export class WorkflowDetailDto extends WorkflowSummaryDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: "The active version's normalized definition (camelCase, durations in ms)",
+    description:
+      "The active version's normalized definition (camelCase, durations in ms); the latest's while deactivated",
   })
   definition!: Record<string, unknown>;
 
-  @ApiProperty({ description: 'The active version as it was pushed (YAML or JSON)' })
+  @ApiProperty({ description: 'The active (else the latest) version as it was pushed (YAML or JSON)' })
   source!: string;
 
   @ApiProperty({ type: [WorkflowVersionRefDto], description: 'Newest first' })

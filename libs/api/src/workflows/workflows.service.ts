@@ -68,6 +68,14 @@ export class WorkflowsService {
     if (!summary) throw new NotFoundError(`workflow "${workflowId}" does not exist; push it first`);
     return summary;
   }
+
+  /** Leaves no version active (new runs must name one); answers the updated summary. */
+  async deactivate(workflowId: string): Promise<WorkflowSummary> {
+    await this.registry.deactivate(workflowId);
+    const summary = await this.registry.get(workflowId);
+    if (!summary) throw new NotFoundError(`workflow "${workflowId}" does not exist; push it first`);
+    return summary;
+  }
 }
 
 function formatOf(contentType: string | undefined, text: string): DocumentFormat {

@@ -49,6 +49,7 @@ export class SignalRouterService {
     const expressions = options.expressions ?? celSignalExpressions;
     this.processor = new KeyedStateProcessor<SignalNameState, TimedBatch>(log, clock, logger, {
       name: 'SignalRouter',
+      keysAre: 'signal names',
       groupId: options.groupId ?? 'baton-signal-router',
       inputTopic: Topics.signals,
       stateTopic: Topics.signalState,

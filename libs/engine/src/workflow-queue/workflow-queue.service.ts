@@ -45,6 +45,7 @@ export class WorkflowQueueService {
   ) {
     this.processor = new KeyedStateProcessor(log, clock, logger, {
       name: 'WorkflowQueue',
+      keysAre: 'workflows',
       groupId: options.groupId ?? WORKFLOW_QUEUE_GROUP_ID,
       inputTopic: Topics.workflowCommands,
       stateTopic: Topics.workflowState,

@@ -221,13 +221,15 @@ export function describeSqlClientContract(harness: SqlHarness): void {
 
     afterAll(() => db.sql.close());
 
+    const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
     it('applies every migration once, even when two migrators start at once', async () => {
       const peer = db.openPeer ? await db.openPeer() : db.sql;
       try {
         const results = await Promise.all([migrate(db.sql), migrate(peer)]);
         const applied = results.map((r) => r.applied).sort((a, b) => b.length - a.length);
         expect(applied).toEqual([MIGRATIONS.map((m) => m.version), []]);
-        expect(results.map((r) => r.current)).toEqual([1, 1]);
+        expect(results.map((r) => r.current)).toEqual([latest, latest]);
       } finally {
         if (peer !== db.sql) await peer.close();
       }
@@ -242,13 +244,15 @@ export function describeSqlClientContract(harness: SqlHarness): void {
         'step_attempts',
         'step_logs',
         'steps',
+        'workflow_queue_runs',
+        'workflow_queue_status',
         'workflow_versions',
         'workflows',
       ]);
     });
 
     it('is idempotent: a second run applies nothing', async () => {
-      expect(await migrate(db.sql)).toEqual({ applied: [], current: 1 });
+      expect(await migrate(db.sql)).toEqual({ applied: [], current: latest });
     });
 
     it('refuses a database where a released migration was applied with other SQL', async () => {
@@ -259,28 +263,28 @@ export function describeSqlClientContract(harness: SqlHarness): void {
     it('applies a failing batch not at all: earlier new migrations roll back with it', async () => {
       const next: Migration[] = [
         ...MIGRATIONS,
-        { version: 2, name: 'fine', sql: 'CREATE TABLE contract_fine (id int)' },
+        { version: latest + 1, name: 'fine', sql: 'CREATE TABLE contract_fine (id int)' },
         {
-          version: 3,
+          version: latest + 2,
           name: 'broken',
           sql: 'CREATE TABLE contract_broken (id int); SELECT no_such_column FROM runs',
         },
       ];
       await expect(migrate(db.sql, next)).rejects.toMatchObject({ code: '42703' });
       const versions = await db.sql.query<{ version: number }>('SELECT version FROM baton_schema_migrations');
-      expect(versions).toEqual([{ version: 1 }]);
+      expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
       expect(await db.sql.query("SELECT to_regclass('contract_fine') AS t")).toEqual([{ t: null }]);
     });
 
     it('applies new migrations in order on top of the current schema', async () => {
       const next: Migration[] = [
         ...MIGRATIONS,
-        { version: 2, name: 'add', sql: 'CREATE TABLE contract_added (id int)' },
-        { version: 3, name: 'alter', sql: 'ALTER TABLE contract_added ADD COLUMN note text' },
+        { version: latest + 1, name: 'add', sql: 'CREATE TABLE contract_added (id int)' },
+        { version: latest + 2, name: 'alter', sql: 'ALTER TABLE contract_added ADD COLUMN note text' },
       ];
-      expect(await migrate(db.sql, next)).toEqual({ applied: [2, 3], current: 3 });
+      expect(await migrate(db.sql, next)).toEqual({ applied: [latest + 1, latest + 2], current: latest + 2 });
       // Older code against the newer database still starts.
-      expect(await migrate(db.sql)).toEqual({ applied: [], current: 3 });
+      expect(await migrate(db.sql)).toEqual({ applied: [], current: latest + 2 });
     });
 
     it('rejects migration lists out of order', async () => {

@@ -1,0 +1,46 @@
+import type { RunStrategy } from '@baton/domain/workflow/workflow-definition';
+import type { WorkflowQueueView } from '@baton/readmodel';
+import type { Style } from './style';
+import { renderFields, renderTable } from './table';
+import { formatAge } from './time';
+
+/** `baton workflow queue`: whether new runs start, what runs, and what waits, first to start first. */
+export function renderWorkflowQueue(queue: WorkflowQueueView, style: Style, now: number): string {
+  const fields: [string, string][] = [
+    ['workflow', queue.workflowId],
+    ['strategy', queue.runStrategy === null ? '-' : describeStrategy(queue.runStrategy)],
+    ['state', queueState(queue, style)],
+    ['breakpoints', queue.breakpoints.length === 0 ? '-' : queue.breakpoints.join(', ')],
+    ['running', queue.running.length === 0 ? '-' : queue.running.join(', ')],
+  ];
+  if (queue.queued.length === 0) return `${renderFields(fields)}\nno queued runs\n`;
+  const table = renderTable(
+    ['#', 'RUN', 'REQUEST', 'VERSION', 'QUEUED'],
+    queue.queued.map((run, index) => [
+      String(index + 1),
+      run.runId,
+      run.requestId,
+      String(run.version),
+      formatAge(run.queuedAt, now),
+    ]),
+  );
+  const more = queue.queuedCount - queue.queued.length;
+  return `${renderFields(fields)}\n${table}${more > 0 ? `… and ${more} more queued\n` : ''}`;
+}
+
+function queueState(queue: WorkflowQueueView, style: Style): string {
+  if (queue.paused) return style.bold('paused (new runs queue: baton workflow resume)');
+  if (queue.blockedBy !== null) {
+    return style.red(
+      `blocked by failed run ${queue.blockedBy} (baton workflow unblock, or restart that run)`,
+    );
+  }
+  return 'active';
+}
+
+function describeStrategy(strategy: RunStrategy): string {
+  if (strategy.kind === 'parallel' && strategy.maxConcurrent !== undefined) {
+    return `parallel (at most ${strategy.maxConcurrent} at once)`;
+  }
+  return strategy.kind;
+}

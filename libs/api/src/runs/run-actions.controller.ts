@@ -1,0 +1,94 @@
+import { Body, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
+import { ApiController } from '../http/api-controller.decorator';
+import { ErrorDto } from '../http/error.dto';
+import { RestartRunDto, RunActionReasonDto, RunActionResponseDto } from './run-actions.dto';
+import { type RunActionAnswer, RunActionsService } from './run-actions.service';
+
+const ASYNC =
+  'Publishes the command on baton.run-commands and answers 202 at once; the engine decides it ' +
+  '(a refusal shows as a CommandRejected event carrying commandId in GET /runs/{runId}/events).';
+
+@ApiController('api/v1/runs/:runId', 'runs')
+export class RunActionsController {
+  constructor(private readonly actions: RunActionsService) {}
+
+  @Post('restart')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Restart a finished run: its incomplete steps, from the beginning, or from a step',
+    description: `A new attempt of the same run, recorded in its events. ${ASYNC}`,
+  })
+  @ApiAcceptedResponse({ type: RunActionResponseDto })
+  @ApiBadRequestResponse({
+    type: ErrorDto,
+    description: 'from_step without stepId, an unknown step, params that do not fit',
+  })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown run, or not projected yet' })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The run has not finished' })
+  restart(@Param('runId') runId: string, @Body() body: RestartRunDto): Promise<RunActionAnswer> {
+    return this.actions.restart(runId, body);
+  }
+
+  @Post('stop')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Stop a run gracefully: nothing new starts, active steps finish, then it ends as cancelled',
+    description: ASYNC,
+  })
+  @ApiAcceptedResponse({ type: RunActionResponseDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The run has already finished' })
+  stop(@Param('runId') runId: string, @Body() body: RunActionReasonDto): Promise<RunActionAnswer> {
+    return this.actions.stop(runId, body);
+  }
+
+  @Post(['kill', 'cancel'])
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Kill a run: active steps are cancelled now and it ends as cancelled (/cancel is the same)',
+    description: ASYNC,
+  })
+  @ApiAcceptedResponse({ type: RunActionResponseDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The run has already finished' })
+  kill(@Param('runId') runId: string, @Body() body: RunActionReasonDto): Promise<RunActionAnswer> {
+    return this.actions.kill(runId, body);
+  }
+
+  @Post('steps/:stepId/skip')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Skip a step: it counts as succeeded with no outputs and its successors run',
+    description: `An attempt in flight is cancelled. ${ASYNC}`,
+  })
+  @ApiAcceptedResponse({ type: RunActionResponseDto })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown run, or a step its workflow lacks' })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The run or the step has already finished' })
+  skip(
+    @Param('runId') runId: string,
+    @Param('stepId') stepId: string,
+    @Body() body: RunActionReasonDto,
+  ): Promise<RunActionAnswer> {
+    return this.actions.skip(runId, stepId, body);
+  }
+
+  @Post('steps/:stepId/resume')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Let a step held at a breakpoint start', description: ASYNC })
+  @ApiAcceptedResponse({ type: RunActionResponseDto })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown run, or a step its workflow lacks' })
+  @ApiConflictResponse({
+    type: ErrorDto,
+    description: 'The run has finished, or the step is past its breakpoint',
+  })
+  resume(@Param('runId') runId: string, @Param('stepId') stepId: string): Promise<RunActionAnswer> {
+    return this.actions.resume(runId, stepId);
+  }
+}
