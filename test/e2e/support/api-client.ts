@@ -95,6 +95,12 @@ export class BatonApi {
     return runs;
   }
 
+  /** The child runs of a run (foreach and while iterations, subworkflows), first page. */
+  async children(runId: string): Promise<RunSummary[]> {
+    const page: { items: RunSummary[] } = await this.json('GET', `/api/v1/runs/${runId}/children?limit=500`);
+    return page.items;
+  }
+
   async events(runId: string): Promise<RunEventRecord[]> {
     const events: RunEventRecord[] = [];
     let afterSeq: number | null = 0;
