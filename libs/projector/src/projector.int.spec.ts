@@ -9,6 +9,12 @@ import { createTestDatabase, type TestDatabase } from '@baton/readmodel/testing/
 import { projectRecords } from './project-batch';
 import { RunProjectorService } from './projector.service';
 import { rebuildProjection } from './rebuild-projection';
+import {
+  iterationRun,
+  pausedAndStoppedRun,
+  restartedForeachRun,
+  skippedByUserRun,
+} from './testing/child-run-histories';
 import { dumpRunTables } from './testing/read-model-dump';
 import { cancelledRun, eventRecords, failedRun, succeededRun, T0 } from './testing/run-histories';
 import { readRunEvents, verifyReadModel } from './verify-read-model';
@@ -86,6 +92,29 @@ describe('projection on PostgreSQL', () => {
       }),
     );
     expect(await verifyReadModel(sql, histories.flat())).toEqual([]);
+  });
+
+  it('projects loops, child runs, breakpoints, stops, user skips and restarts, matching the fold', async () => {
+    const parent = id('pg-loop');
+    const link = { runId: parent, stepId: 'each', attempt: 1, index: 0, depth: 1, notify: true };
+    const histories = [
+      restartedForeachRun(parent),
+      iterationRun(`${parent}~each~1~0`, link),
+      pausedAndStoppedRun(id('pg-stop')),
+      skippedByUserRun(id('pg-skip')),
+    ];
+    for (const history of histories) {
+      for (let i = 0; i < history.length; i += 3) await project(history.slice(i, i + 3));
+    }
+
+    expect(await verifyReadModel(sql, histories.flat())).toEqual([]);
+    expect(await queries.getRun(parent)).toMatchObject({ status: 'succeeded', runAttempt: 2 });
+    expect((await queries.listChildRuns(parent, { stepId: 'each', limit: 10 })).items).toEqual([
+      expect.objectContaining({
+        runId: `${parent}~each~1~0`,
+        parent: { runId: parent, stepId: 'each', attempt: 1, index: 0, depth: 1 },
+      }),
+    ]);
   });
 });
 

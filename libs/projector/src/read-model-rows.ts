@@ -1,4 +1,4 @@
-import type { JsonObject, RunEvent } from '@baton/domain';
+import type { JsonObject, LoopProgress, RunEvent } from '@baton/domain';
 import { jsonParam, type SqlClient } from '@baton/readmodel';
 
 /**
@@ -23,6 +23,18 @@ export interface RunRow {
   readonly failureReason: string | null;
   readonly failureStepId: string | null;
   readonly failureMessage: string | null;
+  /** 1, then +1 per `RunRestarted`. */
+  readonly runAttempt: number;
+  /** The parent link of a child run (foreach, while, subworkflow); all null for a top-level run. */
+  readonly parentRunId: string | null;
+  readonly parentStepId: string | null;
+  readonly parentAttempt: number | null;
+  readonly parentIndex: number | null;
+  /** 0 for a top-level run, 1 for its children... */
+  readonly depth: number;
+  readonly breakpoints: readonly string[];
+  /** Set by `RunStopping`, cleared by `RunRestarted` (like the domain's `stopping`). */
+  readonly stopReason: string | null;
   readonly lastSeq: number;
   readonly updatedAt: number;
 }
@@ -40,6 +52,12 @@ export interface StepRow {
   readonly errorKind: string | null;
   readonly errorMessage: string | null;
   readonly skipReason: string | null;
+  /** Only for a step skipped by a user: who or why. */
+  readonly skipMessage: string | null;
+  /** The signal a wait_for_signal step waits (or waited) for. */
+  readonly waitSignal: string | null;
+  /** Child-run counters of a foreach, while or subworkflow step; null for other steps. */
+  readonly progress: LoopProgress | null;
   readonly updatedAt: number;
 }
 
@@ -110,9 +128,28 @@ const RUN_COLUMNS: readonly Column<RunRow>[] = [
   { name: 'failure_reason', type: 'text', value: (r) => r.failureReason },
   { name: 'failure_step_id', type: 'text', value: (r) => r.failureStepId },
   { name: 'failure_message', type: 'text', value: (r) => r.failureMessage },
+  { name: 'run_attempt', type: 'integer', value: (r) => r.runAttempt },
+  { name: 'parent_run_id', type: 'text', value: (r) => r.parentRunId },
+  { name: 'parent_step_id', type: 'text', value: (r) => r.parentStepId },
+  { name: 'parent_attempt', type: 'integer', value: (r) => r.parentAttempt },
+  { name: 'parent_index', type: 'integer', value: (r) => r.parentIndex },
+  { name: 'depth', type: 'integer', value: (r) => r.depth },
+  { name: 'breakpoints', type: 'jsonb', value: (r) => json(r.breakpoints) },
+  { name: 'stop_reason', type: 'text', value: (r) => r.stopReason },
   { name: 'last_seq', type: 'bigint', value: (r) => r.lastSeq },
   { name: 'updated_at', type: 'timestamptz', value: (r) => time(r.updatedAt) },
 ];
+
+const PROGRESS_COUNTERS = ['total', 'started', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+/** `loop_total` ... `loop_cancelled`: all null when the step has no child runs. */
+function progressColumns(): Column<StepRow>[] {
+  return PROGRESS_COUNTERS.map((counter) => ({
+    name: `loop_${counter}`,
+    type: 'integer',
+    value: (r: StepRow) => r.progress?.[counter] ?? null,
+  }));
+}
 
 const STEP_COLUMNS: readonly Column<StepRow>[] = [
   { name: 'run_id', type: 'text', value: (r) => r.runId },
@@ -127,6 +164,9 @@ const STEP_COLUMNS: readonly Column<StepRow>[] = [
   { name: 'error_kind', type: 'text', value: (r) => r.errorKind },
   { name: 'error_message', type: 'text', value: (r) => r.errorMessage },
   { name: 'skip_reason', type: 'text', value: (r) => r.skipReason },
+  { name: 'skip_message', type: 'text', value: (r) => r.skipMessage },
+  { name: 'wait_signal', type: 'text', value: (r) => r.waitSignal },
+  ...progressColumns(),
   { name: 'updated_at', type: 'timestamptz', value: (r) => time(r.updatedAt) },
 ];
 
@@ -312,6 +352,14 @@ function toRunRow(row: Record<string, unknown>): RunRow {
     failureReason: row.failure_reason as string | null,
     failureStepId: row.failure_step_id as string | null,
     failureMessage: row.failure_message as string | null,
+    runAttempt: row.run_attempt as number,
+    parentRunId: row.parent_run_id as string | null,
+    parentStepId: row.parent_step_id as string | null,
+    parentAttempt: row.parent_attempt as number | null,
+    parentIndex: row.parent_index as number | null,
+    depth: row.depth as number,
+    breakpoints: row.breakpoints as string[],
+    stopReason: row.stop_reason as string | null,
     lastSeq: Number(row.last_seq),
     updatedAt: ms(row.updated_at)!,
   };
@@ -331,6 +379,20 @@ function toStepRow(row: Record<string, unknown>): StepRow {
     errorKind: row.error_kind as string | null,
     errorMessage: row.error_message as string | null,
     skipReason: row.skip_reason as string | null,
+    skipMessage: row.skip_message as string | null,
+    waitSignal: row.wait_signal as string | null,
+    // loop_started is set whenever the step has child runs (0 before the first starts).
+    progress:
+      row.loop_started === null
+        ? null
+        : {
+            total: row.loop_total as number | null,
+            started: row.loop_started as number,
+            running: row.loop_running as number,
+            succeeded: row.loop_succeeded as number,
+            failed: row.loop_failed as number,
+            cancelled: row.loop_cancelled as number,
+          },
     updatedAt: ms(row.updated_at)!,
   };
 }

@@ -9,9 +9,38 @@ import type { LogRecord } from '@baton/eventlog';
  * here instead of a SQL error that would stall its whole partition.
  */
 
-type FieldKind = 'string' | 'int' | 'number' | 'number|null' | 'string|null' | 'boolean' | 'object';
+type FieldKind =
+  | 'string'
+  | 'int'
+  | 'int|null'
+  | 'number'
+  | 'number|null'
+  | 'string|null'
+  | 'boolean'
+  | 'object'
+  | 'object|null'
+  | 'string[]';
 
 const STEP: Record<string, FieldKind> = { stepId: 'string', attempt: 'int' };
+
+/** `LoopProgress`: the counters a loop step's row keeps. */
+const PROGRESS: Record<string, FieldKind> = {
+  total: 'int|null',
+  started: 'int',
+  running: 'int',
+  succeeded: 'int',
+  failed: 'int',
+  cancelled: 'int',
+};
+
+/** `ParentLink`, as far as the run row keeps it. */
+const PARENT: Record<string, FieldKind> = {
+  runId: 'string',
+  stepId: 'string',
+  attempt: 'int',
+  index: 'int',
+  depth: 'int',
+};
 
 /** The fields each event type must carry (beyond the envelope); typed so a new event type must be listed. */
 const EVENT_FIELDS: Readonly<Record<RunEventType, Readonly<Record<string, FieldKind>>>> = {
@@ -23,6 +52,9 @@ const EVENT_FIELDS: Readonly<Record<RunEventType, Readonly<Record<string, FieldK
     timeoutAt: 'number|null',
   },
   StepReady: { ...STEP, params: 'object', dispatch: 'object' },
+  StepPaused: { stepId: 'string' },
+  ChildRunsStarted: { ...STEP, progress: 'object' },
+  ChildRunEnded: { ...STEP, progress: 'object' },
   StepStarted: { ...STEP, executorId: 'string', leaseExpiresAt: 'number' },
   StepLeaseExtended: { ...STEP, leaseExpiresAt: 'number' },
   StepSucceeded: { ...STEP, outputs: 'object' },
@@ -31,10 +63,33 @@ const EVENT_FIELDS: Readonly<Record<RunEventType, Readonly<Record<string, FieldK
   StepRetryScheduled: { ...STEP, fireAt: 'number' },
   StepSkipped: { stepId: 'string', reason: 'string' },
   StepCancelled: { ...STEP, reason: 'string' },
+  RunStopping: { reason: 'string' },
+  RunRestarted: {
+    runAttempt: 'int',
+    params: 'object',
+    resetSteps: 'string[]',
+    timeoutAt: 'number|null',
+  },
   RunSucceeded: {},
   RunFailed: { reason: 'string', stepId: 'string|null', message: 'string' },
   RunCancelled: { reason: 'string' },
   CommandRejected: { commandType: 'string', code: 'string', message: 'string' },
+};
+
+/** Fields an event type may leave out, checked when present. */
+const OPTIONAL_FIELDS: Readonly<Partial<Record<RunEventType, Readonly<Record<string, FieldKind>>>>> = {
+  RunStarted: { parent: 'object|null', breakpoints: 'string[]' },
+  StepSkipped: { message: 'string' },
+};
+
+/** Objects inside an event whose fields the projection reads. */
+const NESTED_FIELDS: Readonly<
+  Partial<Record<RunEventType, Readonly<Record<string, Record<string, FieldKind>>>>>
+> = {
+  RunStarted: { parent: PARENT },
+  StepReady: { dispatch: { kind: 'string' } },
+  ChildRunsStarted: { progress: PROGRESS },
+  ChildRunEnded: { progress: PROGRESS },
 };
 
 const ENVELOPE: Readonly<Record<string, FieldKind>> = {
@@ -59,7 +114,13 @@ export function decodeRunEvent(record: LogRecord): Decoded<RunEvent> {
       problems: [{ path: '$.type', message: `must be one of ${Object.keys(EVENT_FIELDS).join(', ')}` }],
     };
   }
-  const problems = check(value, { ...ENVELOPE, ...EVENT_FIELDS[type as RunEventType] });
+  const eventType = type as RunEventType;
+  const problems = check(value, { ...ENVELOPE, ...EVENT_FIELDS[eventType] });
+  problems.push(...checkOptional(value, OPTIONAL_FIELDS[eventType] ?? {}));
+  for (const [name, fields] of Object.entries(NESTED_FIELDS[eventType] ?? {})) {
+    const nested = value[name];
+    if (isObject(nested)) problems.push(...check(nested, fields, `$.${name}`));
+  }
   if (type === 'RunStarted') problems.push(...checkDefinition(value.definition));
   if (problems.length > 0) return { ok: false, reason: `invalid ${type}`, problems };
   if ((value.seq as number) < 1) return invalid(`invalid ${type}`, '$.seq', 'must be at least 1');
@@ -151,14 +212,26 @@ function check(
   return problems;
 }
 
+function checkOptional(
+  value: Record<string, unknown>,
+  fields: Readonly<Record<string, FieldKind>>,
+): Problems {
+  const present = Object.entries(fields).filter(([name]) => value[name] !== undefined);
+  return check(value, Object.fromEntries(present));
+}
+
 function matches(value: unknown, kind: FieldKind): boolean {
   switch (kind) {
     case 'string':
       return typeof value === 'string';
     case 'string|null':
       return value === null || typeof value === 'string';
+    case 'string[]':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
     case 'int':
       return Number.isSafeInteger(value);
+    case 'int|null':
+      return value === null || Number.isSafeInteger(value);
     case 'number':
       return typeof value === 'number' && Number.isFinite(value);
     case 'number|null':
@@ -167,6 +240,8 @@ function matches(value: unknown, kind: FieldKind): boolean {
       return typeof value === 'boolean';
     case 'object':
       return isObject(value);
+    case 'object|null':
+      return value === null || isObject(value);
     default:
       return assertNever(kind);
   }

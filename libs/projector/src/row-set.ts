@@ -49,6 +49,14 @@ export class RowSet {
       failureReason: null,
       failureStepId: null,
       failureMessage: null,
+      runAttempt: 1,
+      parentRunId: event.parent?.runId ?? null,
+      parentStepId: event.parent?.stepId ?? null,
+      parentAttempt: event.parent?.attempt ?? null,
+      parentIndex: event.parent?.index ?? null,
+      depth: event.parent?.depth ?? 0,
+      breakpoints: event.breakpoints ?? [],
+      stopReason: null,
       lastSeq: event.seq,
       updatedAt: event.at,
     });
@@ -68,6 +76,9 @@ export class RowSet {
         errorKind: null,
         errorMessage: null,
         skipReason: null,
+        skipMessage: null,
+        waitSignal: null,
+        progress: null,
         updatedAt: event.at,
       });
       this.dirtySteps.add(key);

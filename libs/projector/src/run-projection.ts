@@ -1,4 +1,4 @@
-import type { RunEvent } from '@baton/domain';
+import type { LoopProgress, RunEvent, StepDispatch } from '@baton/domain';
 import type { SqlClient } from '@baton/readmodel';
 import { attemptKey, RowSet, stepKey } from './row-set';
 import {
@@ -71,7 +71,7 @@ export async function projectRunEvents(
   }
 
   set.addSteps(await loadSteps(tx, stepKeys(toApply)));
-  set.addAttempts(await loadAttempts(tx, attemptKeys(toApply)));
+  set.addAttempts(await loadAttempts(tx, attemptKeys(toApply, set)));
   for (const event of toApply) applyRunEvent(set, event);
 
   await upsertRuns(tx, set.changedRuns());
@@ -93,8 +93,7 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
   const at = event.at;
   switch (event.type) {
     case 'StepReady': {
-      // A sleep step waits on an engine timer, not in a pool: the domain calls that `sleeping`.
-      const status = event.dispatch.kind === 'timer' ? 'sleeping' : 'ready';
+      const status = readyStatus(event.dispatch);
       const step = set.step(event.runId, event.stepId);
       set.patchStep(event.runId, event.stepId, {
         status,
@@ -105,6 +104,9 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
         endedAt: null,
         errorKind: null,
         errorMessage: null,
+        waitSignal: event.dispatch.kind === 'signal' ? event.dispatch.signal : null,
+        // Each attempt of a loop counts its own children, from none.
+        progress: event.dispatch.kind === 'children' ? NO_CHILDREN : null,
         updatedAt: at,
       });
       set.putAttempt({
@@ -123,6 +125,27 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
       });
       return;
     }
+    case 'StepPaused':
+      set.patchStep(event.runId, event.stepId, { status: 'paused', updatedAt: at });
+      return;
+    case 'ChildRunsStarted': {
+      // The step (and its attempt) started when its first children did; it stays `waiting`.
+      const step = set.step(event.runId, event.stepId);
+      set.patchStep(event.runId, event.stepId, {
+        progress: event.progress,
+        startedAt: step?.startedAt ?? at,
+        updatedAt: at,
+      });
+      const attempt = set.attempt(event.runId, event.stepId, event.attempt);
+      if (attempt !== undefined && attempt.startedAt === null) {
+        set.patchAttempt(event, { startedAt: at, updatedAt: at });
+      }
+      return;
+    }
+    case 'ChildRunEnded':
+      // Counters only: the child is a run of its own, with its own row.
+      set.patchStep(event.runId, event.stepId, { progress: event.progress, updatedAt: at });
+      return;
     case 'StepStarted': {
       const step = set.step(event.runId, event.stepId);
       set.patchStep(event.runId, event.stepId, {
@@ -177,14 +200,30 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
       // The step stays `retry_waiting`; its next attempt row appears with its StepReady.
       set.patchStep(event.runId, event.stepId, { updatedAt: at });
       return;
-    case 'StepSkipped':
+    case 'StepSkipped': {
       set.patchStep(event.runId, event.stepId, {
         status: 'skipped',
         skipReason: event.reason,
+        skipMessage: event.message ?? null,
         endedAt: at,
         updatedAt: at,
       });
+      // A user may skip an active step: its open attempt ends there (see attemptKeys).
+      const step = set.step(event.runId, event.stepId);
+      const open = step === undefined ? undefined : set.attempt(event.runId, event.stepId, step.attempt);
+      if (open !== undefined && open.endedAt === null) {
+        set.patchAttempt(
+          { runId: event.runId, stepId: event.stepId, attempt: open.attempt, at },
+          {
+            status: 'skipped',
+            endedAt: at,
+            message: event.message ?? event.reason,
+            updatedAt: at,
+          },
+        );
+      }
       return;
+    }
     case 'StepCancelled': {
       set.patchStep(event.runId, event.stepId, { status: 'cancelled', endedAt: at, updatedAt: at });
       // A retry-waiting step's attempt already ended (failed); only an open attempt is cancelled.
@@ -194,6 +233,26 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
       }
       return;
     }
+    case 'RunStopping':
+      set.patchRun(event.runId, { stopReason: event.reason });
+      return;
+    case 'RunRestarted':
+      set.patchRun(event.runId, {
+        status: 'running',
+        runAttempt: event.runAttempt,
+        params: event.params,
+        timeoutAt: event.timeoutAt,
+        endedAt: null,
+        failureReason: null,
+        failureStepId: null,
+        failureMessage: null,
+        stopReason: null,
+      });
+      // Reset steps are pending again; their attempt number and attempt rows stay (the history).
+      for (const stepId of event.resetSteps) {
+        set.patchStep(event.runId, stepId, { ...PENDING_AGAIN, updatedAt: at });
+      }
+      return;
     case 'RunSucceeded':
       set.patchRun(event.runId, { status: 'succeeded', endedAt: at });
       return;
@@ -223,6 +282,46 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
   }
 }
 
+/** Where a ready step waits, in the domain's words: a pool (`ready`), a sleep timer, or children or a signal. */
+function readyStatus(dispatch: StepDispatch): 'ready' | 'sleeping' | 'waiting' {
+  switch (dispatch.kind) {
+    case 'pool':
+      return 'ready';
+    case 'timer':
+      return 'sleeping';
+    case 'children':
+    case 'signal':
+      return 'waiting';
+    default:
+      return assertNever(dispatch);
+  }
+}
+
+const NO_CHILDREN: LoopProgress = {
+  total: null,
+  started: 0,
+  running: 0,
+  succeeded: 0,
+  failed: 0,
+  cancelled: 0,
+};
+
+/** A step row as `RunStarted` makes it, but for its attempt number (which keeps counting). */
+const PENDING_AGAIN = {
+  status: 'pending',
+  params: null,
+  outputs: null,
+  readyAt: null,
+  startedAt: null,
+  endedAt: null,
+  errorKind: null,
+  errorMessage: null,
+  skipReason: null,
+  skipMessage: null,
+  waitSignal: null,
+  progress: null,
+} as const;
+
 /** Events of each run in seq order (a batch is in log order; sorting also survives a hand-made batch). */
 function groupByRun(events: readonly RunEvent[]): Map<string, RunEvent[]> {
   const byRun = new Map<string, RunEvent[]>();
@@ -246,27 +345,39 @@ function uniqueBySeq(published: readonly PublishedEvent[]): PublishedEvent[] {
   });
 }
 
+/** The step rows the events touch: their own step, and every step a restart resets. */
 function stepKeys(events: readonly RunEvent[]): StepKey[] {
   const keys = new Map<string, StepKey>();
+  const add = (runId: string, stepId: string) => keys.set(stepKey(runId, stepId), { runId, stepId });
   for (const event of events) {
-    if ('stepId' in event && typeof event.stepId === 'string' && event.type !== 'RunFailed') {
-      keys.set(stepKey(event.runId, event.stepId), { runId: event.runId, stepId: event.stepId });
+    if (event.type === 'RunRestarted') {
+      for (const stepId of event.resetSteps) add(event.runId, stepId);
+    } else if ('stepId' in event && typeof event.stepId === 'string' && event.type !== 'RunFailed') {
+      add(event.runId, event.stepId);
     }
   }
   return [...keys.values()];
 }
 
-function attemptKeys(events: readonly RunEvent[]): AttemptKey[] {
+/**
+ * The attempt rows the events touch. A `StepSkipped` names no attempt: it
+ * may end the step's current one, known from the step row (`set` holds the
+ * loaded steps); an attempt made ready later in the batch is created there.
+ */
+function attemptKeys(events: readonly RunEvent[], set: RowSet): AttemptKey[] {
   const keys = new Map<string, AttemptKey>();
+  const add = (key: AttemptKey) => keys.set(attemptKey(key.runId, key.stepId, key.attempt), key);
   for (const event of events) {
-    if ('attempt' in event && event.type !== 'StepReady' && event.type !== 'StepRetryScheduled') {
-      const key = { runId: event.runId, stepId: event.stepId, attempt: event.attempt };
-      keys.set(attemptKey(key.runId, key.stepId, key.attempt), key);
+    if (event.type === 'StepSkipped') {
+      const step = set.step(event.runId, event.stepId);
+      if (step !== undefined && step.attempt > 0) add(step);
+    } else if ('attempt' in event && event.type !== 'StepReady' && event.type !== 'StepRetryScheduled') {
+      add({ runId: event.runId, stepId: event.stepId, attempt: event.attempt });
     }
   }
   return [...keys.values()];
 }
 
 function assertNever(value: never): never {
-  throw new Error(`unhandled event: ${JSON.stringify(value)}`);
+  throw new Error(`unhandled variant: ${JSON.stringify(value)}`);
 }

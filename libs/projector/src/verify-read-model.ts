@@ -1,4 +1,4 @@
-import { replay, type RunEvent, type RunState } from '@baton/domain';
+import { replay, type LoopProgress, type RunEvent, type RunState } from '@baton/domain';
 import { Topics } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import { jsonParam, type SqlClient } from '@baton/readmodel';
@@ -17,7 +17,8 @@ export interface ReadModelDifference {
  * Checks "the read model equals the fold of the event log" for the runs the
  * events belong to: each run's history is folded with the domain's `replay`
  * and compared with its rows: the run (status, last seq, workflow, params,
- * request id, times), every step (status, attempt, outputs, attempt rows
+ * request id, times, run attempt, parent link, breakpoints, stopping), every
+ * step (status, attempt, outputs, child-run counters, attempt rows
  * 1..attempt) and the seqs stored in run_events. Returns every difference;
  * an empty list means they agree.
  *
@@ -43,12 +44,16 @@ export async function verifyReadModel(
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     return {
       runRows: await tx.query<RunRow>(
-        `SELECT run_id, status, last_seq, workflow_id, workflow_version, params, request_id, created_at, started_at
+        `SELECT run_id, status, last_seq, workflow_id, workflow_version, params, request_id, created_at, started_at,
+                run_attempt, parent_run_id, parent_step_id, parent_attempt, parent_index, depth, breakpoints,
+                stop_reason
            FROM runs WHERE ${inRuns}`,
         [runIds],
       ),
       stepRows: await tx.query<StepRow>(
-        `SELECT run_id, step_id, status, attempt, outputs FROM steps WHERE ${inRuns}`,
+        `SELECT run_id, step_id, status, attempt, outputs, loop_total, loop_started, loop_running,
+                loop_succeeded, loop_failed, loop_cancelled
+           FROM steps WHERE ${inRuns}`,
         [runIds],
       ),
       attemptRows: await tx.query<{ run_id: string; step_id: string; attempt: number }>(
@@ -102,6 +107,30 @@ export async function verifyReadModel(
     diff('run.requestId', state.requestId, row.request_id);
     diff('run.createdAt', state.scheduledAt, row.created_at.getTime());
     diff('run.startedAt', state.startedAt, row.started_at?.getTime() ?? null);
+    diff('run.runAttempt', state.runAttempt, row.run_attempt);
+    diff(
+      'run.parent',
+      state.parent === null
+        ? null
+        : {
+            runId: state.parent.runId,
+            stepId: state.parent.stepId,
+            attempt: state.parent.attempt,
+            index: state.parent.index,
+            depth: state.parent.depth,
+          },
+      row.parent_run_id === null
+        ? null
+        : {
+            runId: row.parent_run_id,
+            stepId: row.parent_step_id,
+            attempt: row.parent_attempt,
+            index: row.parent_index,
+            depth: row.depth,
+          },
+    );
+    diff('run.breakpoints', state.breakpoints, row.breakpoints);
+    diff('run.stopping', state.stopping, row.stop_reason !== null);
 
     const steps = stepRows.filter((s) => s.run_id === runId);
     for (const [stepId, expected] of Object.entries(state.steps)) {
@@ -113,6 +142,7 @@ export async function verifyReadModel(
       diff(`steps.${stepId}.status`, expected.status, actual.status);
       diff(`steps.${stepId}.attempt`, expected.attempt, actual.attempt);
       diff(`steps.${stepId}.outputs`, expected.outputs, actual.outputs ?? {});
+      diff(`steps.${stepId}.progress`, expected.loop?.progress ?? null, progressOf(actual));
       diff(
         `steps.${stepId}.attempts`,
         Array.from({ length: expected.attempt }, (_, i) => i + 1),
@@ -152,6 +182,14 @@ interface RunRow {
   request_id: string;
   created_at: Date;
   started_at: Date | null;
+  run_attempt: number;
+  parent_run_id: string | null;
+  parent_step_id: string | null;
+  parent_attempt: number | null;
+  parent_index: number | null;
+  depth: number;
+  breakpoints: unknown;
+  stop_reason: string | null;
 }
 
 interface StepRow {
@@ -160,6 +198,24 @@ interface StepRow {
   status: string;
   attempt: number;
   outputs: unknown;
+  loop_total: number | null;
+  loop_started: number | null;
+  loop_running: number | null;
+  loop_succeeded: number | null;
+  loop_failed: number | null;
+  loop_cancelled: number | null;
+}
+
+function progressOf(row: StepRow): LoopProgress | null {
+  if (row.loop_started === null) return null;
+  return {
+    total: row.loop_total,
+    started: row.loop_started,
+    running: row.loop_running ?? 0,
+    succeeded: row.loop_succeeded ?? 0,
+    failed: row.loop_failed ?? 0,
+    cancelled: row.loop_cancelled ?? 0,
+  };
 }
 
 /** JSON with sorted keys: jsonb does not keep key order. */

@@ -18,12 +18,16 @@ export type {
 } from './workflow-registry';
 export { RunQueries, InvalidCursorError, MAX_PAGE_SIZE } from './run-queries';
 export type {
+  ListChildRunsQuery,
   ListRunsQuery,
   Page,
   RunDetail,
   RunEventRecord,
+  RunParent,
   RunSummary,
   StepAttemptView,
   StepLogs,
   StepView,
 } from './run-queries';
+export { WorkflowQueueQueries, MAX_QUEUE_PAGE } from './workflow-queue-queries';
+export type { QueuedRunView, WorkflowQueueView, QueueQuery } from './workflow-queue-queries';

@@ -1,60 +1,29 @@
 import type { JsonObject } from '@baton/domain/shared/json';
+import {
+  decodeChildRunCursor,
+  decodeRunCursor,
+  encodeChildRunCursor,
+  encodeRunCursor,
+  InvalidCursorError,
+} from './run-cursors';
+import {
+  ATTEMPT_COLUMNS,
+  RUN_SUMMARY_COLUMNS,
+  STEP_COLUMNS,
+  toAttempt,
+  toRunSummary,
+  toStep,
+  type AttemptRow,
+  type RunDetail,
+  type RunSummary,
+  type RunSummaryRow,
+  type StepAttemptView,
+  type StepRow,
+} from './run-views';
 import type { SqlClient } from './sql-client';
 
-/** Times are epoch milliseconds, like the events'. */
-export interface RunSummary {
-  readonly runId: string;
-  readonly workflowId: string;
-  readonly workflowVersion: number;
-  readonly status: string;
-  readonly requestId: string;
-  readonly createdAt: number;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  readonly timeoutAt: number | null;
-  readonly failure: {
-    readonly reason: string;
-    readonly stepId: string | null;
-    readonly message: string;
-  } | null;
-  /** The last event seq reflected here: `GET /runs/{id}/events?afterSeq=` continues from it. */
-  readonly lastSeq: number;
-  readonly updatedAt: number;
-}
-
-export interface StepAttemptView {
-  readonly attempt: number;
-  readonly status: string;
-  readonly executorId: string | null;
-  readonly readyAt: number | null;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  readonly leaseExpiresAt: number | null;
-  readonly errorKind: string | null;
-  readonly message: string | null;
-}
-
-export interface StepView {
-  readonly stepId: string;
-  readonly status: string;
-  readonly attempt: number;
-  readonly params: JsonObject | null;
-  readonly outputs: JsonObject | null;
-  readonly readyAt: number | null;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  readonly errorKind: string | null;
-  readonly errorMessage: string | null;
-  readonly skipReason: string | null;
-  /** Oldest first. */
-  readonly attempts: readonly StepAttemptView[];
-}
-
-export interface RunDetail extends RunSummary {
-  readonly params: JsonObject;
-  /** In the order they became ready; steps never ready (skipped) last, by id. */
-  readonly steps: readonly StepView[];
-}
+export { InvalidCursorError };
+export type { RunDetail, RunParent, RunSummary, StepAttemptView, StepView } from './run-views';
 
 export interface RunEventRecord {
   readonly seq: number;
@@ -75,6 +44,8 @@ export interface StepLogs {
 export interface ListRunsQuery {
   readonly workflowId?: string;
   readonly status?: string;
+  /** Child runs (foreach and while iterations, subworkflows) too; top-level runs only by default. */
+  readonly includeChildren?: boolean;
   /** 1..MAX_PAGE_SIZE. */
   readonly limit: number;
   /** `nextCursor` of the previous page. */
@@ -89,12 +60,15 @@ export interface Page<T> {
 
 export const MAX_PAGE_SIZE = 500;
 
-/** A cursor that was not made by `listRuns` (or was altered): the API answers 400. */
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('invalid cursor: pass back the nextCursor of the previous page unchanged');
-    this.name = 'InvalidCursorError';
-  }
+/** The children of one run, optionally of one of its steps (and attempt), by iteration index. */
+export interface ListChildRunsQuery {
+  readonly stepId?: string;
+  readonly attempt?: number;
+  readonly status?: string;
+  /** 1..MAX_PAGE_SIZE. */
+  readonly limit: number;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string;
 }
 
 /**
@@ -105,7 +79,9 @@ export class InvalidCursorError extends Error {
  * page starts strictly after the previous page's last row, so runs projected
  * meanwhile never shift a page (no duplicates, no gaps among the runs that
  * existed at the first page). A run projected later with an older
- * created_at than the cursor appears only in a fresh listing.
+ * created_at than the cursor appears only in a fresh listing. Child runs
+ * are listed apart (`listChildRuns`), in iteration order, keyset-paged too:
+ * a foreach of 100,000 iterations is read a page at a time.
  *
  * @example
  *   const queries = new RunQueries(sql);
@@ -125,14 +101,16 @@ export class RunQueries {
     };
     if (query.workflowId !== undefined) where.push(`workflow_id = ${param(query.workflowId)}`);
     if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
+    // Literally the partial indexes' predicate (migration 0004), so they serve the default listing.
+    if (query.includeChildren !== true) where.push('parent_run_id IS NULL');
     if (query.cursor !== undefined) {
-      const cursor = decodeCursor(query.cursor);
+      const cursor = decodeRunCursor(query.cursor);
       where.push(
         `(created_at, run_id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.runId)}::text)`,
       );
     }
-    const rows = await this.sql.query<RunRow & { cursor_key: string }>(
-      `SELECT ${RUN_COLUMNS}, ${CURSOR_KEY} AS cursor_key
+    const rows = await this.sql.query<RunSummaryRow & { cursor_key: string }>(
+      `SELECT ${RUN_SUMMARY_COLUMNS}, ${CURSOR_KEY} AS cursor_key
          FROM runs
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, run_id DESC
@@ -144,7 +122,61 @@ export class RunQueries {
     return {
       items: page.map(toRunSummary),
       nextCursor:
-        rows.length > limit && last ? encodeCursor({ createdAt: last.cursor_key, runId: last.run_id }) : null,
+        rows.length > limit && last
+          ? encodeRunCursor({ createdAt: last.cursor_key, runId: last.run_id })
+          : null,
+    };
+  }
+
+  /**
+   * The child runs of `parentRunId` (every step's, or one step's, of every
+   * attempt or one), ordered by step, attempt and iteration index. Served by
+   * `runs_children_idx`; an unknown run simply has no children.
+   */
+  async listChildRuns(parentRunId: string, query: ListChildRunsQuery): Promise<Page<RunSummary>> {
+    const limit = clampLimit(query.limit);
+    const params: unknown[] = [parentRunId];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = ['parent_run_id = $1'];
+    const after = query.cursor === undefined ? undefined : decodeChildRunCursor(query.cursor);
+    if (query.stepId !== undefined) {
+      const stepId = param(query.stepId);
+      // After a cursor, the step is a range, not an equality: PostgreSQL (15) starts the index
+      // scan at an equality on the row comparison's leading column and would scan from the
+      // step's first child instead of from the cursor.
+      where.push(
+        after === undefined
+          ? `parent_step_id = ${stepId}`
+          : `parent_step_id >= ${stepId} AND parent_step_id <= ${stepId}`,
+      );
+    }
+    if (query.attempt !== undefined) where.push(`parent_attempt = ${param(query.attempt)}`);
+    if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
+    if (after !== undefined) {
+      where.push(
+        `(parent_step_id, parent_attempt, parent_index, run_id) > ` +
+          `(${param(after.stepId)}::text, ${param(after.attempt)}::integer, ${param(after.index)}::integer, ${param(after.runId)}::text)`,
+      );
+    }
+    const rows = await this.sql.query<RunSummaryRow>(
+      `SELECT ${RUN_SUMMARY_COLUMNS}
+         FROM runs
+        WHERE ${where.join(' AND ')}
+        ORDER BY parent_step_id, parent_attempt, parent_index, run_id
+        LIMIT ${param(limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, limit).map(toRunSummary);
+    const last = page[page.length - 1];
+    return {
+      items: page,
+      nextCursor:
+        rows.length > limit && last?.parent
+          ? encodeChildRunCursor({ ...last.parent, runId: last.runId })
+          : null,
     };
   }
 
@@ -152,21 +184,20 @@ export class RunQueries {
   async getRun(runId: string): Promise<RunDetail | null> {
     return this.sql.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const [run] = await tx.query<RunRow & { params: JsonObject }>(
-        `SELECT ${RUN_COLUMNS}, params FROM runs WHERE run_id = $1`,
-        [runId],
-      );
+      const [run] = await tx.query<
+        RunSummaryRow & { params: JsonObject; breakpoints: string[]; stop_reason: string | null }
+      >(`SELECT ${RUN_SUMMARY_COLUMNS}, params, breakpoints, stop_reason FROM runs WHERE run_id = $1`, [
+        runId,
+      ]);
       if (!run) return null;
       const steps = await tx.query<StepRow>(
-        `SELECT step_id, status, attempt, params, outputs, ready_at, started_at, ended_at,
-                error_kind, error_message, skip_reason
+        `SELECT ${STEP_COLUMNS}
            FROM steps WHERE run_id = $1
           ORDER BY ready_at ASC NULLS LAST, step_id`,
         [runId],
       );
       const attempts = await tx.query<AttemptRow>(
-        `SELECT step_id, attempt, status, executor_id, ready_at, started_at, ended_at, lease_expires_at,
-                error_kind, message
+        `SELECT ${ATTEMPT_COLUMNS}
            FROM step_attempts WHERE run_id = $1
           ORDER BY step_id, attempt`,
         [runId],
@@ -180,6 +211,8 @@ export class RunQueries {
       return {
         ...toRunSummary(run),
         params: run.params,
+        breakpoints: run.breakpoints,
+        stopping: run.stop_reason === null ? null : { reason: run.stop_reason },
         steps: steps.map((row) => toStep(row, byStep.get(row.step_id) ?? [])),
       };
     });
@@ -237,141 +270,11 @@ export class RunQueries {
   }
 }
 
-const RUN_COLUMNS = `run_id, workflow_id, workflow_version, status, request_id, created_at, started_at, ended_at,
-  timeout_at, failure_reason, failure_step_id, failure_message, last_seq, updated_at`;
-
 // Exact to the microsecond and independent of the session's DateStyle/TimeZone,
 // so the cursor compares equal to the stored value whatever wrote it.
 const CURSOR_KEY = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-interface RunRow {
-  run_id: string;
-  workflow_id: string;
-  workflow_version: number;
-  status: string;
-  request_id: string;
-  created_at: Date;
-  started_at: Date | null;
-  ended_at: Date | null;
-  timeout_at: Date | null;
-  failure_reason: string | null;
-  failure_step_id: string | null;
-  failure_message: string | null;
-  last_seq: number;
-  updated_at: Date;
-}
-
-interface StepRow {
-  step_id: string;
-  status: string;
-  attempt: number;
-  params: JsonObject | null;
-  outputs: JsonObject | null;
-  ready_at: Date | null;
-  started_at: Date | null;
-  ended_at: Date | null;
-  error_kind: string | null;
-  error_message: string | null;
-  skip_reason: string | null;
-}
-
-interface AttemptRow {
-  step_id: string;
-  attempt: number;
-  status: string;
-  executor_id: string | null;
-  ready_at: Date | null;
-  started_at: Date | null;
-  ended_at: Date | null;
-  lease_expires_at: Date | null;
-  error_kind: string | null;
-  message: string | null;
-}
-
-function toRunSummary(row: RunRow): RunSummary {
-  return {
-    runId: row.run_id,
-    workflowId: row.workflow_id,
-    workflowVersion: row.workflow_version,
-    status: row.status,
-    requestId: row.request_id,
-    createdAt: row.created_at.getTime(),
-    startedAt: ms(row.started_at),
-    endedAt: ms(row.ended_at),
-    timeoutAt: ms(row.timeout_at),
-    failure:
-      row.failure_reason === null
-        ? null
-        : { reason: row.failure_reason, stepId: row.failure_step_id, message: row.failure_message ?? '' },
-    lastSeq: row.last_seq,
-    updatedAt: row.updated_at.getTime(),
-  };
-}
-
-function toStep(row: StepRow, attempts: StepAttemptView[]): StepView {
-  return {
-    stepId: row.step_id,
-    status: row.status,
-    attempt: row.attempt,
-    params: row.params,
-    outputs: row.outputs,
-    readyAt: ms(row.ready_at),
-    startedAt: ms(row.started_at),
-    endedAt: ms(row.ended_at),
-    errorKind: row.error_kind,
-    errorMessage: row.error_message,
-    skipReason: row.skip_reason,
-    attempts,
-  };
-}
-
-function toAttempt(row: AttemptRow): StepAttemptView {
-  return {
-    attempt: row.attempt,
-    status: row.status,
-    executorId: row.executor_id,
-    readyAt: ms(row.ready_at),
-    startedAt: ms(row.started_at),
-    endedAt: ms(row.ended_at),
-    leaseExpiresAt: ms(row.lease_expires_at),
-    errorKind: row.error_kind,
-    message: row.message,
-  };
-}
-
-function ms(value: Date | null): number | null {
-  return value === null ? null : value.getTime();
-}
-
 function clampLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1) return 1;
   return Math.min(limit, MAX_PAGE_SIZE);
-}
-
-interface RunCursor {
-  /** UTC timestamp text with microseconds, see CURSOR_KEY. */
-  readonly createdAt: string;
-  readonly runId: string;
-}
-
-function encodeCursor(cursor: RunCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.runId]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(text: string): RunCursor {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value[0]) &&
-      typeof value[1] === 'string'
-    ) {
-      return { createdAt: value[0], runId: value[1] };
-    }
-  } catch {
-    // fall through: not base64 JSON
-  }
-  throw new InvalidCursorError();
 }

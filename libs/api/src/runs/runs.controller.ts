@@ -2,7 +2,6 @@ import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -10,9 +9,9 @@ import {
 import type { Page, RunDetail, RunEventRecord, RunSummary, StepLogs } from '@baton/readmodel';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
-import { CancelRunDto, ListRunsQueryDto, RunEventsQueryDto, StartRunDto, StepLogsQueryDto } from './runs.dto';
+import { ChildRunsQueryDto } from './child-runs.dto';
+import { ListRunsQueryDto, RunEventsQueryDto, StartRunDto, StepLogsQueryDto } from './runs.dto';
 import {
-  CancelRunResponseDto,
   RunDetailDto,
   RunEventsPageDto,
   RunPageDto,
@@ -41,7 +40,10 @@ export class RunsController {
   }
 
   @Get('runs')
-  @ApiOperation({ summary: 'Runs, newest first, a page at a time' })
+  @ApiOperation({
+    summary: 'Runs, newest first, a page at a time',
+    description: 'Top-level runs only, unless includeChildren=true (child runs: GET /runs/{runId}/children)',
+  })
   @ApiOkResponse({ type: RunPageDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad query or cursor' })
   list(@Query() query: ListRunsQueryDto): Promise<Page<RunSummary>> {
@@ -54,6 +56,18 @@ export class RunsController {
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown, or not projected yet' })
   get(@Param('runId') runId: string): Promise<RunDetail> {
     return this.runs.get(runId);
+  }
+
+  @Get('runs/:runId/children')
+  @ApiOperation({
+    summary: "A run's child runs (foreach and while iterations, subworkflows), a page at a time",
+    description:
+      'Ordered by step, step attempt and iteration index; the step shows the counts in its progress',
+  })
+  @ApiOkResponse({ type: RunPageDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad query or cursor' })
+  children(@Param('runId') runId: string, @Query() query: ChildRunsQueryDto): Promise<Page<RunSummary>> {
+    return this.runs.children(runId, query);
   }
 
   @Get('runs/:runId/events')
@@ -76,15 +90,5 @@ export class RunsController {
     @Query() query: StepLogsQueryDto,
   ): Promise<StepLogs> {
     return this.runs.logs(runId, stepId, query.attempt);
-  }
-
-  @Post('runs/:runId/cancel')
-  @HttpCode(202)
-  @ApiOperation({ summary: 'Ask the engine to cancel a run (publishes a CancelRun command)' })
-  @ApiAcceptedResponse({ type: CancelRunResponseDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The run has already finished' })
-  cancel(@Param('runId') runId: string, @Body() body: CancelRunDto): Promise<{ runId: string }> {
-    return this.runs.cancel(runId, body);
   }
 }

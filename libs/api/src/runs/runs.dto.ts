@@ -1,6 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
   IsInt,
   IsObject,
   IsOptional,
@@ -44,15 +47,20 @@ export class StartRunDto {
   @IsInt()
   @Min(1)
   version?: number;
-}
 
-/** Body of `POST /runs/{runId}/cancel`. */
-export class CancelRunDto {
-  @ApiPropertyOptional({ example: 'wrong input file', maxLength: 1000 })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['load'],
+    description:
+      'Step ids the run pauses before, each until resumed (POST /runs/{runId}/steps/{stepId}/resume)',
+  })
   @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  reason?: string;
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  breakpoints?: string[];
 }
 
 const STATUS = /^[a-z_]{1,32}$/;
@@ -69,6 +77,16 @@ export class ListRunsQueryDto {
   @IsOptional()
   @Matches(STATUS, { message: 'status must be a run status such as running or failed' })
   status?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description:
+      'Also list child runs (foreach and while iterations, subworkflows); see GET /runs/{runId}/children',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'includeChildren must be true or false' })
+  includeChildren?: 'true' | 'false';
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @IsOptional()

@@ -18,11 +18,6 @@ export class StartRunResponseDto {
   version!: number;
 }
 
-export class CancelRunResponseDto {
-  @ApiProperty()
-  runId!: string;
-}
-
 export class RunFailureDto {
   @ApiProperty()
   reason!: string;
@@ -32,6 +27,15 @@ export class RunFailureDto {
 
   @ApiProperty()
   message!: string;
+}
+
+export class RunParentDto {
+  @ApiProperty() runId!: string;
+  @ApiProperty({ description: 'The foreach, while or subworkflow step that started the run' })
+  stepId!: string;
+  @ApiProperty({ description: "The step's attempt" }) attempt!: number;
+  @ApiProperty({ description: 'The iteration; 0 for a subworkflow' }) index!: number;
+  @ApiProperty({ description: '1 for a child of a top-level run, 2 for a grandchild...' }) depth!: number;
 }
 
 export class RunSummaryDto {
@@ -49,6 +53,16 @@ export class RunSummaryDto {
 
   @ApiProperty()
   requestId!: string;
+
+  @ApiProperty({ description: '1, then +1 per restart (POST /runs/{runId}/restart)' })
+  runAttempt!: number;
+
+  @ApiProperty({
+    type: RunParentDto,
+    nullable: true,
+    description: 'Null for a top-level run; set for a child run (list them with GET /runs/{runId}/children)',
+  })
+  parent!: RunParentDto | null;
 
   @ApiProperty({ description: 'Epoch milliseconds, as every time below' })
   createdAt!: number;
@@ -92,6 +106,16 @@ export class StepAttemptDto {
   @ApiProperty({ type: String, nullable: true }) message!: string | null;
 }
 
+export class LoopProgressDto {
+  @ApiProperty({ type: Number, nullable: true, description: 'Iterations in all; null for a while loop' })
+  total!: number | null;
+  @ApiProperty() started!: number;
+  @ApiProperty() running!: number;
+  @ApiProperty() succeeded!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty() cancelled!: number;
+}
+
 export class StepViewDto {
   @ApiProperty() stepId!: string;
   @ApiProperty() status!: string;
@@ -104,12 +128,38 @@ export class StepViewDto {
   @ApiProperty({ type: String, nullable: true }) errorKind!: string | null;
   @ApiProperty({ type: String, nullable: true }) errorMessage!: string | null;
   @ApiProperty({ type: String, nullable: true }) skipReason!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Who or why, for a step skipped by a user' })
+  skipMessage!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The signal a wait_for_signal step waits for' })
+  signal!: string | null;
+  @ApiProperty({
+    type: LoopProgressDto,
+    nullable: true,
+    description:
+      "A foreach, while or subworkflow step's child runs (of its latest attempt); null for other steps",
+  })
+  progress!: LoopProgressDto | null;
   @ApiProperty({ type: [StepAttemptDto], description: 'Oldest first' }) attempts!: StepAttemptDto[];
+}
+
+export class RunStoppingDto {
+  @ApiProperty() reason!: string;
 }
 
 export class RunDetailDto extends RunSummaryDto {
   @ApiProperty({ type: 'object', additionalProperties: true })
   params!: object;
+
+  @ApiProperty({ type: [String], description: 'Steps the run pauses before (status paused until resumed)' })
+  breakpoints!: string[];
+
+  @ApiProperty({
+    type: RunStoppingDto,
+    nullable: true,
+    description:
+      'Set once a stop was asked: nothing new starts, the run ends cancelled when its active steps end',
+  })
+  stopping!: RunStoppingDto | null;
 
   @ApiProperty({ type: [StepViewDto] })
   steps!: StepViewDto[];

@@ -1,5 +1,5 @@
 import { runIdFor, type RunRequest } from '@baton/contracts';
-import type { CancelRun, JsonObject } from '@baton/domain';
+import type { JsonObject, WorkflowDefinition } from '@baton/domain';
 import type { EventArchive } from '@baton/archive';
 import type { Clock } from '@baton/platform';
 import type {
@@ -11,10 +11,11 @@ import type {
   StepLogs,
   WorkflowRegistry,
 } from '@baton/readmodel';
-import { ConflictError, InvalidRequestError, NotFoundError } from '../http/api.errors';
+import { ConflictError, type FieldError, InvalidRequestError, NotFoundError } from '../http/api.errors';
 import type { IdGenerator } from '../ids';
+import type { ChildRunsQueryDto } from './child-runs.dto';
 import { checkRunParams } from './run-params.check';
-import type { CancelRunDto, ListRunsQueryDto, RunEventsQueryDto, StartRunDto } from './runs.dto';
+import type { ListRunsQueryDto, RunEventsQueryDto, StartRunDto } from './runs.dto';
 import type { RunPublisher } from './run-publisher';
 
 export interface StartRunAnswer {
@@ -24,14 +25,14 @@ export interface StartRunAnswer {
   readonly version: number;
 }
 
-const TERMINAL_RUN_STATUSES: readonly string[] = ['succeeded', 'failed', 'cancelled'];
 const DEFAULT_RUNS_PAGE = 50;
 const DEFAULT_EVENTS_PAGE = 100;
 
 /**
- * Runs through the API. Starting and cancelling only publish to the log and
- * answer 202: the engine admits and decides asynchronously, and the read
- * model shows the outcome once projected. Reads come from the read model only.
+ * Runs through the API. Starting only publishes to the log and answers 202:
+ * the engine admits and decides asynchronously, and the read model shows the
+ * outcome once projected (actions on a run: `RunActionsService`). Reads come
+ * from the read model only.
  */
 export class RunsService {
   constructor(
@@ -57,13 +58,22 @@ export class RunsService {
       if (!(await this.registry.get(workflowId))) {
         throw new NotFoundError(`workflow "${workflowId}" does not exist; push it first`);
       }
+      if (body.version === undefined) {
+        throw new ConflictError(
+          `workflow "${workflowId}" is deactivated (no active version): activate one ` +
+            `(POST /api/v1/workflows/${workflowId}/versions/{version}/activate) or name a version`,
+        );
+      }
       throw new NotFoundError(`workflow "${workflowId}" has no version ${body.version}`);
     }
     const params = body.params ?? {};
-    const errors = checkRunParams(found.definition, params);
+    const errors = [
+      ...checkRunParams(found.definition, params),
+      ...unknownBreakpoints(found.definition, body.breakpoints ?? []),
+    ];
     if (errors.length > 0) {
       throw new InvalidRequestError(
-        `params do not fit workflow ${workflowId} v${found.version}: ${errors[0].message}`,
+        `the request does not fit workflow ${workflowId} v${found.version}: ${errors[0].message}`,
         errors,
       );
     }
@@ -75,6 +85,7 @@ export class RunsService {
       requestId,
       params,
       requestedAt: this.clock.now(),
+      ...(body.breakpoints === undefined ? {} : { breakpoints: body.breakpoints }),
     };
     await this.publisher.requestRun(request);
     return { runId: runIdFor(workflowId, requestId), requestId, workflowId, version: found.version };
@@ -83,6 +94,18 @@ export class RunsService {
   list(query: ListRunsQueryDto): Promise<Page<RunSummary>> {
     return this.queries.listRuns({
       ...(query.workflowId === undefined ? {} : { workflowId: query.workflowId }),
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      includeChildren: query.includeChildren === 'true',
+      limit: query.limit ?? DEFAULT_RUNS_PAGE,
+    });
+  }
+
+  /** Child runs of a run, in iteration order; like its events, an unknown run simply has none (yet). */
+  children(runId: string, query: ChildRunsQueryDto): Promise<Page<RunSummary>> {
+    return this.queries.listChildRuns(runId, {
+      ...(query.stepId === undefined ? {} : { stepId: query.stepId }),
+      ...(query.attempt === undefined ? {} : { attempt: query.attempt }),
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       limit: query.limit ?? DEFAULT_RUNS_PAGE,
@@ -139,29 +162,22 @@ export class RunsService {
     const which = attempt === undefined ? '' : ` attempt ${attempt}`;
     throw new NotFoundError(`no logs stored for step "${stepId}"${which} of run ${runId}`);
   }
-
-  /**
-   * Publishes a `CancelRun` for a run the read model knows. A run it shows
-   * as finished is refused with 409 here (statuses only move forward, so the
-   * read model lagging cannot make that wrong); otherwise the engine decides.
-   */
-  async cancel(runId: string, body: CancelRunDto): Promise<{ runId: string }> {
-    const run = await this.queries.getRun(runId);
-    if (!run) throw runNotFound(runId);
-    if (TERMINAL_RUN_STATUSES.includes(run.status)) {
-      throw new ConflictError(`run ${runId} already ${run.status}; there is nothing to cancel`);
-    }
-    const command: CancelRun = {
-      type: 'CancelRun',
-      runId,
-      reason: body.reason ?? 'cancelled through the API',
-      metadata: { commandId: `api-cancel/${this.ids.next()}`, at: this.clock.now() },
-    };
-    await this.publisher.cancelRun(command);
-    return { runId };
-  }
 }
 
 function runNotFound(runId: string): NotFoundError {
   return new NotFoundError(`run ${runId} is unknown (or not projected yet: retry in a moment)`);
+}
+
+function unknownBreakpoints(definition: WorkflowDefinition, breakpoints: readonly string[]): FieldError[] {
+  const steps = new Set(definition.steps.map((step) => step.id));
+  return breakpoints.flatMap((stepId, index) =>
+    steps.has(stepId)
+      ? []
+      : [
+          {
+            path: `$.breakpoints[${index}]`,
+            message: `workflow ${definition.id} v${definition.version} has no step "${stepId}"; its steps are: ${[...steps].join(', ')}`,
+          },
+        ],
+  );
 }

@@ -88,6 +88,8 @@ function describeRunQueries(sqlOf: () => SqlClient): void {
         workflowVersion: 1,
         status: 'running',
         requestId: `req-${wf}-c`,
+        runAttempt: 1,
+        parent: null,
         createdAt: base + 2,
         startedAt: null,
         endedAt: null,
@@ -229,6 +231,171 @@ function describeRunQueries(sqlOf: () => SqlClient): void {
       });
       expect(run!.steps[2]!.skipReason).toBe('upstream_failed');
       expect(await sut.getRun(uniqueId('missing'))).toBeNull();
+    });
+
+    /** A child run: `insertRun`, then the parent link the projector writes from `RunStarted.parent`. */
+    const insertChild = async (
+      runId: string,
+      parent: { runId: string; stepId: string; attempt: number; index: number; depth?: number },
+      extra: { status?: string; createdAt?: Date } = {},
+    ) => {
+      await insertRun(sqlOf(), {
+        runId,
+        workflowId: `${parent.runId}-wf.${parent.stepId}`,
+        createdAt: extra.createdAt ?? new Date(base + 1_000 + parent.index),
+        ...(extra.status === undefined ? {} : { status: extra.status }),
+      });
+      await sqlOf().query(
+        `UPDATE runs SET parent_run_id = $2, parent_step_id = $3, parent_attempt = $4, parent_index = $5, depth = $6
+          WHERE run_id = $1`,
+        [runId, parent.runId, parent.stepId, parent.attempt, parent.index, parent.depth ?? 1],
+      );
+    };
+
+    it('lists top-level runs only, unless asked for child runs too', async () => {
+      const wf = uniqueId('top');
+      await insertRun(sqlOf(), { runId: `${wf}-parent`, workflowId: wf, createdAt: new Date(base) });
+      await insertChild(`${wf}-child`, { runId: `${wf}-parent`, stepId: 'each', attempt: 1, index: 0 });
+      // A subworkflow's child runs the called workflow: same workflow id as top-level runs of it.
+      await sqlOf().query('UPDATE runs SET workflow_id = $2 WHERE run_id = $1', [`${wf}-child`, wf]);
+
+      expect((await sut.listRuns({ workflowId: wf, limit: 10 })).items.map((r) => r.runId)).toEqual([
+        `${wf}-parent`,
+      ]);
+      const withChildren = await sut.listRuns({ workflowId: wf, includeChildren: true, limit: 10 });
+      expect(withChildren.items.map((r) => [r.runId, r.parent])).toEqual([
+        [`${wf}-child`, { runId: `${wf}-parent`, stepId: 'each', attempt: 1, index: 0, depth: 1 }],
+        [`${wf}-parent`, null],
+      ]);
+      const everything = await allPages({ limit: 500 });
+      expect(everything).toContain(`${wf}-parent`);
+      expect(everything).not.toContain(`${wf}-child`);
+    });
+
+    it('lists the children of a run by step, attempt and index, filtered and paged', async () => {
+      const parent = uniqueId('parent');
+      await insertRun(sqlOf(), { runId: parent, workflowId: 'loops', createdAt: new Date(base) });
+      const expected: string[] = [];
+      // Inserted out of order: the list order is (step, attempt, index), not insertion or creation.
+      for (const [stepId, attempt, index, status] of [
+        ['each', 2, 1, 'running'],
+        ['each', 1, 10, 'failed'],
+        ['each', 1, 2, 'succeeded'],
+        ['sub', 1, 0, 'succeeded'],
+        ['each', 2, 0, 'succeeded'],
+        ['each', 1, 0, 'succeeded'],
+        ['each', 1, 1, 'failed'],
+      ] as const) {
+        await insertChild(
+          `${parent}~${stepId}~${attempt}~${index}`,
+          { runId: parent, stepId, attempt, index },
+          {
+            status,
+            createdAt: new Date(base + 5_000 - index),
+          },
+        );
+      }
+      expected.push(
+        ...['each~1~0', 'each~1~1', 'each~1~2', 'each~1~10', 'each~2~0', 'each~2~1', 'sub~1~0'].map(
+          (id) => `${parent}~${id}`,
+        ),
+      );
+      const pages = async (query: { stepId?: string; attempt?: number; status?: string; limit: number }) => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await sut.listChildRuns(parent, { ...query, cursor });
+          ids.push(...page.items.map((r) => r.runId));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return ids;
+      };
+
+      for (const limit of [1, 2, 3, 7, 50]) expect(await pages({ limit })).toEqual(expected);
+      expect(await pages({ stepId: 'each', attempt: 1, limit: 3 })).toEqual(expected.slice(0, 4));
+      expect(await pages({ stepId: 'each', status: 'failed', limit: 1 })).toEqual([expected[1], expected[3]]);
+      const [first] = (await sut.listChildRuns(parent, { stepId: 'sub', limit: 5 })).items;
+      expect(first).toMatchObject({
+        runId: `${parent}~sub~1~0`,
+        status: 'succeeded',
+        parent: { runId: parent, stepId: 'sub', attempt: 1, index: 0, depth: 1 },
+      });
+      expect(await sut.listChildRuns(uniqueId('childless'), { limit: 5 })).toEqual({
+        items: [],
+        nextCursor: null,
+      });
+    });
+
+    it('refuses a cursor of the runs list for the children list, and the other way round', async () => {
+      const wf = uniqueId('cursors');
+      for (let i = 0; i < 3; i++) {
+        await insertRun(sqlOf(), { runId: `${wf}-${i}`, workflowId: wf, createdAt: new Date(base + i) });
+        await insertChild(`${wf}-0~each~1~${i}`, { runId: `${wf}-0`, stepId: 'each', attempt: 1, index: i });
+      }
+      const runsCursor = (await sut.listRuns({ workflowId: wf, limit: 1 })).nextCursor!;
+      const childCursor = (await sut.listChildRuns(`${wf}-0`, { limit: 1 })).nextCursor!;
+      await expect(sut.listChildRuns(`${wf}-0`, { limit: 1, cursor: runsCursor })).rejects.toBeInstanceOf(
+        InvalidCursorError,
+      );
+      await expect(sut.listRuns({ limit: 1, cursor: childCursor })).rejects.toBeInstanceOf(
+        InvalidCursorError,
+      );
+      await expect(sut.listChildRuns(`${wf}-0`, { limit: 1, cursor: 'nope' })).rejects.toBeInstanceOf(
+        InvalidCursorError,
+      );
+    });
+
+    it('returns the run attempt, parent, breakpoints, stop and the loop progress of a run', async () => {
+      const sql = sqlOf();
+      const parent = uniqueId('loop-parent');
+      const runId = `${parent}~each~1~7`;
+      await insertRun(sql, { runId: parent, workflowId: 'loops', createdAt: new Date(base) });
+      await insertChild(runId, { runId: parent, stepId: 'each', attempt: 1, index: 7, depth: 2 });
+      await sql.query(
+        `UPDATE runs SET run_attempt = 3, breakpoints = '["load"]'::jsonb, stop_reason = 'enough' WHERE run_id = $1`,
+        [runId],
+      );
+      await sql.query(
+        `INSERT INTO steps (run_id, step_id, status, attempt, ready_at, skip_reason, skip_message, wait_signal,
+                            loop_total, loop_started, loop_running, loop_succeeded, loop_failed, loop_cancelled,
+                            updated_at)
+         VALUES ($1, 'each', 'waiting', 2, $2, NULL, NULL, NULL, 100000, 1234, 20, 1200, 10, 4, now()),
+                ($1, 'again', 'waiting', 1, $3, NULL, NULL, NULL, NULL, 3, 1, 2, 0, 0, now()),
+                ($1, 'approve', 'waiting', 1, $4, NULL, NULL, 'approved', NULL, NULL, NULL, NULL, NULL, NULL, now()),
+                ($1, 'load', 'paused', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, now()),
+                ($1, 'notify', 'skipped', 0, NULL, 'skipped_by_user', 'not today', NULL,
+                 NULL, NULL, NULL, NULL, NULL, NULL, now())`,
+        [runId, new Date(base + 1), new Date(base + 2), new Date(base + 3)],
+      );
+
+      const run = await sut.getRun(runId);
+      expect(run).toMatchObject({
+        runId,
+        runAttempt: 3,
+        parent: { runId: parent, stepId: 'each', attempt: 1, index: 7, depth: 2 },
+        breakpoints: ['load'],
+        stopping: { reason: 'enough' },
+      });
+      const steps = Object.fromEntries(run!.steps.map((s) => [s.stepId, s]));
+      expect(steps.each).toMatchObject({
+        status: 'waiting',
+        progress: { total: 100000, started: 1234, running: 20, succeeded: 1200, failed: 10, cancelled: 4 },
+        signal: null,
+      });
+      expect(steps.again!.progress).toEqual({
+        total: null,
+        started: 3,
+        running: 1,
+        succeeded: 2,
+        failed: 0,
+        cancelled: 0,
+      });
+      expect(steps.approve).toMatchObject({ status: 'waiting', signal: 'approved', progress: null });
+      expect(steps.load).toMatchObject({ status: 'paused', progress: null });
+      expect(steps.notify).toMatchObject({ skipReason: 'skipped_by_user', skipMessage: 'not today' });
+
+      const top = await sut.getRun(parent);
+      expect(top).toMatchObject({ runAttempt: 1, parent: null, breakpoints: [], stopping: null });
     });
 
     it('returns the events of a run by seq, in pages after a seq', async () => {
