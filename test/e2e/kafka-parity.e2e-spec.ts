@@ -4,6 +4,7 @@ import {
   actionsScenario,
   cronScenario,
   foreachScenario,
+  pauseScenario,
   restartScenario,
   sequentialScenario,
   signalScenario,
@@ -77,8 +78,12 @@ describe('Maestro parity on Kafka and PostgreSQL', () => {
     guarded(() => restartScenario(cluster.api, prefix)),
   );
   it(
-    'pauses at a breakpoint until resumed, skips a running step, kills a run',
+    'pauses at a breakpoint until resumed, skips a running step, kills a run, stops a run gracefully',
     guarded(() => actionsScenario(cluster.api, prefix)),
+  );
+  it(
+    'queues new runs of a paused workflow until it is resumed',
+    guarded(() => pauseScenario(cluster.api, prefix)),
   );
   it(
     'runs a sequential workflow one run at a time, with the queue visible',

@@ -20,6 +20,7 @@ import { RunActionsService } from './runs/run-actions.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
 import { EVENT_ARCHIVE, type EventArchive } from '@baton/archive';
+import { definitionLimitsFromEnv } from '@baton/definitions';
 import { StatusEventsController } from './status-events/status-events.controller';
 import { StatusEventsHub } from './status-events/status-events.hub';
 import { WorkflowsController } from './workflows/workflows.controller';
@@ -97,7 +98,9 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     {
       provide: WorkflowsService,
       inject: [WorkflowRegistry],
-      useFactory: (registry: WorkflowRegistry) => new WorkflowsService(registry),
+      // Read once at start: a bad BATON_LIMIT_* value stops the process with its name.
+      useFactory: (registry: WorkflowRegistry) =>
+        new WorkflowsService(registry, definitionLimitsFromEnv(process.env)),
     },
     {
       provide: RunsService,

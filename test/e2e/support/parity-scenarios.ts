@@ -305,7 +305,54 @@ steps:
   const killed = await api.waitForRun(killedId, isTerminal, 30_000);
   expect(killed.status).toBe('cancelled');
   expect(stepOf(killed, 'c')?.status).toBe('pending');
-  return [runId, killedId];
+
+  // Stop: the running step is left to finish, nothing after it starts, the run ends cancelled.
+  const stopped = `${prefix}.stop`;
+  await api.push(`
+id: ${stopped}
+steps:
+  - id: slow
+    type: shell
+    command: [sh, -c, 'sleep 2']
+  - id: after
+    type: noop
+    depends_on: [slow]
+`);
+  const stoppedId = await api.start(stopped, {}, requestId(stopped));
+  await api.waitForRun(stoppedId, stepIs('slow', 'running'), 30_000);
+  await call(api, 'POST', `/api/v1/runs/${stoppedId}/stop`, { reason: 'e2e stop' });
+  const stoppedRun = await api.waitForRun(stoppedId, isTerminal, 30_000);
+  expect(stoppedRun.status).toBe('cancelled');
+  expect(stepOf(stoppedRun, 'slow')?.status).toBe('succeeded');
+  expect(stepOf(stoppedRun, 'after')?.status).toBe('pending');
+  return [runId, killedId, stoppedId];
+}
+
+export async function pauseScenario(api: BatonApi, prefix: string): Promise<string> {
+  const id = `${prefix}.pause`;
+  await api.push(`
+id: ${id}
+steps:
+  - id: work
+    type: noop
+`);
+  await call(api, 'POST', `/api/v1/workflows/${id}/pause`);
+  await sleep(1_000);
+  const runId = await api.start(id, {}, requestId(id));
+  // Paused: the request waits in the queue; no run starts.
+  let queued = 0;
+  for (let i = 0; i < 50 && queued === 0; i++) {
+    queued = (
+      await call<{ queuedCount: number }>(api, 'GET', `/api/v1/workflows/${id}/queue`, undefined, [200])
+    ).queuedCount;
+    if (queued === 0) await sleep(100);
+  }
+  expect(queued).toBe(1);
+  expect(await api.getRun(runId)).toBeNull();
+  await call(api, 'POST', `/api/v1/workflows/${id}/resume`);
+  const run = await api.waitForRun(runId, isTerminal, 30_000);
+  expect(run.status).toBe('succeeded');
+  return runId;
 }
 
 export async function sequentialScenario(api: BatonApi, prefix: string): Promise<string[]> {

@@ -1,4 +1,10 @@
-import { detectFormat, type DocumentFormat, parseWorkflowDocument } from '@baton/definitions';
+import {
+  DEFAULT_DEFINITION_LIMITS,
+  detectFormat,
+  parseWorkflowDocument,
+  type DefinitionLimits,
+  type DocumentFormat,
+} from '@baton/definitions';
 import type { PushResult, WorkflowRegistry, WorkflowSummary, WorkflowVersion } from '@baton/readmodel';
 import { InvalidRequestError, NotFoundError } from '../http/api.errors';
 
@@ -20,11 +26,15 @@ export interface WorkflowDetail extends WorkflowSummary {
  * which numbers versions and treats an identical re-push as a no-op.
  */
 export class WorkflowsService {
-  constructor(private readonly registry: WorkflowRegistry) {}
+  constructor(
+    private readonly registry: WorkflowRegistry,
+    /** The deployment's bounds (`BATON_LIMIT_*`, see `definitionLimitsFromEnv`). */
+    private readonly limits: DefinitionLimits = DEFAULT_DEFINITION_LIMITS,
+  ) {}
 
   /** `source` is the body exactly as sent; `contentType` picks JSON or YAML (guessed when it says neither). */
   async push(source: string, contentType: string | undefined): Promise<PushResult> {
-    const result = parseWorkflowDocument(source, formatOf(contentType, source));
+    const result = parseWorkflowDocument(source, formatOf(contentType, source), this.limits);
     if (!result.ok) {
       const count = result.errors.length;
       throw new InvalidRequestError(
