@@ -1,7 +1,14 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ChildRunFinished, StartRun, WorkflowDefinition } from '@baton/domain';
 import type { RequestRun } from '@baton/domain/workflow-queue';
-import { decodeMessage, deadLetterRecord, runIdFor, RunRequestDto, Topics, type RunRequest } from '@baton/contracts';
+import {
+  decodeMessage,
+  deadLetterRecord,
+  runIdFor,
+  RunRequestDto,
+  Topics,
+  type RunRequest,
+} from '@baton/contracts';
 import type { SubworkflowParent } from '@baton/contracts/run-request';
 import type { Batch, Consumer, EventLog, LogRecord, OutgoingRecord, Producer } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';

@@ -42,7 +42,10 @@ describe('PGliteSqlClient', () => {
       try {
         // One process at a time: a second open fails instead of corrupting the files.
         await expect(PGliteSqlClient.open({ dataDir })).rejects.toThrow(/already open in this process/);
-        expect(await migrate(second)).toEqual({ applied: [], current: MIGRATIONS[MIGRATIONS.length - 1]!.version });
+        expect(await migrate(second)).toEqual({
+          applied: [],
+          current: MIGRATIONS[MIGRATIONS.length - 1]!.version,
+        });
         expect(await new WorkflowRegistry(second).get('persisted')).toMatchObject({ activeVersion: 1 });
       } finally {
         await second.close();
