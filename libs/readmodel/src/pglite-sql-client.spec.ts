@@ -30,6 +30,50 @@ describe('PGliteSqlClient', () => {
     }
   });
 
+  it('prepares each statement text once, keeps it across rollbacks and schema changes, and bounds how many it keeps', async () => {
+    const sut = await PGliteSqlClient.open();
+    const prepared = async (text: string) =>
+      (
+        await sut.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1',
+          [text],
+        )
+      )[0]!.n;
+    try {
+      await sut.query('CREATE TABLE t (id int PRIMARY KEY, v text)');
+      const insert = 'INSERT INTO t (id, v) VALUES ($1, $2)';
+      await expect(
+        sut.transaction(async (tx) => {
+          await tx.query(insert, [1, 'rolled back']);
+          throw new Error('undo');
+        }),
+      ).rejects.toThrow('undo');
+      await sut.transaction((tx) => tx.query(insert, [1, 'a']));
+      await sut.query(insert, [2, 'b']);
+      expect(await prepared(insert)).toBe(1);
+
+      const select = 'SELECT v FROM t WHERE id = $1';
+      expect(await sut.query(select, [1])).toEqual([{ v: 'a' }]);
+      await sut.query('ALTER TABLE t ADD COLUMN w text');
+      await sut.query('TRUNCATE t');
+      await sut.query(insert, [1, 'c']);
+      expect(await sut.query(select, [1])).toEqual([{ v: 'c' }]);
+
+      // Far more texts than the session keeps: the oldest are closed, and prepared again when used.
+      for (let i = 0; i < 250; i++) {
+        expect(await sut.query(`SELECT $1::int + ${i} AS n`, [1])).toEqual([{ n: 1 + i }]);
+      }
+      expect(await sut.query(select, [1])).toEqual([{ v: 'c' }]);
+      const [{ total }] = await sut.query<{ total: number }>(
+        'SELECT count(*)::int AS total FROM pg_prepared_statements WHERE $1::int = 1',
+        [1],
+      );
+      expect(total).toBeLessThanOrEqual(110);
+    } finally {
+      await sut.close();
+    }
+  });
+
   it('persists to a directory across close and reopen', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'baton-pglite-'));
     try {

@@ -20,6 +20,9 @@ export interface PGliteSqlClientOptions {
  * the client (not `tx`) inside `transaction(fn)` would wait for itself
  * forever, so this adapter fails that call at once instead.
  *
+ * Calls with values run as named prepared statements, one per SQL text
+ * (`PreparedStatements`, below); calls without values use the simple protocol.
+ *
  * Only one process may open a `dataDir` at a time: PGlite takes no lock on
  * it, so `open` takes one (`<dataDir>.lock`, see `DataDirLock`).
  *
@@ -34,20 +37,24 @@ export interface PGliteSqlClientOptions {
 export class PGliteSqlClient implements SqlClient {
   /** Set inside a transaction callback's async context, to catch self-deadlock. */
   private readonly insideTransaction = new AsyncLocalStorage<true>();
+  private readonly statements: PreparedStatements;
 
   private constructor(
     private readonly db: PGlite,
     private readonly lock: DataDirLock | undefined,
-  ) {}
+    pglite: PGliteModule,
+  ) {
+    this.statements = new PreparedStatements(db, pglite);
+  }
 
   static async open(options: PGliteSqlClientOptions = {}): Promise<PGliteSqlClient> {
-    const { PGlite, types } = loadPGlite();
+    const pglite = loadPGlite();
     const lock = options.dataDir === undefined ? undefined : DataDirLock.acquire(options.dataDir);
     try {
-      const db = await PGlite.create(options.dataDir, {
-        parsers: { [types.INT8]: parseInt8 },
+      const db = await pglite.PGlite.create(options.dataDir, {
+        parsers: { [pglite.types.INT8]: parseInt8 },
       });
-      return new PGliteSqlClient(db, lock);
+      return new PGliteSqlClient(db, lock, pglite);
     } catch (error) {
       lock?.release();
       throw error;
@@ -59,13 +66,18 @@ export class PGliteSqlClient implements SqlClient {
     params?: readonly unknown[],
   ): Promise<T[]> {
     this.refuseReentry();
-    return run<T>(this.db, sql, params);
+    if (!params || params.length === 0) return exec<T>(this.db, sql);
+    // The prepared path drives the session directly, so it needs the transaction mutex that
+    // PGlite's own `query` takes; a one-statement transaction holds it (and is what autocommit does).
+    return this.db.transaction(() => this.statements.query<T>(sql, params));
   }
 
   async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
     this.refuseReentry();
     return this.db.transaction(async (tx) => {
-      const scope = new TransactionScope((sql, params) => run(tx, sql, params));
+      const scope = new TransactionScope((sql, params) =>
+        !params || params.length === 0 ? exec(tx, sql) : this.statements.query(sql, params),
+      );
       try {
         return await this.insideTransaction.run(true, () => fn(scope));
       } finally {
@@ -104,23 +116,121 @@ export class PGliteSqlClient implements SqlClient {
  * and errors it returns fail `instanceof` against the test's globals (they are
  * Dates and errors all the same; compare values).
  */
-function loadPGlite(): typeof import('@electric-sql/pglite') {
+type PGliteModule = typeof import('@electric-sql/pglite');
+
+function loadPGlite(): PGliteModule {
   const parent: unknown = Object.getPrototypeOf(Module);
   const createRequire =
     typeof parent === 'function' && 'createRequire' in parent
       ? (parent as typeof Module).createRequire
       : Module.createRequire;
-  return createRequire(__filename)('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+  return createRequire(__filename)('@electric-sql/pglite') as PGliteModule;
 }
 
-async function run<T>(target: PGlite | Transaction, sql: string, params?: readonly unknown[]): Promise<T[]> {
-  if (params && params.length > 0) {
-    return (await target.query<T>(sql, params.map(crossRealmSafe))).rows;
-  }
-  // The extended protocol (`query`) takes one statement; `exec` uses the simple
-  // protocol, like pg does for a call without values.
+/** A call without values: the simple protocol, which accepts several statements, like pg does. */
+async function exec<T>(target: PGlite | Transaction, sql: string): Promise<T[]> {
   const results = await target.exec(sql);
   return (results[results.length - 1]?.rows ?? []) as T[];
+}
+
+/** More distinct statement texts than this, and the least recently used is closed. */
+const MAX_PREPARED = 100;
+
+interface Prepared {
+  readonly name: string;
+  /** Parameter type oids, as the server inferred them: they pick PGlite's serializers. */
+  readonly paramTypes: readonly number[];
+}
+
+/**
+ * Calls with values as named prepared statements of the one PGlite session,
+ * one per distinct SQL text. PGlite's `query` parses, analyses and plans the
+ * statement on every call, in six round trips into the WASM server; a
+ * prepared statement is parsed once, its plan can be cached by the server,
+ * and each call is one round trip (bind, describe, execute, sync). The
+ * projector and the archiver run the same few dozen statement texts thousands
+ * of times, so the parsing and planning was a large share of their cost
+ * (docs/benchmarks.md, "Fix").
+ *
+ * Invariant: nothing else deallocates the session's statements (no
+ * `DEALLOCATE`/`DISCARD ALL` through this client); the names are ours.
+ *
+ * Must run with PGlite's transaction mutex held (inside `db.transaction`):
+ * it drives the session through `execProtocol`, which takes no lock. Each
+ * call is one synchronous exchange, so calls cannot interleave. Prepared
+ * statements belong to the session, not the transaction: a rollback keeps
+ * them, and the server re-plans them itself after a schema change.
+ */
+class PreparedStatements {
+  /** By SQL text, least recently used first. */
+  private readonly byText = new Map<string, Prepared>();
+  /** Statements to close, sent ahead of the next exchange. */
+  private closing: string[] = [];
+  private created = 0;
+
+  constructor(
+    private readonly db: PGlite,
+    private readonly pglite: PGliteModule,
+  ) {}
+
+  async query<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    const statement = this.byText.get(sql) ?? (await this.prepare(sql));
+    this.byText.delete(sql);
+    this.byText.set(sql, statement);
+    const { serialize } = this.pglite.protocol;
+    const values = params.map((value, i) => this.serialize(value, statement.paramTypes[i]));
+    const { messages } = await this.db.execProtocol(
+      concat([
+        serialize.bind({ statement: statement.name, values }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        serialize.sync(),
+      ]),
+      { syncToFs: false },
+    );
+    return (this.pglite.parse.parseResults(messages, this.db.parsers)[0]?.rows ?? []) as T[];
+  }
+
+  private async prepare(sql: string): Promise<Prepared> {
+    const { serialize } = this.pglite.protocol;
+    const name = `baton_${++this.created}`;
+    const closes = this.closing.map((old) => serialize.close({ type: 'S', name: old }));
+    this.closing = [];
+    const { messages } = await this.db.execProtocol(
+      concat([
+        ...closes,
+        serialize.parse({ name, text: sql }),
+        serialize.describe({ type: 'S', name }),
+        serialize.sync(),
+      ]),
+      { syncToFs: false },
+    );
+    const prepared = { name, paramTypes: this.pglite.parse.parseDescribeStatementResults(messages) };
+    if (this.byText.size >= MAX_PREPARED) {
+      const [oldest, { name: evicted }] = this.byText.entries().next().value!;
+      this.byText.delete(oldest);
+      this.closing.push(evicted);
+    }
+    return prepared;
+  }
+
+  /** What PGlite's `query` sends for a value: its serializer for the parameter's type, else text. */
+  private serialize(value: unknown, type: number | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    const safe = typeof value === 'object' ? crossRealmSafe(value) : value;
+    const serializer = type === undefined ? undefined : this.db.serializers[type];
+    return serializer ? serializer(safe) : String(safe);
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const message = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    message.set(part, offset);
+    offset += part.length;
+  }
+  return message;
 }
 
 /**
