@@ -65,5 +65,8 @@ async function main(argv: readonly string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+  // fetch's "fetch failed" says why only in its cause (connection refused, reset, timeout).
+  const cause = (error as Error).cause;
+  if (cause !== undefined) process.stderr.write(`caused by: ${(cause as Error).stack ?? String(cause)}\n`);
   process.exit(1);
 });

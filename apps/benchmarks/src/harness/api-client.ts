@@ -8,6 +8,17 @@ export interface RunSummary {
   readonly lastSeq: number;
 }
 
+/** A step of `GET /runs/{id}`, as far as the harness reads it. */
+export interface StepView {
+  readonly stepId: string;
+  readonly status: string;
+  readonly outputs: Record<string, unknown> | null;
+}
+
+export interface RunDetail extends RunSummary {
+  readonly steps: readonly StepView[];
+}
+
 export interface RunEvent {
   readonly seq: number;
   readonly type: string;
@@ -40,12 +51,12 @@ export class ApiClient {
     return { runId: body.runId, sentAt };
   }
 
-  /** The run as projected, or null while the read model has not seen it. */
-  async run(runId: string): Promise<RunSummary | null> {
-    const response = await fetch(`${this.baseUrl}/api/v1/runs/${runId}`);
+  /** The run as projected (with its steps), or null while the read model has not seen it. */
+  async run(runId: string): Promise<RunDetail | null> {
+    const response = await get(`${this.baseUrl}/api/v1/runs/${runId}`);
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`get run failed: ${response.status}`);
-    return (await response.json()) as RunSummary;
+    return (await response.json()) as RunDetail;
   }
 
   /** Every run of a workflow in one status (all pages). */
@@ -55,7 +66,7 @@ export class ApiClient {
     do {
       const query = new URLSearchParams({ workflowId, status, limit: '500' });
       if (cursor) query.set('cursor', cursor);
-      const response = await fetch(`${this.baseUrl}/api/v1/runs?${query.toString()}`);
+      const response = await get(`${this.baseUrl}/api/v1/runs?${query.toString()}`);
       if (!response.ok) throw new Error(`list runs failed: ${response.status}`);
       const page = (await response.json()) as { items: RunSummary[]; nextCursor: string | null };
       all.push(...page.items);
@@ -64,12 +75,49 @@ export class ApiClient {
     return all;
   }
 
+  /**
+   * How many runs of a workflow the list shows, by status: every page of
+   * `GET /runs?workflowId=` (500 a page, plus `extra` query fields), counted
+   * as it goes. A refused query (400) resolves to null, so a caller can try
+   * a field an older API does not know.
+   */
+  async countRuns(
+    workflowId: string,
+    extra: Record<string, string> = {},
+  ): Promise<{ total: number; byStatus: Record<string, number>; pages: number } | null> {
+    const byStatus: Record<string, number> = {};
+    let total = 0;
+    let pages = 0;
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ workflowId, ...extra, limit: '500' });
+      if (cursor) query.set('cursor', cursor);
+      const response = await get(`${this.baseUrl}/api/v1/runs?${query.toString()}`);
+      if (response.status === 400 && pages === 0) return null;
+      if (!response.ok) throw new Error(`list runs failed: ${response.status} ${await response.text()}`);
+      const page = (await response.json()) as { items: RunSummary[]; nextCursor: string | null };
+      pages++;
+      total += page.items.length;
+      for (const run of page.items) byStatus[run.status] = (byStatus[run.status] ?? 0) + 1;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { total, byStatus, pages };
+  }
+
+  /** One page of a run's events after `afterSeq` (the tail of a long run without reading all of it). */
+  async eventsAfter(runId: string, afterSeq: number, limit = 500): Promise<RunEvent[]> {
+    const query = new URLSearchParams({ afterSeq: String(Math.max(0, afterSeq)), limit: String(limit) });
+    const response = await get(`${this.baseUrl}/api/v1/runs/${runId}/events?${query.toString()}`);
+    if (!response.ok) throw new Error(`events failed: ${response.status}`);
+    return ((await response.json()) as { items: RunEvent[] }).items;
+  }
+
   async events(runId: string): Promise<RunEvent[]> {
     const all: RunEvent[] = [];
     let afterSeq = 0;
     for (;;) {
       const query = new URLSearchParams({ afterSeq: String(afterSeq), limit: '500' });
-      const response = await fetch(`${this.baseUrl}/api/v1/runs/${runId}/events?${query.toString()}`);
+      const response = await get(`${this.baseUrl}/api/v1/runs/${runId}/events?${query.toString()}`);
       if (!response.ok) throw new Error(`events failed: ${response.status}`);
       const page = (await response.json()) as { items: RunEvent[]; nextAfterSeq: number | null };
       all.push(...page.items);
@@ -96,7 +144,7 @@ export class ApiClient {
 
 /** Sums a Prometheus metric (every label set) from a /metrics text; 0 when absent. */
 export async function scrapeMetric(baseUrl: string, name: string): Promise<number> {
-  const response = await fetch(`${baseUrl}/metrics`);
+  const response = await get(`${baseUrl}/metrics`);
   const text = await response.text();
   let sum = 0;
   for (const line of text.split('\n')) {
@@ -105,6 +153,32 @@ export async function scrapeMetric(baseUrl: string, name: string): Promise<numbe
     }
   }
   return sum;
+}
+
+/**
+ * Failures after which a GET is worth sending again: a reused keep-alive
+ * connection the server closed meanwhile (reset, closed socket), and no
+ * answer within fetch's 300 s (the server's event loop is busy).
+ */
+const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT']);
+const GET_ATTEMPTS = 6;
+
+/**
+ * A GET, sent again (up to `GET_ATTEMPTS` in all) after a retryable failure.
+ * The all-in-one process may not answer HTTP at all while a long fan-out
+ * runs, then close the idle connections the moment it gets its event loop
+ * back, which may be just as the next request goes out on one; a GET may
+ * safely be repeated.
+ */
+export async function get(url: string): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (attempt >= GET_ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw error;
+    }
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -41,6 +41,8 @@ export interface ProcessFigures {
   readonly cpuSeconds: number;
   /** CPU seconds per wall second over the window (1.0 = one core busy). */
   readonly cores: number;
+  /** At `begin()`: with the peak and the end, shows how much the window made the process grow. */
+  readonly rssStartMiB: number;
   readonly rssPeakMiB: number;
   readonly rssEndMiB: number;
 }
@@ -53,6 +55,7 @@ export interface ProcessFigures {
  */
 export class ProcessMonitor {
   private readonly start = new Map<number, number>();
+  private readonly rssStart = new Map<number, number>();
   private readonly peak = new Map<number, number>();
   private readonly last = new Map<number, number>();
   private handle: NodeJS.Timeout | null = null;
@@ -70,6 +73,7 @@ export class ProcessMonitor {
     for (const { pid } of this.processes) {
       const usage = readProcUsage(pid);
       this.start.set(pid, usage?.cpuSeconds ?? 0);
+      this.rssStart.set(pid, usage?.rssBytes ?? 0);
       this.peak.set(pid, usage?.rssBytes ?? 0);
       this.last.set(pid, usage?.rssBytes ?? 0);
     }
@@ -89,6 +93,7 @@ export class ProcessMonitor {
         pid,
         cpuSeconds: Math.round(cpuSeconds * 100) / 100,
         cores: Math.round((cpuSeconds / wallSeconds) * 100) / 100,
+        rssStartMiB: mib(this.rssStart.get(pid) ?? 0),
         rssPeakMiB: mib(this.peak.get(pid) ?? 0),
         rssEndMiB: mib(usage?.rssBytes ?? this.last.get(pid) ?? 0),
       };

@@ -29,6 +29,8 @@ export class Service {
   readonly lines: LogLine[] = [];
   private readonly waiters = new Set<() => void>();
   private exited = false;
+  /** Resolves once the process exited and its stdout and stderr were read to the end. */
+  private readonly closed: Promise<void>;
   readonly spawnedAt: number;
 
   private constructor(
@@ -54,6 +56,7 @@ export class Service {
       this.exited = true;
       for (const wake of this.waiters) wake();
     });
+    this.closed = new Promise((resolve) => child.once('close', () => resolve()));
   }
 
   static start(spec: ServiceSpec, root: string, logDir: string): Service {
@@ -104,24 +107,24 @@ export class Service {
 
   /** SIGTERM (graceful: consumer groups are left), SIGKILL after `graceMs`. */
   async stop(graceMs = 15_000): Promise<void> {
-    if (this.exited) return this.close();
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGTERM');
+    if (!this.exited) this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-    await exited;
+    await this.closed;
     clearTimeout(timer);
     await this.close();
   }
 
   /** SIGKILL: a crash, for recovery measurements. */
   async kill(): Promise<void> {
-    if (this.exited) return this.close();
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGKILL');
-    await exited;
+    if (!this.exited) this.child.kill('SIGKILL');
+    await this.closed;
     await this.close();
   }
 
+  /**
+   * Ends the log file, after `closed`: 'exit' may come before the last of
+   * the process's output was read, which would then be lost.
+   */
   private close(): Promise<void> {
     return new Promise((resolve) => this.file.end(() => resolve()));
   }

@@ -34,3 +34,28 @@ export function dagWorkflow(id: string): string {
 }
 
 export const DAG_STEPS = 10;
+
+/** The id of the fan-out workflow's foreach step; its iterations run as child runs of workflow `<id>.each`. */
+export const FOREACH_STEP_ID = 'each';
+
+/**
+ * One foreach over `i` in [0, iterations), `concurrency` iterations at a
+ * time, whose body is one noop step. Its outputs repeat the step result's
+ * succeeded count, so the run detail shows how many iterations succeeded.
+ */
+export function foreachWorkflow(id: string, iterations: number, concurrency: number): string {
+  return [
+    `id: ${id}`,
+    'steps:',
+    `  - id: ${FOREACH_STEP_ID}`,
+    '    type: foreach',
+    `    loop_params: { i: { range: { from: 0, to: ${iterations} } } }`,
+    `    concurrency: ${concurrency}`,
+    '    steps:',
+    '      - id: body',
+    '        type: noop',
+    '    outputs:',
+    '      succeeded: result.succeeded',
+    '',
+  ].join('\n');
+}
