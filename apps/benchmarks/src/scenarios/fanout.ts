@@ -17,13 +17,20 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 /** Neither a new parent event nor a new run in the engine for this long: stuck, not slow. */
 const STALL_MS = 180_000;
 const SAMPLE_EVERY_MS = 10_000;
+
+interface IdleSampling {
+  readonly samples: number;
+  readonly everyMs: number;
+}
+
 /**
- * Idle samples before the start and after the end: V8 collects garbage when
- * the process goes idle (its memory reducer), so the least heap used among
- * them is close to what is really kept.
+ * Idle samples before the start and after the end. V8 may collect garbage
+ * once the process is idle, so the least heap used among them bounds what is
+ * kept (heap used counts garbage until a full collection).
  */
-const SETTLE_SAMPLES = 6;
-const SETTLE_EVERY_MS = 5_000;
+const IDLE: IdleSampling = { samples: 6, everyMs: 5_000 };
+/** `--smoke` measures nothing, so it does not wait a minute for idle samples. */
+const SMOKE_IDLE: IdleSampling = { samples: 2, everyMs: 500 };
 const HEAP_METRIC = 'baton_nodejs_heap_size_used_bytes';
 const RUNS_OWNED_METRIC = 'baton_engine_runs_owned';
 
@@ -115,6 +122,7 @@ export async function fanout(ctx: ScenarioContext): Promise<void> {
   const sizes = ctx.runs !== undefined ? [ctx.runs] : ctx.smoke ? [200] : [10_000, 100_000];
   for (const iterations of sizes) {
     const figures = await measureFanout(ctx, iterations);
+    const idle = ctx.smoke ? SMOKE_IDLE : IDLE;
     printReport(
       {
         scenario: 'fanout',
@@ -132,7 +140,7 @@ export async function fanout(ctx: ScenarioContext): Promise<void> {
         notes: [
           'duration = harness clock before POST /runs to the engine clock of RunSucceeded (same machine)',
           `RSS of ${figures.engine.name} from /proc every 250 ms; heap from ${HEAP_METRIC}`,
-          `heap retained per iteration = (least heap used of ${SETTLE_SAMPLES} idle samples ${SETTLE_EVERY_MS / 1000} s apart ` +
+          `heap retained per iteration = (least heap used of ${idle.samples} idle samples ${idle.everyMs / 1000} s apart ` +
             'after the run - the least of as many before the start) / iterations; an upper bound: heap used includes ' +
             'garbage until a major collection runs, which the samples show as a drop',
           `read-model rows: ${figures.readModelRows.how}`,
@@ -171,7 +179,7 @@ async function measureFanout(ctx: ScenarioContext, iterations: number): Promise<
   let measured: Omit<FanoutFigures, 'readModelRows'>;
   try {
     await stack.api.pushWorkflow(foreachWorkflow(WORKFLOW_ID, iterations, CONCURRENCY));
-    const sampler = new Sampler(stack, engine);
+    const sampler = new Sampler(stack, engine, ctx.smoke ? SMOKE_IDLE : IDLE);
     const heapStart = Math.min(...(await sampler.idle('before', 0)).map((s) => s.heapUsedMiB));
     const monitor = new ProcessMonitor(stack.processes());
     monitor.begin();
@@ -249,6 +257,7 @@ class Sampler {
   constructor(
     private readonly stack: Stack,
     private readonly engine: Service,
+    private readonly idleSampling: IdleSampling,
   ) {}
 
   follow(runId: string, startedAt: number): void {
@@ -272,11 +281,11 @@ class Sampler {
     return taken;
   }
 
-  /** `SETTLE_SAMPLES` samples `SETTLE_EVERY_MS` apart, with nothing running. */
+  /** `idleSampling.samples` samples `idleSampling.everyMs` apart, with nothing running. */
   async idle(phase: 'before' | 'after', parentSeq: number): Promise<Sample[]> {
     const taken: Sample[] = [];
-    for (let i = 0; i < SETTLE_SAMPLES; i++) {
-      await sleep(SETTLE_EVERY_MS);
+    for (let i = 0; i < this.idleSampling.samples; i++) {
+      await sleep(this.idleSampling.everyMs);
       taken.push(await this.take(phase, parentSeq));
     }
     return taken;
