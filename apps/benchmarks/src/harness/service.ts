@@ -29,6 +29,8 @@ export class Service {
   readonly lines: LogLine[] = [];
   private readonly waiters = new Set<() => void>();
   private exited = false;
+  /** The end of stderr: a crash's stack trace, for the error that reports it. */
+  private stderr = '';
   /** Resolves once the process exited and its stdout and stderr were read to the end. */
   private readonly closed: Promise<void>;
   readonly spawnedAt: number;
@@ -51,7 +53,10 @@ export class Service {
       }
       for (const wake of this.waiters) wake();
     });
-    child.stderr?.on('data', (chunk: Buffer) => file.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      file.write(chunk);
+      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-STDERR_KEPT);
+    });
     child.on('exit', () => {
       this.exited = true;
       for (const wake of this.waiters) wake();
@@ -90,7 +95,10 @@ export class Service {
         const line = this.lines[index];
         if (typeof line.msg === 'string' && pattern.test(line.msg)) return line;
       }
-      if (this.exited) throw new Error(`${this.name} exited before logging ${pattern}`);
+      if (this.exited) {
+        await this.closed;
+        throw new Error(`${this.name} exited before logging ${pattern}; its last output:\n${this.tail()}`);
+      }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`${this.name} did not log ${pattern} within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
@@ -121,6 +129,12 @@ export class Service {
     await this.close();
   }
 
+  /** The last log messages and the end of stderr. */
+  private tail(): string {
+    const messages = this.lines.slice(-5).map((line) => `  ${line.msg ?? JSON.stringify(line)}`);
+    return [...messages, this.stderr.trim()].filter((part) => part.length > 0).join('\n');
+  }
+
   /**
    * Ends the log file, after `closed`: 'exit' may come before the last of
    * the process's output was read, which would then be lost.
@@ -129,6 +143,9 @@ export class Service {
     return new Promise((resolve) => this.file.end(() => resolve()));
   }
 }
+
+/** Bytes of stderr kept for error messages. */
+const STDERR_KEPT = 4_000;
 
 function parseLine(line: string): LogLine {
   const receivedAt = Date.now();

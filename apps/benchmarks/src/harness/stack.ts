@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { ApiClient, sleep } from './api-client';
+import { freePort } from './free-port';
 import { Service, type ServiceSpec } from './service';
 
 export type Target = 'embedded' | 'kafka';
@@ -38,8 +39,6 @@ export function kafkaEndpoints(): KafkaEndpoints {
   return { brokers: process.env.BATON_KAFKA_BROKERS ?? '127.0.0.1:9092', databaseUrl };
 }
 
-let nextPort = Number(process.env.BATON_BENCH_PORT ?? 38080);
-
 /**
  * A running Baton installation the harness owns: the all-in-one process on
  * a fresh data directory (embedded), or separate processes on Kafka and
@@ -66,7 +65,8 @@ export class Stack {
     const workDir = mkdtempSync(join(tmpdir(), `baton-bench-${options.target}-`));
     const profileDir = options.profile ? join(workDir, 'profiles') : null;
     if (profileDir) mkdirSync(profileDir);
-    const specs = options.target === 'embedded' ? embeddedSpecs(workDir, options) : await kafkaSpecs(options);
+    const specs =
+      options.target === 'embedded' ? await embeddedSpecs(workDir, options) : await kafkaSpecs(options);
     const withProfile = specs.map((spec) =>
       profileDir && spec.name.startsWith(options.profile ?? '\u0000')
         ? { ...spec, nodeArgs: profilerArgs(workDir, profileDir) }
@@ -74,15 +74,21 @@ export class Stack {
     );
     // The engine first, so it owns every partition before work arrives (a rebalance is not measured).
     const services: Service[] = [];
-    for (const spec of withProfile) {
-      const service = Service.start(spec, root, workDir);
-      services.push(service);
-      if (spec.name.startsWith('engine')) await service.waitForLog(/listening on/, 60_000);
+    try {
+      for (const spec of withProfile) {
+        const service = Service.start(spec, root, workDir);
+        services.push(service);
+        if (spec.name.startsWith('engine')) await service.waitForLog(/listening on/, 60_000);
+      }
+      const stack = new Stack(options, services, workDir, profileDir);
+      await stack.api.waitHealthy(60_000);
+      for (const service of services) await service.waitForLog(/listening on/, 60_000);
+      return stack;
+    } catch (error) {
+      // A half-started stack must not outlive the harness: its processes would hold ports and consumer groups.
+      await Promise.all(services.map((service) => service.kill()));
+      throw error;
     }
-    const stack = new Stack(options, services, workDir, profileDir);
-    await stack.api.waitHealthy(60_000);
-    for (const service of services) await service.waitForLog(/listening on/, 60_000);
-    return stack;
   }
 
   processes(): { name: string; pid: number }[] {
@@ -106,12 +112,12 @@ function rank(name: string): number {
   return name === 'api' ? 2 : name.startsWith('executor') ? 0 : 1;
 }
 
-function embeddedSpecs(workDir: string, options: StackOptions): ServiceSpec[] {
+async function embeddedSpecs(workDir: string, options: StackOptions): Promise<ServiceSpec[]> {
   return [
     {
       name: 'baton',
       script: 'dist/apps/baton/src/main.js',
-      port: nextPort++,
+      port: await freePort(),
       env: {
         BATON_EVENT_LOG: 'embedded',
         BATON_DATABASE_URL: '',
@@ -135,17 +141,18 @@ async function kafkaSpecs(options: StackOptions): Promise<ServiceSpec[]> {
     BATON_RUN_PARTITIONS: String(options.runPartitions ?? 8),
     ...options.env,
   };
-  const spec = (name: string, app: string): ServiceSpec => ({
+  const spec = async (name: string, app: string): Promise<ServiceSpec> => ({
     name,
     script: `dist/apps/${app}/src/main.js`,
-    port: nextPort++,
+    port: await freePort(),
     env,
   });
   const specs: ServiceSpec[] = [];
-  for (let i = 1; i <= (options.engines ?? 1); i++) specs.push(spec(`engine-${i}`, 'engine'));
-  specs.push(spec('api', 'api'));
-  if (options.readSide ?? true) specs.push(spec('projector', 'projector'), spec('archiver', 'archiver'));
-  for (let i = 1; i <= (options.executors ?? 1); i++) specs.push(spec(`executor-${i}`, 'executor'));
+  for (let i = 1; i <= (options.engines ?? 1); i++) specs.push(await spec(`engine-${i}`, 'engine'));
+  specs.push(await spec('api', 'api'));
+  if (options.readSide ?? true)
+    specs.push(await spec('projector', 'projector'), await spec('archiver', 'archiver'));
+  for (let i = 1; i <= (options.executors ?? 1); i++) specs.push(await spec(`executor-${i}`, 'executor'));
   return specs;
 }
 
