@@ -57,11 +57,9 @@ export async function* readKafkaPartition(
     allowAutoTopicCreation: false,
   });
   const { GROUP_JOIN, FETCH_START, START_BATCH_PROCESS, END_BATCH_PROCESS, CRASH } = consumer.events;
-  let joined = false;
-  consumer.on(GROUP_JOIN, () => {
-    if (!joined) consumer.seek({ topic, partition, offset: String(start) });
-    joined = true;
-  });
+  // Every join, the first and any after kafkajs restarted a crashed consumer, resumes at
+  // the next record not yet handed over: the group never commits, so it would start over.
+  consumer.on(GROUP_JOIN, () => consumer.seek({ topic, partition, offset: String(position) }));
   consumer.on(FETCH_START, () => {
     // The previous fetch's batches have all been handled when the next one starts.
     if (fetches > 0 && !dataInLastFetch && position >= end) channel.end();
@@ -79,7 +77,11 @@ export async function* readKafkaPartition(
     position = Math.max(position, Number(payload.lastOffset) + 1);
     if (position >= end) channel.end();
   });
-  consumer.on(CRASH, ({ payload }) => channel.fail(payload.error));
+  // A retriable crash (the coordinator still loading after a broker start) is restarted by
+  // kafkajs; only one it gives up on ends the read.
+  consumer.on(CRASH, ({ payload }) => {
+    if (!payload.restart) channel.fail(payload.error);
+  });
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -89,10 +91,12 @@ export async function* readKafkaPartition(
         const records = batch.messages
           .filter((message) => {
             const offset = Number(message.offset);
-            return offset >= start && offset < end;
+            return offset >= position && offset < end;
           })
           .map((message) => toLogRecord(topic, partition, message));
-        if (records.length > 0) await channel.push(records);
+        if (records.length === 0) return;
+        await channel.push(records);
+        position = Math.max(position, records[records.length - 1].offset + 1);
       },
     });
     yield* channel;
