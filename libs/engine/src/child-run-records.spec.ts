@@ -74,6 +74,7 @@ function run(states: Map<string, RunState>, ...records: ReturnType<typeof comman
 function runAt(now: number, states: Map<string, RunState>, ...records: ReturnType<typeof commandRecord>[]) {
   const batch = processCommands(states, records, { ...ctx, now });
   for (const [id, state] of batch.changed) states.set(id, state);
+  for (const id of batch.forgotten) states.delete(id);
   return batch;
 }
 
@@ -94,7 +95,7 @@ describe('records that link runs', () => {
     });
   });
 
-  it('tells the parent when a child ends, and keeps only a few bytes of the ended child', () => {
+  it('tells the parent when a child ends, and forgets the ended child', () => {
     const states = new Map<string, RunState>();
     const first = run(states, start('p', fanOut));
     const childStart = on(first.records, Topics.runCommands)[0];
@@ -140,10 +141,24 @@ describe('records that link runs', () => {
         }),
       },
     ]);
-    expect(states.get(child)).toEqual({ status: 'absent', lastSeq: expect.any(Number), ended: 'succeeded' });
-    // A second start of the ended child is refused, and the parent is not told twice.
-    const again = run(states, commandRecord(childStart.value));
-    expect(on(again.records, Topics.runCommands)).toEqual([]);
+    expect(done.forgotten).toEqual(new Set([child]));
+    expect(done.changed.has(child)).toBe(false);
+    expect(states.has(child)).toBe(false);
+    // A late report for the forgotten child is counted and dropped: no event, and the parent is not told twice.
+    const late = run(
+      states,
+      commandRecord({
+        type: 'ReportStepHeartbeat',
+        runId: child,
+        stepId: 'work',
+        attempt: 1,
+        executorId: 'x',
+        metadata: meta(),
+      }),
+    );
+    expect(late.records).toEqual([]);
+    expect(late.counts).toMatchObject({ commands: 1, events: 0, forgottenRun: 1 });
+    expect(late.changed.size).toBe(0);
   });
 
   it('cancels the running children of a step that stops waiting without succeeding', () => {

@@ -13,7 +13,7 @@ export class EngineMetrics {
     const registers = [registry];
     this.commands = new Counter({
       name: 'baton_engine_commands_total',
-      help: 'Run commands handled, by outcome (accepted, rejected, dead_letter).',
+      help: 'Run commands handled, by outcome (accepted, rejected, dead_letter, forgotten_run: for a child run that ended).',
       labelNames: ['outcome'],
       registers,
     });

@@ -120,6 +120,50 @@ describe('EngineService on the embedded log', () => {
     expect(tasks).toEqual(['first', 'last']);
   });
 
+  it('forgets each foreach iteration once it ended: only the parent is held, before and after a restart', async () => {
+    const loop = definitionFromYaml(`
+id: loop
+steps:
+  - id: each
+    type: foreach
+    loop_params:
+      n: { range: { from: 0, to: 5 } }
+    concurrency: 2
+    steps:
+      - { id: nap, type: sleep, duration: 10ms }
+`);
+    const first = engine();
+    await first.start();
+    await send({
+      type: 'StartRun',
+      runId: 'p',
+      definition: loop,
+      params: {},
+      requestId: 'q',
+      scheduledAt: 0,
+      metadata: meta('s'),
+    });
+    const events = await until('p', has('RunSucceeded'));
+    expect(events.filter((e) => e.type === 'ChildRunEnded')).toHaveLength(5);
+    expect(first.runsOwned).toBe(1);
+
+    // The state topic ends every child with a tombstone, so a restore does not bring them back.
+    const latest = new Map<string, string | null>();
+    for (let partition = 0; partition < layout.runPartitions; partition++) {
+      for await (const record of log.readPartition(Topics.runState, partition))
+        latest.set(record.key, record.value);
+    }
+    const children = [...latest.keys()].filter((key) => key !== 'p');
+    expect(children.sort()).toEqual(['p~each~1~0', 'p~each~1~1', 'p~each~1~2', 'p~each~1~3', 'p~each~1~4']);
+    expect(children.map((key) => latest.get(key))).toEqual([null, null, null, null, null]);
+    await first.stop();
+
+    const second = engine();
+    await second.start();
+    expect(second.runsOwned).toBe(1);
+    await second.stop();
+  });
+
   it('treats a silent executor as lost when its lease expires: platform error, retry, kill order', async () => {
     const sut = engine();
     await sut.start();

@@ -112,9 +112,10 @@ export class EngineService {
   /** A batch's metrics count once its commit succeeded. */
   private committed(result: TimedBatch): void {
     result.endTimer();
-    const { commands, events, rejected, deadLetters } = result.counts;
-    this.metrics.commands.inc({ outcome: 'accepted' }, commands - rejected - deadLetters);
+    const { commands, events, rejected, deadLetters, forgottenRun } = result.counts;
+    this.metrics.commands.inc({ outcome: 'accepted' }, commands - rejected - deadLetters - forgottenRun);
     if (rejected > 0) this.metrics.commands.inc({ outcome: 'rejected' }, rejected);
+    if (forgottenRun > 0) this.metrics.commands.inc({ outcome: 'forgotten_run' }, forgottenRun);
     if (deadLetters > 0) this.metrics.commands.inc({ outcome: 'dead_letter' }, deadLetters);
     this.metrics.events.inc(events);
     this.metrics.runsOwned.set(this.partitionOfRun.size);

@@ -14,6 +14,8 @@ import type { Clock } from '@baton/platform';
 export interface KeyedBatchResult<S> {
   readonly records: OutgoingRecord[];
   readonly changed: ReadonlyMap<string, S>;
+  /** Keys to drop after the commit: their snapshot becomes a tombstone, so a restore does not bring them back. */
+  readonly forgotten?: ReadonlySet<string>;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface KeyedStateProcessorSpec<S, R extends KeyedBatchResult<S> = Keye
   onAdopted?(key: string, state: S, partition: number): void;
   /** After the commit of a batch (metrics). */
   onCommitted?(result: R, partition: number): void;
-  /** Keys of a partition given up (revoked). */
+  /** Keys no longer held: their partition was given up (revoked), or a batch forgot them. */
   onReleased?(keys: Iterable<string>): void;
 }
 
@@ -146,6 +148,8 @@ export class KeyedStateProcessor<S, R extends KeyedBatchResult<S> = KeyedBatchRe
     for (const [key, state] of result.changed) {
       snapshots.push({ topic: this.spec.stateTopic, key, value: JSON.stringify(state) });
     }
+    const forgotten = result.forgotten ?? new Set<string>();
+    for (const key of forgotten) snapshots.push({ topic: this.spec.stateTopic, key, value: null });
     const next = batch.records[batch.records.length - 1].offset + 1;
     await owned.producer.commit({
       records: [...result.records, ...snapshots],
@@ -155,6 +159,8 @@ export class KeyedStateProcessor<S, R extends KeyedBatchResult<S> = KeyedBatchRe
       owned.states.set(key, state);
       this.spec.onAdopted?.(key, state, batch.partition);
     }
+    for (const key of forgotten) owned.states.delete(key);
+    if (forgotten.size > 0) this.spec.onReleased?.(forgotten);
     this.spec.onCommitted?.(result, batch.partition);
   }
 }

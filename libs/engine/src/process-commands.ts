@@ -1,9 +1,9 @@
 import {
-  compactEnded,
   decide,
   defaultRunDeps,
   evolve,
   initialState,
+  isChildRunId,
   type RunCommand,
   type RunEvent,
   type RunLimits,
@@ -29,11 +29,20 @@ export interface ProcessContext {
 export interface ProcessedBatch {
   /** Everything to write in the batch's transaction, in order. */
   readonly records: OutgoingRecord[];
-  /** The new state of every run the batch touched. */
+  /** The new state of every run the batch touched and still holds. */
   readonly changed: Map<string, RunState>;
+  /** Child runs that ended in this batch: dropped from memory and from the state topic. */
+  readonly forgotten: Set<string>;
   /** Executor pools the batch sends tasks to (their topics must exist before the commit). */
   readonly pools: Set<string>;
-  readonly counts: { commands: number; events: number; rejected: number; deadLetters: number };
+  readonly counts: {
+    commands: number;
+    events: number;
+    rejected: number;
+    deadLetters: number;
+    /** Commands for a child run that had already ended and been forgotten: refused without an event. */
+    forgottenRun: number;
+  };
 }
 
 /**
@@ -46,6 +55,16 @@ export interface ProcessedBatch {
  * step task for a `StepReady` bound for a pool, and a cancellation for an
  * attempt the engine ended while an executor may still run it. Per run
  * touched: one snapshot of its state (run-state, compacted).
+ *
+ * A child run (a foreach or while iteration, a subworkflow) is forgotten
+ * once it ended: its events, the read model and the `ChildRunFinished` sent
+ * to its parent in the same transaction hold all that is left to know, so
+ * the engine's memory and its state topic grow with a loop's concurrency,
+ * not with its iterations. A later command for it (a late executor report, a
+ * cancel that crossed the child's end) can only be refused; with no state
+ * left to number a `CommandRejected`, it is counted and dropped. Nothing can
+ * start it twice: its `StartRun` is written once, in its parent's
+ * transaction, and a restarted parent step starts children with new ids.
  */
 export function processCommands(
   states: ReadonlyMap<string, RunState>,
@@ -54,8 +73,9 @@ export function processCommands(
 ): ProcessedBatch {
   const records: OutgoingRecord[] = [];
   const changed = new Map<string, RunState>();
+  const forgotten = new Set<string>();
   const pools = new Set<string>();
-  const counts = { commands: commands.length, events: 0, rejected: 0, deadLetters: 0 };
+  const counts = { commands: commands.length, events: 0, rejected: 0, deadLetters: 0, forgottenRun: 0 };
   const deps = { ...defaultRunDeps, limits: ctx.limits };
 
   for (const record of commands) {
@@ -66,7 +86,12 @@ export function processCommands(
       continue;
     }
     const command = stamp(decoded.value, ctx.now);
-    const before = changed.get(command.runId) ?? states.get(command.runId) ?? initialState();
+    const held = changed.get(command.runId) ?? states.get(command.runId);
+    if (held === undefined && command.type !== 'StartRun' && isChildRunId(command.runId)) {
+      counts.forgottenRun++;
+      continue;
+    }
+    const before = held ?? initialState();
     let events: RunEvent[];
     try {
       events = decide(command, before, deps);
@@ -89,14 +114,13 @@ export function processCommands(
     if (events.length > 0) changed.set(command.runId, after);
   }
 
-  // A child run that ended shrinks to a few bytes: a foreach's memory grows
-  // with its concurrency, not with its iterations.
   for (const [runId, state] of changed) {
     if (state.status !== 'absent' && state.status !== 'running' && state.parent !== null) {
-      changed.set(runId, compactEnded(state));
+      changed.delete(runId);
+      forgotten.add(runId);
     }
   }
-  return { records, changed, pools, counts };
+  return { records, changed, forgotten, pools, counts };
 }
 
 function stamp(command: RunCommand, now: number): RunCommand {

@@ -71,12 +71,25 @@ describe('run action routes', () => {
     status: string,
     steps: Readonly<Record<string, string>> = {},
     workflowId = 'etl',
+    parent: { runId: string; stepId: string } | null = null,
   ): Promise<string> {
     const runId = `run-${++seeded}`;
     await sut.sql.query(
-      `INSERT INTO runs (run_id, workflow_id, workflow_version, status, params, request_id, created_at, last_seq, updated_at)
-       VALUES ($1, $2, 1, $3, $4::jsonb, $5, now(), 5, now())`,
-      [runId, workflowId, status, jsonParam({ day: '2026-01-01', rows: 10 }), `req-${runId}`],
+      `INSERT INTO runs (run_id, workflow_id, workflow_version, status, params, request_id, created_at, last_seq, updated_at,
+                         parent_run_id, parent_step_id, parent_attempt, parent_index, depth)
+       VALUES ($1, $2, 1, $3, $4::jsonb, $5, now(), 5, now(), $6, $7, $8, $9, $10)`,
+      [
+        runId,
+        workflowId,
+        status,
+        jsonParam({ day: '2026-01-01', rows: 10 }),
+        `req-${runId}`,
+        parent?.runId ?? null,
+        parent?.stepId ?? null,
+        parent === null ? null : 1,
+        parent === null ? null : 0,
+        parent === null ? 0 : 1,
+      ],
     );
     for (const [stepId, stepStatus] of Object.entries(steps)) {
       await sut.sql.query(
@@ -165,13 +178,27 @@ describe('run action routes', () => {
       expect(await commandsOf(runId)).toEqual([]);
     });
 
-    it('leaves the step check to the engine for a run whose definition is not in the registry (a loop iteration)', async () => {
-      const runId = await seedRun('failed', {}, 'etl.each_day');
+    it('leaves the step check to the engine for a run whose definition is not in the registry', async () => {
+      const runId = await seedRun('failed', {}, 'etl.retired');
 
       expect((await post(`/runs/${runId}/restart`, { stepId: 'inner' })).status).toBe(202);
       expect(await commandsOf(runId)).toMatchObject([
         { type: 'RestartRun', mode: 'from_step', stepId: 'inner' },
       ]);
+    });
+
+    it('answers 409 for a child run, naming the parent step to restart instead', async () => {
+      const parent = await seedRun('failed', { each_day: 'failed' });
+      const child = await seedRun('failed', {}, 'etl.each_day', { runId: parent, stepId: 'each_day' });
+
+      expect(await post(`/runs/${child}/restart`, {})).toEqual({
+        status: 409,
+        body: {
+          statusCode: 409,
+          message: `run ${child} is a child run of step each_day of run ${parent}: restart run ${parent} from step each_day instead`,
+        },
+      });
+      expect(await commandsOf(child)).toEqual([]);
     });
   });
 

@@ -49,6 +49,13 @@ export class RunActionsService {
         `run ${runId} is still ${run.status}: only a finished run restarts (stop or kill it first)`,
       );
     }
+    if (run.parent !== null) {
+      // The engine forgets a child run once it ended; its parent's step starts new children.
+      throw new ConflictError(
+        `run ${runId} is a child run of step ${run.parent.stepId} of run ${run.parent.runId}: ` +
+          `restart run ${run.parent.runId} from step ${run.parent.stepId} instead`,
+      );
+    }
     const definition = await this.definitionOf(run);
     if (definition) {
       if (stepId !== undefined && !stepOf(definition, stepId)) {

@@ -30,6 +30,14 @@ export function childRunId(parentRunId: string, stepId: string, attempt: number,
   return `${parentRunId}~${stepId}~${attempt}~${index}`;
 }
 
+/** `~<step id>~<attempt>~<index>` at the end; step ids cannot hold `~` and top-level run ids are UUIDs. */
+const CHILD_RUN_ID = /~[A-Za-z][A-Za-z0-9_-]*~\d+~\d+$/;
+
+/** Whether `childRunId` made `runId`. */
+export function isChildRunId(runId: string): boolean {
+  return CHILD_RUN_ID.test(runId);
+}
+
 /** Right after the step's `StepReady` (dispatch `children`): the first children, or the end if there are none. */
 export function startChildren(
   tx: RunTransaction,

@@ -103,22 +103,10 @@ export interface RunGraph {
   readonly outgoing: Readonly<Record<string, readonly number[]>>;
 }
 
-/**
- * Before `RunStarted`: only the sequence advances (rejections of commands for
- * a run that does not exist). Also what the engine keeps of a child run once
- * it ended (`ended` set), so 100,000 finished iterations cost a few bytes
- * each: later commands are refused with the right seq, and a second start of
- * the same run id is refused.
- */
+/** Before `RunStarted`: only the sequence advances (rejections of commands for a run that does not exist). */
 export interface NoRun {
   readonly status: 'absent';
   readonly lastSeq: number;
-  readonly ended?: RunStatus;
-}
-
-/** What the engine keeps of a child run that ended: the full state lives on in the events and the read model. */
-export function compactEnded(run: Run): NoRun {
-  return { status: 'absent', lastSeq: run.lastSeq, ended: run.status };
 }
 
 export interface Run {

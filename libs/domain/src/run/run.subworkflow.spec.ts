@@ -1,7 +1,5 @@
 import type { ParentLink } from './run.commands';
-import { decide } from './run.decide';
 import { DEFAULT_RUN_LIMITS } from './run.deps';
-import { compactEnded } from './run.state';
 import { cmd, edge, ev, NO_RETRY, progressOf, step, subworkflowStep, workflow } from './testing/fixtures';
 import { given, givenCommands, givenCommandsWith, testDeps } from './testing/given-when-then';
 
@@ -143,19 +141,5 @@ describe('a child run’s start', () => {
     givenCommands()
       .when(cmd.startWith(plain, { parent: link(DEFAULT_RUN_LIMITS.maxNestingDepth + 1) }))
       .thenRejected('NestingTooDeep');
-  });
-
-  it('is refused for a run id whose run already ended and was compacted', () => {
-    const ended = givenCommands(cmd.start(plain), cmd.started('a')).when(cmd.complete('a', 1, 10)).after;
-    if (ended.status === 'absent') throw new Error('run did not start');
-    const compacted = compactEnded(ended);
-    expect(compacted).toEqual({ status: 'absent', lastSeq: ended.lastSeq, ended: 'succeeded' });
-    const events = decide(cmd.start(plain), compacted, testDeps);
-    expect(events).toEqual([
-      expect.objectContaining({ type: 'CommandRejected', code: 'RunAlreadyExists', seq: ended.lastSeq + 1 }),
-    ]);
-    expect(decide(cmd.complete('a', 1, 20), compacted, testDeps)).toEqual([
-      expect.objectContaining({ type: 'CommandRejected', code: 'RunNotFound', seq: ended.lastSeq + 1 }),
-    ]);
   });
 });

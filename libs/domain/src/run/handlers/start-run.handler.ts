@@ -18,9 +18,6 @@ export const startRun: CommandHandler<StartRun> = (command, tx, deps) => {
       `run ${command.runId} already exists (request ${tx.state.requestId})`,
     );
   }
-  if (tx.state.ended !== undefined) {
-    return rejection('RunAlreadyExists', `run ${command.runId} already ran and ${tx.state.ended}`);
-  }
   const depth = command.parent?.depth ?? 0;
   if (depth > deps.limits.maxNestingDepth) {
     return rejection(
