@@ -113,6 +113,14 @@ export class Service {
     }
   }
 
+  /** The heap used after a full GC; needs the stack's `liveHeap` option for this process. */
+  async liveHeapBytes(timeoutMs = 60_000): Promise<number> {
+    const from = this.lines.length;
+    this.child.kill('SIGWINCH');
+    const line = await this.waitForLog(/^live heap$/, timeoutMs, from);
+    return Number(line.heapUsedBytes);
+  }
+
   /** SIGTERM (graceful: consumer groups are left), SIGKILL after `graceMs`. */
   async stop(graceMs = 15_000): Promise<void> {
     if (!this.exited) this.child.kill('SIGTERM');

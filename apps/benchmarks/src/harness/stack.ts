@@ -19,6 +19,8 @@ export interface StackOptions {
   readonly readSide?: boolean;
   /** Processes whose name starts with this get `--cpu-prof` (embedded: "baton", kafka: "engine"...). */
   readonly profile?: string;
+  /** Processes whose name starts with this report their heap after a full GC on demand (`Service.liveHeapBytes`). */
+  readonly liveHeap?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -67,11 +69,15 @@ export class Stack {
     if (profileDir) mkdirSync(profileDir);
     const specs =
       options.target === 'embedded' ? await embeddedSpecs(workDir, options) : await kafkaSpecs(options);
-    const withProfile = specs.map((spec) =>
-      profileDir && spec.name.startsWith(options.profile ?? '\u0000')
-        ? { ...spec, nodeArgs: profilerArgs(workDir, profileDir) }
-        : spec,
-    );
+    const withProfile = specs.map((spec) => ({
+      ...spec,
+      nodeArgs: [
+        ...(profileDir && spec.name.startsWith(options.profile ?? '\u0000')
+          ? profilerArgs(workDir, profileDir)
+          : []),
+        ...(spec.name.startsWith(options.liveHeap ?? '\u0000') ? liveHeapArgs(workDir) : []),
+      ],
+    }));
     // The engine first, so it owns every partition before work arrives (a rebalance is not measured).
     const services: Service[] = [];
     try {
@@ -207,4 +213,20 @@ function profilerArgs(workDir: string, profileDir: string): string[] {
       "process.on('SIGINT', () => { if (++n >= 2) process.exit(0); });\n",
   );
   return ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--require', preload];
+}
+
+/**
+ * Heap used counts garbage until V8 happens to run a full collection, so it
+ * only bounds what a process keeps. This preload answers SIGWINCH with a full
+ * GC and a log line holding the heap used after it: what is really kept.
+ * (SIGWINCH because Nest's shutdown hooks take SIGUSR2, and its default action is to do nothing.)
+ */
+function liveHeapArgs(workDir: string): string[] {
+  const preload = join(workDir, 'live-heap-on-sigwinch.js');
+  writeFileSync(
+    preload,
+    "process.on('SIGWINCH', () => { global.gc(); const bytes = process.memoryUsage().heapUsed;\n" +
+      "  process.stdout.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'live heap', heapUsedBytes: bytes }) + '\\n'); });\n",
+  );
+  return ['--expose-gc', '--require', preload];
 }

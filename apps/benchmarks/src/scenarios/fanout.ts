@@ -23,11 +23,7 @@ interface IdleSampling {
   readonly everyMs: number;
 }
 
-/**
- * Idle samples before the start and after the end. V8 may collect garbage
- * once the process is idle, so the least heap used among them bounds what is
- * kept (heap used counts garbage until a full collection).
- */
+/** Idle samples before the start and after the end: RSS and heap used settle (heap used counts garbage). */
 const IDLE: IdleSampling = { samples: 6, everyMs: 5_000 };
 /** `--smoke` measures nothing, so it does not wait a minute for idle samples. */
 const SMOKE_IDLE: IdleSampling = { samples: 2, everyMs: 500 };
@@ -41,9 +37,8 @@ interface Sample {
   /** Since the start request (0 before it). */
   readonly seconds: number;
   /**
-   * Runs the engine holds: the parent and every iteration started so far
-   * (finished ones are kept, as `{status, lastSeq, ended}`): a progress
-   * measure that needs no read model.
+   * Runs the engine holds: the parent and its running iterations (an
+   * iteration is forgotten once it ended), so at most concurrency + 1.
    */
   readonly runsOwned: number;
   /** The loop's counter in the parent's last progress event in the read model; null when it holds none. */
@@ -81,7 +76,10 @@ type FanoutFigures = {
     readonly heapUsedEndMiB: number;
     /** Heap used: the least of the idle samples before the start, the last while the loop ran, the least after. */
     readonly heapUsedSettledMiB: number;
-    /** (settled - start) / iterations: what the engine keeps per finished iteration (and the read side, embedded). */
+    /** Heap used right after a full GC, before the start request and after the idle samples at the end. */
+    readonly liveHeapStartMiB: number;
+    readonly liveHeapEndMiB: number;
+    /** (live end - live start) / iterations: what the engine keeps per finished iteration (and the read side, embedded). */
     readonly heapRetainedBytesPerIteration: number;
     readonly runsOwnedAtEnd: number;
   };
@@ -115,8 +113,8 @@ type FanoutFigures = {
  * must say N iterations succeeded. The engine process's memory (embedded:
  * the all-in-one process, which also holds PGlite) is sampled along the way,
  * and, before the start and after the end, sampled idle for half a minute
- * each, so V8 may collect garbage: the heap left over, per iteration, bounds
- * what the process keeps per iteration.
+ * each; its heap after a full GC before the start and after the end, per
+ * iteration, is what the process keeps per iteration.
  */
 export async function fanout(ctx: ScenarioContext): Promise<void> {
   const sizes = ctx.runs !== undefined ? [ctx.runs] : ctx.smoke ? [200] : [10_000, 100_000];
@@ -140,9 +138,9 @@ export async function fanout(ctx: ScenarioContext): Promise<void> {
         notes: [
           'duration = harness clock before POST /runs to the engine clock of RunSucceeded (same machine)',
           `RSS of ${figures.engine.name} from /proc every 250 ms; heap from ${HEAP_METRIC}`,
-          `heap retained per iteration = (least heap used of ${idle.samples} idle samples ${idle.everyMs / 1000} s apart ` +
-            'after the run - the least of as many before the start) / iterations; an upper bound: heap used includes ' +
-            'garbage until a major collection runs, which the samples show as a drop',
+          'heap retained per iteration = (live heap after the run - live heap before the start) / iterations; ' +
+            'live heap = heap used right after a full GC the harness asks for (SIGWINCH, --expose-gc); ' +
+            `heap used start/settled = least of ${idle.samples} idle samples ${idle.everyMs / 1000} s apart (includes garbage)`,
           `read-model rows: ${figures.readModelRows.how}`,
         ],
       },
@@ -162,8 +160,8 @@ function summary(ctx: ScenarioContext, figures: FanoutFigures): string[] {
       `the read model showed it ended ${figures.requestToReadModelEndedSeconds} s after the request`,
     `${e.name} RSS start ${e.rssStartMiB} MiB, peak ${e.rssPeakMiB} MiB, end ${e.rssEndMiB} MiB, ` +
       `settled ${e.rssSettledMiB} MiB; heap used ${e.heapUsedStartMiB} -> ${e.heapUsedEndMiB} MiB at the end, ` +
-      `${e.heapUsedSettledMiB} MiB settled (${e.heapRetainedBytesPerIteration} bytes per iteration); ` +
-      `runs owned ${e.runsOwnedAtEnd}`,
+      `${e.heapUsedSettledMiB} MiB settled; live heap ${e.liveHeapStartMiB} -> ${e.liveHeapEndMiB} MiB ` +
+      `(${e.heapRetainedBytesPerIteration} bytes per iteration); runs held at the end ${e.runsOwnedAtEnd}`,
     `API while the loop ran: GET /runs/{id} p50 ${figures.apiPollMs.p50} ms, max ${figures.apiPollMs.max} ms (n ${figures.apiPollMs.n})`,
     `CPU: ${figures.processes.map((p) => `${p.name} ${p.cores} cores`).join(', ')}; machine busy ${figures.machineBusyCores} cores`,
     `child runs listed by ${listed.how}: ${listed.total} (${statuses.join(', ')}) in ${listed.pages} pages`,
@@ -173,14 +171,20 @@ function summary(ctx: ScenarioContext, figures: FanoutFigures): string[] {
 }
 
 async function measureFanout(ctx: ScenarioContext, iterations: number): Promise<FanoutFigures> {
-  const stack = await Stack.start(ctx.root, { target: ctx.target, profile: ctx.profile });
-  const engine = stack.service(ctx.target === 'kafka' ? 'engine-1' : 'baton');
+  const engineName = ctx.target === 'kafka' ? 'engine-1' : 'baton';
+  const stack = await Stack.start(ctx.root, {
+    target: ctx.target,
+    profile: ctx.profile,
+    liveHeap: engineName,
+  });
+  const engine = stack.service(engineName);
   let rows: ReadModelRows | undefined;
   let measured: Omit<FanoutFigures, 'readModelRows'>;
   try {
     await stack.api.pushWorkflow(foreachWorkflow(WORKFLOW_ID, iterations, CONCURRENCY));
     const sampler = new Sampler(stack, engine, ctx.smoke ? SMOKE_IDLE : IDLE);
     const heapStart = Math.min(...(await sampler.idle('before', 0)).map((s) => s.heapUsedMiB));
+    const liveHeapStart = await engine.liveHeapBytes();
     const monitor = new ProcessMonitor(stack.processes());
     monitor.begin();
     const { runId, sentAt } = await stack.api.startRun(WORKFLOW_ID, `fanout-${iterations}`);
@@ -189,7 +193,6 @@ async function measureFanout(ctx: ScenarioContext, iterations: number): Promise<
       stack,
       sampler,
       runId,
-      iterations,
       600_000 + iterations * 50,
     );
     const usage = monitor.end();
@@ -208,6 +211,7 @@ async function measureFanout(ctx: ScenarioContext, iterations: number): Promise<
     const childRunsListed = await listChildren(stack, iterations);
     const settled = await sampler.idle('after', run.lastSeq);
     const heapSettled = Math.min(...settled.map((s) => s.heapUsedMiB));
+    const liveHeapEnd = await engine.liveHeapBytes();
     measured = {
       iterations,
       requestToRunSucceededSeconds: round(seconds, 2),
@@ -226,7 +230,9 @@ async function measureFanout(ctx: ScenarioContext, iterations: number): Promise<
         heapUsedStartMiB: heapStart,
         heapUsedEndMiB: atEnd.heapUsedMiB,
         heapUsedSettledMiB: heapSettled,
-        heapRetainedBytesPerIteration: Math.round(((heapSettled - heapStart) * 1024 ** 2) / iterations),
+        liveHeapStartMiB: round(liveHeapStart / 1024 ** 2, 1),
+        liveHeapEndMiB: round(liveHeapEnd / 1024 ** 2, 1),
+        heapRetainedBytesPerIteration: Math.round((liveHeapEnd - liveHeapStart) / iterations),
         runsOwnedAtEnd: atEnd.runsOwned,
       },
       apiPollMs: distribution(pollMs),
@@ -301,7 +307,6 @@ async function waitUntilEnded(
   stack: Stack,
   sampler: Sampler,
   runId: string,
-  iterations: number,
   timeoutMs: number,
 ): Promise<{ run: RunDetail; pollMs: number[]; seenEndedAt: number }> {
   const deadline = Date.now() + timeoutMs;
@@ -324,7 +329,7 @@ async function waitUntilEnded(
     sampledAt = Date.now();
     const taken = await sampler.take('loop', seq);
     process.stderr.write(
-      `fanout: ${taken.seconds} s: engine owns ${taken.runsOwned} runs (of ${iterations + 1}); ` +
+      `fanout: ${taken.seconds} s: engine holds ${taken.runsOwned} runs (the parent and its running iterations); ` +
         `read model: ${taken.succeeded ?? '?'} iterations succeeded, parent seq ${seq}; engine RSS ${taken.rssMiB} MiB\n`,
     );
     // A new parent event or a new run in the engine is progress.
