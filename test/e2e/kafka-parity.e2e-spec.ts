@@ -11,6 +11,12 @@ import {
   subworkflowScenario,
   whileScenario,
 } from './support/parity-scenarios';
+import {
+  firstOnlyScenario,
+  lastOnlyScenario,
+  parallelLimitScenario,
+  strictSequentialScenario,
+} from './support/strategy-scenarios';
 
 // Maestro parity on the distributed layout (api, engine with the workflow
 // queue, signal router and cron scheduler, projector, one executor) on a real
@@ -88,6 +94,22 @@ describe('Maestro parity on Kafka and PostgreSQL', () => {
   it(
     'runs a sequential workflow one run at a time, with the queue visible',
     guarded(() => sequentialScenario(cluster.api, prefix)),
+  );
+  it(
+    'blocks a strict_sequential workflow on a failed run until unblocked or the run is restarted to success',
+    guarded(() => strictSequentialScenario(cluster.api, cluster.brokers, prefix)),
+  );
+  it(
+    'drops requests to a first_only workflow while its run runs, and starts one after it ended',
+    guarded(() => firstOnlyScenario(cluster.api, cluster.brokers, prefix)),
+  );
+  it(
+    'runs only the newest request queued behind a last_only run, dropping the others as superseded',
+    guarded(() => lastOnlyScenario(cluster.api, cluster.brokers, prefix)),
+  );
+  it(
+    'runs at most max_concurrent runs of a parallel workflow at once, the others in request order',
+    guarded(() => parallelLimitScenario(cluster.api, cluster.brokers, prefix)),
   );
   it(
     'starts one run per cron tick until the workflow is deactivated',

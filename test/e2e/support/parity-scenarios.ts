@@ -10,7 +10,8 @@ import { requestId as taggedId } from './scenarios';
  * broker never see each other's runs.
  */
 
-async function call<T>(
+/** One REST call; fails on any status but `expected`. Answers the parsed body. */
+export async function call<T>(
   api: BatonApi,
   method: string,
   path: string,
@@ -40,7 +41,7 @@ async function startWith(api: BatonApi, workflowId: string, body: Record<string,
 
 let requests = 0;
 /** A request id unique within this test run. */
-const requestId = (name: string) => taggedId(`${name}-${++requests}`);
+export const requestId = (name: string) => taggedId(`${name}-${++requests}`);
 
 const stepOf = (run: RunDetail, stepId: string) => run.steps.find((s) => s.stepId === stepId);
 const stepIs = (stepId: string, status: string) => (run: RunDetail) => stepOf(run, stepId)?.status === status;
