@@ -56,7 +56,20 @@ export interface SetWorkflowBreakpoints extends WorkflowCommandBase {
   readonly stepIds: readonly string[];
 }
 
+/** An operator withdraws a run still waiting in the queue: it will never start. */
+export interface CancelQueuedRun extends WorkflowCommandBase {
+  readonly type: 'CancelQueuedRun';
+  readonly runId: string;
+  readonly reason: string;
+}
+
 export type WorkflowCommand =
-  RequestRun | RunEnded | PauseWorkflow | ResumeWorkflow | UnblockWorkflow | SetWorkflowBreakpoints;
+  | RequestRun
+  | RunEnded
+  | PauseWorkflow
+  | ResumeWorkflow
+  | UnblockWorkflow
+  | SetWorkflowBreakpoints
+  | CancelQueuedRun;
 
 export type WorkflowCommandType = WorkflowCommand['type'];

@@ -81,6 +81,35 @@ describe('repeated requests (admission delivers at least once)', () => {
   });
 });
 
+describe('cancelling a queued run', () => {
+  const v1 = version(SEQUENTIAL);
+
+  it('drops it from the queue: it never starts, and the next one takes the free slot', () => {
+    const spec = given(wq.request(1, v1), wq.request(2, v1), wq.request(3, v1));
+    const outcome = spec.when(wq.cancelQueued(2)).then(ev.dropped(2, 'cancelled'));
+    expect(outcome.after.queue.map((entry) => entry.start.runId)).toEqual(['run-3']);
+    given(wq.request(1, v1), wq.request(2, v1), wq.request(3, v1), wq.cancelQueued(2))
+      .when(wq.ended(1))
+      .then(ev.finished(1), ev.admitted(3, v1, true));
+  });
+
+  it('forgets the version a cancelled run alone was queued with', () => {
+    const v2 = version(SEQUENTIAL, 2);
+    const outcome = given(wq.request(1, v1), wq.request(2, v2))
+      .when(wq.cancelQueued(2))
+      .then(ev.dropped(2, 'cancelled'));
+    expect(Object.keys(outcome.after.definitions)).toEqual([]);
+  });
+
+  it('refuses a run that started, was dropped, or was never requested', () => {
+    given(wq.request(1, v1)).when(wq.cancelQueued(1)).thenRejected('RunNotQueued');
+    given(wq.request(1, v1), wq.request(2, v1), wq.cancelQueued(2))
+      .when(wq.cancelQueued(2))
+      .thenRejected('RunNotQueued');
+    given().when(wq.cancelQueued(9)).thenRejected('RunNotQueued');
+  });
+});
+
 describe('runs ending', () => {
   it('refuses the end of a run the queue holds no slot for', () => {
     given(wq.request(1, version(SEQUENTIAL)))

@@ -1,6 +1,7 @@
 import { requestRun } from './handlers/request-run.handler';
 import { runEnded } from './handlers/run-ended.handler';
 import {
+  cancelQueuedRun,
   pauseWorkflow,
   resumeWorkflow,
   setWorkflowBreakpoints,
@@ -24,6 +25,7 @@ const HANDLERS: HandlerTable = {
   ResumeWorkflow: resumeWorkflow,
   UnblockWorkflow: unblockWorkflow,
   SetWorkflowBreakpoints: setWorkflowBreakpoints,
+  CancelQueuedRun: cancelQueuedRun,
 };
 
 function handlerFor<C extends WorkflowCommand>(command: C): WorkflowCommandHandler<C> {

@@ -14,7 +14,9 @@ export type WorkflowRejectionCode =
    * before the queue existed, or a restarted run ending again (a restart
    * does not go through the queue).
    */
-  | 'RunNotRunning';
+  | 'RunNotRunning'
+  /** CancelQueuedRun for a run that is not waiting in the queue (started, dropped, or never requested). */
+  | 'RunNotQueued';
 
 export interface WorkflowRejection {
   readonly code: WorkflowRejectionCode;

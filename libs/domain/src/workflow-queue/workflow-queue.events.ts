@@ -58,7 +58,14 @@ export type RunDropReason =
   /** first_only: a run was already running or waiting. */
   | 'first_only_busy'
   /** last_only: a newer request took this queued one's place. */
-  | 'superseded';
+  | 'superseded'
+  /** An operator cancelled it while it was queued (`CancelQueuedRun`). */
+  | 'cancelled';
+
+/** Whether a request dropped for `reason` had been queued (and so leaves the queue). */
+export function wasQueued(reason: RunDropReason): boolean {
+  return reason === 'superseded' || reason === 'cancelled';
+}
 
 /** A request that will never start. A superseded run was queued before. */
 export interface RunRequestDropped extends WorkflowEventBase {

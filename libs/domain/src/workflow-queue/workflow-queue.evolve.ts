@@ -1,5 +1,5 @@
 import type { WorkflowDefinition } from '../workflow/workflow-definition';
-import type { RunQueued, WorkflowEvent } from './workflow-queue.events';
+import { wasQueued, type RunQueued, type WorkflowEvent } from './workflow-queue.events';
 import {
   assertNever,
   RECENT_RUNS_KEPT,
@@ -27,7 +27,7 @@ export function evolveWorkflowQueue(state: WorkflowQueueState, event: WorkflowEv
       return { ...after, running: [...after.running, event.runId] };
     }
     case 'RunRequestDropped':
-      return event.reason === 'superseded' ? withoutQueued(next, event.runId) : remember(next, event.runId);
+      return wasQueued(event.reason) ? withoutQueued(next, event.runId) : remember(next, event.runId);
     case 'RunFinished':
       return { ...next, running: next.running.filter((runId) => runId !== event.runId) };
     case 'WorkflowPaused':

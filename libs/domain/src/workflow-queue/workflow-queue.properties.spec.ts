@@ -28,6 +28,7 @@ type Op =
   | { readonly kind: 'pause' }
   | { readonly kind: 'resume' }
   | { readonly kind: 'unblock' }
+  | { readonly kind: 'cancel_queued'; readonly pick: number }
   | { readonly kind: 'breakpoints'; readonly stepIds: readonly string[] };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -48,6 +49,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'pause' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'resume' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'unblock' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel_queued' as const), pick: fc.nat() }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -166,6 +168,13 @@ function commandFor(sim: Simulation, op: Op): WorkflowCommand {
       return wq.resume(at);
     case 'unblock':
       return wq.unblock(at);
+    case 'cancel_queued': {
+      // Mostly a queued run; sometimes any requested one, which the queue must refuse unless queued.
+      const queued = sim.state.queue.map((entry) => runNumber(entry.start.runId));
+      const pool = queued.length > 0 && op.pick % 4 !== 0 ? queued : sim.requested;
+      if (pool.length === 0) return wq.cancelQueued(0, at);
+      return wq.cancelQueued(pool[op.pick % pool.length], at);
+    }
     case 'breakpoints':
       return wq.breakpoints(op.stepIds, at);
   }
@@ -203,17 +212,23 @@ function simulate(
   return sim;
 }
 
-/** Every request started or dropped exactly once (a repeat's own drop as duplicate aside), in request order. */
-function checkDecidedOnce(sim: Simulation): { admitted: number[]; dropped: number[] } {
+/**
+ * Every request started, dropped by the strategy or cancelled while queued
+ * exactly once (a repeat's own drop as duplicate aside), in request order.
+ */
+function checkDecidedOnce(sim: Simulation): { admitted: number[]; dropped: number[]; cancelled: number[] } {
   const admitted = sim.history.flatMap((e) => (e.type === 'RunAdmitted' ? [runNumber(e.runId)] : []));
-  const dropped = sim.history.flatMap((e) =>
-    e.type === 'RunRequestDropped' && e.reason !== 'duplicate' ? [runNumber(e.runId)] : [],
-  );
-  expect([...admitted, ...dropped].sort((a, b) => a - b)).toEqual(sim.requested);
+  const droppedFor = (keep: (reason: string) => boolean) =>
+    sim.history.flatMap((e) =>
+      e.type === 'RunRequestDropped' && keep(e.reason) ? [runNumber(e.runId)] : [],
+    );
+  const dropped = droppedFor((reason) => reason !== 'duplicate' && reason !== 'cancelled');
+  const cancelled = droppedFor((reason) => reason === 'cancelled');
+  expect([...admitted, ...dropped, ...cancelled].sort((a, b) => a - b)).toEqual(sim.requested);
   // Runs start in the order they were requested (some may be dropped in between).
   expect(admitted).toEqual([...admitted].sort((a, b) => a - b));
   expect(replayWorkflowQueue(sim.history)).toEqual(sim.state);
-  return { admitted, dropped };
+  return { admitted, dropped, cancelled };
 }
 
 describe('workflow queue properties', () => {
@@ -221,11 +236,11 @@ describe('workflow queue properties', () => {
     fc.assert(
       fc.property(strategyArb, fc.array(opArb, { maxLength: 120 }), (strategy, ops) => {
         const sim = simulate([version(strategy, 1)], strategy, ops);
-        const { admitted, dropped } = checkDecidedOnce(sim);
+        const { admitted, dropped, cancelled } = checkDecidedOnce(sim);
         if (['parallel', 'sequential', 'strict_sequential'].includes(strategy.kind)) {
-          // Only first_only and last_only drop requests; the others start them all, FIFO.
+          // Only first_only and last_only drop requests; the others start all but the cancelled ones, FIFO.
           expect(dropped).toEqual([]);
-          expect(admitted).toEqual(sim.requested);
+          expect(admitted).toEqual(sim.requested.filter((n) => !cancelled.includes(n)));
         }
       }),
       { numRuns: 300 },

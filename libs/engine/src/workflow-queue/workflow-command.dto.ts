@@ -19,7 +19,7 @@ import type { WorkflowCommand, WorkflowCommandType } from '@baton/domain/workflo
 /**
  * Edge validation of records on `baton.workflow-commands`. RequestRun is
  * written by admission and RunEnded by the engine; pause, resume, unblock
- * and breakpoints come from the API or any other service. One DTO per
+ * breakpoints and queued-run cancels come from the API or any other service. One DTO per
  * command type; inside the queue the decoded command is trusted.
  */
 
@@ -89,6 +89,12 @@ class SetWorkflowBreakpointsDto extends WorkflowCommandDto {
   stepIds!: string[];
 }
 
+class CancelQueuedRunDto extends WorkflowCommandDto {
+  @IsIn(['CancelQueuedRun']) type!: 'CancelQueuedRun';
+  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsString() @MaxLength(1_000) reason!: string;
+}
+
 type DtoTable = { readonly [K in WorkflowCommandType]: new () => object };
 
 /** One DTO per command type; a new command type without a DTO does not compile. */
@@ -99,6 +105,7 @@ export const WORKFLOW_COMMAND_DTOS: DtoTable = {
   ResumeWorkflow: ResumeWorkflowDto,
   UnblockWorkflow: UnblockWorkflowDto,
   SetWorkflowBreakpoints: SetWorkflowBreakpointsDto,
+  CancelQueuedRun: CancelQueuedRunDto,
 };
 
 export function isWorkflowCommandType(type: unknown): type is WorkflowCommand['type'] {

@@ -1,5 +1,6 @@
 import { admitQueued } from '../workflow-queue.admission';
 import type {
+  CancelQueuedRun,
   PauseWorkflow,
   ResumeWorkflow,
   SetWorkflowBreakpoints,
@@ -34,5 +35,16 @@ export const unblockWorkflow: WorkflowCommandHandler<UnblockWorkflow> = (_comman
 /** Replaces the set; an empty list clears it. Runs already started keep the breakpoints they started with. */
 export const setWorkflowBreakpoints: WorkflowCommandHandler<SetWorkflowBreakpoints> = ({ stepIds }, tx) => {
   tx.emit({ type: 'WorkflowBreakpointsSet', stepIds: [...new Set(stepIds)] });
+  return null;
+};
+
+/** Withdraws a queued run; one already started is cancelled through the run (`CancelRun`) instead. */
+export const cancelQueuedRun: WorkflowCommandHandler<CancelQueuedRun> = ({ runId }, tx) => {
+  const queued = tx.state.queue.find((entry) => entry.start.runId === runId);
+  if (queued === undefined) {
+    const where = tx.state.running.includes(runId) ? 'has started: cancel the run itself' : 'is not queued';
+    return workflowRejection('RunNotQueued', `run ${runId} ${where}`);
+  }
+  tx.emit({ type: 'RunRequestDropped', runId, requestId: queued.start.requestId, reason: 'cancelled' });
   return null;
 };

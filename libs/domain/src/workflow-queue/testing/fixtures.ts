@@ -1,6 +1,7 @@
 import type { StartRun } from '../../run/run.commands';
 import type { RunStrategy, WorkflowDefinition } from '../../workflow/workflow-definition';
 import type {
+  CancelQueuedRun,
   PauseWorkflow,
   RequestRun,
   ResumeWorkflow,
@@ -8,7 +9,7 @@ import type {
   SetWorkflowBreakpoints,
   UnblockWorkflow,
 } from '../workflow-queue.commands';
-import type { WorkflowEventDraft } from '../workflow-queue.events';
+import type { RunDropReason, WorkflowEventDraft } from '../workflow-queue.events';
 
 /** The fixed fake clock: every spec time is `T0 + offset`. */
 export const T0 = 1_700_000_000_000;
@@ -101,6 +102,12 @@ export const wq = {
     ...meta(at),
     stepIds,
   }),
+  cancelQueued: (n: number, at = 0): CancelQueuedRun => ({
+    type: 'CancelQueuedRun',
+    ...meta(at),
+    runId: `run-${n}`,
+    reason: 'not needed any more',
+  }),
 };
 
 /** Expected event drafts, for `then`. */
@@ -128,7 +135,7 @@ export const ev = {
     requestId: `request-${n}`,
     start: startOf(n, definition, breakpoints),
   }),
-  dropped: (n: number, reason: 'duplicate' | 'first_only_busy' | 'superseded'): WorkflowEventDraft => ({
+  dropped: (n: number, reason: RunDropReason): WorkflowEventDraft => ({
     type: 'RunRequestDropped',
     runId: `run-${n}`,
     requestId: `request-${n}`,
