@@ -18,6 +18,7 @@ export type {
 } from './workflow-registry';
 export { RunQueries, InvalidCursorError, MAX_PAGE_SIZE } from './run-queries';
 export type {
+  DroppedRunRequest,
   ListChildRunsQuery,
   ListRunsQuery,
   Page,
@@ -29,5 +30,11 @@ export type {
   StepLogs,
   StepView,
 } from './run-queries';
-export { WorkflowQueueQueries, MAX_QUEUE_PAGE } from './workflow-queue-queries';
-export type { QueuedRunView, WorkflowQueueView, QueueQuery } from './workflow-queue-queries';
+export { WorkflowQueueQueries, MAX_QUEUE_PAGE, RECENT_DROPS_SHOWN } from './workflow-queue-queries';
+export type {
+  DroppedRequestView,
+  QueuedRunView,
+  RecordedDropReason,
+  WorkflowQueueView,
+  QueueQuery,
+} from './workflow-queue-queries';

@@ -21,6 +21,12 @@ import {
   type StepRow,
 } from './run-views';
 import type { SqlClient } from './sql-client';
+import {
+  DROPPED_COLUMNS,
+  toDroppedRequest,
+  type DroppedRequestView,
+  type DroppedRow,
+} from './workflow-queue-queries';
 
 export { InvalidCursorError };
 export type { RunDetail, RunParent, RunSummary, StepAttemptView, StepView } from './run-views';
@@ -59,6 +65,11 @@ export interface Page<T> {
 }
 
 export const MAX_PAGE_SIZE = 500;
+
+/** A run that never started: its request was dropped by its workflow's run strategy. */
+export interface DroppedRunRequest extends DroppedRequestView {
+  readonly workflowId: string;
+}
 
 /** The children of one run, optionally of one of its steps (and attempt), by iteration index. */
 export interface ListChildRunsQuery {
@@ -216,6 +227,25 @@ export class RunQueries {
         steps: steps.map((row) => toStep(row, byStep.get(row.step_id) ?? [])),
       };
     });
+  }
+
+  /**
+   * Why run `runId` never started, when its request was dropped by its
+   * workflow's run strategy (table `workflow_queue_drops`); null for a run the
+   * read model has (a request re-delivered once the queue had forgotten the
+   * drop may have started it after all) or knows nothing of. A run id is
+   * one workflow's (derived from workflow and request id), so its drops, if
+   * dropped more than once, are ordered by seq.
+   */
+  async getDroppedRequest(runId: string): Promise<DroppedRunRequest | null> {
+    const [row] = await this.sql.query<DroppedRow>(
+      `SELECT ${DROPPED_COLUMNS} FROM workflow_queue_drops d
+        WHERE d.run_id = $1 AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_id = d.run_id)
+        ORDER BY d.seq DESC
+        LIMIT 1`,
+      [runId],
+    );
+    return row ? { workflowId: row.workflow_id, ...toDroppedRequest(row) } : null;
   }
 
   /**

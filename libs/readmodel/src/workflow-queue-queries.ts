@@ -1,3 +1,4 @@
+import type { RunDropReason } from '@baton/domain/workflow-queue';
 import type { RunStrategy } from '@baton/domain/workflow/workflow-definition';
 import type { SqlClient } from './sql-client';
 
@@ -9,6 +10,23 @@ export interface QueuedRunView {
   readonly requestId: string;
   readonly version: number;
   readonly queuedAt: number;
+}
+
+/**
+ * The reasons a dropped request is recorded for: a `duplicate` is a repeated
+ * delivery of a run already decided, not a drop of that run (migration 0005).
+ */
+export type RecordedDropReason = Exclude<RunDropReason, 'duplicate'>;
+
+/** A request the workflow's run strategy dropped: the API gave it a run id, and that run never starts. */
+export interface DroppedRequestView {
+  /** The seq of its `RunRequestDropped` event: the order of the workflow's drops. */
+  readonly seq: number;
+  readonly runId: string;
+  readonly requestId: string;
+  readonly reason: RecordedDropReason;
+  /** Epoch milliseconds. */
+  readonly droppedAt: number;
 }
 
 /** A workflow's queue as last projected. A workflow the queue has no events for shows as idle. */
@@ -29,6 +47,8 @@ export interface WorkflowQueueView {
   readonly queuedCount: number;
   /** Pass as `afterPosition` for the next page; null on the last. */
   readonly nextAfterPosition: number | null;
+  /** The latest `RECENT_DROPS_SHOWN` dropped requests, newest first. */
+  readonly recentlyDropped: readonly DroppedRequestView[];
   /** The last workflow event seq reflected here (0: none yet). */
   readonly lastSeq: number;
   readonly updatedAt: number | null;
@@ -42,9 +62,12 @@ export interface QueueQuery {
 
 export const MAX_QUEUE_PAGE = 500;
 
+/** How many dropped requests the queue view lists: enough to explain what just happened, never a history. */
+export const RECENT_DROPS_SHOWN = 20;
+
 /**
  * Reads of the workflow queue tables the queue projector fills (see
- * `migrations/0003-workflow-queue.ts`).
+ * `migrations/0003-workflow-queue.ts` and `0005-workflow-queue-drops.ts`).
  *
  * @example
  *   const queue = await new WorkflowQueueQueries(sql).getQueue('nightly', { limit: 100 });
@@ -72,6 +95,11 @@ export class WorkflowQueueQueries {
       [workflowId, afterPosition, limit + 1],
     );
     const queued = rows.slice(0, limit).map(toQueuedRun);
+    const dropped = await this.sql.query<DroppedRow>(
+      `SELECT ${DROPPED_COLUMNS} FROM workflow_queue_drops
+        WHERE workflow_id = $1 ORDER BY seq DESC LIMIT $2`,
+      [workflowId, RECENT_DROPS_SHOWN],
+    );
     return {
       workflowId,
       runStrategy: status?.run_strategy ?? null,
@@ -83,6 +111,7 @@ export class WorkflowQueueQueries {
       queued,
       queuedCount: count,
       nextAfterPosition: rows.length > limit ? queued[queued.length - 1].position : null,
+      recentlyDropped: dropped.map(toDroppedRequest),
       lastSeq: status?.last_seq ?? 0,
       updatedAt: status ? status.updated_at.getTime() : null,
     };
@@ -115,5 +144,27 @@ function toQueuedRun(row: QueuedRow): QueuedRunView {
     requestId: row.request_id,
     version: row.version,
     queuedAt: row.queued_at.getTime(),
+  };
+}
+
+/** The columns `toDroppedRequest` reads, for every query of `workflow_queue_drops`. */
+export const DROPPED_COLUMNS = 'workflow_id, seq, run_id, request_id, reason, dropped_at';
+
+export interface DroppedRow {
+  workflow_id: string;
+  seq: number;
+  run_id: string;
+  request_id: string;
+  reason: RecordedDropReason;
+  dropped_at: Date;
+}
+
+export function toDroppedRequest(row: DroppedRow): DroppedRequestView {
+  return {
+    seq: row.seq,
+    runId: row.run_id,
+    requestId: row.request_id,
+    reason: row.reason,
+    droppedAt: row.dropped_at.getTime(),
   };
 }

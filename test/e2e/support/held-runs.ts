@@ -41,6 +41,7 @@ steps:
 export class HeldRuns {
   private readonly ids = new Map<string, string>();
   private readonly names = new Map<string, string>();
+  private readonly requestIds = new Map<string, string>();
 
   constructor(
     readonly api: BatonApi,
@@ -51,9 +52,11 @@ export class HeldRuns {
 
   /** Requests run `name`: the API answers 202 with its run id whatever the queue will decide. */
   async request(name: string, params: Record<string, unknown> = {}): Promise<void> {
-    const runId = await this.api.start(this.workflowId, { key: name, ...params }, requestId(this.workflowId));
+    const request = requestId(this.workflowId);
+    const runId = await this.api.start(this.workflowId, { key: name, ...params }, request);
     this.ids.set(name, runId);
     this.names.set(runId, name);
+    this.requestIds.set(name, request);
   }
 
   /** Every run id requested, for the suite's records. */
@@ -150,9 +153,38 @@ export class HeldRuns {
     return Object.fromEntries([...(await this.listed())].map(([name, run]) => [name, run.status]));
   }
 
-  /** Asserts run `name` was never started: the API does not know it. */
+  /** Asserts run `name` has not started: the API does not know it (404), as for a run still waiting. */
   async expectNeverStarted(name: string): Promise<void> {
     expect(await this.api.getRun(this.id(name))).toBeNull();
+  }
+
+  /**
+   * Asserts the run strategy dropped run `name`'s request for `reason`: the
+   * queue lists the drop, and `GET /runs/{id}` answers 410 saying who dropped
+   * which request, and when. Call once the queue reflects the drop.
+   */
+  async expectDropped(name: string, reason: 'first_only_busy' | 'superseded'): Promise<void> {
+    const runId = this.id(name);
+    const drop = (await this.queue()).recentlyDropped.find((d) => d.runId === runId);
+    expect(drop).toMatchObject({ requestId: this.requestIds.get(name), reason });
+    const gone = await call<{ statusCode: number; message: string }>(
+      this.api,
+      'GET',
+      `/api/v1/runs/${runId}`,
+      undefined,
+      [410],
+    );
+    const strategy = reason === 'first_only_busy' ? 'first_only' : 'last_only';
+    expect(gone.statusCode).toBe(410);
+    expect(gone.message).toContain(
+      `run ${runId} never started: workflow ${this.workflowId}'s run strategy ${strategy} dropped its ` +
+        `request ${drop!.requestId} at ${new Date(drop!.droppedAt).toISOString()} (`,
+    );
+  }
+
+  /** The queue's latest dropped requests, newest first, as lines naming the runs ("r3 first_only_busy"). */
+  async recentlyDropped(): Promise<string[]> {
+    return (await this.queue()).recentlyDropped.map((drop) => `${this.name(drop.runId)} ${drop.reason}`);
   }
 
   private describe(events: readonly WorkflowEvent[]): string[] {

@@ -6,7 +6,7 @@ import { call } from './parity-scenarios';
  * The run strategies end to end, on runs the test holds and releases (see
  * `HeldRuns`). States are read from the API (run list, run, queue); the
  * queue's own record on `baton.workflow-events` gives the exact sequence of
- * its decisions, and the only trace of a dropped request.
+ * its decisions.
  */
 
 /**
@@ -103,7 +103,8 @@ export async function strictSequentialScenario(
 
 /**
  * first_only: while a run runs, new requests are dropped (202 with a run id
- * that never starts); a request after it ended starts.
+ * that never starts: GET answers 410, the queue lists the drop); a request
+ * after it ended starts.
  */
 export async function firstOnlyScenario(
   api: BatonApi,
@@ -123,10 +124,11 @@ export async function firstOnlyScenario(
       'RunRequestDropped r3 first_only_busy',
     ]);
     // Seqs run 1, 2, 3... per workflow: once the read model reflects the
-    // last drop, the API shows both as runs that never were.
+    // last drop, the API shows both as runs that never were (410), and the queue lists them.
     await runs.waitForQueue({ running: ['r1'], queued: [], fromSeq: dropped.length });
-    await runs.expectNeverStarted('r2');
-    await runs.expectNeverStarted('r3');
+    expect(await runs.recentlyDropped()).toEqual(['r3 first_only_busy', 'r2 first_only_busy']);
+    await runs.expectDropped('r2', 'first_only_busy');
+    await runs.expectDropped('r3', 'first_only_busy');
 
     await runs.release('r1');
     expect((await runs.ended('r1')).status).toBe('succeeded');
@@ -148,7 +150,8 @@ export async function firstOnlyScenario(
 
 /**
  * last_only: requests arriving while a run runs replace each other in the
- * queue; only the newest runs after it, the others are dropped as superseded.
+ * queue; only the newest runs after it, the others are dropped as superseded
+ * (GET answers 410, the queue lists the drops).
  */
 export async function lastOnlyScenario(
   api: BatonApi,
@@ -163,8 +166,10 @@ export async function lastOnlyScenario(
     await runs.request('r4');
     // r4 waiting alone means the queue has decided all three requests.
     await runs.waitForQueue({ running: ['r1'], queued: ['r4'] });
-    await runs.expectNeverStarted('r2');
-    await runs.expectNeverStarted('r3');
+    expect(await runs.recentlyDropped()).toEqual(['r3 superseded', 'r2 superseded']);
+    await runs.expectDropped('r2', 'superseded');
+    await runs.expectDropped('r3', 'superseded');
+    await runs.expectNeverStarted('r4');
 
     await runs.release('r1');
     expect((await runs.ended('r1')).status).toBe('succeeded');
@@ -185,8 +190,8 @@ export async function lastOnlyScenario(
       'RunFinished r4 succeeded',
     ]);
     expect(await runs.statuses()).toEqual({ r1: 'succeeded', r4: 'succeeded' });
-    await runs.expectNeverStarted('r2');
-    await runs.expectNeverStarted('r3');
+    await runs.expectDropped('r2', 'superseded');
+    await runs.expectDropped('r3', 'superseded');
     return runs.runIds();
   });
 }

@@ -198,6 +198,18 @@ describe('baton start', () => {
       expect(server.sent('GET', '/api/v1/runs/run-1')).toHaveLength(6);
     });
 
+    it("stops waiting with the server's reason when the run strategy dropped the request (410)", async () => {
+      const message =
+        "run run-1 never started: workflow sales.daily's run strategy first_only dropped its request " +
+        'req-1 at 2026-01-01T00:00:00.000Z (another run was running or waiting to start)';
+      serveRun([NOT_YET, { status: 410, body: { statusCode: 410, message, error: 'Gone' } }]);
+
+      const sut = await runBaton(['start', 'sales.daily', '--wait'], { server: server.url });
+
+      expect(sut).toMatchObject({ code: 3, stderr: `error: ${message}\n` });
+      expect(server.sent('GET', '/api/v1/runs/run-1')).toHaveLength(2);
+    });
+
     it('shows retries and the failure reason, and exits 1 when the run failed', async () => {
       const failure = { reason: 'step_failed', stepId: 'extract', message: 'exit code 2' };
       serveRun([

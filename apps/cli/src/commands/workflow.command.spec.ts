@@ -128,6 +128,7 @@ describe('baton workflow', () => {
       ],
       queuedCount: 2,
       nextAfterPosition: null,
+      recentlyDropped: [],
       lastSeq: 12,
       updatedAt: NOW - 1_000,
     };
@@ -186,6 +187,46 @@ describe('baton workflow', () => {
           '',
         ].join('\n'),
       );
+    });
+
+    it('lists the requests the run strategy dropped lately, newest first', async () => {
+      server.route = () => ({
+        status: 200,
+        body: {
+          ...queue,
+          runStrategy: { kind: 'last_only' },
+          paused: false,
+          queued: queue.queued.slice(1),
+          queuedCount: 1,
+          recentlyDropped: [
+            { seq: 9, runId: 'run-2', requestId: 'req-2', reason: 'superseded', droppedAt: NOW - 5_000 },
+            {
+              seq: 4,
+              runId: 'run-0',
+              requestId: 'req-0',
+              reason: 'first_only_busy',
+              droppedAt: NOW - 3_600_000,
+            },
+          ],
+        },
+      });
+
+      const sut = await runBaton(['workflow', 'queue', 'sales.daily'], { server: server.url });
+
+      expect(
+        sut.stdout.endsWith(
+          [
+            '#  RUN    REQUEST  VERSION  QUEUED',
+            '1  run-3  nightly  3        5s ago',
+            '',
+            'recently dropped by the run strategy (never started), newest first:',
+            'RUN    REQUEST  REASON           DROPPED',
+            'run-2  req-2    superseded       5s ago',
+            'run-0  req-0    first_only_busy  1h ago',
+            '',
+          ].join('\n'),
+        ),
+      ).toBe(true);
     });
 
     it('counts the queued runs beyond the page, and shows a concurrency limit', async () => {

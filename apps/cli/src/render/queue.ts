@@ -13,7 +13,11 @@ export function renderWorkflowQueue(queue: WorkflowQueueView, style: Style, now:
     ['breakpoints', queue.breakpoints.length === 0 ? '-' : queue.breakpoints.join(', ')],
     ['running', queue.running.length === 0 ? '-' : queue.running.join(', ')],
   ];
-  if (queue.queued.length === 0) return `${renderFields(fields)}\nno queued runs\n`;
+  return `${renderFields(fields)}\n${renderQueued(queue, now)}${renderDropped(queue, now)}`;
+}
+
+function renderQueued(queue: WorkflowQueueView, now: number): string {
+  if (queue.queued.length === 0) return 'no queued runs\n';
   const table = renderTable(
     ['#', 'RUN', 'REQUEST', 'VERSION', 'QUEUED'],
     queue.queued.map((run, index) => [
@@ -25,7 +29,22 @@ export function renderWorkflowQueue(queue: WorkflowQueueView, style: Style, now:
     ]),
   );
   const more = queue.queuedCount - queue.queued.length;
-  return `${renderFields(fields)}\n${table}${more > 0 ? `… and ${more} more queued\n` : ''}`;
+  return `${table}${more > 0 ? `… and ${more} more queued\n` : ''}`;
+}
+
+/** The requests the run strategy dropped lately: their run ids were answered, and will never start. */
+function renderDropped(queue: WorkflowQueueView, now: number): string {
+  if (queue.recentlyDropped.length === 0) return '';
+  const table = renderTable(
+    ['RUN', 'REQUEST', 'REASON', 'DROPPED'],
+    queue.recentlyDropped.map((drop) => [
+      drop.runId,
+      drop.requestId,
+      drop.reason,
+      formatAge(drop.droppedAt, now),
+    ]),
+  );
+  return `\nrecently dropped by the run strategy (never started), newest first:\n${table}`;
 }
 
 function queueState(queue: WorkflowQueueView, style: Style): string {

@@ -1,4 +1,12 @@
 import { runIdFor, Topics, type RunRequest } from '@baton/contracts';
+import { T0 } from '@baton/domain/workflow-queue/testing/fixtures';
+import { projectWorkflowEventRecords } from '@baton/projector/workflow-queue/project-workflow-events';
+import {
+  eventRecords,
+  firstOnlyHistory,
+  lastOnlyHistory,
+  withRunIdPrefix,
+} from '@baton/projector/workflow-queue/testing/queue-histories';
 import { jsonParam } from '@baton/readmodel';
 import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
 
@@ -239,6 +247,69 @@ describe('run routes', () => {
       expect((await call('GET', '/runs?colour=red')).status).toBe(400);
       const filtered = await call('GET', '/runs?status=succeeded&workflowId=paged');
       expect(filtered.body).toEqual({ items: [], nextCursor: null });
+    });
+  });
+
+  describe('runs whose request the run strategy dropped', () => {
+    // first_only: run-1 waits (the workflow is paused) when run-2 is requested at T0+3: dropped.
+    // last_only: run-2 and run-3 wait behind run-1 and are superseded at T0+3 and T0+4.
+    beforeAll(async () => {
+      const events = [
+        ...withRunIdPrefix(firstOnlyHistory('report-first'), 'first'),
+        ...withRunIdPrefix(lastOnlyHistory('report-last'), 'last'),
+      ];
+      const { result } = await projectWorkflowEventRecords(sut.sql, eventRecords(events), T0);
+      expect(result.applied).toBe(events.length);
+    });
+
+    it('answers 410 Gone with who dropped the request, when and why', async () => {
+      expect(await call('GET', '/runs/first-run-2')).toEqual({
+        status: 410,
+        body: {
+          statusCode: 410,
+          error: 'Gone',
+          message:
+            "run first-run-2 never started: workflow report-first's run strategy first_only dropped its " +
+            'request request-2 at 2023-11-14T22:13:20.003Z (another run was running or waiting to start)',
+        },
+      });
+      expect(await call('GET', '/runs/last-run-3')).toMatchObject({
+        status: 410,
+        body: {
+          message:
+            "run last-run-3 never started: workflow report-last's run strategy last_only dropped its " +
+            'request request-3 at 2023-11-14T22:13:20.004Z (a newer request took its place in the queue)',
+        },
+      });
+    });
+
+    it("answers 410 for the run's events and step logs too", async () => {
+      const gone = {
+        status: 410,
+        body: { message: expect.stringMatching(/^run last-run-2 never started: /) },
+      };
+      expect(await call('GET', '/runs/last-run-2/events')).toMatchObject(gone);
+      expect(await call('GET', '/runs/last-run-2/steps/build/logs')).toMatchObject(gone);
+    });
+
+    it('keeps 404 for a run that was not dropped and is not projected', async () => {
+      // first-run-1 waited and then started; its run is simply not in this read model.
+      for (const path of ['/runs/first-run-1', '/runs/first-run-1/steps/build/logs', '/runs/ghost']) {
+        expect(await call('GET', path)).toMatchObject({ status: 404 });
+      }
+      expect(await call('GET', '/runs/first-run-1/events')).toEqual({
+        status: 200,
+        body: { items: [], nextAfterSeq: null },
+      });
+    });
+
+    it('documents the 410 in the OpenAPI document', async () => {
+      const document = (await (await fetch(`${sut.base}/api/docs-json`)).json()) as {
+        paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      };
+      for (const path of ['/api/v1/runs/{runId}', '/api/v1/runs/{runId}/events']) {
+        expect(Object.keys(document.paths[path].get.responses)).toContain('410');
+      }
     });
   });
 });

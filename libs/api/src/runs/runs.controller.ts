@@ -2,6 +2,7 @@ import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -20,6 +21,9 @@ import {
 } from './runs.responses.dto';
 import { RunsService, type StartRunAnswer } from './runs.service';
 
+const NEVER_STARTED =
+  "The run never started: its workflow's run strategy dropped its request (the message says which and why)";
+
 @ApiController('api/v1', 'runs')
 export class RunsController {
   constructor(private readonly runs: RunsService) {}
@@ -30,7 +34,9 @@ export class RunsController {
     summary: 'Request a run',
     description:
       'Publishes a run request on baton.run-requests and answers at once; the run appears in ' +
-      'GET /runs/{runId} once the engine has started it and the projector has caught up.',
+      'GET /runs/{runId} once the engine has started it and the projector has caught up. A request ' +
+      "the workflow's run strategy drops (first_only, last_only) never starts: GET /runs/{runId} then " +
+      'answers 410, and GET /workflows/{workflowId}/queue lists it.',
   })
   @ApiAcceptedResponse({ type: StartRunResponseDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'Params that do not fit the definition, with paths' })
@@ -54,6 +60,7 @@ export class RunsController {
   @ApiOperation({ summary: 'A run with its steps and attempts' })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown, or not projected yet' })
+  @ApiGoneResponse({ type: ErrorDto, description: NEVER_STARTED })
   get(@Param('runId') runId: string): Promise<RunDetail> {
     return this.runs.get(runId);
   }
@@ -72,7 +79,8 @@ export class RunsController {
 
   @Get('runs/:runId/events')
   @ApiOperation({ summary: "A run's events by seq" })
-  @ApiOkResponse({ type: RunEventsPageDto })
+  @ApiOkResponse({ type: RunEventsPageDto, description: 'None (yet) for a run not projected yet' })
+  @ApiGoneResponse({ type: ErrorDto, description: NEVER_STARTED })
   events(
     @Param('runId') runId: string,
     @Query() query: RunEventsQueryDto,
@@ -84,6 +92,7 @@ export class RunsController {
   @ApiOperation({ summary: "Tails of a step attempt's stdout and stderr (the latest attempt by default)" })
   @ApiOkResponse({ type: StepLogsDto })
   @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiGoneResponse({ type: ErrorDto, description: NEVER_STARTED })
   logs(
     @Param('runId') runId: string,
     @Param('stepId') stepId: string,

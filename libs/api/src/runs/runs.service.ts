@@ -1,9 +1,12 @@
+import { GoneException } from '@nestjs/common';
 import { runIdFor, type RunRequest } from '@baton/contracts';
 import type { JsonObject, WorkflowDefinition } from '@baton/domain';
 import type { EventArchive } from '@baton/archive';
 import type { Clock } from '@baton/platform';
 import type {
+  DroppedRunRequest,
   Page,
+  RecordedDropReason,
   RunDetail,
   RunEventRecord,
   RunQueries,
@@ -114,14 +117,15 @@ export class RunsService {
 
   async get(runId: string): Promise<RunDetail> {
     const run = await this.queries.getRun(runId);
-    if (!run) throw runNotFound(runId);
+    if (!run) throw await this.missingRun(runId, runNotFound(runId));
     return run;
   }
 
   /**
    * What is stored so far; an unknown run simply has none (its events may not
-   * be projected yet). When the read model has nothing (rebuilt after the log's
-   * retention dropped the run), the archive answers instead.
+   * be projected yet), but a run whose request was dropped never will: 410.
+   * When the read model has nothing (rebuilt after the log's retention
+   * dropped the run), the archive answers instead.
    */
   async events(
     runId: string,
@@ -129,9 +133,14 @@ export class RunsService {
   ): Promise<{ items: RunEventRecord[]; nextAfterSeq: number | null }> {
     const afterSeq = query.afterSeq ?? 0;
     const limit = query.limit ?? DEFAULT_EVENTS_PAGE;
-    const page = await this.queries.getRunEvents(runId, { afterSeq, limit });
-    if (page.items.length > 0 || !this.archive) return page;
-    return this.archivedEvents(runId, afterSeq, limit);
+    const stored = await this.queries.getRunEvents(runId, { afterSeq, limit });
+    const page =
+      stored.items.length > 0 || !this.archive ? stored : await this.archivedEvents(runId, afterSeq, limit);
+    // A run has events from seq 1: none from the start means the run is not (yet) known.
+    if (page.items.length > 0 || afterSeq > 0) return page;
+    const dropped = await this.queries.getDroppedRequest(runId);
+    if (dropped) throw runNeverStarted(dropped);
+    return page;
   }
 
   private async archivedEvents(
@@ -160,12 +169,46 @@ export class RunsService {
     const logs = await this.queries.getStepLogs(runId, stepId, attempt);
     if (logs) return logs;
     const which = attempt === undefined ? '' : ` attempt ${attempt}`;
-    throw new NotFoundError(`no logs stored for step "${stepId}"${which} of run ${runId}`);
+    throw await this.missingRun(
+      runId,
+      new NotFoundError(`no logs stored for step "${stepId}"${which} of run ${runId}`),
+    );
+  }
+
+  /** What to answer for a run the read model does not have: 410 if its request was dropped, else `notFound`. */
+  private async missingRun(runId: string, notFound: NotFoundError): Promise<Error> {
+    const dropped = await this.queries.getDroppedRequest(runId);
+    return dropped ? runNeverStarted(dropped) : notFound;
   }
 }
 
 function runNotFound(runId: string): NotFoundError {
   return new NotFoundError(`run ${runId} is unknown (or not projected yet: retry in a moment)`);
+}
+
+/** Why a dropped request's run never started, per reason, in the words of a user who asked for it. */
+const DROP_EXPLANATIONS: Readonly<
+  Record<RecordedDropReason, (drop: DroppedRunRequest, at: string) => string>
+> = {
+  first_only_busy: (drop, at) =>
+    `workflow ${drop.workflowId}'s run strategy first_only dropped its request ${drop.requestId} at ${at} ` +
+    '(another run was running or waiting to start)',
+  superseded: (drop, at) =>
+    `workflow ${drop.workflowId}'s run strategy last_only dropped its request ${drop.requestId} at ${at} ` +
+    '(a newer request took its place in the queue)',
+};
+
+/**
+ * 410 Gone: the run id was answered to a request (202), and the run will
+ * never exist. A reason this API does not know yet (written by a newer
+ * projector) is shown as its code.
+ */
+function runNeverStarted(drop: DroppedRunRequest): GoneException {
+  const at = new Date(drop.droppedAt).toISOString();
+  const explain = Object.prototype.hasOwnProperty.call(DROP_EXPLANATIONS, drop.reason)
+    ? DROP_EXPLANATIONS[drop.reason](drop, at)
+    : `workflow ${drop.workflowId}'s queue dropped its request ${drop.requestId} at ${at} (reason ${drop.reason})`;
+  return new GoneException(`run ${drop.runId} never started: ${explain}`);
 }
 
 function unknownBreakpoints(definition: WorkflowDefinition, breakpoints: readonly string[]): FieldError[] {

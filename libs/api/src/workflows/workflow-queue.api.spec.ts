@@ -11,7 +11,14 @@ import { EmbeddedEventLog, type LogRecord } from '@baton/eventlog';
 import { MetricsRegistry, ObservabilityModule } from '@baton/observability';
 import { historyOf, eventRecords } from '@baton/projector/workflow-queue/testing/queue-histories';
 import { projectWorkflowEventRecords } from '@baton/projector/workflow-queue/project-workflow-events';
-import { SEQUENTIAL, version, wq } from '@baton/domain/workflow-queue/testing/fixtures';
+import {
+  FIRST_ONLY,
+  LAST_ONLY,
+  SEQUENTIAL,
+  T0,
+  version,
+  wq,
+} from '@baton/domain/workflow-queue/testing/fixtures';
 import { migrate, PGliteSqlClient, WorkflowRegistry } from '@baton/readmodel';
 import { WorkflowQueueQueries } from '@baton/readmodel/workflow-queue-queries';
 import { configureApi } from '../configure-api';
@@ -31,6 +38,12 @@ run_strategy: sequential
 steps:
   - { id: extract, type: noop }
   - { id: load, type: noop, depends_on: [extract] }
+`;
+
+const HOURLY = `id: hourly
+run_strategy: first_only
+steps:
+  - { id: extract, type: noop }
 `;
 
 interface Answer {
@@ -53,9 +66,11 @@ describe('workflow queue routes', () => {
     sql = await PGliteSqlClient.open();
     await migrate(sql);
     const registry = new WorkflowRegistry(sql, () => clock.now());
-    const parsed = parseWorkflowDocument(NIGHTLY, 'yaml');
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    await registry.push({ definition: parsed.definition, source: NIGHTLY });
+    for (const source of [NIGHTLY, HOURLY]) {
+      const parsed = parseWorkflowDocument(source, 'yaml');
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+      await registry.push({ definition: parsed.definition, source });
+    }
     const publisher = new WorkflowCommandPublisher(log, { runPartitions: 2, requestPartitions: 2 });
     const moduleRef = await Test.createTestingModule({
       imports: [ObservabilityModule.forService('queue-api-test')],
@@ -135,6 +150,7 @@ describe('workflow queue routes', () => {
           queued: [],
           queuedCount: 0,
           nextAfterPosition: null,
+          recentlyDropped: [],
           lastSeq: 0,
           updatedAt: null,
         },
@@ -168,6 +184,41 @@ describe('workflow queue routes', () => {
       const second = await call('GET', `/workflows/nightly/queue?limit=1&afterPosition=${next}`);
       expect((second.body.queued as { runId: string }[]).map((run) => run.runId)).toEqual(['run-3']);
       expect(second.body.nextAfterPosition).toBeNull();
+    });
+
+    it('lists the requests the run strategy dropped, newest first, with reason and time', async () => {
+      // Under first_only, run-12 arrives while run-11 runs; under last_only (the latest request's
+      // strategy is the workflow's), run-14 supersedes run-13 waiting behind run-11.
+      const history = historyOf('hourly', [
+        wq.request(11, version(FIRST_ONLY, 1), 10),
+        wq.request(12, version(FIRST_ONLY, 1), 20),
+        wq.request(13, version(LAST_ONLY, 2), 30),
+        wq.request(14, version(LAST_ONLY, 2), 40),
+      ]);
+      await projectWorkflowEventRecords(sql, eventRecords(history), clock.now());
+      const seqOf = (runId: string) =>
+        history.find((e) => e.type === 'RunRequestDropped' && e.runId === runId)!.seq;
+      const answer = await call('GET', '/workflows/hourly/queue');
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { running: ['run-11'], queued: [{ runId: 'run-14' }] },
+      });
+      expect(answer.body.recentlyDropped).toEqual([
+        {
+          seq: seqOf('run-13'),
+          runId: 'run-13',
+          requestId: 'request-13',
+          reason: 'superseded',
+          droppedAt: T0 + 40,
+        },
+        {
+          seq: seqOf('run-12'),
+          runId: 'run-12',
+          requestId: 'request-12',
+          reason: 'first_only_busy',
+          droppedAt: T0 + 20,
+        },
+      ]);
     });
 
     it('answers 404 for an unknown workflow and 400 for a bad page size', async () => {
@@ -213,6 +264,7 @@ describe('workflow queue routes', () => {
   it('documents the routes in the OpenAPI document', async () => {
     const document = (await (await fetch(`${base}/api/docs-json`)).json()) as {
       paths: Record<string, object>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
     };
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
@@ -223,6 +275,15 @@ describe('workflow queue routes', () => {
         '/api/v1/workflows/{workflowId}/breakpoints',
       ]),
     );
+    const { WorkflowQueueDto, DroppedRequestDto } = document.components.schemas;
+    expect(WorkflowQueueDto.properties.recentlyDropped).toMatchObject({ type: 'array' });
+    expect(Object.keys(DroppedRequestDto.properties).sort()).toEqual([
+      'droppedAt',
+      'reason',
+      'requestId',
+      'runId',
+      'seq',
+    ]);
   });
 
   describe('PUT /workflows/{id}/breakpoints', () => {

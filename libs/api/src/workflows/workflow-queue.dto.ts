@@ -12,7 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { MAX_QUEUE_PAGE } from '@baton/readmodel/workflow-queue-queries';
+import { MAX_QUEUE_PAGE, RECENT_DROPS_SHOWN } from '@baton/readmodel/workflow-queue-queries';
 
 /** Body of `PUT /workflows/{id}/breakpoints`. */
 export class SetBreakpointsDto {
@@ -81,6 +81,28 @@ export class QueuedRunDto {
   queuedAt!: number;
 }
 
+export class DroppedRequestDto {
+  @ApiProperty({ description: "The seq of the queue's RunRequestDropped event on baton.workflow-events" })
+  seq!: number;
+
+  @ApiProperty({ description: 'The run id the request was answered with; GET /runs/{runId} answers 410' })
+  runId!: string;
+
+  @ApiProperty()
+  requestId!: string;
+
+  @ApiProperty({
+    example: 'first_only_busy',
+    description:
+      'first_only_busy: first_only, another run was running or waiting; ' +
+      'superseded: last_only, a newer request took its place in the queue',
+  })
+  reason!: string;
+
+  @ApiProperty({ description: 'Epoch milliseconds' })
+  droppedAt!: number;
+}
+
 export class WorkflowQueueDto {
   @ApiProperty()
   workflowId!: string;
@@ -121,6 +143,12 @@ export class WorkflowQueueDto {
 
   @ApiProperty({ type: Number, nullable: true, description: 'Pass as afterPosition for the next page' })
   nextAfterPosition!: number | null;
+
+  @ApiProperty({
+    type: [DroppedRequestDto],
+    description: `The latest ${RECENT_DROPS_SHOWN} requests the run strategy dropped (they never start), newest first`,
+  })
+  recentlyDropped!: DroppedRequestDto[];
 
   @ApiProperty({ description: 'The last workflow queue event reflected (0: none yet)' })
   lastSeq!: number;

@@ -2,9 +2,11 @@ import type { WorkflowEvent } from '@baton/domain/workflow-queue';
 import type { SqlClient } from '@baton/readmodel';
 import {
   deleteQueuedRuns,
+  insertDroppedRequests,
   insertQueuedRuns,
   lockStatuses,
   upsertStatuses,
+  type DroppedRequestRow,
   type QueuedRunKey,
   type QueuedRunRow,
   type QueueStatusRow,
@@ -21,14 +23,15 @@ export interface QueueProjectionResult {
 }
 
 /**
- * The rows a batch changes, folded in memory: statuses by workflow, and the
- * waiting runs added and removed. A run queued and started within the same
- * batch never reaches the table.
+ * The rows a batch changes, folded in memory: statuses by workflow, the
+ * waiting runs added and removed, and the requests dropped. A run queued and
+ * started within the same batch never reaches the table.
  */
 export class QueueRowChanges {
   readonly statuses = new Map<string, QueueStatusRow>();
   private readonly inserted = new Map<string, QueuedRunRow>();
   private readonly deleted = new Map<string, QueuedRunKey>();
+  private readonly drops: DroppedRequestRow[] = [];
 
   constructor(private readonly existing: ReadonlyMap<string, QueueStatusRow>) {}
 
@@ -51,12 +54,20 @@ export class QueueRowChanges {
     if (!this.inserted.delete(key)) this.deleted.set(key, { workflowId, runId });
   }
 
+  drop(row: DroppedRequestRow): void {
+    this.drops.push(row);
+  }
+
   get insertedRuns(): QueuedRunRow[] {
     return [...this.inserted.values()];
   }
 
   get deletedRuns(): QueuedRunKey[] {
     return [...this.deleted.values()];
+  }
+
+  get droppedRequests(): readonly DroppedRequestRow[] {
+    return this.drops;
   }
 }
 
@@ -100,7 +111,17 @@ export function applyWorkflowEvent(changes: QueueRowChanges, event: WorkflowEven
       if (event.fromQueue) changes.dequeue(workflowId, event.runId);
       return changes.patch(workflowId, { running: [...status.running, event.runId] });
     case 'RunRequestDropped':
+      // A duplicate is a repeated delivery of a run already decided: that decision stands, nothing is dropped.
+      if (event.reason === 'duplicate') return;
       if (event.reason === 'superseded') changes.dequeue(workflowId, event.runId);
+      changes.drop({
+        workflowId,
+        seq: event.seq,
+        runId: event.runId,
+        requestId: event.requestId,
+        reason: event.reason,
+        droppedAt: event.at,
+      });
       return;
     case 'RunFinished':
       return changes.patch(workflowId, { running: status.running.filter((runId) => runId !== event.runId) });
@@ -150,6 +171,7 @@ export async function projectWorkflowEvents(
   await upsertStatuses(tx, [...changes.statuses.values()]);
   await deleteQueuedRuns(tx, changes.deletedRuns);
   await insertQueuedRuns(tx, changes.insertedRuns);
+  await insertDroppedRequests(tx, changes.droppedRequests);
   return { applied, duplicates, gaps };
 }
 

@@ -17,10 +17,11 @@ export interface WorkflowQueueProjectorOptions {
 export const WORKFLOW_QUEUE_PROJECTOR_GROUP_ID = 'baton-workflow-queue-projector';
 
 /**
- * Keeps `workflow_queue_status` and `workflow_queue_runs` in step with
- * `baton.workflow-events`: a consumer-group member that, per batch, projects
- * the events in one SQL transaction, forwards undecodable records to the
- * dead-letter topic, then commits its offset. Idempotent per workflow by seq
+ * Keeps `workflow_queue_status`, `workflow_queue_runs` and
+ * `workflow_queue_drops` in step with `baton.workflow-events`: a
+ * consumer-group member that, per batch, projects the events in one SQL
+ * transaction, forwards undecodable records to the dead-letter topic, then
+ * commits its offset. Idempotent per workflow by seq
  * (see `projectWorkflowEvents`), so a batch re-delivered after a crash
  * changes nothing.
  *

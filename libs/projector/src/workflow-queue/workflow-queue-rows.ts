@@ -1,10 +1,10 @@
 import type { RunStrategy } from '@baton/domain';
-import { jsonParam, type SqlClient } from '@baton/readmodel';
+import { jsonParam, type RecordedDropReason, type SqlClient } from '@baton/readmodel';
 
 /**
  * The workflow queue tables as the queue projector sees them (times in epoch
  * ms, like the events), read and written in bulk: a batch costs one locking
- * read, one upsert, one delete and one insert, whatever its size (each
+ * read, one upsert, one delete and two inserts, whatever its size (each
  * statement takes its rows as one JSON parameter).
  */
 export interface QueueStatusRow {
@@ -28,6 +28,16 @@ export interface QueuedRunRow {
 }
 
 export type QueuedRunKey = Pick<QueuedRunRow, 'workflowId' | 'runId'>;
+
+/** A request the run strategy dropped; `seq` is its `RunRequestDropped` event's. */
+export interface DroppedRequestRow {
+  readonly workflowId: string;
+  readonly seq: number;
+  readonly runId: string;
+  readonly requestId: string;
+  readonly reason: RecordedDropReason;
+  readonly droppedAt: number;
+}
 
 /** Reads the status rows of `workflowIds`, locked for the rest of the transaction. */
 export async function lockStatuses(
@@ -128,6 +138,33 @@ export async function insertQueuedRuns(tx: SqlClient, rows: readonly QueuedRunRo
           position: row.position,
           version: row.version,
           queued_at: new Date(row.queuedAt).toISOString(),
+        })),
+      ),
+    ],
+  );
+}
+
+/** Records dropped requests; one already there (a re-delivery) is left as it is. */
+export async function insertDroppedRequests(
+  tx: SqlClient,
+  rows: readonly DroppedRequestRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO workflow_queue_drops (workflow_id, seq, run_id, request_id, reason, dropped_at)
+     SELECT r.workflow_id, r.seq, r.run_id, r.request_id, r.reason, r.dropped_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+         workflow_id text, seq bigint, run_id text, request_id text, reason text, dropped_at timestamptz)
+     ON CONFLICT (workflow_id, seq) DO NOTHING`,
+    [
+      jsonParam(
+        rows.map((row) => ({
+          workflow_id: row.workflowId,
+          seq: row.seq,
+          run_id: row.runId,
+          request_id: row.requestId,
+          reason: row.reason,
+          dropped_at: new Date(row.droppedAt).toISOString(),
         })),
       ),
     ],

@@ -1,9 +1,15 @@
 import { initialSchema } from './0001-initial';
 import { workflowQueueSchema } from './0003-workflow-queue';
 import { childRunsSchema } from './0004-child-runs';
+import { workflowQueueDropsSchema } from './0005-workflow-queue-drops';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
 /** Every migration, in order. Add new ones at the end; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowQueueSchema, childRunsSchema];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  workflowQueueSchema,
+  childRunsSchema,
+  workflowQueueDropsSchema,
+];

@@ -244,6 +244,7 @@ export function describeSqlClientContract(harness: SqlHarness): void {
         'step_attempts',
         'step_logs',
         'steps',
+        'workflow_queue_drops',
         'workflow_queue_runs',
         'workflow_queue_status',
         'workflow_versions',

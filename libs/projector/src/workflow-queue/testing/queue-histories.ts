@@ -75,6 +75,25 @@ export function firstOnlyHistory(workflowId: string): WorkflowEvent[] {
   return historyOf(workflowId, [wq.pause(1), wq.request(1, v, 2), wq.request(2, v, 3), wq.resume(4)]);
 }
 
+/** first_only: run 1 runs, and the `drops` requests after it are each dropped (`first_only_busy`). */
+export function firstOnlyBurstHistory(workflowId: string, drops: number): WorkflowEvent[] {
+  const v = version(FIRST_ONLY, 1);
+  const requests = Array.from({ length: drops }, (_, i) => wq.request(i + 2, v, 10 * (i + 2)));
+  return historyOf(workflowId, [wq.request(1, v, 10), ...requests]);
+}
+
+/**
+ * `events` with each run id `run-<n>` renamed `<prefix>-run-<n>`: run ids are
+ * global, so a spec that looks runs up by id in a shared database needs its own.
+ */
+export function withRunIdPrefix(events: readonly WorkflowEvent[], prefix: string): WorkflowEvent[] {
+  return events.map((event): WorkflowEvent => {
+    if (!('runId' in event)) return event;
+    const runId = `${prefix}-${event.runId}`;
+    return 'start' in event ? { ...event, runId, start: { ...event.start, runId } } : { ...event, runId };
+  });
+}
+
 export function stateOf(events: readonly WorkflowEvent[]): WorkflowQueueState {
   return events.reduce(evolveWorkflowQueue, initialWorkflowQueueState());
 }

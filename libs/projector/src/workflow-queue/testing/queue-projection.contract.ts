@@ -1,9 +1,44 @@
 import type { WorkflowEvent } from '@baton/domain/workflow-queue';
-import { WorkflowQueueQueries } from '@baton/readmodel/workflow-queue-queries';
-import type { SqlClient } from '@baton/readmodel';
+import {
+  RECENT_DROPS_SHOWN,
+  WorkflowQueueQueries,
+  type DroppedRequestView,
+} from '@baton/readmodel/workflow-queue-queries';
+import { RunQueries, type SqlClient } from '@baton/readmodel';
 import { T0 } from '@baton/domain/workflow-queue/testing/fixtures';
 import { projectWorkflowEventRecords } from '../project-workflow-events';
-import { busyHistory, eventRecords, firstOnlyHistory, lastOnlyHistory, stateOf } from './queue-histories';
+import {
+  busyHistory,
+  eventRecords,
+  firstOnlyBurstHistory,
+  firstOnlyHistory,
+  lastOnlyHistory,
+  stateOf,
+  withRunIdPrefix,
+} from './queue-histories';
+
+/**
+ * The drops the queue view lists after `events`: every `RunRequestDropped`
+ * but a duplicate delivery's, newest first, at most `RECENT_DROPS_SHOWN`.
+ */
+function latestDrops(events: readonly WorkflowEvent[]): DroppedRequestView[] {
+  return events
+    .flatMap((event) =>
+      event.type === 'RunRequestDropped' && event.reason !== 'duplicate'
+        ? [
+            {
+              seq: event.seq,
+              runId: event.runId,
+              requestId: event.requestId,
+              reason: event.reason,
+              droppedAt: event.at,
+            },
+          ]
+        : [],
+    )
+    .reverse()
+    .slice(0, RECENT_DROPS_SHOWN);
+}
 
 /**
  * The queue projection's specification, run on PGlite (unit) and on a real
@@ -40,6 +75,17 @@ export function describeQueueProjection(
       expect(view.queued.map((run) => [run.runId, run.requestId, run.version, run.queuedAt])).toEqual(
         state.queue.map((q) => [q.start.runId, q.start.requestId, q.version, q.queuedAt]),
       );
+      expect(view.recentlyDropped).toEqual(latestDrops(events));
+    }
+
+    async function dropRows(workflowId: string): Promise<number> {
+      const [{ count }] = await ctx
+        .sql()
+        .query<{ count: number }>(
+          'SELECT count(*)::int AS count FROM workflow_queue_drops WHERE workflow_id = $1',
+          [workflowId],
+        );
+      return count;
     }
 
     it('folds every event type into the status and the waiting runs, as the queue holds them', async () => {
@@ -71,6 +117,16 @@ export function describeQueueProjection(
       await expectMatchesFold(workflowId, history);
     });
 
+    it('records each drop once, however often its batch is re-delivered', async () => {
+      const workflowId = id('drops-again');
+      const history = lastOnlyHistory(workflowId);
+      for (let i = 0; i < history.length; i += 2) await project(history.slice(i, i + 2));
+      await project(history);
+      await project(history.slice(2));
+      await expectMatchesFold(workflowId, history);
+      expect(await dropRows(workflowId)).toBe(2);
+    });
+
     it('drops superseded runs from the queue and keeps a first_only run until it starts', async () => {
       const last = lastOnlyHistory(id('last'));
       const first = firstOnlyHistory(id('first'));
@@ -80,6 +136,91 @@ export function describeQueueProjection(
       expect((await queries().getQueue(id('last'), { limit: 10 })).queued.map((r) => r.runId)).toEqual([
         'run-4',
       ]);
+    });
+
+    it('lists the requests first_only and last_only dropped, newest first, with reason and time', async () => {
+      const last = lastOnlyHistory(id('dropped-last'));
+      const first = firstOnlyHistory(id('dropped-first'));
+      await project([...last, ...first]);
+      const seqOf = (events: readonly WorkflowEvent[], runId: string) =>
+        events.find((e) => e.type === 'RunRequestDropped' && e.runId === runId)!.seq;
+      // last_only: run-3 superseded run-2 (at T0+3), run-4 superseded run-3 (at T0+4).
+      expect((await queries().getQueue(id('dropped-last'), { limit: 10 })).recentlyDropped).toEqual([
+        {
+          seq: seqOf(last, 'run-3'),
+          runId: 'run-3',
+          requestId: 'request-3',
+          reason: 'superseded',
+          droppedAt: T0 + 4,
+        },
+        {
+          seq: seqOf(last, 'run-2'),
+          runId: 'run-2',
+          requestId: 'request-2',
+          reason: 'superseded',
+          droppedAt: T0 + 3,
+        },
+      ]);
+      // first_only: run-1 waited (paused) when run-2 was requested at T0+3.
+      expect((await queries().getQueue(id('dropped-first'), { limit: 10 })).recentlyDropped).toEqual([
+        {
+          seq: seqOf(first, 'run-2'),
+          runId: 'run-2',
+          requestId: 'request-2',
+          reason: 'first_only_busy',
+          droppedAt: T0 + 3,
+        },
+      ]);
+    });
+
+    it('does not list a repeated delivery of a decided run as a drop', async () => {
+      const workflowId = id('duplicate');
+      const history = busyHistory(workflowId);
+      expect(history).toContainEqual(
+        expect.objectContaining({ type: 'RunRequestDropped', reason: 'duplicate' }),
+      );
+      await project(history);
+      expect((await queries().getQueue(workflowId, { limit: 10 })).recentlyDropped).toEqual([]);
+      expect(await dropRows(workflowId)).toBe(0);
+    });
+
+    it(`lists only the latest ${RECENT_DROPS_SHOWN} drops, and keeps them all`, async () => {
+      const workflowId = id('burst');
+      const history = firstOnlyBurstHistory(workflowId, RECENT_DROPS_SHOWN + 5);
+      await project(history);
+      const view = await queries().getQueue(workflowId, { limit: 10 });
+      expect(view.recentlyDropped.map((drop) => drop.runId)).toEqual(
+        Array.from({ length: RECENT_DROPS_SHOWN }, (_, i) => `run-${RECENT_DROPS_SHOWN + 6 - i}`),
+      );
+      await expectMatchesFold(workflowId, history);
+      expect(await dropRows(workflowId)).toBe(RECENT_DROPS_SHOWN + 5);
+    });
+
+    it('tells why a run never started, until the read model has the run', async () => {
+      const workflowId = id('why');
+      const prefix = id('why');
+      const history = withRunIdPrefix(firstOnlyHistory(workflowId), prefix);
+      await project(history);
+      const runs = new RunQueries(ctx.sql());
+      const drop = history.find((e) => e.type === 'RunRequestDropped')!;
+      expect(await runs.getDroppedRequest(`${prefix}-run-2`)).toEqual({
+        workflowId,
+        seq: drop.seq,
+        runId: `${prefix}-run-2`,
+        requestId: 'request-2',
+        reason: 'first_only_busy',
+        droppedAt: T0 + 3,
+      });
+      // run-1 waited, then started: never dropped. A run id nobody requested is unknown.
+      expect(await runs.getDroppedRequest(`${prefix}-run-1`)).toBeNull();
+      expect(await runs.getDroppedRequest(`${prefix}-run-9`)).toBeNull();
+      // A run the read model has is not dropped, whatever the queue once decided.
+      await ctx.sql().query(
+        `INSERT INTO runs (run_id, workflow_id, workflow_version, status, request_id, created_at, last_seq, updated_at)
+         VALUES ($1, $2, 1, 'running', 'request-2', now(), 1, now())`,
+        [`${prefix}-run-2`, workflowId],
+      );
+      expect(await runs.getDroppedRequest(`${prefix}-run-2`)).toBeNull();
     });
 
     it('pages the waiting runs in start order', async () => {
@@ -111,6 +252,7 @@ export function describeQueueProjection(
         queued: [],
         queuedCount: 0,
         nextAfterPosition: null,
+        recentlyDropped: [],
         lastSeq: 0,
         updatedAt: null,
       });
