@@ -144,14 +144,15 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     },
     {
       provide: RunActionsService,
-      inject: [RunQueries, WorkflowRegistry, RunPublisher, CLOCK, ID_GENERATOR],
+      inject: [RunQueries, WorkflowRegistry, RunPublisher, WorkflowCommandPublisher, CLOCK, ID_GENERATOR],
       useFactory: (
         queries: RunQueries,
         registry: WorkflowRegistry,
         publisher: RunPublisher,
+        workflowCommands: WorkflowCommandPublisher,
         clock: Clock,
         ids: IdGenerator,
-      ) => new RunActionsService(queries, registry, publisher, clock, ids),
+      ) => new RunActionsService(queries, registry, publisher, workflowCommands, clock, ids),
     },
     ...SIGNALS_PROVIDERS,
     ApiLifecycle,

@@ -237,6 +237,15 @@ export class RunQueries {
    * one workflow's (derived from workflow and request id), so its drops, if
    * dropped more than once, are ordered by seq.
    */
+  /** The workflow whose queue holds `runId` waiting for its turn, or null. */
+  async getQueuedRun(runId: string): Promise<{ workflowId: string } | null> {
+    const [row] = await this.sql.query<{ workflow_id: string }>(
+      'SELECT workflow_id FROM workflow_queue_runs WHERE run_id = $1 LIMIT 1',
+      [runId],
+    );
+    return row ? { workflowId: row.workflow_id } : null;
+  }
+
   async getDroppedRequest(runId: string): Promise<DroppedRunRequest | null> {
     const [row] = await this.sql.query<DroppedRow>(
       `SELECT ${DROPPED_COLUMNS} FROM workflow_queue_drops d

@@ -13,7 +13,13 @@ import {
   WorkflowNotFoundError,
   WorkflowVersionNotFoundError,
 } from '@baton/readmodel';
-import { ConflictError, InvalidRequestError, NotFoundError, PayloadTooLargeError } from './api.errors';
+import {
+  ConflictError,
+  GoneError,
+  InvalidRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+} from './api.errors';
 
 /** The body of every non-2xx answer: Nest's usual fields, plus `errors` on a 400 Baton can point into. */
 export interface ErrorBody {
@@ -62,6 +68,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       exception instanceof WorkflowVersionNotFoundError
     ) {
       return { statusCode: HttpStatus.NOT_FOUND, message: exception.message };
+    }
+    if (exception instanceof GoneError) {
+      return { statusCode: HttpStatus.GONE, message: exception.message, error: 'Gone' };
     }
     if (exception instanceof ConflictError) {
       return { statusCode: HttpStatus.CONFLICT, message: exception.message };

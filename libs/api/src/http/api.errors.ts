@@ -39,6 +39,14 @@ export class ConflictError extends Error {
   }
 }
 
+/** 410: the thing named in the path will never exist (a run whose request its run strategy dropped). */
+export class GoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GoneError';
+  }
+}
+
 /** 413: the body is larger than the API reads. */
 export class PayloadTooLargeError extends Error {
   constructor(readonly limitBytes: number) {

@@ -269,6 +269,33 @@ describe('run action routes', () => {
       ]);
     });
 
+    it('withdraws a run still waiting in its workflow queue with a CancelQueuedRun to the queue', async () => {
+      await sut.sql.query(
+        `INSERT INTO workflow_queue_runs (workflow_id, run_id, request_id, position, version, queued_at)
+         VALUES ('etl', 'queued-1', 'req-queued-1', 4, 1, now())`,
+      );
+
+      const killed = await post('/runs/queued-1/kill', { reason: 'not today' });
+
+      expect(killed).toMatchObject({ status: 202, body: { runId: 'queued-1' } });
+      const records = await sut.records(Topics.workflowCommands);
+      expect(
+        records.map((record) => ({ key: record.key, value: JSON.parse(record.value!) as unknown })),
+      ).toEqual([
+        {
+          key: 'etl',
+          value: {
+            type: 'CancelQueuedRun',
+            workflowId: 'etl',
+            runId: 'queued-1',
+            reason: 'not today',
+            metadata: { commandId: killed.body.commandId, at: AT },
+          },
+        },
+      ]);
+      expect(await commandsOf('queued-1')).toEqual([]);
+    });
+
     it('answers 409 for a finished run and 404 for an unknown one', async () => {
       const runId = await seedRun('succeeded');
 

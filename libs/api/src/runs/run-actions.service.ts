@@ -5,6 +5,7 @@ import { ConflictError, InvalidRequestError, NotFoundError } from '../http/api.e
 import type { IdGenerator } from '../ids';
 import type { RunActionCommand, RunPublisher } from './run-publisher';
 import type { RestartRunDto, RunActionReasonDto } from './run-actions.dto';
+import type { WorkflowCommandPublisher } from '../workflows/workflow-command-publisher';
 import { checkRunParams } from './run-params.check';
 
 export interface RunActionAnswer {
@@ -29,9 +30,10 @@ const BEFORE_BREAKPOINT_STATUSES: readonly string[] = ['pending', 'paused'];
  */
 export class RunActionsService {
   constructor(
-    private readonly queries: Pick<RunQueries, 'getRun'>,
+    private readonly queries: Pick<RunQueries, 'getRun' | 'getQueuedRun'>,
     private readonly registry: Pick<WorkflowRegistry, 'getVersion'>,
     private readonly publisher: Pick<RunPublisher, 'sendRunCommand'>,
+    private readonly workflowCommands: Pick<WorkflowCommandPublisher, 'send'>,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -91,8 +93,23 @@ export class RunActionsService {
     });
   }
 
-  /** Now: active steps are cancelled and the run ends as cancelled. */
+  /**
+   * Now: active steps are cancelled and the run ends as cancelled. A run still
+   * waiting in its workflow's queue is withdrawn there (it never starts).
+   */
   async kill(runId: string, body: RunActionReasonDto): Promise<RunActionAnswer> {
+    const queued = (await this.queries.getRun(runId)) ? null : await this.queries.getQueuedRun(runId);
+    if (queued) {
+      const metadata = this.metadata('kill');
+      await this.workflowCommands.send({
+        type: 'CancelQueuedRun',
+        workflowId: queued.workflowId,
+        runId,
+        reason: body.reason ?? 'killed through the API',
+        metadata,
+      });
+      return { runId, commandId: metadata.commandId };
+    }
     await this.runningRun(runId, 'kill');
     return this.send({
       type: 'CancelRun',

@@ -1,4 +1,3 @@
-import { GoneException } from '@nestjs/common';
 import { runIdFor, type RunRequest } from '@baton/contracts';
 import type { JsonObject, WorkflowDefinition } from '@baton/domain';
 import type { EventArchive } from '@baton/archive';
@@ -14,7 +13,13 @@ import type {
   StepLogs,
   WorkflowRegistry,
 } from '@baton/readmodel';
-import { ConflictError, type FieldError, InvalidRequestError, NotFoundError } from '../http/api.errors';
+import {
+  ConflictError,
+  type FieldError,
+  GoneError,
+  InvalidRequestError,
+  NotFoundError,
+} from '../http/api.errors';
 import type { IdGenerator } from '../ids';
 import type { ChildRunsQueryDto } from './child-runs.dto';
 import { checkRunParams } from './run-params.check';
@@ -196,6 +201,8 @@ const DROP_EXPLANATIONS: Readonly<
   superseded: (drop, at) =>
     `workflow ${drop.workflowId}'s run strategy last_only dropped its request ${drop.requestId} at ${at} ` +
     '(a newer request took its place in the queue)',
+  cancelled: (drop, at) =>
+    `an operator cancelled its request ${drop.requestId} at ${at} while it waited in workflow ${drop.workflowId}'s queue`,
 };
 
 /**
@@ -203,12 +210,12 @@ const DROP_EXPLANATIONS: Readonly<
  * never exist. A reason this API does not know yet (written by a newer
  * projector) is shown as its code.
  */
-function runNeverStarted(drop: DroppedRunRequest): GoneException {
+function runNeverStarted(drop: DroppedRunRequest): GoneError {
   const at = new Date(drop.droppedAt).toISOString();
   const explain = Object.prototype.hasOwnProperty.call(DROP_EXPLANATIONS, drop.reason)
     ? DROP_EXPLANATIONS[drop.reason](drop, at)
     : `workflow ${drop.workflowId}'s queue dropped its request ${drop.requestId} at ${at} (reason ${drop.reason})`;
-  return new GoneException(`run ${drop.runId} never started: ${explain}`);
+  return new GoneError(`run ${drop.runId} never started: ${explain}`);
 }
 
 function unknownBreakpoints(definition: WorkflowDefinition, breakpoints: readonly string[]): FieldError[] {

@@ -1,4 +1,4 @@
-import type { WorkflowEvent } from '@baton/domain/workflow-queue';
+import { wasQueued, type WorkflowEvent } from '@baton/domain/workflow-queue';
 import type { SqlClient } from '@baton/readmodel';
 import {
   deleteQueuedRuns,
@@ -113,7 +113,7 @@ export function applyWorkflowEvent(changes: QueueRowChanges, event: WorkflowEven
     case 'RunRequestDropped':
       // A duplicate is a repeated delivery of a run already decided: that decision stands, nothing is dropped.
       if (event.reason === 'duplicate') return;
-      if (event.reason === 'superseded') changes.dequeue(workflowId, event.runId);
+      if (wasQueued(event.reason)) changes.dequeue(workflowId, event.runId);
       changes.drop({
         workflowId,
         seq: event.seq,
