@@ -196,6 +196,22 @@ export function describeEventLogContract(adapterName: string, createLog: () => P
     );
 
     it(
+      "reports a partition's log start and end offsets",
+      async () => {
+        const name = await topic(2);
+        const partition = partitionForKey('k', 2);
+        await send(['a', 'b', 'c'].map((value) => ({ topic: name, key: 'k', value })));
+        expect(await log.partitionOffsets(name, 1 - partition)).toEqual({ start: 0, end: 0 });
+        const records = await readAll(name, partition);
+        expect(await log.partitionOffsets(name, partition)).toEqual({
+          start: 0,
+          end: records[records.length - 1].offset + 1,
+        });
+      },
+      TEST_TIMEOUT_MS,
+    );
+
+    it(
       'returns at once from readPartition on an empty partition',
       async () => {
         const name = await topic(3);

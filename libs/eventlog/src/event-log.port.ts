@@ -32,11 +32,21 @@
  *   });
  *   await consumer.start();
  */
+export interface PartitionOffsets {
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface EventLog {
   /** Creates missing topics; existing topics are left as they are. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Number of partitions of an existing topic. */
   partitionCount(topic: string): Promise<number>;
+  /**
+   * The partition's log start offset (records below it were dropped by
+   * retention; 0 while none were) and its end offset (the next one written).
+   */
+  partitionOffsets(topic: string, partition: number): Promise<PartitionOffsets>;
   /** A plain (idempotent, non-transactional) producer. */
   producer(): Promise<Producer>;
   /** Opens (and takes ownership of) a transactional id, fencing any earlier owner. */

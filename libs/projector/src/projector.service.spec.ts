@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { RunEvent } from '@baton/domain';
-import { Topics, type DeadLetter } from '@baton/contracts';
+import { coreTopics, Topics, type DeadLetter } from '@baton/contracts';
 import { EmbeddedEventLog, partitionForKey, type LogRecord, type OutgoingRecord } from '@baton/eventlog';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { MetricsRegistry } from '@baton/observability';
@@ -226,6 +226,42 @@ describe('RunProjectorService on the embedded log', () => {
     expect(await dumpRunTables(sql)).toEqual(before);
     expect(result).toMatchObject({ refused: 3, stepLogs: 1 }); // two malformed, one refused RunStarted
     expect(await verifyReadModel(sql, events)).toEqual([]);
+  });
+});
+
+describe('rebuildProjection after retention trimmed the log', () => {
+  it('refuses before it empties anything, and names the archive', async () => {
+    const trimmedDir = mkdtempSync(join(tmpdir(), 'baton-projector-trimmed-'));
+    const trimmed = await EmbeddedEventLog.open({
+      dir: trimmedDir,
+      retainRecords: 1,
+      onWarning: () => undefined,
+    });
+    try {
+      await trimmed.ensureTopics(coreTopics(layout));
+      const history = succeededRun('s-trimmed');
+      const producer = await trimmed.producer();
+      await producer.send(eventRecords(history));
+      const partition = partitionForKey('s-trimmed', layout.runPartitions);
+      const { end } = await trimmed.partitionOffsets(Topics.runEvents, partition);
+      const tx = await trimmed.transactionalProducer('test-projector');
+      await tx.commit({
+        records: [],
+        offsets: { groupId: PROJECTOR_GROUP_ID, topic: Topics.runEvents, partition, offset: end },
+      });
+      expect((await trimmed.partitionOffsets(Topics.runEvents, partition)).start).toBeGreaterThan(0);
+      const before = await dumpRunTables(sql);
+
+      await expect(rebuildProjection(trimmed, sql)).rejects.toThrow(
+        new RegExp(
+          `retention dropped older records \\(${Topics.runEvents}\\[${partition}\\] starts at offset \\d+\\).*npm run rebuild-from-archive`,
+        ),
+      );
+      expect(await dumpRunTables(sql)).toEqual(before);
+    } finally {
+      await trimmed.close();
+      rmSync(trimmedDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -30,6 +30,10 @@ export interface RebuildResult {
  * `baton.run-events` and `baton.step-logs` from offset 0 and projects it in
  * batches, through the same code as the live projector.
  *
+ * Refuses, before it empties anything, when retention has dropped the start
+ * of a partition: a rebuild from what is left would lose runs. The archive
+ * keeps every event (`npm run rebuild-from-archive`).
+ *
  * Stop the projectors first. Their committed offsets are left alone: when
  * they resume, what the rebuild already covered is at or below each run's
  * `last_seq` and is skipped. Between the TRUNCATE and the end, readers see a
@@ -44,6 +48,7 @@ export async function rebuildProjection(
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
   const batchSize = options.batchSize ?? 500;
+  await assertNothingTrimmed(log);
   await sql.query('TRUNCATE run_events, step_attempts, steps, runs, step_logs');
   const records: Record<string, number> = {};
   let applied = 0;
@@ -76,4 +81,21 @@ export async function rebuildProjection(
     }
   }
   return { records, applied, stepLogs, refused };
+}
+
+async function assertNothingTrimmed(log: EventLog): Promise<void> {
+  const trimmed: string[] = [];
+  for (const topic of PROJECTED_TOPICS) {
+    const partitions = await log.partitionCount(topic);
+    for (let partition = 0; partition < partitions; partition++) {
+      const { start } = await log.partitionOffsets(topic, partition);
+      if (start > 0) trimmed.push(`${topic}[${partition}] starts at offset ${start}`);
+    }
+  }
+  if (trimmed.length > 0) {
+    throw new Error(
+      `cannot rebuild the read model from the log: retention dropped older records (${trimmed.join(', ')}); ` +
+        'rebuild it from the archive instead: npm run rebuild-from-archive',
+    );
+  }
 }

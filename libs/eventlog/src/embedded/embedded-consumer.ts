@@ -50,6 +50,9 @@ export class EmbeddedConsumer implements Consumer, GroupMember {
   async start(): Promise<void> {
     if (this.state !== 'created') throw new Error('a consumer can be started once');
     for (const topic of this.topics) this.host.store.topicSpec(topic);
+    if (this.options.startFrom !== 'latest') {
+      for (const topic of this.topics) this.host.store.subscribe(this.options.groupId, topic);
+    }
     this.state = 'running';
     this.group.join(this);
     await this.settled();

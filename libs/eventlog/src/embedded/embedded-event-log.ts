@@ -7,6 +7,7 @@ import type {
   GroupOffset,
   LogRecord,
   OutgoingRecord,
+  PartitionOffsets,
   Producer,
   TopicSpec,
   TransactionalProducer,
@@ -15,9 +16,11 @@ import { ConsumerGroup } from './consumer-group';
 import { DirectoryLock } from './directory-lock';
 import { EmbeddedConsumer, type ConsumerHost } from './embedded-consumer';
 import { EmbeddedProducer, EmbeddedTransactionalProducer, type ProducerHost } from './embedded-producers';
+import { FetchTurns } from './fetch-turns';
 import { LogStore } from './log-store';
 import type { FetcherSettings } from './partition-fetcher';
 import { TransactionalIds } from './transactional-ids';
+import type { TrimEntry } from './wal-entries';
 import { WriteAheadLog } from './write-ahead-log';
 
 export interface EmbeddedEventLogOptions {
@@ -32,6 +35,13 @@ export interface EmbeddedEventLogOptions {
   readonly fsync?: 'always' | 'never';
   /** Most records per delivered batch. Default 500. */
   readonly maxBatchRecords?: number;
+  /**
+   * Plain topics: the newest records of each partition kept even once every
+   * consumer group has committed past them (see `retention.ts` for the rule).
+   * Default 1 000; `Infinity` keeps every record, for a read-model rebuild
+   * from the log.
+   */
+  readonly retainRecords?: number;
   /** The file is rewritten once it has grown by this much and at least doubled since the last rewrite. Default 64 MiB. */
   readonly compactThresholdBytes?: number;
   /** First back-off after `eachBatch` or `onAssigned` throws; doubles per failure. Default 100. */
@@ -43,6 +53,12 @@ export interface EmbeddedEventLogOptions {
 }
 
 const WAL_FILE = 'events.wal';
+/**
+ * How long fetch loops may keep the event loop busy before Node gets a turn
+ * for sockets and timers (see `FetchTurns`). Measured with the fan-out
+ * benchmark (docs/benchmarks.md): 5 ms keeps API reads fast at a small cost in throughput.
+ */
+const FETCH_SLICE_MS = 5;
 
 /**
  * The event log of Baton's one-process default: Kafka's semantics (see the
@@ -56,10 +72,12 @@ const WAL_FILE = 'events.wal';
  * write. A `LOCK` file keeps a second process out.
  *
  * Bounded: compacted topics (latest value per key, tombstones dropped on
- * compaction, in memory and in the file) and committed offsets (latest per
+ * compaction, in memory and in the file), committed offsets (latest per
  * group and partition; the file's history of commits is dropped by a
- * rewrite). Not bounded: plain topics keep every record, in memory and on
- * disk, as with infinite retention.
+ * rewrite) and plain topics: each partition keeps what some consumer group
+ * has not committed or a live reader has not read, plus its newest
+ * `retainRecords`; older records are trimmed (a `trim` frame, so a restart
+ * does not load them back) and left out of the next rewrite.
  *
  * @example
  *   const log = await EmbeddedEventLog.open({ dir: '.baton/log' });
@@ -85,6 +103,7 @@ export class EmbeddedEventLog implements EventLog {
       retryBackoffMs: options.retryBackoffMs ?? 100,
       maxRetryBackoffMs: options.maxRetryBackoffMs ?? 1_000,
       onWarning: options.onWarning ?? ((message, error) => console.warn(message, error ?? '')),
+      turns: new FetchTurns(FETCH_SLICE_MS),
     };
     this.producerHost = {
       write: (records, offsets) => this.write(records, offsets),
@@ -165,18 +184,24 @@ export class EmbeddedEventLog implements EventLog {
     return consumer;
   }
 
+  /** Below the log start offset, reads from it (Kafka's `earliest`); retention trims nothing under a read in progress. */
   async *readPartition(topic: string, partition: number, fromOffset = 0): AsyncIterable<LogRecord> {
     const log = this.store.partition(topic, partition);
     const end = log.endOffset;
-    let position = fromOffset;
-    while (position < end) {
-      const records = log.read(position, this.settings.maxBatchRecords);
-      if (records.length === 0) return;
-      for (const record of records) {
-        if (record.offset >= end) return;
-        yield record;
+    const reader = { position: fromOffset };
+    log.track(reader);
+    try {
+      while (reader.position < end) {
+        const records = log.read(reader.position, this.settings.maxBatchRecords);
+        if (records.length === 0) return;
+        reader.position = records[records.length - 1].offset + 1;
+        for (const record of records) {
+          if (record.offset >= end) return;
+          yield record;
+        }
       }
-      position = records[records.length - 1].offset + 1;
+    } finally {
+      log.untrack(reader);
     }
   }
 
@@ -185,9 +210,20 @@ export class EmbeddedEventLog implements EventLog {
     return this.store.committedOffset(groupId, topic, partition);
   }
 
-  /** Compacts compacted topics and rewrites the file with only the live state. */
+  async partitionOffsets(topic: string, partition: number): Promise<PartitionOffsets> {
+    return this.logOffsets(topic, partition);
+  }
+
+  /** As `partitionOffsets`, synchronously (for tests). */
+  logOffsets(topic: string, partition: number): PartitionOffsets {
+    const log = this.store.partition(topic, partition);
+    return { start: log.startOffset, end: log.endOffset };
+  }
+
+  /** Compacts compacted topics, trims plain ones as far as retention allows, and rewrites the file with only the live state. */
   async compact(): Promise<void> {
     this.assertOpen();
+    this.trim(this.store.trimAll(this.retainRecords));
     this.wal.rewrite(this.store.liveEntries());
   }
 
@@ -204,6 +240,10 @@ export class EmbeddedEventLog implements EventLog {
     return this.options.compactThresholdBytes ?? 64 * 1024 * 1024;
   }
 
+  private get retainRecords(): number {
+    return this.options.retainRecords ?? 1_000;
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Error('the embedded event log is closed');
   }
@@ -213,11 +253,28 @@ export class EmbeddedEventLog implements EventLog {
     const entry = this.store.prepareBatch(records, offsets, Date.now());
     const synced = this.wal.append(entry);
     this.store.apply(entry);
+    this.trim(this.store.trimAfter(entry, this.retainRecords));
     const { bytesSinceRewrite, bytes } = this.wal;
     if (bytesSinceRewrite >= this.compactThreshold && bytesSinceRewrite * 2 >= bytes) {
+      this.trim(this.store.trimAll(this.retainRecords));
       this.wal.rewrite(this.store.liveEntries());
     }
     return synced ?? Promise.resolve();
+  }
+
+  /**
+   * Writes then applies a trim. Not acknowledged to anyone: if it fails or is
+   * lost in a crash, the records stay, which is safe, so a failure is only
+   * reported (the next write meets a broken file anyway).
+   */
+  private trim(entry: TrimEntry | undefined): void {
+    if (!entry) return;
+    try {
+      void this.wal.append(entry)?.catch(() => undefined);
+      this.store.apply(entry);
+    } catch (error) {
+      this.settings.onWarning('could not write a retention trim; the records are kept', error);
+    }
   }
 
   private groupFor(groupId: string): ConsumerGroup {

@@ -1,7 +1,16 @@
 import type { GroupOffset, Headers, LogRecord, OutgoingRecord, TopicSpec } from '../event-log.port';
 import { partitionForKey } from '../partitioner';
 import { PartitionLog } from './partition-log';
-import type { BatchEntry, TopicEntry, WalEntry, WalOffset, WalRecord } from './wal-entries';
+import { retainedStart, trimStep } from './retention';
+import type {
+  BatchEntry,
+  TopicEntry,
+  TrimEntry,
+  WalEntry,
+  WalOffset,
+  WalRecord,
+  WalTrim,
+} from './wal-entries';
 
 const NO_HEADERS: Headers = Object.freeze({});
 const RECORDS_PER_REWRITE_FRAME = 1000;
@@ -21,6 +30,8 @@ export class LogStore {
   private readonly topics = new Map<string, Topic>();
   /** groupId -> topic -> committed offset per partition. */
   private readonly offsets = new Map<string, Map<string, number[]>>();
+  /** topic -> groups whose members read it from the earliest offset in this process (see `subscribe`). */
+  private readonly earliestGroups = new Map<string, Set<string>>();
   /** Records and offset commits applied since open; compared with the live count to decide a rewrite. */
   private appliedItems = 0;
 
@@ -44,6 +55,39 @@ export class LogStore {
 
   committedOffset(groupId: string, topic: string, partition: number): number | undefined {
     return this.offsets.get(groupId)?.get(topic)?.[partition];
+  }
+
+  /**
+   * Counts `groupId` among the groups of `topic` for retention before it has
+   * committed anything, so nothing is dropped under a group that just started
+   * from the earliest offset. Held in memory only: after a restart a group is
+   * known again once it starts, or by the offsets it committed.
+   */
+  subscribe(groupId: string, topic: string): void {
+    let groups = this.earliestGroups.get(topic);
+    if (!groups) {
+      groups = new Set();
+      this.earliestGroups.set(topic, groups);
+    }
+    groups.add(groupId);
+  }
+
+  /**
+   * The trim retention allows on the partitions `entry` appended to or
+   * committed on, or undefined. Changes nothing: it takes effect through `apply`.
+   */
+  trimAfter(entry: BatchEntry, tailRecords: number): TrimEntry | undefined {
+    const touched = new Set<PartitionLog>();
+    for (const record of entry.r) touched.add(this.partition(record[0], record[1]));
+    for (const offset of entry.o) touched.add(this.partition(offset[1], offset[2]));
+    return this.trimOf(touched, tailRecords, trimStep(tailRecords));
+  }
+
+  /** The trim retention allows on every plain partition, however small (before a rewrite). */
+  trimAll(tailRecords: number): TrimEntry | undefined {
+    const all: PartitionLog[] = [];
+    for (const { partitions } of this.topics.values()) all.push(...partitions);
+    return this.trimOf(all, tailRecords, 1);
   }
 
   topicEntry(spec: TopicSpec): TopicEntry {
@@ -84,6 +128,8 @@ export class LogStore {
   /** Applies an entry (replayed or just written) and wakes readers of the partitions it appended to. */
   apply(entry: WalEntry): void {
     if (entry.k === 'topic') this.applyTopic(entry);
+    else if (entry.k === 'trim')
+      for (const [topic, partition, start] of entry.s) this.partition(topic, partition).trimTo(start);
     else this.applyBatch(entry);
   }
 
@@ -95,10 +141,15 @@ export class LogStore {
   /** Compacts compacted partitions in memory, then lists the entries of a minimal file. */
   *liveEntries(): Generator<WalEntry> {
     this.appliedItems = this.liveItems();
+    const starts: WalTrim[] = [];
     for (const { spec, partitions } of this.topics.values()) {
-      for (const log of partitions) log.compact();
+      for (const log of partitions) {
+        log.compact();
+        if (log.startOffset > 0) starts.push([spec.name, log.partition, log.startOffset]);
+      }
       yield { ...this.topicEntry(spec), ends: partitions.map((log) => log.endOffset) };
     }
+    if (starts.length > 0) yield { k: 'trim', s: starts };
     for (const { partitions } of this.topics.values()) {
       for (const log of partitions) {
         const records = log.all();
@@ -115,6 +166,43 @@ export class LogStore {
       }
     }
     if (o.length > 0) yield { k: 'batch', r: [], o };
+  }
+
+  private trimOf(
+    partitions: Iterable<PartitionLog>,
+    tailRecords: number,
+    step: number,
+  ): TrimEntry | undefined {
+    const trims: WalTrim[] = [];
+    for (const log of partitions) {
+      // Cheap test first: most appends leave the partition within its tail.
+      if (log.compacted || log.size - tailRecords < step) continue;
+      const start = retainedStart(
+        {
+          start: log.startOffset,
+          end: log.endOffset,
+          groups: this.lowestGroupOffset(log.topic, log.partition),
+          readers: log.lowestReaderPosition,
+        },
+        tailRecords,
+        step,
+      );
+      if (start !== undefined) trims.push([log.topic, log.partition, start]);
+    }
+    return trims.length > 0 ? { k: 'trim', s: trims } : undefined;
+  }
+
+  /** The lowest committed offset of the topic's groups on `partition` (0 where one never committed). */
+  private lowestGroupOffset(topic: string, partition: number): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const byTopic of this.offsets.values()) {
+      const offsets = byTopic.get(topic);
+      if (offsets) lowest = Math.min(lowest, offsets[partition] ?? 0);
+    }
+    for (const groupId of this.earliestGroups.get(topic) ?? []) {
+      lowest = Math.min(lowest, this.committedOffset(groupId, topic, partition) ?? 0);
+    }
+    return lowest;
   }
 
   private topic(name: string): Topic {

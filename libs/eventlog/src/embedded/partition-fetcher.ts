@@ -1,16 +1,22 @@
 import type { Batch } from '../event-log.port';
-import type { PartitionLog } from './partition-log';
+import type { FetchTurns } from './fetch-turns';
+import type { PartitionLog, PartitionReader } from './partition-log';
 
 export interface FetcherSettings {
   readonly maxBatchRecords: number;
   readonly retryBackoffMs: number;
   readonly maxRetryBackoffMs: number;
   readonly onWarning: (message: string, error?: unknown) => void;
+  /** Shared by every fetcher of the log: when to let Node handle I/O. */
+  readonly turns: FetchTurns;
 }
 
 /**
  * Delivers one partition to one member: one batch at a time, in offset order,
- * waking as soon as records are appended (no polling). The position advances
+ * waking as soon as records are appended (no polling), and letting Node
+ * handle I/O between batches when the log's fetchers have kept it busy for
+ * a slice (`FetchTurns`). Its position is a tracked reader of the partition,
+ * so retention never trims what it has not delivered yet. The position advances
  * past each handled batch; after a handler throws it goes back to the group's
  * committed offset (or the starting position if nothing was committed) after
  * a doubling back-off.
@@ -40,20 +46,36 @@ export class PartitionFetcher {
   }
 
   private async run(): Promise<void> {
+    const { log } = this;
+    // `position`: the next offset to deliver; retention keeps it readable while the fetcher runs.
+    const reader = { position: this.resumePosition() };
+    log.track(reader);
+    try {
+      await this.deliver(reader);
+    } finally {
+      log.untrack(reader);
+    }
+  }
+
+  private async deliver(reader: PartitionReader): Promise<void> {
     const { log, settings } = this;
-    let position = this.resumePosition();
     let failures = 0;
     while (!this.stopped) {
-      const records = log.read(position, settings.maxBatchRecords);
+      const turn = settings.turns.turn();
+      if (turn) {
+        await this.until(turn);
+        continue;
+      }
+      const records = log.read(reader.position, settings.maxBatchRecords);
       if (records.length === 0) {
         // Nothing at or after `position` (compaction may have emptied a gap): wait for the next append.
-        position = Math.max(position, log.endOffset);
+        reader.position = Math.max(reader.position, log.endOffset);
         await this.until(log.nextAppend());
         continue;
       }
       try {
         await this.eachBatch({ topic: log.topic, partition: log.partition, records });
-        position = records[records.length - 1].offset + 1;
+        reader.position = records[records.length - 1].offset + 1;
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -63,7 +85,7 @@ export class PartitionFetcher {
           error,
         );
         await this.until(new Promise<void>((resolve) => setTimeout(resolve, delay).unref()));
-        position = this.resumePosition();
+        reader.position = this.resumePosition();
       }
     }
   }

@@ -3,24 +3,36 @@ import type { LogRecord } from '../event-log.port';
 /** Below this many superseded records a compacted partition is not worth compacting. */
 const MIN_SUPERSEDED_TO_COMPACT = 1024;
 
+/** A live reader of a partition: `position` is the next offset it will read. Retention keeps it readable. */
+export interface PartitionReader {
+  position: number;
+}
+
 /**
  * The records of one partition, in memory, in offset order.
  *
- * Invariants: `records` is sorted by offset with no duplicates; every offset
- * is below `end`; on a compacted partition `latest` maps each key to the
- * offset of its newest record, and `superseded` counts the records (older
- * values and tombstones) that a compaction would drop.
+ * Invariants: `records[head..]` is sorted by offset with no duplicates, and
+ * holds every record kept, all at or above `start` and below `end`
+ * (`records[..head]` are trimmed ones not yet dropped from the array); on a
+ * compacted partition `latest` maps each key to the offset of its newest
+ * record, and `superseded` counts the records (older values and tombstones)
+ * that a compaction would drop.
  *
- * Plain partitions keep every record (unbounded, like a topic with infinite
- * retention). Compacted partitions compact themselves once superseded records
- * outnumber live ones, so they hold O(live keys) records, amortised O(1) per append.
+ * Plain partitions keep records from their log start offset on; the log
+ * moves it forward (`trimTo`, see `retention.ts`) and a read below it starts
+ * at it, as Kafka's `earliest`. Compacted partitions are never trimmed: they
+ * compact themselves once superseded records outnumber live ones, so they
+ * hold O(live keys) records, amortised O(1) per append.
  */
 export class PartitionLog {
   private records: LogRecord[] = [];
+  private head = 0;
+  private start = 0;
   private next = 0;
   private readonly latest: Map<string, number> | undefined;
   private superseded = 0;
   private appended: { promise: Promise<void>; resolve: () => void } | undefined;
+  private readonly readers = new Set<PartitionReader>();
 
   constructor(
     readonly topic: string,
@@ -35,9 +47,30 @@ export class PartitionLog {
     return this.next;
   }
 
+  /** The log start offset: records below it are gone (0 until retention trims the partition). */
+  get startOffset(): number {
+    return this.start;
+  }
+
   /** Records held in memory (including superseded ones not yet compacted away). */
   get size(): number {
-    return this.records.length;
+    return this.records.length - this.head;
+  }
+
+  /** The lowest position of a live reader, Infinity when none reads. */
+  get lowestReaderPosition(): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const reader of this.readers) if (reader.position < lowest) lowest = reader.position;
+    return lowest;
+  }
+
+  /** Keeps `reader.position` readable by retention until `untrack`. */
+  track(reader: PartitionReader): void {
+    this.readers.add(reader);
+  }
+
+  untrack(reader: PartitionReader): void {
+    this.readers.delete(reader);
   }
 
   /** Appends a record whose offset was assigned by the caller (at least `endOffset`). */
@@ -59,7 +92,7 @@ export class PartitionLog {
     if (end > this.next) this.next = end;
   }
 
-  /** Up to `max` records with offset >= `from`, in order. */
+  /** Up to `max` records with offset >= `from` (and >= the log start), in order. */
   read(from: number, max: number): LogRecord[] {
     if (from >= this.next) return [];
     const start = this.indexOf(from);
@@ -85,6 +118,21 @@ export class PartitionLog {
   }
 
   /**
+   * Moves the log start forward to `offset` (at most the end) and forgets the
+   * records below it. Never moves it back.
+   */
+  trimTo(offset: number): void {
+    if (this.compacted)
+      throw new Error(`compacted partition ${this.topic}/${this.partition} cannot be trimmed`);
+    const start = Math.min(offset, this.next);
+    if (start <= this.start) return;
+    this.start = start;
+    this.head = this.indexOf(start);
+    // Copy the kept records out once the trimmed ones are at least as many: amortised O(1) per record.
+    if (this.head * 2 >= this.records.length) this.dropTrimmed();
+  }
+
+  /**
    * Drops superseded values and tombstones. Offsets of kept records do not
    * change; readers holding a position keep reading from there.
    */
@@ -103,17 +151,24 @@ export class PartitionLog {
 
   /** Every record held, in offset order. */
   all(): readonly LogRecord[] {
+    this.dropTrimmed();
     return this.records;
   }
 
-  /** Index of the first record with offset >= `offset` (binary search: offsets may have gaps). */
+  private dropTrimmed(): void {
+    if (this.head === 0) return;
+    this.records = this.records.slice(this.head);
+    this.head = 0;
+  }
+
+  /** Index of the first kept record with offset >= `offset` (binary search: offsets may have gaps). */
   private indexOf(offset: number): number {
     const records = this.records;
-    let low = 0;
+    let low = this.head;
     let high = records.length;
-    // Fast path: no gaps below the wanted offset.
-    const guess = offset - (records.length > 0 ? records[0].offset : 0);
-    if (guess >= 0 && guess < records.length && records[guess].offset === offset) return guess;
+    // Fast path: no gaps between the first kept record and the wanted offset.
+    const guess = low + offset - (low < high ? records[low].offset : 0);
+    if (guess >= low && guess < high && records[guess].offset === offset) return guess;
     while (low < high) {
       const middle = (low + high) >>> 1;
       if (records[middle].offset < offset) low = middle + 1;

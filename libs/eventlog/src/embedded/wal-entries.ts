@@ -6,7 +6,7 @@
  * Entries are plain JSON, arrays rather than objects to keep them small. The
  * format is versioned by the `k` discriminator; a new shape gets a new `k`.
  */
-export type WalEntry = TopicEntry | BatchEntry;
+export type WalEntry = TopicEntry | BatchEntry | TrimEntry;
 
 /** A topic was created; `ends` (written by a rewrite) restores the next offset of each partition. */
 export interface TopicEntry {
@@ -23,6 +23,19 @@ export interface BatchEntry {
   readonly r: readonly WalRecord[];
   readonly o: readonly WalOffset[];
 }
+
+/**
+ * Log start offsets moved forward by retention (plain topics only): records
+ * below are dropped, on replay as they were live, so a restart does not
+ * bring them back. A rewrite writes one for every trimmed partition.
+ */
+export interface TrimEntry {
+  readonly k: 'trim';
+  readonly s: readonly WalTrim[];
+}
+
+/** topic, partition, new log start offset. */
+export type WalTrim = readonly [string, number, number];
 
 /** topic, partition, offset, key, value, headers (null when empty), timestamp. */
 export type WalRecord = readonly [
@@ -44,7 +57,7 @@ export function encodeEntry(entry: WalEntry): string {
 
 export function decodeEntry(payload: string): WalEntry {
   const entry = JSON.parse(payload) as WalEntry;
-  if (entry.k !== 'topic' && entry.k !== 'batch') {
+  if (entry.k !== 'topic' && entry.k !== 'batch' && entry.k !== 'trim') {
     throw new Error(`unknown write-ahead log entry kind ${String((entry as { k: unknown }).k)}`);
   }
   return entry;

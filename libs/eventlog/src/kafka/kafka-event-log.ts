@@ -4,6 +4,7 @@ import type {
   ConsumerOptions,
   EventLog,
   LogRecord,
+  PartitionOffsets,
   Producer,
   TopicSpec,
   TransactionalProducer,
@@ -73,6 +74,13 @@ export class KafkaEventLog implements EventLog {
   partitionCount(topic: string): Promise<number> {
     this.assertOpen();
     return this.topics.partitionCount(topic);
+  }
+
+  async partitionOffsets(topic: string, partition: number): Promise<PartitionOffsets> {
+    this.assertOpen();
+    const bounds = (await this.admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
+    if (!bounds) throw new Error(`Kafka topic ${topic} has no partition ${partition}`);
+    return { start: Number(bounds.low), end: Number(bounds.high) };
   }
 
   async producer(): Promise<Producer> {
