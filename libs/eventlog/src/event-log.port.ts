@@ -165,6 +165,18 @@ export interface ConsumerOptions {
    * the last committed offset after a back-off.
    */
   readonly eachBatch: (batch: Batch) => Promise<void>;
+  /**
+   * Under load, a batch smaller than the most one fetch returns waits until
+   * this many milliseconds after the previous batch was handed out; after a
+   * quiet spell the next batch goes at once (Nagle-style). For consumers off
+   * the critical path with a high cost per batch, such as read-model writers
+   * (one SQL transaction per batch). Default 0.
+   *
+   * The embedded log honours it: there, producers cannot run while a handler
+   * works, so without it a batch holds only what arrived since the last turn.
+   * Kafka ignores it: records gather in the broker during the fetch round trip.
+   */
+  readonly lingerMs?: number;
 }
 
 export interface Consumer {

@@ -2,6 +2,14 @@ import type { LoggerService } from '@nestjs/common';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { Batch, Consumer, EventLog, OutgoingRecord, Producer } from '@baton/eventlog';
 
+/**
+ * The readers' linger (`ConsumerOptions.lingerMs`): under load they take
+ * batches at most this often, so a read model or archive row lags by up to
+ * this much more, and in one process their SQL runs once per bigger batch.
+ * Measured with the embedded fan-out benchmark (docs/benchmarks.md).
+ */
+const READER_LINGER_MS = 250;
+
 export interface WorkerResult {
   /** Records the work refused, already wrapped as dead letters. */
   readonly deadLetters: readonly OutgoingRecord[];
@@ -53,6 +61,7 @@ export class DeadLetteringWorker<R extends WorkerResult> {
       groupId: this.options.groupId,
       topics: this.options.topics,
       eachBatch: (batch) => this.handle(batch),
+      lingerMs: READER_LINGER_MS,
     });
     await this.consumer.start();
   }

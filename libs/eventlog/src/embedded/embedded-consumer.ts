@@ -157,6 +157,6 @@ export class EmbeddedConsumer implements Consumer, GroupMember {
     // 'latest' is fixed when the partition is assigned, as Kafka resolves it once per assignment.
     const start = this.options.startFrom === 'latest' ? log.endOffset : 0;
     const resume = () => store.committedOffset(groupId, topic, partition) ?? start;
-    return new PartitionFetcher(log, resume, this.options.eachBatch, settings);
+    return new PartitionFetcher(log, resume, this.options.eachBatch, settings, this.options.lingerMs ?? 0);
   }
 }

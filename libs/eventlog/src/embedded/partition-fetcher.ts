@@ -16,7 +16,9 @@ export interface FetcherSettings {
  * waking as soon as records are appended (no polling), and letting Node
  * handle I/O between batches when the log's fetchers have kept it busy for
  * a slice (`FetchTurns`). Its position is a tracked reader of the partition,
- * so retention never trims what it has not delivered yet. The position advances
+ * so retention never trims what it has not delivered yet. With a linger, a
+ * batch smaller than the maximum waits until `lingerMs` after the previous one
+ * was handed out (see `ConsumerOptions.lingerMs`). The position advances
  * past each handled batch; after a handler throws it goes back to the group's
  * committed offset (or the starting position if nothing was committed) after
  * a doubling back-off.
@@ -25,6 +27,7 @@ export class PartitionFetcher {
   private stopped = false;
   private interrupt: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  private deliveredAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly log: PartitionLog,
@@ -32,6 +35,7 @@ export class PartitionFetcher {
     private readonly resumePosition: () => number,
     private readonly eachBatch: (batch: Batch) => Promise<void>,
     private readonly settings: FetcherSettings,
+    private readonly lingerMs = 0,
   ) {}
 
   start(): void {
@@ -73,6 +77,12 @@ export class PartitionFetcher {
         await this.until(log.nextAppend());
         continue;
       }
+      const lingering = this.deliveredAt + this.lingerMs - performance.now();
+      if (lingering > 0 && records.length < settings.maxBatchRecords) {
+        await this.until(new Promise<void>((resolve) => setTimeout(resolve, lingering).unref()));
+        continue;
+      }
+      this.deliveredAt = performance.now();
       try {
         await this.eachBatch({ topic: log.topic, partition: log.partition, records });
         reader.position = records[records.length - 1].offset + 1;
