@@ -206,6 +206,11 @@ const RUN_EVENT_COLUMNS: readonly Column<PublishedEvent>[] = [
 
 const columnList = <R>(columns: readonly Column<R>[]) => columns.map((c) => c.name).join(', ');
 
+// The loads below take their keys as arrays (`= ANY`, `unnest`), whose length
+// the planner sees, so it probes the primary key. Keys as a `jsonb` set were
+// guessed at 100 rows: from a few thousand runs on, every batch hashed a full
+// scan of the table (2.9 ms instead of 0.6 ms per lock at 10,000 runs).
+
 /**
  * Locks the existing rows of these runs (`FOR UPDATE`, in run id order so two
  * writers can never deadlock) and returns them: their `last_seq` is the
@@ -215,10 +220,10 @@ export async function lockRuns(tx: SqlClient, runIds: readonly string[]): Promis
   if (runIds.length === 0) return new Map();
   const rows = await tx.query<Record<string, unknown>>(
     `SELECT ${columnList(RUN_COLUMNS)} FROM runs
-      WHERE run_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+      WHERE run_id = ANY($1::text[])
       ORDER BY run_id
       FOR UPDATE`,
-    [jsonParam(runIds)],
+    [runIds],
   );
   return new Map(rows.map((row) => [row.run_id as string, toRunRow(row)]));
 }
@@ -228,9 +233,9 @@ export async function loadSteps(tx: SqlClient, keys: readonly StepKey[]): Promis
   const rows = await tx.query<Record<string, unknown>>(
     `SELECT ${STEP_COLUMNS.map((c) => `s.${c.name}`).join(', ')}
        FROM steps s
-       JOIN jsonb_to_recordset($1::jsonb) AS k(run_id text, step_id text)
+       JOIN unnest($1::text[], $2::text[]) AS k(run_id, step_id)
          ON s.run_id = k.run_id AND s.step_id = k.step_id`,
-    [jsonParam(keys.map((k) => ({ run_id: k.runId, step_id: k.stepId })))],
+    [keys.map((k) => k.runId), keys.map((k) => k.stepId)],
   );
   return rows.map(toStepRow);
 }
@@ -240,9 +245,9 @@ export async function loadAttempts(tx: SqlClient, keys: readonly AttemptKey[]): 
   const rows = await tx.query<Record<string, unknown>>(
     `SELECT ${ATTEMPT_COLUMNS.map((c) => `a.${c.name}`).join(', ')}
        FROM step_attempts a
-       JOIN jsonb_to_recordset($1::jsonb) AS k(run_id text, step_id text, attempt integer)
+       JOIN unnest($1::text[], $2::text[], $3::integer[]) AS k(run_id, step_id, attempt)
          ON a.run_id = k.run_id AND a.step_id = k.step_id AND a.attempt = k.attempt`,
-    [jsonParam(keys.map((k) => ({ run_id: k.runId, step_id: k.stepId, attempt: k.attempt })))],
+    [keys.map((k) => k.runId), keys.map((k) => k.stepId), keys.map((k) => k.attempt)],
   );
   return rows.map(toAttemptRow);
 }
