@@ -18,6 +18,14 @@ describeReadModelContract('PGlite (in memory)', {
   dispose: async () => undefined,
 });
 
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('PGliteSqlClient', () => {
   it('fails at once, instead of waiting forever, when the client is used inside its own transaction', async () => {
     const sut = await PGliteSqlClient.open();
@@ -26,6 +34,30 @@ describe('PGliteSqlClient', () => {
       // The refusal rolled back cleanly; the client still works.
       expect(await sut.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
+      await sut.close();
+    }
+  });
+
+  it('runs VACUUM every vacuumEveryMs, since PGlite has no autovacuum, and never when it is 0', async () => {
+    const lastVacuum = async (client: PGliteSqlClient) =>
+      (
+        await client.query<{ last_vacuum: unknown }>(
+          `SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 't'`,
+        )
+      )[0]?.last_vacuum ?? null;
+    const never = await PGliteSqlClient.open({ vacuumEveryMs: 0 });
+    const sut = await PGliteSqlClient.open({ vacuumEveryMs: 50 });
+    try {
+      for (const client of [never, sut]) {
+        await client.query('CREATE TABLE t (id int PRIMARY KEY, v int)');
+        await client.query('INSERT INTO t SELECT g, 0 FROM generate_series(1, 100) g');
+        await client.query('UPDATE t SET v = v + 1');
+      }
+      await waitFor(async () => (await lastVacuum(sut)) !== null, 'a VACUUM of t');
+      expect(await lastVacuum(never)).toBeNull();
+      expect(await sut.query('SELECT count(*)::int AS n FROM t WHERE v = 1')).toEqual([{ n: 100 }]);
+    } finally {
+      await never.close();
       await sut.close();
     }
   });
