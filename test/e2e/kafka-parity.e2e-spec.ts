@@ -8,6 +8,7 @@ import {
   restartScenario,
   sequentialScenario,
   signalScenario,
+  sleepScenario,
   subworkflowScenario,
   whileScenario,
 } from './support/parity-scenarios';
@@ -70,6 +71,10 @@ describe('Maestro parity on Kafka and PostgreSQL', () => {
   it(
     'repeats a while body while its condition holds, carrying outputs',
     guarded(() => whileScenario(cluster.api, prefix)),
+  );
+  it(
+    'sleeps on an engine timer, not an executor slot',
+    guarded(() => sleepScenario(cluster.api, prefix)),
   );
   it(
     'runs a subworkflow as a child run with inherited params, and fails for a missing one',

@@ -120,6 +120,28 @@ steps:
   return runId;
 }
 
+/** A sleep step is an engine timer: it ends after its duration, with no executor attempt. */
+export async function sleepScenario(api: BatonApi, prefix: string): Promise<string> {
+  const id = `${prefix}.sleep`;
+  await api.push(`
+id: ${id}
+steps:
+  - { id: first, type: noop }
+  - { id: nap, type: sleep, duration: 1500ms, depends_on: [first] }
+  - { id: after, type: noop, depends_on: [nap] }
+`);
+  const runId = await api.start(id, {}, requestId(id));
+  const run = await api.waitForRun(runId, isTerminal, 60_000);
+  expect(run.failure).toBeNull();
+  expect(run.status).toBe('succeeded');
+  const nap = stepOf(run, 'nap')!;
+  expect(nap.status).toBe('succeeded');
+  expect(nap.endedAt! - nap.startedAt!).toBeGreaterThanOrEqual(1500);
+  expect(nap.attempts.filter((attempt) => attempt.executorId !== null)).toEqual([]);
+  expect(stepOf(run, 'after')!.startedAt!).toBeGreaterThanOrEqual(nap.endedAt!);
+  return runId;
+}
+
 export async function subworkflowScenario(api: BatonApi, prefix: string): Promise<string[]> {
   const child = `${prefix}.child`;
   const parent = `${prefix}.parent`;
