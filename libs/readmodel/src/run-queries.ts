@@ -11,9 +11,11 @@ import {
   RUN_SUMMARY_COLUMNS,
   STEP_COLUMNS,
   toAttempt,
+  toQueuedRunDetail,
   toRunSummary,
   toStep,
   type AttemptRow,
+  type QueuedRunRow,
   type RunDetail,
   type RunSummary,
   type RunSummaryRow,
@@ -229,6 +231,16 @@ export class RunQueries {
     });
   }
 
+  /** A run waiting in its workflow's queue, as a run detail with status `queued`; null when it is not waiting. */
+  async getQueuedRun(runId: string): Promise<RunDetail | null> {
+    const [row] = await this.sql.query<QueuedRunRow>(
+      `SELECT workflow_id, run_id, request_id, version, queued_at, params FROM workflow_queue_runs q
+        WHERE q.run_id = $1 AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_id = q.run_id)`,
+      [runId],
+    );
+    return row ? toQueuedRunDetail(row) : null;
+  }
+
   /**
    * Why run `runId` never started, when its request was dropped by its
    * workflow's run strategy (table `workflow_queue_drops`); null for a run the
@@ -237,15 +249,6 @@ export class RunQueries {
    * one workflow's (derived from workflow and request id), so its drops, if
    * dropped more than once, are ordered by seq.
    */
-  /** The workflow whose queue holds `runId` waiting for its turn, or null. */
-  async getQueuedRun(runId: string): Promise<{ workflowId: string } | null> {
-    const [row] = await this.sql.query<{ workflow_id: string }>(
-      'SELECT workflow_id FROM workflow_queue_runs WHERE run_id = $1 LIMIT 1',
-      [runId],
-    );
-    return row ? { workflowId: row.workflow_id } : null;
-  }
-
   async getDroppedRequest(runId: string): Promise<DroppedRunRequest | null> {
     const [row] = await this.sql.query<DroppedRow>(
       `SELECT ${DROPPED_COLUMNS} FROM workflow_queue_drops d

@@ -159,6 +159,45 @@ export interface AttemptRow {
   message: string | null;
 }
 
+/** A run waiting in its workflow's queue (`workflow_queue_runs`): not in `runs` until it starts. */
+export interface QueuedRunRow {
+  workflow_id: string;
+  run_id: string;
+  request_id: string;
+  version: number;
+  queued_at: Date;
+  params: JsonObject | null;
+}
+
+/**
+ * A queued run as the API shows a run: status `queued`, the params as
+ * requested (the definition's defaults apply when it starts), no steps yet,
+ * `lastSeq` 0 (it has no events). Its place in line is in the workflow's queue view.
+ */
+export function toQueuedRunDetail(row: QueuedRunRow): RunDetail {
+  const queuedAt = row.queued_at.getTime();
+  return {
+    runId: row.run_id,
+    workflowId: row.workflow_id,
+    workflowVersion: row.version,
+    status: 'queued',
+    requestId: row.request_id,
+    runAttempt: 1,
+    parent: null,
+    createdAt: queuedAt,
+    startedAt: null,
+    endedAt: null,
+    timeoutAt: null,
+    failure: null,
+    lastSeq: 0,
+    updatedAt: queuedAt,
+    params: row.params ?? {},
+    breakpoints: [],
+    stopping: null,
+    steps: [],
+  };
+}
+
 export function toRunSummary(row: RunSummaryRow): RunSummary {
   return {
     runId: row.run_id,

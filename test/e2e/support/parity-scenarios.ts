@@ -371,7 +371,8 @@ steps:
     if (queued === 0) await sleep(100);
   }
   expect(queued).toBe(1);
-  expect(await api.getRun(runId)).toBeNull();
+  // GET /runs/{id} shows the waiting run as queued, with no steps yet.
+  expect(await api.getRun(runId)).toMatchObject({ runId, status: 'queued', lastSeq: 0, steps: [] });
   await call(api, 'POST', `/api/v1/workflows/${id}/resume`);
   const run = await api.waitForRun(runId, isTerminal, 30_000);
   expect(run.status).toBe('succeeded');

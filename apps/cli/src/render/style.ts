@@ -27,6 +27,7 @@ const STATUS_COLOURS: Readonly<Record<string, Code>> = {
   retrying: 'yellow',
   timed_out: 'red',
   pending: 'dim',
+  queued: 'dim',
   skipped: 'dim',
 };
 

@@ -4,6 +4,7 @@ import { projectWorkflowEventRecords } from '@baton/projector/workflow-queue/pro
 import {
   eventRecords,
   firstOnlyHistory,
+  pausedHistory,
   lastOnlyHistory,
   withRunIdPrefix,
 } from '@baton/projector/workflow-queue/testing/queue-histories';
@@ -247,6 +248,52 @@ describe('run routes', () => {
       expect((await call('GET', '/runs?colour=red')).status).toBe(400);
       const filtered = await call('GET', '/runs?status=succeeded&workflowId=paged');
       expect(filtered.body).toEqual({ items: [], nextCursor: null });
+    });
+  });
+
+  describe('runs waiting in their workflow queue', () => {
+    it('answers a queued run as status queued with its params, until the queue starts it', async () => {
+      await projectWorkflowEventRecords(
+        sut.sql,
+        eventRecords(withRunIdPrefix(pausedHistory('report-paused'), 'paused')),
+        T0,
+      );
+
+      expect(await call('GET', '/runs/paused-run-2')).toEqual({
+        status: 200,
+        body: {
+          runId: 'paused-run-2',
+          workflowId: 'report-paused',
+          workflowVersion: 1,
+          status: 'queued',
+          requestId: 'request-2',
+          runAttempt: 1,
+          parent: null,
+          createdAt: T0 + 3,
+          startedAt: null,
+          endedAt: null,
+          timeoutAt: null,
+          failure: null,
+          lastSeq: 0,
+          updatedAt: T0 + 3,
+          params: { n: 2 },
+          breakpoints: [],
+          stopping: null,
+          steps: [],
+        },
+      });
+
+      // Resumed: run 1 leaves the queue (its run row comes with the engine's events); run 2 still waits.
+      await projectWorkflowEventRecords(
+        sut.sql,
+        eventRecords(withRunIdPrefix(pausedHistory('report-paused', true), 'paused')),
+        T0,
+      );
+      expect(await call('GET', '/runs/paused-run-1')).toMatchObject({ status: 404 });
+      expect(await call('GET', '/runs/paused-run-2')).toMatchObject({
+        status: 200,
+        body: { status: 'queued' },
+      });
     });
   });
 

@@ -48,7 +48,11 @@ export class RunSummaryDto {
   @ApiProperty()
   workflowVersion!: number;
 
-  @ApiProperty({ example: 'running' })
+  @ApiProperty({
+    example: 'running',
+    description:
+      'running, succeeded, failed, cancelled; queued (GET /runs/{id} only) while waiting in its workflow queue',
+  })
   status!: string;
 
   @ApiProperty()

@@ -120,8 +120,9 @@ export class RunsService {
     });
   }
 
+  /** A run, or one waiting in its workflow's queue (status `queued`); 410 if its request was dropped. */
   async get(runId: string): Promise<RunDetail> {
-    const run = await this.queries.getRun(runId);
+    const run = (await this.queries.getRun(runId)) ?? (await this.queries.getQueuedRun(runId));
     if (!run) throw await this.missingRun(runId, runNotFound(runId));
     return run;
   }

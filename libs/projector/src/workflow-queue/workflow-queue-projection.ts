@@ -106,6 +106,7 @@ export function applyWorkflowEvent(changes: QueueRowChanges, event: WorkflowEven
         position: event.seq,
         version: event.start.definition.version,
         queuedAt: event.at,
+        params: event.start.params,
       });
     case 'RunAdmitted':
       if (event.fromQueue) changes.dequeue(workflowId, event.runId);

@@ -1,4 +1,4 @@
-import type { RunStrategy } from '@baton/domain';
+import type { JsonObject, RunStrategy } from '@baton/domain';
 import { jsonParam, type RecordedDropReason, type SqlClient } from '@baton/readmodel';
 
 /**
@@ -25,6 +25,8 @@ export interface QueuedRunRow {
   readonly position: number;
   readonly version: number;
   readonly queuedAt: number;
+  /** As requested (the definition's defaults are applied when the run starts). */
+  readonly params: JsonObject;
 }
 
 export type QueuedRunKey = Pick<QueuedRunRow, 'workflowId' | 'runId'>;
@@ -124,10 +126,11 @@ export async function deleteQueuedRuns(tx: SqlClient, keys: readonly QueuedRunKe
 export async function insertQueuedRuns(tx: SqlClient, rows: readonly QueuedRunRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `INSERT INTO workflow_queue_runs (workflow_id, run_id, request_id, position, version, queued_at)
-     SELECT r.workflow_id, r.run_id, r.request_id, r.position, r.version, r.queued_at
+    `INSERT INTO workflow_queue_runs (workflow_id, run_id, request_id, position, version, queued_at, params)
+     SELECT r.workflow_id, r.run_id, r.request_id, r.position, r.version, r.queued_at, r.params
        FROM jsonb_to_recordset($1::jsonb) AS r(
-         workflow_id text, run_id text, request_id text, position bigint, version integer, queued_at timestamptz)
+         workflow_id text, run_id text, request_id text, position bigint, version integer, queued_at timestamptz,
+         params jsonb)
      ON CONFLICT (workflow_id, run_id) DO NOTHING`,
     [
       jsonParam(
@@ -138,6 +141,7 @@ export async function insertQueuedRuns(tx: SqlClient, rows: readonly QueuedRunRo
           position: row.position,
           version: row.version,
           queued_at: new Date(row.queuedAt).toISOString(),
+          params: row.params,
         })),
       ),
     ],

@@ -2,6 +2,7 @@ import { initialSchema } from './0001-initial';
 import { workflowQueueSchema } from './0003-workflow-queue';
 import { childRunsSchema } from './0004-child-runs';
 import { workflowQueueDropsSchema } from './0005-workflow-queue-drops';
+import { queuedRunParamsSchema } from './0006-queued-run-params';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   workflowQueueSchema,
   childRunsSchema,
   workflowQueueDropsSchema,
+  queuedRunParamsSchema,
 ];

@@ -75,6 +75,13 @@ export function firstOnlyHistory(workflowId: string): WorkflowEvent[] {
   return historyOf(workflowId, [wq.pause(1), wq.request(1, v, 2), wq.request(2, v, 3), wq.resume(4)]);
 }
 
+/** sequential, paused: runs 1 and 2 wait in the queue (params `{ n }`); `resumed` lets run 1 start. */
+export function pausedHistory(workflowId: string, resumed = false): WorkflowEvent[] {
+  const v = version(SEQUENTIAL, 1);
+  const commands = [wq.pause(1), wq.request(1, v, 2), wq.request(2, v, 3)];
+  return historyOf(workflowId, resumed ? [...commands, wq.resume(4)] : commands);
+}
+
 /** first_only: run 1 runs, and the `drops` requests after it are each dropped (`first_only_busy`). */
 export function firstOnlyBurstHistory(workflowId: string, drops: number): WorkflowEvent[] {
   const v = version(FIRST_ONLY, 1);

@@ -13,6 +13,7 @@ import {
   firstOnlyBurstHistory,
   firstOnlyHistory,
   lastOnlyHistory,
+  pausedHistory,
   stateOf,
   withRunIdPrefix,
 } from './queue-histories';
@@ -221,6 +222,31 @@ export function describeQueueProjection(
         [`${prefix}-run-2`, workflowId],
       );
       expect(await runs.getDroppedRequest(`${prefix}-run-2`)).toBeNull();
+    });
+
+    it('shows a waiting run as queued, with the params it was requested with, until it leaves the queue', async () => {
+      const workflowId = id('waiting');
+      const prefix = id('waiting');
+      await project(withRunIdPrefix(pausedHistory(workflowId), prefix));
+      const runs = new RunQueries(ctx.sql());
+      expect(await runs.getQueuedRun(`${prefix}-run-1`)).toMatchObject({
+        runId: `${prefix}-run-1`,
+        workflowId,
+        workflowVersion: 1,
+        status: 'queued',
+        requestId: 'request-1',
+        createdAt: T0 + 2,
+        params: { n: 1 },
+        steps: [],
+      });
+      expect(await runs.getQueuedRun(`${prefix}-run-9`)).toBeNull();
+      // Resumed: run-1 starts (leaves the queue), run-2 waits behind it.
+      await project(withRunIdPrefix(pausedHistory(workflowId, true), prefix));
+      expect(await runs.getQueuedRun(`${prefix}-run-1`)).toBeNull();
+      expect(await runs.getQueuedRun(`${prefix}-run-2`)).toMatchObject({
+        status: 'queued',
+        params: { n: 2 },
+      });
     });
 
     it('pages the waiting runs in start order', async () => {
