@@ -195,7 +195,7 @@ export class BatonClient {
 
   /** Replaces the steps every new run of the workflow pauses before (none clears them). */
   setWorkflowBreakpoints(workflowId: string, stepIds: readonly string[]): Promise<BreakpointsAnswer> {
-    return this.request('PUT', `${workflowPath(workflowId)}/breakpoints`, { json: { step_ids: stepIds } });
+    return this.request('PUT', `${workflowPath(workflowId)}/breakpoints`, { json: { stepIds } });
   }
 
   /** The first `limit` queued runs (the server's default without); `queuedCount` tells how many wait in all. */

@@ -66,7 +66,7 @@ describe('baton workflow', () => {
         r.method === 'PUT' && r.url === '/api/v1/workflows/sales.daily/breakpoints'
           ? {
               status: 202,
-              body: { workflowId: 'sales.daily', commandId: 'c-2', stepIds: JSON.parse(r.body).step_ids },
+              body: { workflowId: 'sales.daily', commandId: 'c-2', stepIds: JSON.parse(r.body).stepIds },
             }
           : undefined;
     });
@@ -84,7 +84,7 @@ describe('baton workflow', () => {
           method: 'PUT',
           url: '/api/v1/workflows/sales.daily/breakpoints',
           contentType: 'application/json',
-          body: '{"step_ids":["load","publish"]}',
+          body: '{"stepIds":["load","publish"]}',
         },
       ]);
     });
@@ -97,7 +97,7 @@ describe('baton workflow', () => {
         server: server.url,
       });
 
-      expect(JSON.parse(server.requests[0]!.body)).toEqual({ step_ids: [] });
+      expect(JSON.parse(server.requests[0]!.body)).toEqual({ stepIds: [] });
       expect(cleared.stdout).toBe('new runs of sales.daily have no breakpoints (command c-2)\n');
       expect(JSON.parse(json.stdout)).toEqual({ workflowId: 'sales.daily', commandId: 'c-2', stepIds: [] });
     });

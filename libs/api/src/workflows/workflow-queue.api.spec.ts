@@ -288,7 +288,7 @@ describe('workflow queue routes', () => {
 
   describe('PUT /workflows/{id}/breakpoints', () => {
     it('publishes SetWorkflowBreakpoints with the steps, and [] to clear them', async () => {
-      const answer = await call('PUT', '/workflows/nightly/breakpoints', { step_ids: ['load', 'extract'] });
+      const answer = await call('PUT', '/workflows/nightly/breakpoints', { stepIds: ['load', 'extract'] });
       expect(answer).toEqual({
         status: 202,
         body: {
@@ -301,17 +301,17 @@ describe('workflow queue routes', () => {
         type: 'SetWorkflowBreakpoints',
         stepIds: ['load', 'extract'],
       });
-      expect((await call('PUT', '/workflows/nightly/breakpoints', { step_ids: [] })).status).toBe(202);
+      expect((await call('PUT', '/workflows/nightly/breakpoints', { stepIds: [] })).status).toBe(202);
       expect(await lastCommand()).toMatchObject({ type: 'SetWorkflowBreakpoints', stepIds: [] });
     });
 
     it('answers 400 with the path of each step the workflow does not have, and publishes nothing', async () => {
       const before = (await published()).length;
-      const answer = await call('PUT', '/workflows/nightly/breakpoints', { step_ids: ['load', 'lod', 'x'] });
+      const answer = await call('PUT', '/workflows/nightly/breakpoints', { stepIds: ['load', 'lod', 'x'] });
       expect(answer.status).toBe(400);
       expect(answer.body.errors).toEqual([
-        { path: '$.step_ids[1]', message: 'workflow nightly v1 has no step "lod"' },
-        { path: '$.step_ids[2]', message: 'workflow nightly v1 has no step "x"' },
+        { path: '$.stepIds[1]', message: 'workflow nightly v1 has no step "lod"' },
+        { path: '$.stepIds[2]', message: 'workflow nightly v1 has no step "x"' },
       ]);
       expect(await published()).toHaveLength(before);
     });
@@ -319,17 +319,17 @@ describe('workflow queue routes', () => {
     it('answers 400 for a body that is not a list of distinct step ids', async () => {
       for (const body of [
         {},
-        { step_ids: 'load' },
-        { step_ids: ['load', 'load'] },
-        { step_ids: [''] },
-        { stepIds: ['load'] },
+        { stepIds: 'load' },
+        { stepIds: ['load', 'load'] },
+        { stepIds: [''] },
+        { step_ids: ['load'] }, // the old snake_case name
       ]) {
         expect(await call('PUT', '/workflows/nightly/breakpoints', body)).toMatchObject({ status: 400 });
       }
     });
 
     it('answers 404 for an unknown workflow', async () => {
-      expect(await call('PUT', '/workflows/ghost/breakpoints', { step_ids: [] })).toMatchObject({
+      expect(await call('PUT', '/workflows/ghost/breakpoints', { stepIds: [] })).toMatchObject({
         status: 404,
       });
     });

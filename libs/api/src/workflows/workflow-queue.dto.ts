@@ -27,7 +27,7 @@ export class SetBreakpointsDto {
   @IsString({ each: true })
   @MinLength(1, { each: true })
   @MaxLength(200, { each: true })
-  step_ids!: string[];
+  stepIds!: string[];
 }
 
 /** Query of `GET /workflows/{id}/queue`. */

@@ -70,12 +70,12 @@ export class WorkflowQueueApiService {
       (await this.registry.getVersion(workflowId, 'active')) ??
       (await this.registry.getVersion(workflowId, 'latest'));
     const known = new Set(version?.definition.steps.map((step) => step.id) ?? []);
-    const errors = body.step_ids.flatMap((stepId, i) =>
+    const errors = body.stepIds.flatMap((stepId, i) =>
       known.has(stepId)
         ? []
         : [
             {
-              path: `$.step_ids[${i}]`,
+              path: `$.stepIds[${i}]`,
               message: `workflow ${workflowId} v${version?.version} has no step "${stepId}"`,
             },
           ],
@@ -87,10 +87,10 @@ export class WorkflowQueueApiService {
     await this.publisher.send({
       type: 'SetWorkflowBreakpoints',
       workflowId,
-      stepIds: body.step_ids,
+      stepIds: body.stepIds,
       metadata: { commandId, at: this.clock.now() },
     });
-    return { workflowId, commandId, stepIds: body.step_ids };
+    return { workflowId, commandId, stepIds: body.stepIds };
   }
 
   private async control(workflowId: string, type: Control, action: string): Promise<WorkflowCommandAnswer> {
