@@ -65,6 +65,8 @@ export interface AttemptRow {
   readonly runId: string;
   readonly stepId: string;
   readonly attempt: number;
+  /** The run attempt the step attempt belongs to (null for rows projected before migration 0007). */
+  readonly runAttempt: number | null;
   readonly status: string;
   readonly executorId: string | null;
   readonly readyAt: number | null;
@@ -174,6 +176,7 @@ const ATTEMPT_COLUMNS: readonly Column<AttemptRow>[] = [
   { name: 'run_id', type: 'text', value: (r) => r.runId },
   { name: 'step_id', type: 'text', value: (r) => r.stepId },
   { name: 'attempt', type: 'integer', value: (r) => r.attempt },
+  { name: 'run_attempt', type: 'integer', value: (r) => r.runAttempt },
   { name: 'status', type: 'text', value: (r) => r.status },
   { name: 'executor_id', type: 'text', value: (r) => r.executorId },
   { name: 'ready_at', type: 'timestamptz', value: (r) => time(r.readyAt) },
@@ -407,6 +410,7 @@ function toAttemptRow(row: Record<string, unknown>): AttemptRow {
     runId: row.run_id as string,
     stepId: row.step_id as string,
     attempt: row.attempt as number,
+    runAttempt: row.run_attempt as number | null,
     status: row.status as string,
     executorId: row.executor_id as string | null,
     readyAt: ms(row.ready_at),

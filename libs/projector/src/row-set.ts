@@ -28,6 +28,11 @@ export class RowSet {
     return this.steps.get(stepKey(runId, stepId));
   }
 
+  /** The run's current attempt (1, then +1 per restart); null for a run this batch does not have. */
+  runAttemptOf(runId: string): number | null {
+    return this.runs.get(runId)?.runAttempt ?? null;
+  }
+
   attempt(runId: string, stepId: string, attempt: number): AttemptRow | undefined {
     return this.attempts.get(attemptKey(runId, stepId, attempt));
   }
@@ -116,6 +121,7 @@ export class RowSet {
         runId: target.runId,
         stepId: target.stepId,
         attempt: target.attempt,
+        runAttempt: this.runAttemptOf(target.runId),
         status: 'ready',
         executorId: null,
         readyAt: null,

@@ -168,9 +168,10 @@ describe('run projection of loops, child runs and run actions', () => {
         readyAt: T0 + 1_000,
         progress: { total: 3, started: 3, running: 0, succeeded: 3, failed: 0, cancelled: 0 },
       });
-      expect(again.attempts.map((a) => [a.attempt, a.status])).toEqual([
-        [1, 'failed'],
-        [2, 'succeeded'],
+      // Step attempts keep counting across restarts; each records the run attempt it belongs to.
+      expect(again.attempts.map((a) => [a.attempt, a.runAttempt, a.status])).toEqual([
+        [1, 1, 'failed'],
+        [2, 2, 'succeeded'],
       ]);
     });
   });

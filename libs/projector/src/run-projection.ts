@@ -113,6 +113,7 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
         runId: event.runId,
         stepId: event.stepId,
         attempt: event.attempt,
+        runAttempt: set.runAttemptOf(event.runId),
         status,
         executorId: null,
         readyAt: at,

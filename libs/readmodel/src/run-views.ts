@@ -44,6 +44,8 @@ export interface RunSummary {
 
 export interface StepAttemptView {
   readonly attempt: number;
+  /** The run attempt it belongs to (1, then +1 per restart); null when projected before this was recorded. */
+  readonly runAttempt: number | null;
   readonly status: string;
   readonly executorId: string | null;
   readonly readyAt: number | null;
@@ -98,7 +100,7 @@ export const STEP_COLUMNS = `step_id, status, attempt, params, outputs, ready_at
   error_kind, error_message, skip_reason, skip_message, wait_signal, loop_total, loop_started, loop_running,
   loop_succeeded, loop_failed, loop_cancelled`;
 
-export const ATTEMPT_COLUMNS = `step_id, attempt, status, executor_id, ready_at, started_at, ended_at,
+export const ATTEMPT_COLUMNS = `step_id, attempt, run_attempt, status, executor_id, ready_at, started_at, ended_at,
   lease_expires_at, error_kind, message`;
 
 export interface RunSummaryRow {
@@ -149,6 +151,7 @@ export interface StepRow {
 export interface AttemptRow {
   step_id: string;
   attempt: number;
+  run_attempt: number | null;
   status: string;
   executor_id: string | null;
   ready_at: Date | null;
@@ -264,6 +267,7 @@ export function toStep(row: StepRow, attempts: StepAttemptView[]): StepView {
 export function toAttempt(row: AttemptRow): StepAttemptView {
   return {
     attempt: row.attempt,
+    runAttempt: row.run_attempt,
     status: row.status,
     executorId: row.executor_id,
     readyAt: ms(row.ready_at),

@@ -59,6 +59,7 @@ export function stepView(stepId: string, overrides: Partial<StepView> = {}): Ste
         : [
             {
               attempt: step.attempt,
+              runAttempt: 1,
               status: step.status,
               executorId: started ? 'executor-1' : null,
               readyAt: step.readyAt,

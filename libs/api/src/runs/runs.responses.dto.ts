@@ -100,6 +100,13 @@ export class RunPageDto {
 
 export class StepAttemptDto {
   @ApiProperty() attempt!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'The run attempt it belongs to (1, then +1 per restart); null if projected before it was recorded',
+  })
+  runAttempt!: number | null;
   @ApiProperty() status!: string;
   @ApiProperty({ type: String, nullable: true }) executorId!: string | null;
   @ApiProperty({ type: Number, nullable: true }) readyAt!: number | null;

@@ -3,6 +3,7 @@ import { workflowQueueSchema } from './0003-workflow-queue';
 import { childRunsSchema } from './0004-child-runs';
 import { workflowQueueDropsSchema } from './0005-workflow-queue-drops';
 import { queuedRunParamsSchema } from './0006-queued-run-params';
+import { attemptRunAttemptSchema } from './0007-attempt-run-attempt';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   childRunsSchema,
   workflowQueueDropsSchema,
   queuedRunParamsSchema,
+  attemptRunAttemptSchema,
 ];

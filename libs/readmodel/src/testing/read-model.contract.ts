@@ -188,10 +188,10 @@ function describeRunQueries(sqlOf: () => SqlClient): void {
         ],
       );
       await sql.query(
-        `INSERT INTO step_attempts (run_id, step_id, attempt, status, executor_id, started_at, ended_at, error_kind, message, updated_at)
-         VALUES ($1, 'extract', 1, 'succeeded', 'ex-1', $2, $3, NULL, NULL, now()),
-                ($1, 'load', 2, 'failed', 'ex-2', $4, $5, 'user', 'exit 3', now()),
-                ($1, 'load', 1, 'failed', 'ex-1', $3, $4, 'platform', 'lease expired', now())`,
+        `INSERT INTO step_attempts (run_id, step_id, attempt, run_attempt, status, executor_id, started_at, ended_at, error_kind, message, updated_at)
+         VALUES ($1, 'extract', 1, 1, 'succeeded', 'ex-1', $2, $3, NULL, NULL, now()),
+                ($1, 'load', 2, 1, 'failed', 'ex-2', $4, $5, 'user', 'exit 3', now()),
+                ($1, 'load', 1, 1, 'failed', 'ex-1', $3, $4, 'platform', 'lease expired', now())`,
         [runId, new Date(base + 2), new Date(base + 3), new Date(base + 5), new Date(base + 8)],
       );
       await sql.query(
@@ -220,6 +220,7 @@ function describeRunQueries(sqlOf: () => SqlClient): void {
       });
       expect(run!.steps[1]!.attempts[0]).toEqual({
         attempt: 1,
+        runAttempt: 1,
         status: 'failed',
         executorId: 'ex-1',
         readyAt: null,
