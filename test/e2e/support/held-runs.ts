@@ -153,9 +153,15 @@ export class HeldRuns {
     return Object.fromEntries([...(await this.listed())].map(([name, run]) => [name, run.status]));
   }
 
-  /** Asserts run `name` has not started: the API does not know it (404), as for a run still waiting. */
-  async expectNeverStarted(name: string): Promise<void> {
-    expect(await this.api.getRun(this.id(name))).toBeNull();
+  /** Asserts run `name` waits in the queue: `GET /runs/{id}` shows it queued, with its params and no steps. */
+  async expectQueued(name: string): Promise<void> {
+    expect(await this.api.getRun(this.id(name))).toMatchObject({
+      runId: this.id(name),
+      status: 'queued',
+      params: { key: name },
+      startedAt: null,
+      steps: [],
+    });
   }
 
   /**
