@@ -91,7 +91,13 @@ export async function retryScenario(api: BatonApi, workflowId: string): Promise<
   expect(flaky.attempts[0].message).toContain('exited with code 3');
   const first = await api.logs(runId, 'flaky', 1);
   expect(first.stderrTail).toContain('transient failure on attempt 1');
-  const latest = await api.logs(runId, 'flaky');
+  // Step logs are their own stream (baton.step-logs), projected apart from the run's events: the
+  // last attempt's tail may land a moment after the run shows succeeded.
+  let latest = await api.logs(runId, 'flaky');
+  for (const deadline = Date.now() + 5_000; latest.attempt < 2 && Date.now() < deadline;) {
+    await sleep(50);
+    latest = await api.logs(runId, 'flaky');
+  }
   expect(latest.attempt).toBe(2);
   expect(latest.stdoutTail).toContain('ok on attempt 2');
   expect(latest.stderrTail).toBe('');
