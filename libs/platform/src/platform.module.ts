@@ -1,4 +1,11 @@
-import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { EmbeddedEventLog, KafkaEventLog, type EventLog } from '@baton/eventlog';
 import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
 import { systemClock } from './clock';
@@ -18,11 +25,19 @@ class PlatformShutdown implements OnApplicationShutdown {
   }
 }
 
+/** The adapters' warnings go to the process's JSON log (Nest's `Logger` writes through it once the app is up). */
+const warnAs = (context: string) => (message: string, error?: unknown) =>
+  new Logger(context).warn(error === undefined ? message : `${message}: ${errorText(error)}`);
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The event log `config` names; the caller closes it. */
 export async function openEventLog(config: PlatformConfig): Promise<EventLog> {
   return config.eventLog.kind === 'kafka'
     ? KafkaEventLog.connect({ brokers: config.eventLog.brokers })
-    : EmbeddedEventLog.open({ dir: config.eventLog.dir });
+    : EmbeddedEventLog.open({ dir: config.eventLog.dir, onWarning: warnAs('EmbeddedEventLog') });
 }
 
 /** The read-model database `config` names, migrated; the caller closes it. */
@@ -30,7 +45,10 @@ export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
   const sql =
     config.database.kind === 'postgres'
       ? new PgSqlClient({ connectionString: config.database.url })
-      : await PGliteSqlClient.open({ dataDir: config.database.dir });
+      : await PGliteSqlClient.open({
+          dataDir: config.database.dir,
+          onVacuumError: (error) => warnAs('PGlite')('periodic VACUUM failed; the next one retries', error),
+        });
   await migrate(sql);
   return sql;
 }

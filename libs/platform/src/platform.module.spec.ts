@@ -1,0 +1,31 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Logger } from '@nestjs/common';
+import { loadPlatformConfig } from './platform.config';
+import { openEventLog } from './platform.module';
+
+describe('openEventLog', () => {
+  it("sends the embedded log's warnings to the process log (Nest's Logger), not to the console", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-platform-'));
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const config = loadPlatformConfig({ BATON_DATA_DIR: dataDir });
+      if (config.eventLog.kind !== 'embedded') throw new Error('expected the embedded default');
+      const log = await openEventLog(config);
+      await log.ensureTopics([{ name: 'events', partitions: 1 }]);
+      await (await log.producer()).send([{ topic: 'events', key: 'k', value: 'v' }]);
+      await log.close();
+      // A torn last frame, as a crash mid-write leaves it: the next open drops it and warns.
+      const wal = path.join(config.eventLog.dir, 'events.wal');
+      fs.truncateSync(wal, fs.statSync(wal).size - 3);
+
+      await (await openEventLog(config)).close();
+
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('torn tail'));
+    } finally {
+      warn.mockRestore();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
