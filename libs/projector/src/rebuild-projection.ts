@@ -1,4 +1,4 @@
-import type { EventLog, LogRecord } from '@baton/eventlog';
+import type { EventLog, LogRecord, TopicPartition } from '@baton/eventlog';
 import type { SqlClient } from '@baton/readmodel';
 import { projectRecords, PROJECTED_TOPICS } from './project-batch';
 
@@ -48,7 +48,8 @@ export async function rebuildProjection(
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
   const batchSize = options.batchSize ?? 500;
-  await assertNothingTrimmed(log);
+  const partitions = await projectedPartitions(log);
+  await assertNothingTrimmed(log, partitions);
   await sql.query('TRUNCATE run_events, step_attempts, steps, runs, step_logs');
   const records: Record<string, number> = {};
   let applied = 0;
@@ -61,36 +62,40 @@ export async function rebuildProjection(
     stepLogs += result.logs;
     refused += deadLetters.length;
   };
-  for (const topic of PROJECTED_TOPICS) {
-    records[topic] = 0;
-    const partitions = await log.partitionCount(topic);
-    for (let partition = 0; partition < partitions; partition++) {
-      let batch: LogRecord[] = [];
-      let count = 0;
-      for await (const record of log.readPartition(topic, partition, 0)) {
-        batch.push(record);
-        count++;
-        if (batch.length >= batchSize) {
-          await flush(batch);
-          batch = [];
-        }
+  for (const topic of PROJECTED_TOPICS) records[topic] = 0;
+  for (const { topic, partition } of partitions) {
+    let batch: LogRecord[] = [];
+    let count = 0;
+    for await (const record of log.readPartition(topic, partition, 0)) {
+      batch.push(record);
+      count++;
+      if (batch.length >= batchSize) {
+        await flush(batch);
+        batch = [];
       }
-      await flush(batch);
-      records[topic] += count;
-      options.onProgress?.({ topic, partition, records: count });
     }
+    await flush(batch);
+    records[topic] += count;
+    options.onProgress?.({ topic, partition, records: count });
   }
   return { records, applied, stepLogs, refused };
 }
 
-async function assertNothingTrimmed(log: EventLog): Promise<void> {
-  const trimmed: string[] = [];
+/** Every partition of the projected topics, in the order a rebuild reads them. */
+async function projectedPartitions(log: EventLog): Promise<TopicPartition[]> {
+  const all: TopicPartition[] = [];
   for (const topic of PROJECTED_TOPICS) {
-    const partitions = await log.partitionCount(topic);
-    for (let partition = 0; partition < partitions; partition++) {
-      const { start } = await log.partitionOffsets(topic, partition);
-      if (start > 0) trimmed.push(`${topic}[${partition}] starts at offset ${start}`);
-    }
+    const count = await log.partitionCount(topic);
+    for (let partition = 0; partition < count; partition++) all.push({ topic, partition });
+  }
+  return all;
+}
+
+async function assertNothingTrimmed(log: EventLog, partitions: readonly TopicPartition[]): Promise<void> {
+  const trimmed: string[] = [];
+  for (const { topic, partition } of partitions) {
+    const { start } = await log.partitionOffsets(topic, partition);
+    if (start > 0) trimmed.push(`${topic}[${partition}] starts at offset ${start}`);
   }
   if (trimmed.length > 0) {
     throw new Error(

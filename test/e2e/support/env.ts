@@ -1,23 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A TCP port nobody listens on right now (the OS picks it; closed again before use). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolvePort(address.port);
-        else reject(new Error('no port assigned'));
-      });
-    });
-  });
-}
+import { freePort } from '@baton/platform/free-port';
+
+export { freePort };
 
 /** `count` distinct free ports. */
 export async function freePorts(count: number): Promise<number[]> {

@@ -93,10 +93,10 @@ export async function strictSequentialScenario(
     // One at a time: each run started after the one before it ended (r5 after r4's successful restart).
     const listed = await runs.listed();
     expect([...listed.keys()].sort()).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
-    expect(startedAt(listed, 'r2')).toBeGreaterThanOrEqual(endedAt(listed, 'r1'));
-    expect(startedAt(listed, 'r3')).toBeGreaterThanOrEqual(endedAt(listed, 'r2'));
-    expect(startedAt(listed, 'r4')).toBeGreaterThanOrEqual(endedAt(listed, 'r3'));
-    expect(startedAt(listed, 'r5')).toBeGreaterThanOrEqual(endedAt(listed, 'r4'));
+    expect(timeOf(listed, 'r2', 'startedAt')).toBeGreaterThanOrEqual(timeOf(listed, 'r1', 'endedAt'));
+    expect(timeOf(listed, 'r3', 'startedAt')).toBeGreaterThanOrEqual(timeOf(listed, 'r2', 'endedAt'));
+    expect(timeOf(listed, 'r4', 'startedAt')).toBeGreaterThanOrEqual(timeOf(listed, 'r3', 'endedAt'));
+    expect(timeOf(listed, 'r5', 'startedAt')).toBeGreaterThanOrEqual(timeOf(listed, 'r4', 'endedAt'));
     return runs.runIds();
   });
 }
@@ -251,15 +251,10 @@ export async function parallelLimitScenario(
   });
 }
 
-function startedAt(runs: ReadonlyMap<string, RunSummary>, name: string): number {
-  const at = runs.get(name)?.startedAt;
-  if (at == null) throw new Error(`run ${name} has no start time`);
-  return at;
-}
-
-function endedAt(runs: ReadonlyMap<string, RunSummary>, name: string): number {
-  const at = runs.get(name)?.endedAt;
-  if (at == null) throw new Error(`run ${name} has no end time`);
+/** Run `name`'s start or end time; throws if it has none (the run did not start or end). */
+function timeOf(runs: ReadonlyMap<string, RunSummary>, name: string, field: 'startedAt' | 'endedAt'): number {
+  const at = runs.get(name)?.[field];
+  if (at == null) throw new Error(`run ${name} has no ${field}`);
   return at;
 }
 

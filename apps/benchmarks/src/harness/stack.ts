@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { ApiClient, sleep } from './api-client';
-import { freePort } from './free-port';
+import { freePort } from '@baton/platform/free-port';
 import { Service, type ServiceSpec } from './service';
 
 export type Target = 'embedded' | 'kafka';

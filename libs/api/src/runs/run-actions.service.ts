@@ -98,25 +98,22 @@ export class RunActionsService {
    * waiting in its workflow's queue is withdrawn there (it never starts).
    */
   async kill(runId: string, body: RunActionReasonDto): Promise<RunActionAnswer> {
-    const queued = (await this.queries.getRun(runId)) ? null : await this.queries.getQueuedRun(runId);
+    const reason = body.reason ?? 'killed through the API';
+    const run = await this.queries.getRun(runId);
+    const queued = run ? null : await this.queries.getQueuedRun(runId);
     if (queued) {
       const metadata = this.metadata('kill');
       await this.workflowCommands.send({
         type: 'CancelQueuedRun',
         workflowId: queued.workflowId,
         runId,
-        reason: body.reason ?? 'killed through the API',
+        reason,
         metadata,
       });
       return { runId, commandId: metadata.commandId };
     }
-    await this.runningRun(runId, 'kill');
-    return this.send({
-      type: 'CancelRun',
-      runId,
-      reason: body.reason ?? 'killed through the API',
-      metadata: this.metadata('kill'),
-    });
+    refuseEnded(runId, known(runId, run), 'kill');
+    return this.send({ type: 'CancelRun', runId, reason, metadata: this.metadata('kill') });
   }
 
   /** The step counts as succeeded with no outputs; an attempt in flight is cancelled. */
@@ -148,16 +145,12 @@ export class RunActionsService {
   }
 
   private async knownRun(runId: string): Promise<RunDetail> {
-    const run = await this.queries.getRun(runId);
-    if (!run) throw new NotFoundError(`run ${runId} is unknown (or not projected yet: retry in a moment)`);
-    return run;
+    return known(runId, await this.queries.getRun(runId));
   }
 
   private async runningRun(runId: string, action: string): Promise<RunDetail> {
     const run = await this.knownRun(runId);
-    if (TERMINAL_RUN_STATUSES.includes(run.status)) {
-      throw new ConflictError(`run ${runId} already ${run.status}; there is nothing to ${action}`);
-    }
+    refuseEnded(runId, run, action);
     return run;
   }
 
@@ -190,6 +183,19 @@ export class RunActionsService {
   private async send(command: RunActionCommand): Promise<RunActionAnswer> {
     await this.publisher.sendRunCommand(command);
     return { runId: command.runId, commandId: command.metadata.commandId };
+  }
+}
+
+/** The run, or 404 when the read model does not have it. */
+function known(runId: string, run: RunDetail | null): RunDetail {
+  if (!run) throw new NotFoundError(`run ${runId} is unknown (or not projected yet: retry in a moment)`);
+  return run;
+}
+
+/** 409 for a run that already ended: there is nothing left to `action`. */
+function refuseEnded(runId: string, run: RunDetail, action: string): void {
+  if (TERMINAL_RUN_STATUSES.includes(run.status)) {
+    throw new ConflictError(`run ${runId} already ${run.status}; there is nothing to ${action}`);
   }
 }
 

@@ -1,25 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EventLog, LogRecord } from '../event-log.port';
 import { describeEventLogContract } from '../event-log.contract';
+import { tempDirs } from '../testing/temp-dirs';
 import { waitUntil } from '../testing/wait-until';
 import { EmbeddedEventLog, type EmbeddedEventLogOptions } from './embedded-event-log';
 
-const dirs: string[] = [];
-
-function freshDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-eventlog-'));
-  dirs.push(dir);
-  return dir;
-}
+const freshDir = tempDirs('baton-eventlog-');
 
 const quiet = { onWarning: () => undefined };
-
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 describeEventLogContract('embedded', () => EmbeddedEventLog.open({ dir: freshDir(), ...quiet }));
 describeEventLogContract('embedded, fsync always', () =>

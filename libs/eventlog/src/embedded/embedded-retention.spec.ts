@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Batch, LogRecord } from '../event-log.port';
 import { partitionForKey } from '../partitioner';
+import { tempDirs } from '../testing/temp-dirs';
 import { waitUntil } from '../testing/wait-until';
 import { EmbeddedEventLog, type EmbeddedEventLogOptions } from './embedded-event-log';
 import { trimStep } from './retention';
@@ -11,17 +11,7 @@ import { trimStep } from './retention';
 const TAIL = 5;
 const STEP = trimStep(TAIL);
 const quiet = { onWarning: () => undefined };
-const dirs: string[] = [];
-
-function freshDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-retention-'));
-  dirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = tempDirs('baton-retention-');
 
 /** A key of `topic`'s partition `partition` out of `partitions`. */
 function keyOf(partition: number, partitions: number): string {

@@ -17,7 +17,7 @@ import {
   type KafkaEventLogOptions,
   type ResolvedKafkaOptions,
 } from './kafka-options';
-import { readKafkaPartition } from './kafka-partition-reader';
+import { kafkaPartitionOffsets, readKafkaPartition } from './kafka-partition-reader';
 import { KafkaPlainProducer } from './kafka-producer';
 import { KafkaTopics } from './kafka-topics';
 import { KafkaTransactionalProducer } from './kafka-transactional-producer';
@@ -78,9 +78,7 @@ export class KafkaEventLog implements EventLog {
 
   async partitionOffsets(topic: string, partition: number): Promise<PartitionOffsets> {
     this.assertOpen();
-    const bounds = (await this.admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
-    if (!bounds) throw new Error(`Kafka topic ${topic} has no partition ${partition}`);
-    return { start: Number(bounds.low), end: Number(bounds.high) };
+    return kafkaPartitionOffsets(this.admin, topic, partition);
   }
 
   async producer(): Promise<Producer> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AssignerProtocol, type Admin, type Kafka, type PartitionAssigner } from 'kafkajs';
-import type { LogRecord } from '../event-log.port';
+import type { LogRecord, PartitionOffsets } from '../event-log.port';
 import type { ResolvedKafkaOptions } from './kafka-options';
 import { toLogRecord } from './kafka-records';
 
@@ -29,6 +29,17 @@ import { toLogRecord } from './kafka-records';
  * `group.initial.rebalance.delay.ms` (3 s) a new group's first join waits that
  * long; deploy/kafka sets it to 0.
  */
+/** The partition's log start (low watermark) and end (high watermark). */
+export async function kafkaPartitionOffsets(
+  admin: Admin,
+  topic: string,
+  partition: number,
+): Promise<PartitionOffsets> {
+  const bounds = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
+  if (!bounds) throw new Error(`Kafka topic ${topic} has no partition ${partition}`);
+  return { start: Number(bounds.low), end: Number(bounds.high) };
+}
+
 export async function* readKafkaPartition(
   kafka: Kafka,
   admin: Admin,
@@ -37,10 +48,9 @@ export async function* readKafkaPartition(
   partition: number,
   fromOffset = 0,
 ): AsyncGenerator<LogRecord> {
-  const bounds = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
-  if (!bounds) throw new Error(`Kafka topic ${topic} has no partition ${partition}`);
-  const start = Math.max(fromOffset, Number(bounds.low));
-  let end = Number(bounds.high); // raised to the high watermark by the first batch
+  const bounds = await kafkaPartitionOffsets(admin, topic, partition);
+  const start = Math.max(fromOffset, bounds.start);
+  let end = bounds.end; // raised to the high watermark by the first batch
   let sawBatch = false;
   let position = start;
   let fetches = 0;

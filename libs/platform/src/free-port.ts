@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 
 /**
- * A TCP port the OS reports free right now. Fixed port ranges collided with
- * processes a failed earlier run left behind; asking the OS avoids that
- * (a port can still be taken between this call and the service's listen, which
- * the harness reports with the service's own log).
+ * A TCP port the OS reports free right now, for the benchmark harness and the
+ * end-to-end suites that start Baton processes. Fixed port ranges collided
+ * with processes a failed earlier run left behind; asking the OS avoids that
+ * (a port can still be taken between this call and the service's listen,
+ * which the callers report with the service's own log).
  */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
