@@ -84,16 +84,17 @@ export class EngineService {
           this.partitionOfRun.delete(runId);
           this.timers.forget(runId);
         }
-        this.metrics.runsOwned.set(this.partitionOfRun.size);
       },
+      // Restored runs' timers (lease expiry, retry backoff, sleep, timeouts) are armed at once, not at the next commit.
+      onRestored: () => this.armTimer(),
     });
+    metrics.countOwnedRunsWith(() => this.partitionOfRun.size);
   }
 
   async start(): Promise<void> {
     await this.log.ensureTopics(coreTopics(this.options.topics));
     this.producer = await this.log.producer();
     await this.processor.start();
-    this.metrics.runsOwned.set(this.partitionOfRun.size);
     this.armTimer();
   }
 
@@ -118,7 +119,6 @@ export class EngineService {
     if (forgottenRun > 0) this.metrics.commands.inc({ outcome: 'forgotten_run' }, forgottenRun);
     if (deadLetters > 0) this.metrics.commands.inc({ outcome: 'dead_letter' }, deadLetters);
     this.metrics.events.inc(events);
-    this.metrics.runsOwned.set(this.partitionOfRun.size);
     this.armTimer();
   }
 

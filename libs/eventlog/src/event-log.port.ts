@@ -186,6 +186,14 @@ export interface Consumer {
   commit(offsets: readonly { topic: string; partition: number; offset: number }[]): Promise<void>;
   /** The partitions this member owns now. */
   assignment(): readonly TopicPartition[];
+  /**
+   * Of `partitions`, those the group's coordinator assigns to this member in
+   * its current generation. A writer asks before it opens a partition's
+   * transactional id: a member that missed a rebalance (paused longer than its
+   * session) still believes in its old assignment, and opening the id then
+   * would fence the partition's real owner.
+   */
+  confirmOwnership(partitions: readonly TopicPartition[]): Promise<readonly TopicPartition[]>;
   /** Leaves the group after the batch in flight is handled; calls `onRevoked` for what it owned. */
   stop(): Promise<void>;
 }
