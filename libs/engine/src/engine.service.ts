@@ -5,7 +5,7 @@ import { coreTopics, stepTasksTopic, Topics, type TopicLayout } from '@baton/con
 import type { EventLog, Producer } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
 import type { EngineMetrics } from './engine.metrics';
-import { KeyedStateProcessor } from './keyed-state-processor';
+import { KeyedStateProcessor, type WriterHealthSource } from './keyed-state-processor';
 import { processCommands, type ProcessedBatch } from './process-commands';
 import { decodeRunState } from './run-state.codec';
 import { TimerSchedule } from './timer-schedule';
@@ -89,6 +89,11 @@ export class EngineService {
       onRestored: () => this.armTimer(),
     });
     metrics.countOwnedRunsWith(() => this.partitionOfRun.size);
+  }
+
+  /** The single writer's partitions, for readiness and metrics (`WriterHealth`). */
+  get writer(): WriterHealthSource {
+    return this.processor;
   }
 
   async start(): Promise<void> {

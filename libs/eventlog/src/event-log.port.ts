@@ -60,6 +60,11 @@ export interface EventLog {
    * key; a null value (tombstone) deletes the key.
    */
   readPartition(topic: string, partition: number, fromOffset?: number): AsyncIterable<LogRecord>;
+  /**
+   * Resolves when the log answers now (Kafka: a broker's cluster metadata;
+   * embedded: the log is open), rejects with the reason otherwise. For readiness.
+   */
+  ping(): Promise<void>;
   /** Releases connections, files and timers. */
   close(): Promise<void>;
 }
