@@ -30,9 +30,9 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.admission.start();
   }
 
+  /** Both leave their groups at once: the other engines take the partitions over sooner. */
   async onApplicationShutdown(): Promise<void> {
-    await this.admission.stop();
-    await this.engine.stop();
+    await Promise.all([this.admission.stop(), this.engine.stop()]);
   }
 }
 

@@ -245,7 +245,7 @@ export class KeyedStateProcessor<
     if (health) health.fenced = true;
     await this.drop(partition);
     this.logger.error(
-      `transactional producer of partition ${partition} was fenced; re-opening it if this member still owns the partition`,
+      `released partition ${partition}: its transactional producer was fenced; re-opening it if this member still owns the partition`,
       undefined,
       this.spec.name,
     );

@@ -25,7 +25,7 @@ export interface PlatformConfig {
 /**
  * Consumer-group timing, which bounds how fast partitions move after a crash
  * (`BATON_KAFKA_SESSION_TIMEOUT_MS`, `_HEARTBEAT_INTERVAL_MS`,
- * `_REBALANCE_TIMEOUT_MS`; unset: the Kafka adapter's defaults, 10 s, 1 s, 20 s).
+ * `_REBALANCE_TIMEOUT_MS`; unset: the Kafka adapter's defaults, 10 s, 0.5 s, 20 s).
  */
 export interface KafkaGroupTimeouts {
   readonly sessionTimeoutMs?: number;

@@ -16,7 +16,11 @@ export interface KafkaEventLogOptions {
    * default; the local broker of deploy/kafka allows 1 s). Default 10 000.
    */
   readonly sessionTimeoutMs?: number;
-  /** Default: a third of the session timeout, at most 1 000. */
+  /**
+   * Default: a third of the session timeout, at most 500. Members learn of a
+   * rebalance (a member left or died) only from a heartbeat's answer, so this
+   * bounds how long survivors take to re-join after a graceful leave.
+   */
   readonly heartbeatIntervalMs?: number;
   /** How long the coordinator waits for every member to re-join during a rebalance. Default 20 000. */
   readonly rebalanceTimeoutMs?: number;
@@ -52,7 +56,7 @@ export function resolveKafkaOptions(options: KafkaEventLogOptions = {}): Resolve
     logLevel: options.logLevel ?? 'warn',
     logSink: options.logSink ?? stderrSink,
     sessionTimeoutMs,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.min(1_000, Math.floor(sessionTimeoutMs / 3)),
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.min(500, Math.floor(sessionTimeoutMs / 3)),
     rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 20_000,
     maxWaitTimeMs: options.maxWaitTimeMs ?? 250,
     transactionTimeoutMs: options.transactionTimeoutMs ?? 30_000,
