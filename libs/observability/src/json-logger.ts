@@ -30,7 +30,7 @@ export class JsonLogger implements LoggerService {
   }
 
   error(message: unknown, trace?: string, context?: string): void {
-    this.pino.error({ context, trace }, describe(message));
+    this.pino.error({ context, trace, ...errorFields(message) }, describe(message));
   }
 
   warn(message: unknown, context?: string): void {
@@ -46,10 +46,42 @@ export class JsonLogger implements LoggerService {
   }
 
   private write(level: 'info' | 'warn' | 'debug' | 'trace', message: unknown, context?: string): void {
-    this.pino[level]({ context }, describe(message));
+    this.pino[level]({ context, ...errorFields(message) }, describe(message));
   }
 }
 
 function describe(message: unknown): string {
-  return typeof message === 'string' ? message : JSON.stringify(message);
+  if (typeof message === 'string') return message;
+  // JSON.stringify of an Error is "{}": its message, stack and cause are not enumerable.
+  if (message instanceof Error) return message.message;
+  return JSON.stringify(message);
+}
+
+/** An error's type, stack and chain of causes, as fields (pino's own `err` serialiser omits causes). */
+function errorFields(message: unknown): { err?: SerializedError } {
+  return message instanceof Error ? { err: serializeError(message, 0) } : {};
+}
+
+interface SerializedError {
+  readonly type: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: unknown;
+  readonly cause?: SerializedError | string;
+}
+
+const MAX_CAUSE_DEPTH = 5;
+
+function serializeError(error: Error, depth: number): SerializedError {
+  const { cause } = error as { cause?: unknown };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message,
+    stack: error.stack,
+    ...(code === undefined ? {} : { code }),
+    ...(cause === undefined || depth >= MAX_CAUSE_DEPTH
+      ? {}
+      : { cause: cause instanceof Error ? serializeError(cause, depth + 1) : String(cause) }),
+  };
 }
