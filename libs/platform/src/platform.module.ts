@@ -9,6 +9,7 @@ import {
 import { EmbeddedEventLog, KafkaEventLog, type EventLog } from '@baton/eventlog';
 import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
 import { systemClock } from './clock';
+import { checkLogIdentity } from './log-identity';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
 import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from './tokens';
 
@@ -33,11 +34,30 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The event log `config` names; the caller closes it. */
-export async function openEventLog(config: PlatformConfig): Promise<EventLog> {
-  return config.eventLog.kind === 'kafka'
-    ? KafkaEventLog.connect({ brokers: config.eventLog.brokers })
-    : EmbeddedEventLog.open({ dir: config.eventLog.dir, onWarning: warnAs('EmbeddedEventLog') });
+/**
+ * The event log `config` names; the caller closes it. Given the read model,
+ * an embedded log is checked against it first (`checkLogIdentity`): a read
+ * model that knows runs the log does not refuses the start.
+ */
+export async function openEventLog(config: PlatformConfig, readModel?: SqlClient): Promise<EventLog> {
+  const options = config.eventLog;
+  if (options.kind === 'kafka') return KafkaEventLog.connect({ brokers: options.brokers });
+  const log = await EmbeddedEventLog.open({
+    dir: options.dir,
+    fsync: options.fsync,
+    fsyncIntervalMs: options.fsyncIntervalMs,
+    onWarning: warnAs('EmbeddedEventLog'),
+  });
+  if (!readModel) return log;
+  try {
+    const identity = { logId: log.logId, createdOnOpen: log.createdOnOpen, dir: options.dir };
+    const warning = await checkLogIdentity(readModel, identity, options.acceptLogId);
+    if (warning) warnAs('EmbeddedEventLog')(warning);
+    return log;
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
 }
 
 /** The read-model database `config` names, migrated; the caller closes it. */
@@ -67,7 +87,11 @@ export class PlatformModule {
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
-        { provide: EVENT_LOG, useFactory: () => openEventLog(config) },
+        {
+          provide: EVENT_LOG,
+          useFactory: (sql: SqlClient) => openEventLog(config, sql),
+          inject: [SQL_CLIENT],
+        },
         { provide: SQL_CLIENT, useFactory: () => openDatabase(config) },
         PlatformShutdown,
       ],
