@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * Structured JSON logs (one object per line on stdout) for every Baton
@@ -17,8 +17,11 @@ export class JsonLogger implements LoggerService {
   static create(
     bindings: Record<string, string> = {},
     level = process.env.BATON_LOG_LEVEL ?? 'info',
+    /** stdout unless given (tests). */
+    destination?: DestinationStream,
   ): JsonLogger {
-    return new JsonLogger(pino({ level, base: { pid: process.pid, ...bindings } }));
+    const options = { level, base: { pid: process.pid, ...bindings } };
+    return new JsonLogger(destination ? pino(options, destination) : pino(options));
   }
 
   child(bindings: Record<string, string | number>): Logger {
@@ -57,31 +60,7 @@ function describe(message: unknown): string {
   return JSON.stringify(message);
 }
 
-/** An error's type, stack and chain of causes, as fields (pino's own `err` serialiser omits causes). */
-function errorFields(message: unknown): { err?: SerializedError } {
-  return message instanceof Error ? { err: serializeError(message, 0) } : {};
-}
-
-interface SerializedError {
-  readonly type: string;
-  readonly message: string;
-  readonly stack?: string;
-  readonly code?: unknown;
-  readonly cause?: SerializedError | string;
-}
-
-const MAX_CAUSE_DEPTH = 5;
-
-function serializeError(error: Error, depth: number): SerializedError {
-  const { cause } = error as { cause?: unknown };
-  const code = (error as { code?: unknown }).code;
-  return {
-    type: error.name,
-    message: error.message,
-    stack: error.stack,
-    ...(code === undefined ? {} : { code }),
-    ...(cause === undefined || depth >= MAX_CAUSE_DEPTH
-      ? {}
-      : { cause: cause instanceof Error ? serializeError(cause, depth + 1) : String(cause) }),
-  };
+/** The error itself under `err`: pino's serialiser writes its type, stack, own fields and chain of causes. */
+function errorFields(message: unknown): { err?: Error } {
+  return message instanceof Error ? { err: message } : {};
 }

@@ -60,15 +60,26 @@ export async function openEventLog(config: PlatformConfig, readModel?: SqlClient
   }
 }
 
+/** PGlite's own errors rarely say where: the failure names the directory and keeps PGlite's error as its cause. */
+async function openPGlite(dataDir: string): Promise<SqlClient> {
+  try {
+    return await PGliteSqlClient.open({
+      dataDir,
+      onVacuumError: (error) => warnAs('PGlite')('periodic VACUUM failed; the next one retries', error),
+    });
+  } catch (error) {
+    throw new Error(`could not open the PGlite read-model database in ${dataDir}: ${errorText(error)}`, {
+      cause: error,
+    });
+  }
+}
+
 /** The read-model database `config` names, migrated; the caller closes it. */
 export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
   const sql =
     config.database.kind === 'postgres'
       ? new PgSqlClient({ connectionString: config.database.url })
-      : await PGliteSqlClient.open({
-          dataDir: config.database.dir,
-          onVacuumError: (error) => warnAs('PGlite')('periodic VACUUM failed; the next one retries', error),
-        });
+      : await openPGlite(config.database.dir);
   await migrate(sql);
   return sql;
 }
