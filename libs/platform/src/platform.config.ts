@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { TopicLayout } from '@baton/contracts';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from '@baton/domain';
+import type { SecretsConfig } from './secrets-key';
 
 /**
  * Where a Baton process finds its log and its database, read once from the
@@ -20,6 +21,8 @@ export interface PlatformConfig {
   readonly dataDir: string;
   /** `BATON_LIMIT_MAX_FOREACH_ITERATIONS`, `BATON_LIMIT_MAX_NESTING_DEPTH`: enforced by the engine at run time. */
   readonly runLimits: RunLimits;
+  /** The key that seals secret params; see `secrets-key.ts`. */
+  readonly secrets: SecretsConfig;
 }
 
 export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -43,6 +46,11 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     topics: {
       runPartitions: positiveInt(env, 'BATON_RUN_PARTITIONS', 8),
       requestPartitions: positiveInt(env, 'BATON_REQUEST_PARTITIONS', 4),
+    },
+    secrets: {
+      key: env.BATON_SECRETS_KEY,
+      keyFile: resolve(env.BATON_SECRETS_KEY_FILE ?? join(dataDir, 'secrets.key')),
+      createKeyFile: false,
     },
     runLimits: {
       maxForeachIterations: positiveInt(

@@ -10,7 +10,8 @@ import { EmbeddedEventLog, KafkaEventLog, type EventLog } from '@baton/eventlog'
 import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
 import { systemClock } from './clock';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
-import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from './tokens';
+import { openSecretSealer } from './secrets-key';
+import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SECRET_SEALER, SQL_CLIENT } from './tokens';
 
 /** Closes the log and the database last, after the services that use them have stopped. */
 class PlatformShutdown implements OnApplicationShutdown {
@@ -69,9 +70,10 @@ export class PlatformModule {
         { provide: CLOCK, useValue: systemClock },
         { provide: EVENT_LOG, useFactory: () => openEventLog(config) },
         { provide: SQL_CLIENT, useFactory: () => openDatabase(config) },
+        { provide: SECRET_SEALER, useFactory: () => openSecretSealer(config.secrets) },
         PlatformShutdown,
       ],
-      exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SQL_CLIENT],
+      exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SQL_CLIENT, SECRET_SEALER],
     };
   }
 }
