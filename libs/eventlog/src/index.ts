@@ -2,4 +2,5 @@ export * from './event-log.port';
 export { partitionForKey } from './partitioner';
 export { EmbeddedEventLog, type EmbeddedEventLogOptions } from './embedded/embedded-event-log';
 export { KafkaEventLog } from './kafka/kafka-event-log';
-export type { KafkaEventLogOptions } from './kafka/kafka-options';
+export type { KafkaEventLogOptions, KafkaSasl, KafkaTls } from './kafka/kafka-options';
+export { kafkaSecurityFromEnv } from './kafka/kafka-options';

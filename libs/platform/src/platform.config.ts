@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { TopicLayout } from '@baton/contracts';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from '@baton/domain';
+import { kafkaSecurityFromEnv, type KafkaSasl, type KafkaTls } from '@baton/eventlog';
+import { pgTlsFromEnv, type PgTls } from '@baton/readmodel';
 import type { SecretsConfig } from './secrets-key';
 
 /**
@@ -14,9 +16,17 @@ import type { SecretsConfig } from './secrets-key';
 export interface PlatformConfig {
   readonly eventLog:
     | { readonly kind: 'embedded'; readonly dir: string }
-    | { readonly kind: 'kafka'; readonly brokers: string[] };
+    | {
+        readonly kind: 'kafka';
+        readonly brokers: string[];
+        /** `BATON_KAFKA_SSL*`, `BATON_KAFKA_SASL_*`: absent means plaintext, no authentication. */
+        readonly ssl?: KafkaTls;
+        readonly sasl?: KafkaSasl;
+      };
   readonly database:
-    { readonly kind: 'pglite'; readonly dir: string } | { readonly kind: 'postgres'; readonly url: string };
+    | { readonly kind: 'pglite'; readonly dir: string }
+    /** `ssl`: `BATON_DATABASE_SSL*`. */
+    | { readonly kind: 'postgres'; readonly url: string; readonly ssl?: PgTls };
   readonly topics: TopicLayout;
   readonly dataDir: string;
   /** `BATON_LIMIT_MAX_FOREACH_ITERATIONS`, `BATON_LIMIT_MAX_NESTING_DEPTH`: enforced by the engine at run time. */
@@ -38,10 +48,11 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
         ? {
             kind: 'kafka',
             brokers: (env.BATON_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()),
+            ...kafkaSecurityFromEnv(env),
           }
         : { kind: 'embedded', dir: join(dataDir, 'log') },
     database: env.BATON_DATABASE_URL
-      ? { kind: 'postgres', url: env.BATON_DATABASE_URL }
+      ? { kind: 'postgres', url: env.BATON_DATABASE_URL, ...withSsl(pgTlsFromEnv(env)) }
       : { kind: 'pglite', dir: join(dataDir, 'db') },
     topics: {
       runPartitions: positiveInt(env, 'BATON_RUN_PARTITIONS', 8),
@@ -61,6 +72,10 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
       maxNestingDepth: positiveInt(env, 'BATON_LIMIT_MAX_NESTING_DEPTH', DEFAULT_RUN_LIMITS.maxNestingDepth),
     },
   };
+}
+
+function withSsl(ssl: PgTls | undefined): { ssl?: PgTls } {
+  return ssl === undefined ? {} : { ssl };
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

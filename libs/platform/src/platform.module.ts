@@ -37,7 +37,11 @@ function errorText(error: unknown): string {
 /** The event log `config` names; the caller closes it. */
 export async function openEventLog(config: PlatformConfig): Promise<EventLog> {
   return config.eventLog.kind === 'kafka'
-    ? KafkaEventLog.connect({ brokers: config.eventLog.brokers })
+    ? KafkaEventLog.connect({
+        brokers: config.eventLog.brokers,
+        ...(config.eventLog.ssl === undefined ? {} : { ssl: config.eventLog.ssl }),
+        ...(config.eventLog.sasl === undefined ? {} : { sasl: config.eventLog.sasl }),
+      })
     : EmbeddedEventLog.open({ dir: config.eventLog.dir, onWarning: warnAs('EmbeddedEventLog') });
 }
 
@@ -45,7 +49,10 @@ export async function openEventLog(config: PlatformConfig): Promise<EventLog> {
 export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
   const sql =
     config.database.kind === 'postgres'
-      ? new PgSqlClient({ connectionString: config.database.url })
+      ? new PgSqlClient({
+          connectionString: config.database.url,
+          ...(config.database.ssl === undefined ? {} : { ssl: config.database.ssl }),
+        })
       : await PGliteSqlClient.open({
           dataDir: config.database.dir,
           onVacuumError: (error) => warnAs('PGlite')('periodic VACUUM failed; the next one retries', error),
