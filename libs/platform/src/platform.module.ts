@@ -12,7 +12,8 @@ import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/re
 import { systemClock } from './clock';
 import { checkLogIdentity } from './log-identity';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
-import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from './tokens';
+import { openSecretSealer } from './secrets-key';
+import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SECRET_SEALER, SQL_CLIENT } from './tokens';
 
 const PLATFORM_READINESS = Symbol('PLATFORM_READINESS');
 
@@ -100,7 +101,10 @@ async function openPGlite(dataDir: string): Promise<SqlClient> {
 export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
   const sql =
     config.database.kind === 'postgres'
-      ? new PgSqlClient({ connectionString: config.database.url })
+      ? new PgSqlClient({
+          connectionString: config.database.url,
+          ...(config.database.ssl === undefined ? {} : { ssl: config.database.ssl }),
+        })
       : await openPGlite(config.database.dir);
   await migrate(sql);
   return sql;
@@ -126,6 +130,7 @@ export class PlatformModule {
           inject: [SQL_CLIENT],
         },
         { provide: SQL_CLIENT, useFactory: () => openDatabase(config) },
+        { provide: SECRET_SEALER, useFactory: () => openSecretSealer(config.secrets) },
         PlatformShutdown,
         {
           provide: PLATFORM_READINESS,
@@ -133,7 +138,7 @@ export class PlatformModule {
           useFactory: registerReadiness,
         },
       ],
-      exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SQL_CLIENT],
+      exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SQL_CLIENT, SECRET_SEALER],
     };
   }
 }
