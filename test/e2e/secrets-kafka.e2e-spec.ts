@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { coreTopics, SecretSealer, stepTasksTopic } from '@baton/contracts';
 import { KafkaEventLog } from '@baton/eventlog';
 import { PgSqlClient } from '@baton/readmodel';
+import { BatonApi } from './support/api-client';
 import { tempDir } from './support/env';
 import { RUN_PARTITIONS, startKafkaCluster, type KafkaCluster } from './support/kafka-cluster';
 import {
@@ -44,7 +45,8 @@ describe('secret params on Kafka and PostgreSQL', () => {
     });
     const { group } = cluster;
     await group.guard(async () => {
-      const run = await runSecretScenario(cluster!.api, 'kafka', dirs);
+      const api = new BatonApi(cluster!.apiProcess.url, ADMIN_TOKEN);
+      const run = await runSecretScenario(api, 'kafka', dirs);
 
       const log = await KafkaEventLog.connect({ brokers: cluster!.brokers, logLevel: 'error' });
       try {

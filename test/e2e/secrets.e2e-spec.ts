@@ -47,7 +47,7 @@ describe('secret params on the all-in-one', () => {
         },
       });
       await baton.start();
-      const run = await runSecretScenario(new BatonApi(baton.url), 'embedded', dirs);
+      const run = await runSecretScenario(new BatonApi(baton.url, ADMIN_TOKEN), 'embedded', dirs);
       await baton.stop();
 
       const stored = filesUnder(dataDir);
