@@ -31,7 +31,11 @@ export class ApiError extends Error {
  *   const run = await api.waitForRun(runId, isTerminal, 30_000);
  */
 export class BatonApi {
-  constructor(readonly baseUrl: string) {}
+  /** `token`: sent as `Authorization: Bearer <token>` on every call when given. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
 
   async push(yaml: string): Promise<{ workflowId: string; version: number }> {
     return this.json('POST', '/api/v1/workflows', yaml, 'application/yaml', [201]);
@@ -70,6 +74,7 @@ export class BatonApi {
   /** Null while the run is not projected (404). */
   async getRun(runId: string): Promise<RunDetail | null> {
     const response = await fetch(`${this.baseUrl}/api/v1/runs/${runId}`, {
+      headers: this.token === undefined ? {} : { authorization: `Bearer ${this.token}` },
       signal: AbortSignal.timeout(10_000),
     });
     if (response.status === 404) return null;
@@ -211,7 +216,10 @@ export class BatonApi {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       body,
-      headers: contentType ? { 'content-type': contentType } : undefined,
+      headers: {
+        ...(contentType ? { 'content-type': contentType } : {}),
+        ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
+      },
       signal: AbortSignal.timeout(15_000),
     });
     const text = await response.text();

@@ -36,6 +36,8 @@ export async function startKafkaCluster(options: {
   readonly executorCount: number;
   readonly leaseMs: number;
   readonly executorSlots: number;
+  /** Extra environment of every process (e.g. a shared `BATON_SECRETS_KEY`). */
+  readonly env?: Readonly<Record<string, string>>;
 }): Promise<KafkaCluster> {
   const brokers = kafkaBrokers();
   await requireKafka(brokers);
@@ -47,6 +49,7 @@ export async function startKafkaCluster(options: {
     BATON_DATABASE_URL: database.url,
     BATON_RUN_PARTITIONS: String(RUN_PARTITIONS),
     BATON_LOG_LEVEL: 'info',
+    ...options.env,
   };
   const ports = await freePorts(3 + options.executorCount);
   const dataDir = (name: string) => ({ BATON_DATA_DIR: join(options.dir, name) });
