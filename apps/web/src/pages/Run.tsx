@@ -48,6 +48,8 @@ export function RunPage({ runId }: { runId: string }) {
     let inFlight = false;
     let again = false;
     const opened = Date.now();
+    /** Status events not yet reflected by the last run read (seq above its lastSeq). */
+    let newer: StatusEvent[] = [];
     setRun(null);
     setError(null);
     const load = async () => {
@@ -59,7 +61,10 @@ export function RunPage({ runId }: { runId: string }) {
       try {
         const next = await get<RunDetail>(`/runs/${enc(runId)}`);
         if (!stopped) {
-          setRun(next);
+          // Events newer than the projection the answer came from still hold: a refetch
+          // that raced ahead of the read model must not turn a node back.
+          newer = newer.filter((e) => e.data.seq > next.lastSeq);
+          setRun(newer.reduce(applyEvent, next));
           setError(null);
         }
       } catch (err) {
@@ -96,6 +101,7 @@ export function RunPage({ runId }: { runId: string }) {
         onError: () => setLive('reconnecting'),
         onEvent: (event) => {
           if (stopped) return;
+          newer = [...newer, event];
           setRun((current) => (current ? applyEvent(current, event) : current));
           refetch.current();
         },

@@ -25,12 +25,15 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
 
   const w = detail.data;
   const version = shown ?? w?.activeVersion ?? w?.latestVersion ?? null;
+  // The active version comes with the workflow; another one costs a call.
   const versionData = useApi(
     () =>
-      version === null
+      version === null || !w
         ? Promise.resolve(null)
-        : get<WorkflowVersion>(`/workflows/${enc(workflowId)}/versions/${version}`),
-    [workflowId, version],
+        : version === w.activeVersion && w.definition
+          ? Promise.resolve({ workflowId, version, definition: w.definition, source: w.source ?? '' })
+          : get<WorkflowVersion>(`/workflows/${enc(workflowId)}/versions/${version}`),
+    [workflowId, version, w],
   );
   const def = versionData.data?.definition ?? null;
 
