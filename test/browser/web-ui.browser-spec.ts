@@ -264,13 +264,68 @@ describe('web UI in headless Chromium', () => {
     await page.close();
   });
 
+  it('resumes a breakpoint, skips a paused step and sends a signal, each after a confirmation', async () => {
+    const answer = await h.api<{ runId: string }>('POST', '/workflows/web.live/runs', {
+      breakpoints: ['crunch', 'publish'],
+    });
+    const page = await h.page();
+    await h.open(page, `/runs/${answer.runId}?step=crunch`);
+    await waitForNode(page, 'crunch', 'paused', 60_000);
+    await clickButton(page, 'Resume breakpoint', '[data-testid="step-panel"]');
+    await clickButton(page, 'Resume', 'dialog[open]');
+    await waitForNode(page, 'publish', 'paused', 60_000);
+    await (await page.waitForSelector('.node[data-step="publish"]'))!.click();
+    await clickButton(page, 'Skip step', '[data-testid="step-panel"]');
+    await page.waitForSelector('dialog[open] input');
+    await page.type('dialog[open] input', 'published by hand');
+    await clickButton(page, 'Skip', 'dialog[open]');
+    await waitForNode(page, 'publish', 'skipped');
+    await page.waitForSelector('h1 .badge[data-status="succeeded"]', { timeout: 30_000 });
+
+    const waiting = await h.startRun('demo.wait-for-signal', { table: 'orders' });
+    await h.open(page, `/runs/${waiting}?step=ready`);
+    await waitForNode(page, 'ready', 'waiting');
+    await clickButton(page, 'Send a signal', '[data-testid="run-actions"]');
+    await page.waitForSelector('dialog[open] input');
+    await page.type('dialog[open] input', 'table.loaded');
+    await page.$eval('dialog[open] textarea', (el) => ((el as HTMLTextAreaElement).value = ''));
+    await page.type('dialog[open] textarea', '{"table": "orders"}');
+    await h.screenshot(page, 'send-signal');
+    await clickButton(page, 'Send', 'dialog[open]');
+    await waitForNode(page, 'ready', 'succeeded', 30_000);
+    await page.close();
+  });
+
+  it('diffs two versions, activates one, and pauses and resumes the workflow', async () => {
+    await h.push(LIVE.replace('sleep 0.5; echo published', 'sleep 0.2; echo published twice'));
+    const page = await h.page();
+    await h.open(page, '/workflows/web.live');
+    await clickButton(page, 'Show diff');
+    const diff = await page.waitForSelector('[data-testid="diff"] .add');
+    expect(await diff!.evaluate((el) => el.textContent)).toContain('published twice');
+    expect(await page.$eval('[data-testid="diff"] .del', (el) => el.textContent)).toContain('sleep 0.5');
+    await h.screenshot(page, 'version-diff');
+    await clickButton(page, 'Activate');
+    await clickButton(page, 'Activate', 'dialog[open]');
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('tr')).some((tr) => /v2\s*active/.test(tr.textContent ?? '')),
+    );
+    await clickButton(page, 'Pause workflow');
+    await clickButton(page, 'Pause', 'dialog[open]');
+    await page.waitForSelector('.tag.warn', { timeout: 30_000 });
+    await clickButton(page, 'Resume workflow');
+    await clickButton(page, 'Resume', 'dialog[open]');
+    await page.waitForFunction(() => !document.querySelector('.tag.warn'), { timeout: 30_000 });
+    await page.close();
+  });
+
   it('kills a running run after a confirmation', async () => {
     const runId = await h.startRun('web.slow');
     const page = await h.page();
     await h.open(page, `/runs/${runId}`);
     await waitForNode(page, 'wait', 'running');
     await clickButton(page, 'Kill', '[data-testid="run-actions"]');
-    await page.waitForSelector('dialog[open]');
+    await page.waitForSelector('dialog[open] input');
     await page.type('dialog[open] input', 'not needed today');
     await h.screenshot(page, 'kill-confirm');
     await clickButton(page, 'Kill', 'dialog[open]');
