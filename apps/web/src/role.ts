@@ -2,7 +2,7 @@
 // without that route (404) leaves every action shown, and an action the token
 // may not take answers 403, which the action's dialog shows in words.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, token } from './api';
+import { get, token } from './api';
 
 export interface Role {
   /** Null while unknown (no "who am I" route, or not asked yet). */
@@ -27,7 +27,8 @@ export function loadRole(): Promise<Role> {
         canAct: names.length === 0 || names.some((r) => r !== 'viewer' && r !== 'read'),
       };
     },
-    (error) => (error instanceof ApiError && error.status === 401 ? { ...UNKNOWN } : UNKNOWN),
+    // No such route (404) or no token yet (401, which also opens the sign-in form): unknown.
+    () => UNKNOWN,
   );
   cached = { token: current, role };
   return role;

@@ -1,6 +1,7 @@
 // One step of a run: its attempts and timings, resolved params, outputs, the
 // error, child runs of a foreach/subworkflow, and the log tail, which is
 // re-read every second while the attempt runs.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get, query } from '../api';
 import { Link } from '../router';
@@ -16,7 +17,7 @@ export function StepPanel(props: {
   step: StepView | null;
   stepId: string;
   stepType: string;
-  actions?: preact.ComponentChildren;
+  actions?: ComponentChildren;
   onClose: () => void;
 }) {
   const { step } = props;
