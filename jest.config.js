@@ -26,6 +26,8 @@ module.exports = {
     },
     { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // The web UI in headless Chromium against the built all-in-one (`npm run test:browser`).
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
     // Against an EventStoreDB server named by BATON_TEST_EVENTSTORE_URL (none can run here; see docs/archive.md).
     { ...shared, displayName: 'esdb', testMatch: ['<rootDir>/libs/**/*.esdb-spec.ts'] },
     // Benchmarks print machine-readable figures; `npm run bench:micro`, never part of the test run.

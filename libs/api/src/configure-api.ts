@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ValidationError } from 'class-validator';
 import type { FieldError } from './http/api.errors';
 import { workflowSourceBody } from './http/workflow-source.middleware';
+import { serveWebUi } from './http/web-ui';
 
 /** Where the OpenAPI document is served: Swagger UI here, the JSON at `${OPENAPI_PATH}-json`. */
 export const OPENAPI_PATH = 'api/docs';
@@ -11,12 +12,13 @@ export const OPENAPI_PATH = 'api/docs';
  * Everything an app hosting `ApiModule` applies before `listen`, so every
  * process serves the same API: the raw body reader for workflow documents
  * (before Nest's JSON parser, which `listen` installs later), the validation
- * pipe, and the OpenAPI document.
+ * pipe, the OpenAPI document, and the web UI at `/` (when built).
  */
 export function configureApi<T extends INestApplication>(app: T): T {
   app.use(workflowSourceBody());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
+  serveWebUi(app);
   return app;
 }
 

@@ -79,12 +79,32 @@ export function statusChangeOf(event: RunEvent): StatusChange | null {
 }
 
 export function statusEventRecord(event: RunEvent, run: Run, source: string): OutgoingRecord | null {
+  const cloudEvent = statusCloudEvent(event, run.definition, source);
+  if (!cloudEvent) return null;
+  return {
+    topic: Topics.statusEvents,
+    key: event.runId,
+    value: JSON.stringify(cloudEvent),
+    headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
+  };
+}
+
+/**
+ * The public CloudEvent of a run event, or null (see `statusChangeOf`). Also
+ * used by the API to replay a run's missed status events from its stored
+ * events (SSE `Last-Event-ID`), so live and replayed events are identical.
+ */
+export function statusCloudEvent(
+  event: RunEvent,
+  workflow: { readonly id: string; readonly version: number },
+  source: string,
+): StatusCloudEvent | null {
   const change = statusChangeOf(event);
   if (!change) return null;
   const data: StatusEventData = {
     runId: event.runId,
-    workflowId: run.definition.id,
-    workflowVersion: run.definition.version,
+    workflowId: workflow.id,
+    workflowVersion: workflow.version,
     seq: event.seq,
     at: event.at,
     ...change,
@@ -100,10 +120,5 @@ export function statusEventRecord(event: RunEvent, run: Run, source: string): Ou
     dataschema: STATUS_EVENT_DATA_SCHEMA,
     data,
   };
-  return {
-    topic: Topics.statusEvents,
-    key: event.runId,
-    value: JSON.stringify(cloudEvent),
-    headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
-  };
+  return cloudEvent;
 }

@@ -58,6 +58,11 @@ export interface ListRunsQuery {
   readonly limit: number;
   /** `nextCursor` of the previous page. */
   readonly cursor?: string;
+  /** Run ids starting with this text (the web UI's search box). */
+  readonly runIdPrefix?: string;
+  /** Created at or after / before this epoch ms. */
+  readonly createdAfter?: number;
+  readonly createdBefore?: number;
 }
 
 export interface Page<T> {
@@ -114,6 +119,11 @@ export class RunQueries {
     };
     if (query.workflowId !== undefined) where.push(`workflow_id = ${param(query.workflowId)}`);
     if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
+    if (query.runIdPrefix !== undefined) where.push(`run_id LIKE ${param(likePrefix(query.runIdPrefix))}`);
+    if (query.createdAfter !== undefined)
+      where.push(`created_at >= ${param(new Date(query.createdAfter).toISOString())}::timestamptz`);
+    if (query.createdBefore !== undefined)
+      where.push(`created_at < ${param(new Date(query.createdBefore).toISOString())}::timestamptz`);
     // Literally the partial indexes' predicate (migration 0004), so they serve the default listing.
     if (query.includeChildren !== true) where.push('parent_run_id IS NULL');
     if (query.cursor !== undefined) {
@@ -319,4 +329,9 @@ const CURSOR_KEY = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI
 function clampLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1) return 1;
   return Math.min(limit, MAX_PAGE_SIZE);
+}
+
+/** A LIKE pattern matching text that starts with `prefix` literally (% and _ escaped). */
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

@@ -101,6 +101,25 @@ export class ListRunsQueryDto {
   @IsString()
   @MaxLength(1024)
   cursor?: string;
+
+  @ApiPropertyOptional({ example: '27933381', description: 'Only runs whose id starts with this text' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9~._-]{1,200}$/, { message: 'runIdPrefix must be the start of a run id' })
+  runIdPrefix?: string;
+
+  @ApiPropertyOptional({ description: 'Only runs created at or after this time (epoch milliseconds)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'createdAfter must be epoch milliseconds' })
+  @Min(0)
+  createdAfter?: number;
+
+  @ApiPropertyOptional({ description: 'Only runs created before this time (epoch milliseconds)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'createdBefore must be epoch milliseconds' })
+  @Min(0)
+  createdBefore?: number;
 }
 
 /** Query of `GET /runs/{runId}/events`. */

@@ -106,6 +106,9 @@ export class RunsService {
       ...(query.workflowId === undefined ? {} : { workflowId: query.workflowId }),
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      ...(query.runIdPrefix === undefined ? {} : { runIdPrefix: query.runIdPrefix }),
+      ...(query.createdAfter === undefined ? {} : { createdAfter: query.createdAfter }),
+      ...(query.createdBefore === undefined ? {} : { createdBefore: query.createdBefore }),
       includeChildren: query.includeChildren === 'true',
       limit: query.limit ?? DEFAULT_RUNS_PAGE,
     });

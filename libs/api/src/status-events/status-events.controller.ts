@@ -1,14 +1,22 @@
-import { Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import { Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
+import type { StatusCloudEvent } from '@baton/contracts';
 import { ApiController } from '../http/api-controller.decorator';
+import { RunsService } from '../runs/runs.service';
 import { sseFrames, writeSse } from './sse';
 import { StatusStreamQueryDto } from './status-events.dto';
 import { StatusEventsHub } from './status-events.hub';
+import { MAX_REPLAYED_EVENTS, resumedStream, resumeSeq, statusEventsOf } from './status-replay';
+
+const REPLAY_PAGE = 1000;
 
 @ApiController('api/v1/events', 'events')
 export class StatusEventsController {
-  constructor(private readonly hub: StatusEventsHub) {}
+  constructor(
+    private readonly hub: StatusEventsHub,
+    private readonly runs: RunsService,
+  ) {}
 
   @Get('stream')
   @ApiOperation({
@@ -16,11 +24,42 @@ export class StatusEventsController {
     description:
       'Each message: `event:` the CloudEvent type (io.baton.run.succeeded, io.baton.step.running, ...), ' +
       '`id:` the CloudEvent id (<runId>/<seq>), `data:` the CloudEvent 1.0 JSON, as on baton.status-events. ' +
-      'Only events from the moment of connection; a comment line every 15 s keeps the stream open.',
+      'Events from the moment of connection; a comment line every 15 s keeps the stream open. A stream of ' +
+      'one run (runId=...) that sends `Last-Event-ID: <runId>/<seq>` (as a reconnecting client does) first ' +
+      'gets the status events after that seq from the stored run events, then the live ones, each once.',
+  })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received, to resume a run stream after a reconnect',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An endless text/event-stream' })
-  stream(@Query() query: StatusStreamQueryDto, @Res() response: ServerResponse): void {
-    writeSse(response, sseFrames(this.hub.stream(query)));
+  stream(
+    @Query() query: StatusStreamQueryDto,
+    @Res() response: ServerResponse,
+    @Headers('last-event-id') lastEventId?: string,
+  ): void {
+    const live = this.hub.stream(query);
+    const afterSeq = resumeSeq(lastEventId, query.runId);
+    const events =
+      afterSeq === null || query.runId === undefined
+        ? live
+        : resumedStream(live, afterSeq, () => this.missed(query.runId as string, afterSeq));
+    writeSse(response, sseFrames(events));
+  }
+
+  /** A run's status events after `afterSeq`, read from the read model (or the archive) a page at a time. */
+  private async missed(runId: string, afterSeq: number): Promise<StatusCloudEvent[]> {
+    const run = await this.runs.get(runId);
+    const workflow = { id: run.workflowId, version: run.workflowVersion };
+    const found: StatusCloudEvent[] = [];
+    let after: number | null = afterSeq;
+    for (let read = 0; after !== null && read < MAX_REPLAYED_EVENTS; read += REPLAY_PAGE) {
+      const page = await this.runs.events(runId, { afterSeq: after, limit: REPLAY_PAGE });
+      found.push(...statusEventsOf(page.items, workflow));
+      after = page.items.length < REPLAY_PAGE ? null : page.nextAfterSeq;
+    }
+    return found;
   }
 }

@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent, fetch, type Response } from 'undici';
+import { Agent, fetch, Headers, type Response } from 'undici';
 import type { JsonObject, JsonValue } from '@baton/domain/shared/json';
 import { HttpTargetPolicy, type HttpTargetPolicyOptions } from './http-target-policy';
 import { AttemptSignal, stopMessage } from './attempt-signal';
