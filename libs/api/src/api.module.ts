@@ -11,6 +11,7 @@ import {
 } from '@baton/platform';
 import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { StorageState } from './http/storage-state';
 import { ApiMetricsInterceptor } from './http/api-metrics.interceptor';
 import { ApiMetrics } from './http/api.metrics';
 import { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
@@ -78,6 +79,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     { provide: ApiMetrics, inject: [MetricsRegistry], useFactory: (r: MetricsRegistry) => new ApiMetrics(r) },
     ApiMetricsInterceptor,
     ApiExceptionFilter,
+    { provide: StorageState, useFactory: () => new StorageState() },
     {
       provide: WorkflowRegistry,
       inject: [SQL_CLIENT, CLOCK],
@@ -157,6 +159,6 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     ...SIGNALS_PROVIDERS,
     ApiLifecycle,
   ],
-  exports: [StatusEventsHub],
+  exports: [StatusEventsHub, StorageState],
 })
 export class ApiModule {}

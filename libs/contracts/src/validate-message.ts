@@ -1,5 +1,9 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { jsonNesting } from '@baton/domain';
+
+/** No message on a topic nests deeper; past it a record is a dead letter, before anything recursive reads it. */
+export const MAX_MESSAGE_NESTING = 64;
 
 export type Decoded<T> =
   | { readonly ok: true; readonly value: T }
@@ -11,6 +15,9 @@ export type Decoded<T> =
  */
 export function decodeMessage<T extends object>(dto: ClassConstructor<T>, value: string | null): Decoded<T> {
   if (value === null) return { ok: false, reason: 'empty record value', problems: [] };
+  if (jsonNesting(value, MAX_MESSAGE_NESTING) > MAX_MESSAGE_NESTING) {
+    return { ok: false, reason: `value nests deeper than ${MAX_MESSAGE_NESTING} levels`, problems: [] };
+  }
   let plain: unknown;
   try {
     plain = JSON.parse(value);
