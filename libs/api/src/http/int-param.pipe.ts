@@ -25,9 +25,10 @@ export class IntParamPipe implements PipeTransform<string, number> {
 }
 
 /**
- * `@Transform(queryInteger)` for an integer in a query string: like
- * `@Type(() => Number)`, except that an empty value (`?limit=`) is not 0 but
- * a number the validators refuse.
+ * `@Transform(queryInteger)` for an optional integer in a query string: like
+ * `@Type(() => Number)`, except that an empty value (`?limit=`) means the
+ * parameter is absent (its default), as HTML forms and OpenAPI clients send
+ * an unset field, rather than 0.
  */
 export const queryInteger = ({ value }: { value: unknown }): unknown =>
-  value === '' ? Number.NaN : typeof value === 'string' ? Number(value) : value;
+  value === '' ? undefined : typeof value === 'string' ? Number(value) : value;
