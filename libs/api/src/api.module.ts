@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { MetricsRegistry } from '@baton/observability';
+import { HealthService, MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
@@ -79,7 +79,18 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     { provide: ApiMetrics, inject: [MetricsRegistry], useFactory: (r: MetricsRegistry) => new ApiMetrics(r) },
     ApiMetricsInterceptor,
     ApiExceptionFilter,
-    { provide: StorageState, useFactory: () => new StorageState() },
+    {
+      provide: StorageState,
+      inject: [CLOCK, { token: HealthService, optional: true }],
+      useFactory: (clock: Clock, health?: HealthService) => {
+        const storage = new StorageState(() => clock.now());
+        // Not ready while writes meet a full disk, so a balancer stops sending them here.
+        health?.register('storage', () =>
+          storage.full ? { ok: false, detail: 'storage full (ENOSPC)' } : { ok: true },
+        );
+        return storage;
+      },
+    },
     {
       provide: WorkflowRegistry,
       inject: [SQL_CLIENT, CLOCK],
