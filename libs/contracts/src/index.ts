@@ -10,6 +10,6 @@ export {
   type StepStatusName,
 } from './status-event';
 export { deadLetterRecord, type DeadLetter } from './dead-letter';
-export { decodeMessage, MAX_MESSAGE_NESTING, type Decoded } from './validate-message';
+export { decodeMessage, MAX_MESSAGE_NESTING, nestingRefusal, type Decoded } from './validate-message';
 export type { StepCancellation, StepLogs } from './step-messages';
 export { JsonBounds, MAX_RUN_PARAMS_BYTES, MAX_RUN_PARAMS_DEPTH } from './json-bounds.validator';

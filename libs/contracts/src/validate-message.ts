@@ -10,14 +10,23 @@ export type Decoded<T> =
   | { readonly ok: false; readonly reason: string; readonly problems: { path: string; message: string }[] };
 
 /**
+ * The dead-letter reason for a record value nesting deeper than
+ * `MAX_MESSAGE_NESTING` (one pass, no parse), or undefined when it is fine:
+ * for any reader that looks into a record before `decodeMessage` does.
+ */
+export function nestingRefusal(value: string): Extract<Decoded<never>, { ok: false }> | undefined {
+  if (jsonNesting(value, MAX_MESSAGE_NESTING) <= MAX_MESSAGE_NESTING) return undefined;
+  return { ok: false, reason: `value nests deeper than ${MAX_MESSAGE_NESTING} levels`, problems: [] };
+}
+
+/**
  * Parses a record value as JSON and validates it with a class-validator DTO.
  * Unknown fields are refused (a typo must not be silently ignored).
  */
 export function decodeMessage<T extends object>(dto: ClassConstructor<T>, value: string | null): Decoded<T> {
   if (value === null) return { ok: false, reason: 'empty record value', problems: [] };
-  if (jsonNesting(value, MAX_MESSAGE_NESTING) > MAX_MESSAGE_NESTING) {
-    return { ok: false, reason: `value nests deeper than ${MAX_MESSAGE_NESTING} levels`, problems: [] };
-  }
+  const tooDeep = nestingRefusal(value);
+  if (tooDeep) return tooDeep;
   let plain: unknown;
   try {
     plain = JSON.parse(value);
