@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { MetricsRegistry } from '@baton/observability';
+import { HealthService, MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
@@ -12,6 +12,7 @@ import {
 } from '@baton/platform';
 import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { StorageState } from './http/storage-state';
 import { ApiMetricsInterceptor } from './http/api-metrics.interceptor';
 import { SecretMaskInterceptor } from './http/secret-mask.interceptor';
 import { ApiMetrics } from './http/api.metrics';
@@ -87,6 +88,18 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       provide: ParamSealer,
       inject: [{ token: SECRET_SEALER, optional: true }],
       useFactory: (sealer?: SecretSealer | null) => new ParamSealer(sealer ?? null),
+    },
+    {
+      provide: StorageState,
+      inject: [CLOCK, { token: HealthService, optional: true }],
+      useFactory: (clock: Clock, health?: HealthService) => {
+        const storage = new StorageState(() => clock.now());
+        // Not ready while writes meet a full disk, so a balancer stops sending them here.
+        health?.register('storage', () =>
+          storage.full ? { ok: false, detail: 'storage full (ENOSPC)' } : { ok: true },
+        );
+        return storage;
+      },
     },
     {
       provide: WorkflowRegistry,
@@ -178,6 +191,6 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     ...SIGNALS_PROVIDERS,
     ApiLifecycle,
   ],
-  exports: [StatusEventsHub],
+  exports: [StatusEventsHub, StorageState],
 })
 export class ApiModule {}

@@ -2,6 +2,9 @@ import { BadRequestException, type INestApplication, ValidationPipe } from '@nes
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ValidationError } from 'class-validator';
 import type { FieldError } from './http/api.errors';
+import { jsonBody } from './http/json-body.middleware';
+import { methodNotAllowed } from './http/method-not-allowed.middleware';
+import { completeErrorResponses } from './http/openapi-errors';
 import { workflowSourceBody } from './http/workflow-source.middleware';
 import { serveWebUi } from './http/web-ui';
 
@@ -11,11 +14,14 @@ export const OPENAPI_PATH = 'api/docs';
 /**
  * Everything an app hosting `ApiModule` applies before `listen`, so every
  * process serves the same API: the raw body reader for workflow documents
- * (before Nest's JSON parser, which `listen` installs later), the validation
- * pipe, the OpenAPI document, and the web UI at `/` (when built).
+ * and the bounded JSON body parser (both before Nest's parsers, which
+ * `listen` installs later, and which skip a JSON parser already named), the
+ * validation pipe, the OpenAPI document, and the web UI at `/` (when built).
  */
 export function configureApi<T extends INestApplication>(app: T): T {
   app.use(workflowSourceBody());
+  app.use(jsonBody());
+  app.use(methodNotAllowed());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   serveWebUi(app);
@@ -53,9 +59,14 @@ export function setupOpenApi(app: INestApplication): void {
     )
     .setVersion('1')
     .build();
-  SwaggerModule.setup(OPENAPI_PATH, app, () => SwaggerModule.createDocument(app, config), {
-    jsonDocumentUrl: `${OPENAPI_PATH}-json`,
-  });
+  SwaggerModule.setup(
+    OPENAPI_PATH,
+    app,
+    () => completeErrorResponses(SwaggerModule.createDocument(app, config)),
+    {
+      jsonDocumentUrl: `${OPENAPI_PATH}-json`,
+    },
+  );
 }
 
 function flatten(errors: readonly ValidationError[], parent: string): FieldError[] {

@@ -4,3 +4,4 @@ export { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
 export { StatusEventsHub, type StatusFilter } from './status-events/status-events.hub';
 export { SSE_HEARTBEAT_MS } from './status-events/sse';
 export type { FieldError } from './http/api.errors';
+export { StorageState, isStorageFull, STORAGE_FULL_RETRY_AFTER_S } from './http/storage-state';

@@ -10,7 +10,7 @@ export {
   type StepStatusName,
 } from './status-event';
 export { deadLetterRecord, type DeadLetter } from './dead-letter';
-export { decodeMessage, type Decoded } from './validate-message';
+export { decodeMessage, MAX_MESSAGE_NESTING, nestingRefusal, type Decoded } from './validate-message';
 export type { StepCancellation, StepLogs } from './step-messages';
 export {
   SECRET_MASK,
@@ -20,3 +20,4 @@ export {
   sealSecretParams,
   type SealedParams,
 } from './secret-sealer';
+export { JsonBounds, MAX_RUN_PARAMS_BYTES, MAX_RUN_PARAMS_DEPTH } from './json-bounds.validator';

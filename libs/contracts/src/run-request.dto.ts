@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { JsonObject, ParentLink } from '@baton/domain';
+import { JsonBounds } from './json-bounds.validator';
 import type { SubworkflowParent } from './run-request';
 
 class ParentLinkDto implements ParentLink {
@@ -31,7 +32,7 @@ class ParentLinkDto implements ParentLink {
 class SubworkflowParentDto implements SubworkflowParent {
   @IsString() @MinLength(1) @MaxLength(200) runId!: string;
   @ValidateNested() @Type(() => ParentLinkDto) link!: ParentLinkDto;
-  @IsObject() inheritedParams!: JsonObject;
+  @IsObject() @JsonBounds() inheritedParams!: JsonObject;
 }
 
 /** Validation of a `RunRequest` arriving from Kafka (the edge; inside, the type is trusted). */
@@ -58,6 +59,7 @@ export class RunRequestDto {
 
   @IsOptional()
   @IsObject({ message: 'params must be an object of param names to values' })
+  @JsonBounds()
   params?: JsonObject;
 
   @IsOptional()

@@ -58,3 +58,30 @@ describe('decodeMessage(RunRequestDto)', () => {
     expect(decode('[]').ok).toBe(false);
   });
 });
+
+describe('a run request too deep or too large', () => {
+  const request = (params: unknown) =>
+    JSON.stringify({ schemaVersion: 1, workflowId: 'wf', requestId: 'r1', params });
+
+  it('is a dead letter with a reason, before anything recursive reads it', () => {
+    const text = `{"schemaVersion":1,"workflowId":"wf","requestId":"r1","params":{"p":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    expect(decodeMessage(RunRequestDto, text)).toMatchObject({
+      ok: false,
+      reason: 'value nests deeper than 64 levels',
+    });
+  });
+
+  it('refuses params nested deeper than 32 levels or over 1 MiB, with the path', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    expect(decodeMessage(RunRequestDto, request({ deep }))).toMatchObject({
+      ok: false,
+      problems: [{ path: '$.params', message: 'params nests deeper than 32 levels of lists and maps' }],
+    });
+    expect(decodeMessage(RunRequestDto, request({ big: 'x'.repeat(1_100_000) }))).toMatchObject({
+      ok: false,
+      problems: [{ path: '$.params', message: 'params is larger than 1048576 bytes of JSON' }],
+    });
+    expect(decodeMessage(RunRequestDto, request({ fine: [[1, 2], { a: 'b' }] }))).toMatchObject({ ok: true });
+  });
+});

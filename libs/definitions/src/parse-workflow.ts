@@ -1,3 +1,4 @@
+import { jsonNesting } from '@baton/domain';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { type DefinitionError, fromJsonPath, sortErrors } from './definition-error';
 import { DEFAULT_DEFINITION_LIMITS, type DefinitionLimits } from './limits';
@@ -25,6 +26,14 @@ export function parseWorkflowDocument(
     return {
       ok: false,
       errors: [{ path: '$', message: `document is ${bytes} bytes; the limit is ${limits.maxDocumentBytes}` }],
+    };
+  }
+  // The parser recurses per level: 2,500 levels of JSON killed the process. The
+  // cheap scan refuses what the value-depth check would refuse anyway, first.
+  if (format === 'json' && jsonNesting(text, limits.maxValueDepth) > limits.maxValueDepth) {
+    return {
+      ok: false,
+      errors: [{ path: '$', message: `values nest deeper than ${limits.maxValueDepth} levels` }],
     };
   }
   const lineCounter = new LineCounter();

@@ -1,4 +1,5 @@
 export * from './shared/json';
+export * from './shared/json-nesting';
 export * from './workflow/workflow-definition';
 export * from './expressions';
 export * from './run';

@@ -1,5 +1,5 @@
 import type { RunCommand } from '@baton/domain';
-import { decodeMessage, type Decoded } from '@baton/contracts';
+import { decodeMessage, nestingRefusal, type Decoded } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
 import { isRunCommandType, RUN_COMMAND_DTOS } from './run-command.dto';
 
@@ -10,6 +10,9 @@ import { isRunCommandType, RUN_COMMAND_DTOS } from './run-command.dto';
  * own.
  */
 export function decodeRunCommand(record: LogRecord): Decoded<RunCommand> {
+  // Workers' reports carry step output: a deep one is a dead letter with its reason, before any parse.
+  const tooDeep = record.value === null ? undefined : nestingRefusal(record.value);
+  if (tooDeep) return tooDeep;
   let type: unknown;
   try {
     type = record.value === null ? undefined : (JSON.parse(record.value) as { type?: unknown }).type;

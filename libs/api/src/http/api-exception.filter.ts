@@ -4,7 +4,9 @@ import {
   type ExceptionFilter,
   HttpException,
   HttpStatus,
+  Inject,
   Logger,
+  Optional,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import {
@@ -20,6 +22,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
 } from './api.errors';
+import { isStorageFull, STORAGE_FULL_RETRY_AFTER_S, StorageState } from './storage-state';
 
 /** The body of every non-2xx answer: Nest's usual fields, plus `errors` on a 400 Baton can point into. */
 export interface ErrorBody {
@@ -38,9 +41,14 @@ export interface ErrorBody {
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Api');
 
+  constructor(@Optional() @Inject(StorageState) private readonly storage?: StorageState) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<ServerResponse>();
     const body = this.toBody(exception);
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !response.headersSent) {
+      response.setHeader('Retry-After', String(STORAGE_FULL_RETRY_AFTER_S));
+    }
     if (response.headersSent) {
       // A stream (SSE) already answered 200; all that is left is to end it.
       response.end();
@@ -91,6 +99,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
         return { statusCode: status, ...(payload as Omit<ErrorBody, 'statusCode'>) };
       }
       return { statusCode: status, message: String(payload) };
+    }
+    if (isStorageFull(exception)) {
+      this.storage?.markFull();
+      this.logger.warn(
+        `storage is full: ${exception instanceof Error ? exception.message : String(exception)}`,
+      );
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        message: `storage is full; retry in ${STORAGE_FULL_RETRY_AFTER_S} s`,
+        error: 'Service Unavailable',
+      };
     }
     this.logger.error(
       exception instanceof Error ? exception.message : String(exception),

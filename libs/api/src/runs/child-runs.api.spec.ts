@@ -154,4 +154,9 @@ describe('reading child runs, loop progress and run attempts', () => {
     expect((await get('/runs/loop/children?limit=501')).status).toBe(400);
     expect((await get('/runs/loop/children?index=1')).status).toBe(400);
   });
+
+  it('takes an empty integer query value as absent (its default)', async () => {
+    expect((await get('/runs/loop/children?limit=&attempt=')).status).toBe(200);
+    expect((await get('/runs/loop/children?limit=x')).status).toBe(400);
+  });
 });

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { MAX_PAGE_SIZE } from '@baton/readmodel';
+import { MAX_INT32, queryInteger } from '../http/int-param.pipe';
 
 /** Query of `GET /runs/{runId}/children`. */
 export class ChildRunsQueryDto {
@@ -15,11 +16,17 @@ export class ChildRunsQueryDto {
   @MaxLength(200)
   stepId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Only the children of this attempt of the step' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'Only the children of this attempt of the step',
+    maximum: MAX_INT32,
+  })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt()
   @Min(1)
+  @Max(MAX_INT32)
   attempt?: number;
 
   @ApiPropertyOptional({ example: 'failed', description: 'running, succeeded, failed, cancelled' })
@@ -27,9 +34,9 @@ export class ChildRunsQueryDto {
   @Matches(/^[a-z_]{1,32}$/, { message: 'status must be a run status such as running or failed' })
   status?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)

@@ -2,6 +2,8 @@ import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
   ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -41,6 +43,12 @@ export class RunsController {
   @ApiAcceptedResponse({ type: StartRunResponseDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'Params that do not fit the definition, with paths' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow or version' })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The workflow has no active version (deactivated)' })
+  @ApiBody({
+    type: StartRunDto,
+    required: false,
+    description: 'Every field is optional; no body starts the active version',
+  })
   start(@Param('workflowId') workflowId: string, @Body() body: StartRunDto): Promise<StartRunAnswer> {
     return this.runs.start(workflowId, body);
   }

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -14,8 +14,10 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { JsonBounds } from '@baton/contracts';
 import type { JsonObject } from '@baton/domain';
 import { MAX_PAGE_SIZE } from '@baton/readmodel';
+import { MAX_INT32, queryInteger } from '../http/int-param.pipe';
 
 /** Body of `POST /workflows/{id}/runs`. */
 export class StartRunDto {
@@ -27,6 +29,7 @@ export class StartRunDto {
   })
   @IsOptional()
   @IsObject({ message: 'params must be an object of param names to values' })
+  @JsonBounds()
   params?: JsonObject;
 
   @ApiPropertyOptional({
@@ -41,15 +44,21 @@ export class StartRunDto {
   requestId?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_INT32,
     description: 'A version number; default: the active version (pinned at request time)',
   })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_INT32)
   version?: number;
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 200 },
+    maxItems: 1000,
     example: ['load'],
     description:
       'Step ids the run pauses before, each until resumed (POST /runs/{runId}/steps/{stepId}/resume)',
@@ -88,9 +97,9 @@ export class ListRunsQueryDto {
   @IsIn(['true', 'false'], { message: 'includeChildren must be true or false' })
   includeChildren?: 'true' | 'false';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
@@ -107,33 +116,52 @@ export class ListRunsQueryDto {
   @Matches(/^[A-Za-z0-9~._-]{1,200}$/, { message: 'runIdPrefix must be the start of a run id' })
   runIdPrefix?: string;
 
-  @ApiPropertyOptional({ description: 'Only runs created at or after this time (epoch milliseconds)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'Only runs created at or after this time (epoch milliseconds)',
+  })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt({ message: 'createdAfter must be epoch milliseconds' })
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   createdAfter?: number;
 
-  @ApiPropertyOptional({ description: 'Only runs created before this time (epoch milliseconds)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'Only runs created before this time (epoch milliseconds)',
+  })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt({ message: 'createdBefore must be epoch milliseconds' })
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   createdBefore?: number;
 }
 
 /** Query of `GET /runs/{runId}/events`. */
 export class RunEventsQueryDto {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Events after this seq (exclusive)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_INT32,
+    default: 0,
+    description: 'Events after this seq (exclusive)',
+  })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt()
   @Min(0)
+  @Max(MAX_INT32)
   afterSeq?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
@@ -142,10 +170,16 @@ export class RunEventsQueryDto {
 
 /** Query of `GET /runs/{runId}/steps/{stepId}/logs`. */
 export class StepLogsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'Default: the latest attempt' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'Default: the latest attempt',
+    maximum: MAX_INT32,
+  })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt()
   @Min(1)
+  @Max(MAX_INT32)
   attempt?: number;
 }

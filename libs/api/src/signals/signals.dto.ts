@@ -7,6 +7,7 @@ import { SIGNAL_ID_PATTERN, SIGNAL_NAME_PATTERN } from '@baton/domain/signals';
 export class SendSignalDto {
   @ApiProperty({
     example: 'table.loaded',
+    pattern: SIGNAL_NAME_PATTERN.source,
     description: 'What happened; wait_for_signal steps and signal triggers name it',
   })
   @IsString()
@@ -27,6 +28,7 @@ export class SendSignalDto {
 
   @ApiPropertyOptional({
     example: 'sales-2026-01-02',
+    pattern: SIGNAL_ID_PATTERN.source,
     description:
       'Idempotency key: a signal sent again with the same id is delivered once. A fresh one is made when omitted.',
   })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -13,11 +13,15 @@ import {
   MinLength,
 } from 'class-validator';
 import { MAX_QUEUE_PAGE, RECENT_DROPS_SHOWN } from '@baton/readmodel/workflow-queue-queries';
+import { MAX_INT32, queryInteger } from '../http/int-param.pipe';
 
 /** Body of `PUT /workflows/{id}/breakpoints`. */
 export class SetBreakpointsDto {
   @ApiProperty({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 200 },
+    maxItems: 1_000,
+    uniqueItems: true,
     example: ['load'],
     description: 'Steps every run started from now on pauses before (replaces the current set; [] clears it)',
   })
@@ -32,19 +36,25 @@ export class SetBreakpointsDto {
 
 /** Query of `GET /workflows/{id}/queue`. */
 export class WorkflowQueueQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_QUEUE_PAGE, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_QUEUE_PAGE, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt()
   @Min(1)
   @Max(MAX_QUEUE_PAGE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextAfterPosition of the previous page' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_INT32,
+    description: 'nextAfterPosition of the previous page',
+  })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(queryInteger)
   @IsInt()
   @Min(0)
+  @Max(MAX_INT32)
   afterPosition?: number;
 }
 

@@ -1,4 +1,4 @@
-import { Body, Get, Headers, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -7,14 +7,21 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiPayloadTooLargeResponse,
 } from '@nestjs/swagger';
 import type { PushResult, WorkflowSummary, WorkflowVersion } from '@baton/readmodel';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
+import { IntParamPipe, MAX_INT32 } from '../http/int-param.pipe';
 import { WORKFLOW_CONTENT_TYPES } from '../http/workflow-source.middleware';
 import { PushResultDto, WorkflowDetailDto, WorkflowSummaryDto, WorkflowVersionDto } from './workflows.dto';
 import { type WorkflowDetail, WorkflowsService } from './workflows.service';
+
+const VERSION_PARAM = {
+  name: 'version',
+  schema: { type: 'integer', minimum: 1, maximum: MAX_INT32 },
+} as const;
 
 @ApiController('api/v1/workflows', 'workflows')
 export class WorkflowsController {
@@ -61,24 +68,26 @@ export class WorkflowsController {
   }
 
   @Get(':workflowId/versions/:version')
+  @ApiParam(VERSION_PARAM)
   @ApiOperation({ summary: 'One version of a workflow, with its definition and source' })
   @ApiOkResponse({ type: WorkflowVersionDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   getVersion(
     @Param('workflowId') workflowId: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', new IntParamPipe('version')) version: number,
   ): Promise<WorkflowVersion> {
     return this.workflows.getVersion(workflowId, version);
   }
 
   @Post(':workflowId/versions/:version/activate')
+  @ApiParam(VERSION_PARAM)
   @HttpCode(200)
   @ApiOperation({ summary: 'Make a version the one new runs use' })
   @ApiOkResponse({ type: WorkflowSummaryDto, description: 'The workflow after activation' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow or version' })
   activate(
     @Param('workflowId') workflowId: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', new IntParamPipe('version')) version: number,
   ): Promise<WorkflowSummary> {
     return this.workflows.activate(workflowId, version);
   }

@@ -16,7 +16,9 @@
  * adapter it measures 4-7 µs (see cel-expressions.bench.spec.ts): still well
  * over 100k conditions per second per core, far more than the engine needs.
  * The library has no cost limits of its own, so this file bounds the source
- * length, bracket nesting, AST size and depth, and comprehension nesting.
+ * length, bracket nesting, AST size and depth, and comprehension nesting when
+ * it compiles, and every evaluation by a cost budget (`cel-budget.ts`) and
+ * the size and depth of its result.
  *
  * Numbers: JSON numbers arrive as CEL `double` (CEL's own JSON convention), so
  * `params.n + 1` is a type error; write `params.n + 1.0` or `int(params.n) + 1`.
@@ -32,6 +34,15 @@ import type { CelInput, CelResult } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { JsonValue } from '../shared/json';
 import { type Expr, type ExpressionShape, shapeOf } from './cel-ast';
+import {
+  BudgetExceeded,
+  ITERATION_TEMPLATE_SOURCE,
+  Meter,
+  meteredEnv,
+  meteredStrings,
+  withIterationCharges,
+  withMeter,
+} from './cel-budget';
 import { toJson } from './cel-json';
 import type { SignalExpressionContext } from '../signals/signal-triggers';
 import type { EvaluationResult, ExpressionContext, ExpressionError } from './expression';
@@ -43,6 +54,12 @@ export interface ExpressionLimits {
   readonly maxAstNodes: number;
   readonly maxAstDepth: number;
   readonly maxComprehensionDepth: number;
+  /** Cost units one evaluation may spend (`cel-budget.ts` says what costs what). */
+  readonly maxCost: number;
+  /** About the size of a result's JSON text, in bytes. */
+  readonly maxResultBytes: number;
+  /** Nesting of lists and maps in a result. */
+  readonly maxResultDepth: number;
 }
 
 export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = {
@@ -53,6 +70,12 @@ export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = {
   maxAstDepth: 64,
   // A comprehension inside a comprehension is quadratic in list size; two levels is plenty.
   maxComprehensionDepth: 2,
+  // About 0.2 s of evaluation on one core at worst (see cel-budget.spec.ts);
+  // a filter or map over 100k items spends about 300k.
+  maxCost: 1_000_000,
+  // A foreach over 100k items from an expression still fits; a run's state does not balloon.
+  maxResultBytes: 1024 * 1024,
+  maxResultDepth: 32,
 };
 
 /** The variables an expression may read (see `ExpressionContext`). */
@@ -86,8 +109,10 @@ interface Compiled {
   readonly program: (bindings: Record<string, CelInput>) => CelResult;
 }
 
-// The standard library plus the strings extension (trim, split, lowerAscii, replace, format...).
-const env = celEnv({ funcs: strings });
+// The standard library plus the strings extension (trim, split, lowerAscii, replace, format...),
+// with every call metered; later functions of the same signature replace earlier ones.
+const env = meteredEnv(celEnv({ funcs: [...strings, ...meteredStrings] }));
+const iterationTemplate = parse(ITERATION_TEMPLATE_SOURCE).expr;
 const CACHE_CAPACITY = 1024;
 // Compilation is a pure function of the source, so errors are cached too.
 const cache = new Map<string, Compiled | ExpressionError>();
@@ -111,14 +136,18 @@ export function evaluateExpression(
 ): EvaluationResult {
   const compiled = compile(source);
   if ('message' in compiled) return { ok: false, error: compiled };
+  const limits = DEFAULT_EXPRESSION_LIMITS;
+  const meter = new Meter(limits.maxCost);
   let result: CelResult;
   try {
-    result = compiled.program(bindings(context));
+    result = withMeter(meter, () => compiled.program(bindings(context)));
   } catch (thrown) {
     return fail(source, `evaluation failed: ${(thrown as Error).message}`);
   }
+  // Checked first: an exhausted budget may surface as any error, or be absorbed by `||`.
+  if (meter.units > meter.limit) return fail(source, new BudgetExceeded(meter.limit).message);
   if (isCelError(result)) return fail(source, locate(result.message, result.exprId, compiled.expr));
-  const json = toJson(result);
+  const json = toJson(result, { maxBytes: limits.maxResultBytes, maxDepth: limits.maxResultDepth });
   return json.ok ? { ok: true, value: json.value } : fail(source, json.message);
 }
 
@@ -183,7 +212,7 @@ function compileUncached(source: string, limits: ExpressionLimits): Compiled | E
     return error(`unknown variable '${unknown[0]}'; expressions can read ${EXPRESSION_ROOTS.join(', ')}`);
   }
   try {
-    const program = plan(env, expr) as Compiled['program'];
+    const program = plan(env, withIterationCharges(expr, iterationTemplate)) as Compiled['program'];
     return { expr, shape, program };
   } catch (thrown) {
     return error(`cannot compile: ${(thrown as Error).message}`);

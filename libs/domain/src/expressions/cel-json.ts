@@ -5,13 +5,42 @@ import type { JsonValue } from '../shared/json';
 export type JsonConversion =
   { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly message: string };
 
+/** How big a converted value may be: its JSON text in bytes (about), and its nesting. */
+export interface JsonBounds {
+  readonly maxBytes: number;
+  readonly maxDepth: number;
+}
+
+const UNBOUNDED: JsonBounds = { maxBytes: Number.POSITIVE_INFINITY, maxDepth: Number.POSITIVE_INFINITY };
+
 /**
- * CEL values to plain JSON. Ints (bigint) become numbers when they are safe
+ * CEL values to plain JSON, within `bounds`: a lazy list of lists can stand
+ * for far more JSON than it holds in memory (`params.big.map(x, params.big)`),
+ * so the conversion counts as it goes and stops at the first byte over. Ints (bigint) become numbers when they are safe
  * integers and decimal strings otherwise, so no precision is silently lost;
  * maps need string keys; NaN, infinities, bytes, timestamps, durations and
  * types have no JSON form and are errors (convert with `string(...)`).
  */
-export function toJson(value: unknown, path = 'result'): JsonConversion {
+export function toJson(value: unknown, bounds: JsonBounds = UNBOUNDED): JsonConversion {
+  return convert(value, 'result', { bounds, bytes: 0 }, 1);
+}
+
+interface Tally {
+  readonly bounds: JsonBounds;
+  bytes: number;
+}
+
+function convert(value: unknown, path: string, tally: Tally, depth: number): JsonConversion {
+  if (depth > tally.bounds.maxDepth) {
+    return { ok: false, message: `${path} nests deeper than ${tally.bounds.maxDepth} levels` };
+  }
+  tally.bytes += typeof value === 'string' ? value.length + 2 : 8;
+  if (tally.bytes > tally.bounds.maxBytes) {
+    return {
+      ok: false,
+      message: `result is larger than ${tally.bounds.maxBytes} bytes of JSON (at ${path}); return less`,
+    };
+  }
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -33,7 +62,7 @@ export function toJson(value: unknown, path = 'result'): JsonConversion {
     const out: JsonValue[] = [];
     let index = 0;
     for (const element of value) {
-      const converted = toJson(element, `${path}[${index++}]`);
+      const converted = convert(element, `${path}[${index++}]`, tally, depth + 1);
       if (!converted.ok) return converted;
       out.push(converted.value);
     }
@@ -45,7 +74,8 @@ export function toJson(value: unknown, path = 'result'): JsonConversion {
       if (typeof key !== 'string') {
         return { ok: false, message: `${path} has a ${typeof key} key; JSON objects need string keys` };
       }
-      const converted = toJson(element, `${path}.${key}`);
+      tally.bytes += key.length + 3;
+      const converted = convert(element, `${path}.${key}`, tally, depth + 1);
       if (!converted.ok) return converted;
       out[key] = converted.value;
     }

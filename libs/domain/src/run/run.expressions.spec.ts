@@ -131,6 +131,26 @@ describe('step params and outputs', () => {
     });
   });
 
+  it('fails a step whose param expression exceeds its cost budget, and the run with it, at once', () => {
+    const poison = workflow(
+      [step('a', { params: { x: { expression: 'params.big.exists(x, params.big.exists(y, x == -1.0))' } } })],
+      [],
+      { params: [param('big', { type: 'array' })] },
+    );
+    const began = performance.now();
+    const outcome = given().when(
+      cmd.start(poison, { big: Array.from({ length: 12_000 }, (_, i) => i + 0.5) }),
+    );
+    expect(outcome.events.map((e) => e.type)).toEqual(['RunStarted', 'StepFailed', 'RunFailed']);
+    expect(outcome.events[1]).toMatchObject({
+      errorKind: 'user',
+      willRetry: false,
+      message: expect.stringMatching(/^steps\.a\.params\.x: expression exceeded its cost budget/),
+    });
+    // Replayed after a restart, the same command decides the same, as fast: it cannot freeze the engine.
+    expect(performance.now() - began).toBeLessThan(10_000);
+  });
+
   it('resolves a shell step’s env and an http step’s url, headers and body into settings', () => {
     const common = {
       params: {},

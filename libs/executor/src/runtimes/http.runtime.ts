@@ -6,6 +6,7 @@ import { HttpTargetPolicy, type HttpTargetPolicyOptions } from './http-target-po
 import { AttemptSignal, stopMessage } from './attempt-signal';
 import { LogCollector } from './log-tail';
 import { describeError, isErrorLike, type RunContext, type StepRuntime } from './step-runtime';
+import { parseStepOutput } from './step-output-json';
 import { failed, succeeded, type HttpTask, type StepOutcome } from './step-task';
 
 /**
@@ -280,11 +281,9 @@ function decodeBody(response: Response, read: BoundedBody): JsonValue {
   const text = read.bytes.toString('utf8');
   const type = response.headers.get('content-type') ?? '';
   if (!read.truncated && /^application\/([\w.-]+\+)?json\b/i.test(type) && text.trim() !== '') {
-    try {
-      return JSON.parse(text) as JsonValue;
-    } catch {
-      // Says JSON but is not: hand over the text rather than fail a call the target answered.
-    }
+    const parsed = parseStepOutput(text);
+    if (parsed.ok) return parsed.value as JsonValue;
+    // Says JSON but is not (or nests too deep to hand on): the text, rather than fail a call the target answered.
   }
   return text;
 }

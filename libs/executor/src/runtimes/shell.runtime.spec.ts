@@ -189,6 +189,19 @@ describe('ShellRuntime', () => {
         message: expect.stringContaining('JSON object'),
       });
     });
+
+    it('fails as a user error, with the reason, when the output file nests 2,500 deep', async () => {
+      const deep = `{"a":${'['.repeat(2500)}${']'.repeat(2500)}}`;
+      const outcome = await sut.run(shellTask(['sh', '-c', `printf '%s' '${deep}' > "$BATON_OUTPUT_FILE"`]), {
+        signal: never,
+      });
+
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        errorKind: 'user',
+        message: expect.stringContaining('BATON_OUTPUT_FILE nests deeper than 32 levels'),
+      });
+    });
   });
 
   describe('failures', () => {

@@ -6,6 +6,7 @@ import type { JsonObject, JsonValue } from '@baton/domain/shared/json';
 import { AttemptSignal, stopMessage } from './attempt-signal';
 import { DEFAULT_TAIL_BYTES, LogCollector, lastChars } from './log-tail';
 import { describeError, type RunContext, type StepRuntime } from './step-runtime';
+import { parseStepOutput } from './step-output-json';
 import { failed, succeeded, type ShellTask, type StepOutcome } from './step-task';
 
 /**
@@ -315,12 +316,9 @@ export class ShellRuntime implements StepRuntime<'shell'> {
       return `BATON_OUTPUT_FILE holds ${info.size} bytes; the limit is ${this.maxOutputFileBytes}`;
     }
     const text = await readFile(file, 'utf8');
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      return `BATON_OUTPUT_FILE is not valid JSON: ${describeError(error)}`;
-    }
+    const parsed = parseStepOutput(text);
+    if (!parsed.ok) return `BATON_OUTPUT_FILE ${parsed.reason}`;
+    const value = parsed.value;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return 'BATON_OUTPUT_FILE must hold a JSON object';
     }
