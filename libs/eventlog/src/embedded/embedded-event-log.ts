@@ -140,7 +140,7 @@ export class EmbeddedEventLog implements EventLog {
           intervalMs: options.fsyncIntervalMs,
           onTruncated: (bytes) =>
             log.settings.onWarning(
-              `dropped a torn tail of ${bytes} bytes (one frame cut short at the end, never synced) from ${file}`,
+              `dropped a torn tail of ${bytes} bytes (one frame cut short at the end, nothing whole after it: a write a crash interrupted) from ${file}`,
             ),
         },
         (entry) => log.store.apply(entry),
