@@ -43,12 +43,16 @@ describe('openEventLog', () => {
          VALUES ('run-1', 'wf', 1, 'succeeded', 'req-1', now(), 3, now())`,
       );
       fs.rmSync(path.join(config.eventLog.dir, 'events.wal'));
-
       await expect(openEventLog(config, sql)).rejects.toThrow(
         /the read model was built from event log .* \(just created/,
       );
-      // Refused again (not adopted by the failed start), and the lock was released each time.
-      await expect(openEventLog(config, sql)).rejects.toThrow(/BATON_ACCEPT_EVENT_LOG=/);
+      // A read model from before the check recorded no log id: its runs alone refuse a missing log, every time.
+      await sql.query('DROP TABLE baton_event_log_identity');
+      await expect(openEventLog(config, sql)).rejects.toThrow(
+        /the read model knows 1 runs, but .* was missing/,
+      );
+      // Refused again (the failed start left no log behind to adopt), and the lock was released each time.
+      await expect(openEventLog(config, sql)).rejects.toThrow(/was missing.*BATON_ACCEPT_EVENT_LOG=/);
     } finally {
       await sql.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type DynamicModule,
   Global,
@@ -79,6 +81,8 @@ export async function openEventLog(config: PlatformConfig, readModel?: SqlClient
     return log;
   } catch (error) {
     await log.close();
+    // A log this start created holds nothing; left behind, it would pass as "not just created" next time.
+    if (log.createdOnOpen) rmSync(join(options.dir, 'events.wal'), { force: true });
     throw error;
   }
 }

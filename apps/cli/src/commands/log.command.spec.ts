@@ -68,6 +68,18 @@ describe('baton log verify / repair', () => {
     expect(values).toEqual(['v1', 'v2', 'v3', 'v4']);
   });
 
+  it('a directory with no log: verify says so (exit 1), repair has nothing to do (exit 0)', async () => {
+    fs.rmSync(file);
+    expect(await runBaton(['log', 'verify', '--dir', dir])).toMatchObject({
+      code: 1,
+      stdout: `${file} does not exist\n`,
+    });
+    expect(await runBaton(['log', 'repair', '--dir', dir])).toMatchObject({
+      code: 0,
+      stdout: `${file}: nothing to repair (no log file: a start creates an empty one)\n`,
+    });
+  });
+
   it('refuses while the log is open (exit 3): a running Baton is never read mid-write', async () => {
     const log = await EmbeddedEventLog.open({ dir, onWarning: () => undefined });
     try {

@@ -66,8 +66,9 @@ Exit codes: 0 repaired (or nothing to repair), 3 it is in use or unreadable.`,
         const dir = logDir(options.dir);
         return withLockedDir(dir, () => {
           const found = verifyLog(dir);
-          if (found.ok) {
-            ctx.stdout.write(`${found.file}: nothing to repair\n`);
+          if (found.ok || !found.exists) {
+            const why = found.exists ? '' : ' (no log file: a start creates an empty one)';
+            ctx.stdout.write(`${found.file}: nothing to repair${why}\n`);
             return EXIT.ok;
           }
           const repaired = repairLog(dir, new Date(ctx.now()));

@@ -21,6 +21,7 @@ import { LogStore } from './log-store';
 import type { FetcherSettings } from './partition-fetcher';
 import { TransactionalIds } from './transactional-ids';
 import type { TrimEntry } from './wal-entries';
+import { WAL_VERSION } from './wal-format';
 import { WriteAheadLog, type FsyncMode } from './write-ahead-log';
 
 export interface EmbeddedEventLogOptions {
@@ -140,15 +141,17 @@ export class EmbeddedEventLog implements EventLog {
           intervalMs: options.fsyncIntervalMs,
           onTruncated: (bytes) =>
             log.settings.onWarning(
-              `dropped a torn tail of ${bytes} bytes (one frame cut short at the end, never synced) from ${file}`,
+              `dropped a torn tail of ${bytes} bytes (one frame cut short at the end, nothing whole after it: a write a crash interrupted) from ${file}`,
             ),
         },
         (entry) => log.store.apply(entry),
       );
-      if (log.wal.openedVersion !== 2) {
+      if (log.wal.openedVersion !== WAL_VERSION) {
         // Frames are appended in the file's own format: a version-1 file is rewritten before any.
         log.wal.rewrite(log.store.liveEntries());
-        log.settings.onWarning(`migrated ${file} from format version ${log.wal.openedVersion} to 2`);
+        log.settings.onWarning(
+          `migrated ${file} from format version ${log.wal.openedVersion} to ${WAL_VERSION}`,
+        );
       } else if (log.wal.bytes >= log.compactThreshold && log.store.worthRewriting)
         log.wal.rewrite(log.store.liveEntries());
       return log;

@@ -23,6 +23,8 @@ export const WAL_FILE = 'events.wal';
 export interface LogVerification {
   readonly file: string;
   readonly ok: boolean;
+  /** False when there is no log file at all (a start creates an empty one). */
+  readonly exists: boolean;
   readonly bytes: number;
   readonly formatVersion?: number;
   readonly logId?: string;
@@ -42,7 +44,15 @@ export interface LogVerification {
 export function verifyLog(dir: string): LogVerification {
   const file = path.join(dir, WAL_FILE);
   if (!fs.existsSync(file)) {
-    return { file, ok: false, bytes: 0, frames: 0, tornTailBytes: 0, damage: `${file} does not exist` };
+    return {
+      file,
+      ok: false,
+      exists: false,
+      bytes: 0,
+      frames: 0,
+      tornTailBytes: 0,
+      damage: `${file} does not exist`,
+    };
   }
   const bytes = fs.statSync(file).size;
   try {
@@ -50,6 +60,7 @@ export function verifyLog(dir: string): LogVerification {
     const header = reading.header;
     const described = {
       file,
+      exists: true,
       bytes,
       formatVersion: header === 'legacy' ? 1 : header.version,
       logId: header === 'legacy' ? undefined : header.logId,
@@ -63,6 +74,7 @@ export function verifyLog(dir: string): LogVerification {
     return {
       file,
       ok: false,
+      exists: true,
       bytes,
       frames: 0,
       tornTailBytes: 0,

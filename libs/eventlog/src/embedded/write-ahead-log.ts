@@ -54,6 +54,7 @@ export class WriteAheadLog {
   private retiredFds: number[] = [];
   private syncWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private dirty = false;
+  private synced: number;
   private readonly timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -71,6 +72,7 @@ export class WriteAheadLog {
     this.fd = fs.openSync(file, 'a');
     this.size = size;
     this.sizeAfterRewrite = size;
+    this.synced = size;
     if (options.fsync === 'interval') {
       this.timer = setInterval(() => this.syncIfDirty(), options.intervalMs ?? 1_000);
       this.timer.unref();
@@ -107,6 +109,11 @@ export class WriteAheadLog {
   /** Bytes in the file now. */
   get bytes(): number {
     return this.size;
+  }
+
+  /** Bytes known to be on disk (synced, or read on open); `bytes` once every write is durable. */
+  get durableBytes(): number {
+    return this.synced;
   }
 
   /** Bytes written since the file was opened or last rewritten. */
@@ -157,6 +164,7 @@ export class WriteAheadLog {
     this.fd = fs.openSync(this.file, 'a');
     this.size = size;
     this.sizeAfterRewrite = size;
+    this.synced = size;
     this.dirty = false;
     const waiters = this.syncWaiters;
     this.syncWaiters = [];
@@ -204,10 +212,12 @@ export class WriteAheadLog {
     if (!this.dirty || this.syncInFlight || this.closed) return;
     this.dirty = false;
     this.syncInFlight = true;
+    const covers = this.size;
     fs.fdatasync(this.fd, (error) => {
       this.syncInFlight = false;
       for (const retired of this.retiredFds.splice(0)) fs.closeSync(retired);
       if (error) this.dirty = true;
+      else this.synced = Math.max(this.synced, Math.min(covers, this.size));
     });
   }
 
@@ -217,9 +227,11 @@ export class WriteAheadLog {
     this.dirty = false;
     const waiters = this.syncWaiters;
     this.syncWaiters = [];
+    const covers = this.size;
     fs.fdatasync(this.fd, (error) => {
       this.syncInFlight = false;
       for (const retired of this.retiredFds.splice(0)) fs.closeSync(retired);
+      if (!error) this.synced = Math.max(this.synced, Math.min(covers, this.size));
       for (const waiter of waiters) {
         if (error) waiter.reject(error);
         else waiter.resolve();
