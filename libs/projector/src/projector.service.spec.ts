@@ -115,8 +115,14 @@ describe('RunProjectorService on the embedded log', () => {
       },
       { message: 'offsets committed up to the end of every partition' },
     );
+    // The batch is counted once its commit is durable, which can be just after the offsets read back.
     const events = histories.flat().length;
-    expect(await metric('baton_projector_events_total', { outcome: 'applied' })).toBe(events);
+    await waitUntil(
+      async () => (await metric('baton_projector_events_total', { outcome: 'applied' })) === events,
+      {
+        message: `${events} events counted as applied`,
+      },
+    );
     expect(await metric('baton_projector_lag_seconds')).toBeGreaterThan(0);
     expect(await registry.metrics()).toMatch(/^baton_projector_batch_duration_seconds_count [1-9]/m);
   });
@@ -144,7 +150,12 @@ describe('RunProjectorService on the embedded log', () => {
       }),
       expect.objectContaining({ reason: 'unknown event type "RunTeleported"' }),
     ]);
-    expect(await metric('baton_projector_events_total', { outcome: 'dead_letter' })).toBe(2);
+    await waitUntil(
+      async () => (await metric('baton_projector_events_total', { outcome: 'dead_letter' })) === 2,
+      {
+        message: 'two events counted as dead letters',
+      },
+    );
   });
 
   it('upserts step log tails from baton.step-logs', async () => {
