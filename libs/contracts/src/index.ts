@@ -11,4 +11,4 @@ export {
 } from './status-event';
 export { deadLetterRecord, type DeadLetter } from './dead-letter';
 export { decodeMessage, type Decoded } from './validate-message';
-export type { StepCancellation, StepLogs } from './step-messages';
+export type { StepCancellation, StepLogs, StepStartGranted } from './step-messages';

@@ -21,6 +21,12 @@ export interface ExecutorPoolOptions {
    * rebalance timeout is 20 s in Baton). Default 5 000 ms; `Infinity` waits forever.
    */
   readonly slotWaitMs?: number;
+  /**
+   * A task appended longer ago than this is started with `confirm` and run
+   * only once the engine grants it (it may be a re-read after lost offsets).
+   * Default 10 000 ms.
+   */
+  readonly confirmAfterMs?: number;
   /** When given, missing topics are created on start (a pool may start before the engine sent it anything). */
   readonly topics?: TopicLayout;
   readonly runtimes?: { readonly shell?: ShellRuntimeOptions; readonly http?: HttpRuntimeOptions };
