@@ -48,10 +48,28 @@ describe('the all-in-one app', () => {
     expect(await response.json()).toMatchObject({ status: 'ok', service: 'baton' });
   });
 
+  it('answers /health/live, and /health/ready with its log, database and writers checks', async () => {
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      checks: {
+        eventLog: { ok: true },
+        database: { ok: true },
+        writers: { ok: true, detail: { partitionsOwned: { Engine: 2, WorkflowQueue: 4 }, problems: [] } },
+      },
+    });
+  });
+
   it('exposes Prometheus metrics with the baton_ prefix', async () => {
     const body = await (await fetch(`${base}/metrics`)).text();
     expect(body).toContain('baton_process_cpu_seconds_total{service="baton"}');
     expect(body).toContain('baton_engine_commands_total');
+    expect(body).toContain('baton_writer_partitions_owned{writer="Engine",service="baton"} 2');
+    expect(body).toContain(
+      'baton_writer_batch_failures_consecutive{writer="Engine",partition="0",service="baton"} 0',
+    );
   });
 
   it('loads the examples and runs the diamond to success, taking the conditional branch when asked', async () => {

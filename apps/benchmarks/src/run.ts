@@ -8,6 +8,7 @@ import { projectionLag } from './scenarios/projection-lag';
 import { recovery } from './scenarios/recovery';
 import { scaleOut } from './scenarios/scale-out';
 import { stepOverhead } from './scenarios/step-overhead';
+import { takeover } from './scenarios/takeover';
 import { throughput } from './scenarios/throughput';
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
@@ -17,6 +18,7 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   'scale-out': scaleOut,
   'projection-lag': projectionLag,
   recovery,
+  takeover,
 };
 
 const USAGE = `usage: node dist/apps/benchmarks/src/run.js SCENARIO|all [options]

@@ -6,8 +6,16 @@ export class EngineMetrics {
   readonly events: Counter;
   readonly batchSeconds: Histogram;
   readonly runsOwned: Gauge;
+  /** The engine names where the count of owned runs comes from. */
+  countOwnedRunsWith(count: () => number): void {
+    this.ownedRuns = count;
+  }
+
   readonly timersFired: Counter;
   readonly runsAdmitted: Counter<'outcome'>;
+
+  /** `runsOwned` reads this at every scrape (set by the engine); a gauge set only on commits went stale after a takeover. */
+  private ownedRuns: () => number = () => 0;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -24,10 +32,14 @@ export class EngineMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
+    const ownedRuns = () => this.ownedRuns();
     this.runsOwned = new Gauge({
       name: 'baton_engine_runs_owned',
       help: 'Runs in the partitions this engine owns.',
       registers,
+      collect() {
+        this.set(ownedRuns());
+      },
     });
     this.timersFired = new Counter({
       name: 'baton_engine_timers_fired_total',

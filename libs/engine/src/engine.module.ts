@@ -15,6 +15,8 @@ import { EngineService } from './engine.service';
 import { RunRequestAdmission } from './run-request-admission';
 import { TriggersModule } from './triggers/triggers.module';
 import { WorkflowQueueModule } from './workflow-queue/workflow-queue.module';
+import { WriterHealth } from './writer-health';
+import { WriterHealthModule } from './writer-health.module';
 
 /** Starts the engine and run-request admission with the application, and stops them with it. */
 class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,14 +30,14 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.admission.start();
   }
 
+  /** Both leave their groups at once: the other engines take the partitions over sooner. */
   async onApplicationShutdown(): Promise<void> {
-    await this.admission.stop();
-    await this.engine.stop();
+    await Promise.all([this.admission.stop(), this.engine.stop()]);
   }
 }
 
 @Module({
-  imports: [WorkflowQueueModule, TriggersModule],
+  imports: [WriterHealthModule, WorkflowQueueModule, TriggersModule],
   providers: [
     {
       provide: EngineMetrics,
@@ -44,12 +46,21 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     },
     {
       provide: EngineService,
-      inject: [EVENT_LOG, CLOCK, EngineMetrics, PLATFORM_CONFIG],
-      useFactory: (log: EventLog, clock: Clock, metrics: EngineMetrics, config: PlatformConfig) =>
-        new EngineService(log, clock, metrics, new Logger('Engine'), {
+      inject: [EVENT_LOG, CLOCK, EngineMetrics, PLATFORM_CONFIG, WriterHealth],
+      useFactory: (
+        log: EventLog,
+        clock: Clock,
+        metrics: EngineMetrics,
+        config: PlatformConfig,
+        health: WriterHealth,
+      ) => {
+        const engine = new EngineService(log, clock, metrics, new Logger('Engine'), {
           topics: config.topics,
           limits: config.runLimits,
-        }),
+        });
+        health.watch(engine.writer);
+        return engine;
+      },
     },
     {
       provide: RunRequestAdmission,

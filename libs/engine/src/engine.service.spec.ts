@@ -80,21 +80,19 @@ describe('EngineService on the embedded log', () => {
     ...extra,
   });
 
-  it('drives a run through executor reports and a durable sleep timer to success, and survives a restart', async () => {
-    const first = engine();
-    await first.start();
-    await send({
-      type: 'StartRun',
-      runId: 'r1',
-      definition,
-      params: {},
-      requestId: 'q',
-      scheduledAt: 0,
-      metadata: meta('s'),
-    });
+  /** Starts run r1 and reports its step `first` started and done. */
+  async function startAndCompleteFirst(workflow: typeof definition): Promise<void> {
+    const start = { type: 'StartRun', runId: 'r1', params: {}, requestId: 'q', scheduledAt: 0 };
+    await send({ ...start, definition: workflow, metadata: meta('s') });
     await until('r1', has('StepReady', 'first'));
     await send(report('ReportStepStarted', 'first', { leaseDurationMs: 30_000 }));
     await send(report('CompleteStep', 'first', { result: {} }));
+  }
+
+  it('drives a run through executor reports and a durable sleep timer to success, and survives a restart', async () => {
+    const first = engine();
+    await first.start();
+    await startAndCompleteFirst(definition);
 
     // The sleep step is decided by a FireTimer the engine writes into the log itself.
     await until('r1', has('StepSucceeded', 'nap'));
@@ -118,6 +116,37 @@ describe('EngineService on the embedded log', () => {
       }
     }
     expect(tasks).toEqual(['first', 'last']);
+  });
+
+  it('arms the timers of runs it restores on takeover at once, with no further traffic, and counts them as owned', async () => {
+    const longNap = definitionFromYaml(`
+id: long-nap
+steps:
+  - { id: first, type: noop }
+  - { id: nap, type: sleep, duration: 1s, depends_on: [first] }
+  - { id: last, type: noop, depends_on: [nap] }
+`);
+    const first = engine();
+    await first.start();
+    await startAndCompleteFirst(longNap);
+    await until('r1', has('StepSucceeded', 'first'));
+
+    // A second engine joins, then the first leaves before the sleep is due:
+    // the second takes the run over in a rebalance, after its own start.
+    const registry = new Registry();
+    const second = new EngineService(log, systemClock, new EngineMetrics(registry), quiet, {
+      topics: layout,
+    });
+    await second.start();
+    await first.stop();
+    const deadline = Date.now() + 4_000;
+    while (second.runsOwned === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const owned = await registry.getSingleMetric('baton_engine_runs_owned')!.get();
+    expect(owned.values[0]?.value).toBe(1);
+
+    // Nothing is sent any more: the restored sleep timer must fire by itself.
+    await until('r1', has('StepReady', 'last'));
+    await second.stop();
   });
 
   it('forgets each foreach iteration once it ended: only the parent is held, before and after a restart', async () => {

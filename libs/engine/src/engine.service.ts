@@ -5,7 +5,7 @@ import { coreTopics, stepTasksTopic, Topics, type TopicLayout } from '@baton/con
 import type { EventLog, Producer } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
 import type { EngineMetrics } from './engine.metrics';
-import { KeyedStateProcessor } from './keyed-state-processor';
+import { KeyedStateProcessor, type WriterHealthSource } from './keyed-state-processor';
 import { processCommands, type ProcessedBatch } from './process-commands';
 import { decodeRunState } from './run-state.codec';
 import { TimerSchedule } from './timer-schedule';
@@ -84,16 +84,22 @@ export class EngineService {
           this.partitionOfRun.delete(runId);
           this.timers.forget(runId);
         }
-        this.metrics.runsOwned.set(this.partitionOfRun.size);
       },
+      // Restored runs' timers (lease expiry, retry backoff, sleep, timeouts) are armed at once, not at the next commit.
+      onRestored: () => this.armTimer(),
     });
+    metrics.countOwnedRunsWith(() => this.partitionOfRun.size);
+  }
+
+  /** The single writer's partitions, for readiness and metrics (`WriterHealth`). */
+  get writer(): WriterHealthSource {
+    return this.processor;
   }
 
   async start(): Promise<void> {
     await this.log.ensureTopics(coreTopics(this.options.topics));
     this.producer = await this.log.producer();
     await this.processor.start();
-    this.metrics.runsOwned.set(this.partitionOfRun.size);
     this.armTimer();
   }
 
@@ -118,7 +124,6 @@ export class EngineService {
     if (forgottenRun > 0) this.metrics.commands.inc({ outcome: 'forgotten_run' }, forgottenRun);
     if (deadLetters > 0) this.metrics.commands.inc({ outcome: 'dead_letter' }, deadLetters);
     this.metrics.events.inc(events);
-    this.metrics.runsOwned.set(this.partitionOfRun.size);
     this.armTimer();
   }
 

@@ -1,12 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
-import type {
-  Batch,
-  Consumer,
-  EventLog,
-  LogRecord,
-  OutgoingRecord,
-  TopicPartition,
-  TransactionalProducer,
+import {
+  ProducerFencedError,
+  type Batch,
+  type Consumer,
+  type EventLog,
+  type LogRecord,
+  type OutgoingRecord,
+  type TopicPartition,
+  type TransactionalProducer,
 } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
 
@@ -39,6 +40,8 @@ export interface KeyedStateProcessorSpec<S, R extends KeyedBatchResult<S> = Keye
   beforeCommit?(result: R): Promise<void>;
   /** After the commit, per adopted state, and per state restored on assignment. */
   onAdopted?(key: string, state: S, partition: number): void;
+  /** After a partition's states were restored and adopted (on assignment, or after a fence). */
+  onRestored?(partition: number): void;
   /** After the commit of a batch (metrics). */
   onCommitted?(result: R, partition: number): void;
   /** Keys no longer held: their partition was given up (revoked), or a batch forgot them. */
@@ -48,6 +51,21 @@ export interface KeyedStateProcessorSpec<S, R extends KeyedBatchResult<S> = Keye
 interface OwnedPartition<S> {
   readonly producer: TransactionalProducer;
   readonly states: Map<string, S>;
+}
+
+/** How one assigned partition's writer is doing (readiness, metrics). */
+export interface PartitionHealth {
+  readonly partition: number;
+  /** Its transactional producer was fenced and the id is not re-opened yet. */
+  readonly fenced: boolean;
+  /** Batches that failed in a row since the last commit. */
+  readonly failingBatches: number;
+}
+
+/** What readiness and metrics read from a single writer. */
+export interface WriterHealthSource {
+  readonly name: string;
+  health(): readonly PartitionHealth[];
 }
 
 /**
@@ -60,6 +78,14 @@ interface OwnedPartition<S> {
  * after the commit, so a crash or a fence at any instant leaves either
  * everything or nothing.
  *
+ * Liveness: a fenced producer (another process opened the id: a takeover
+ * this member has not heard of yet, or a zombie's late assignment) is not
+ * kept. The partition's states are dropped and, if the coordinator confirms
+ * that this member still owns the partition, the id is opened again and the
+ * states restored from the log (they may be stale); otherwise the partition
+ * stays dropped until the next assignment. The id is only ever opened after
+ * that confirmation, so a member with an old view never fences the owner.
+ *
  * @example
  *   const queue = new KeyedStateProcessor(log, clock, logger, {
  *     name: 'WorkflowQueue', keysAre: 'workflows', groupId: 'baton-workflow-queue',
@@ -68,8 +94,15 @@ interface OwnedPartition<S> {
  *   });
  *   await queue.start();
  */
-export class KeyedStateProcessor<S, R extends KeyedBatchResult<S> = KeyedBatchResult<S>> {
+export class KeyedStateProcessor<
+  S,
+  R extends KeyedBatchResult<S> = KeyedBatchResult<S>,
+> implements WriterHealthSource {
   private readonly owned = new Map<number, OwnedPartition<S>>();
+  /** Every partition assigned to this member, owned (producer open, states restored) or not yet. */
+  private readonly assigned = new Map<number, { fenced: boolean; failingBatches: number }>();
+  /** An acquire in flight per partition, so that an assignment and a fence recovery never open the id twice. */
+  private readonly acquiring = new Map<number, Promise<void>>();
   private consumer: Consumer | null = null;
 
   constructor(
@@ -100,6 +133,14 @@ export class KeyedStateProcessor<S, R extends KeyedBatchResult<S> = KeyedBatchRe
     return this.owned.get(partition)?.states.get(key);
   }
 
+  get name(): string {
+    return this.spec.name;
+  }
+
+  health(): readonly PartitionHealth[] {
+    return [...this.assigned].map(([partition, health]) => ({ partition, ...health }));
+  }
+
   /** Number of keys held over all owned partitions. */
   get size(): number {
     let size = 0;
@@ -107,14 +148,51 @@ export class KeyedStateProcessor<S, R extends KeyedBatchResult<S> = KeyedBatchRe
     return size;
   }
 
+  /** Partitions are restored in parallel; one that the coordinator does not confirm fails the step (retried). */
   private async assign(partitions: readonly TopicPartition[]): Promise<void> {
     for (const { partition } of partitions) {
-      const producer = await this.log.transactionalProducer(`${this.spec.groupId}.${partition}`);
-      const states = await this.restore(partition);
-      this.owned.set(partition, { producer, states });
-      for (const [key, state] of states) this.spec.onAdopted?.(key, state, partition);
-      this.logger.log(`owns partition ${partition} with ${states.size} ${this.spec.keysAre}`, this.spec.name);
+      if (!this.assigned.has(partition)) this.assigned.set(partition, { fenced: false, failingBatches: 0 });
     }
+    const confirmed = await this.confirmed(partitions);
+    await Promise.all(
+      confirmed.filter((partition) => !this.owned.has(partition)).map((partition) => this.acquire(partition)),
+    );
+    const unconfirmed = partitions.filter(({ partition }) => !confirmed.includes(partition));
+    if (unconfirmed.length > 0)
+      throw new Error(
+        `the group coordinator does not confirm partitions ${unconfirmed.map((tp) => tp.partition).join(', ')} yet`,
+      );
+  }
+
+  private async confirmed(partitions: readonly TopicPartition[]): Promise<number[]> {
+    if (!this.consumer) return [];
+    return (await this.consumer.confirmOwnership(partitions)).map(({ partition }) => partition);
+  }
+
+  private acquire(partition: number): Promise<void> {
+    const inFlight = this.acquiring.get(partition);
+    if (inFlight) return inFlight;
+    const acquired = this.open(partition).finally(() => this.acquiring.delete(partition));
+    this.acquiring.set(partition, acquired);
+    return acquired;
+  }
+
+  /** Opens the partition's transactional id (fencing any earlier owner), then restores and adopts its states. */
+  private async open(partition: number): Promise<void> {
+    const producer = await this.log.transactionalProducer(`${this.spec.groupId}.${partition}`);
+    let states: Map<string, S>;
+    try {
+      states = await this.restore(partition);
+    } catch (error) {
+      await producer.close().catch(() => undefined);
+      throw error;
+    }
+    this.owned.set(partition, { producer, states });
+    const health = this.assigned.get(partition);
+    if (health) health.fenced = false;
+    for (const [key, state] of states) this.spec.onAdopted?.(key, state, partition);
+    this.spec.onRestored?.(partition);
+    this.logger.log(`owns partition ${partition} with ${states.size} ${this.spec.keysAre}`, this.spec.name);
   }
 
   /** The latest snapshot per key wins; a tombstone deletes. */
@@ -129,19 +207,74 @@ export class KeyedStateProcessor<S, R extends KeyedBatchResult<S> = KeyedBatchRe
 
   private async revoke(partitions: readonly TopicPartition[]): Promise<void> {
     for (const { partition } of partitions) {
-      const owned = this.owned.get(partition);
-      if (!owned) continue;
-      this.owned.delete(partition);
-      this.spec.onReleased?.(owned.states.keys());
-      await owned.producer.close();
-      this.logger.log(`released partition ${partition}`, this.spec.name);
+      this.assigned.delete(partition);
+      if (await this.drop(partition)) this.logger.log(`released partition ${partition}`, this.spec.name);
     }
   }
 
+  /** Forgets the partition's states and closes its producer; false if it was not owned. */
+  private async drop(partition: number): Promise<boolean> {
+    const owned = this.owned.get(partition);
+    if (!owned) return false;
+    this.owned.delete(partition);
+    this.spec.onReleased?.(owned.states.keys());
+    await owned.producer.close().catch(() => undefined);
+    return true;
+  }
+
   private async handle(batch: Batch): Promise<void> {
+    const health = this.assigned.get(batch.partition);
+    try {
+      await this.decideAndCommit(batch);
+      if (health) health.failingBatches = 0;
+    } catch (error) {
+      if (health) health.failingBatches += 1;
+      if (error instanceof ProducerFencedError) await this.recoverFromFence(batch.partition);
+      throw error;
+    }
+  }
+
+  /**
+   * The producer was fenced: its states may be stale and it can never commit
+   * again. Re-opened at once if this member still owns the partition; the
+   * error still goes to the consumer, which rewinds to the committed offset
+   * (read after the re-open, so it includes what the other writer committed).
+   */
+  private async recoverFromFence(partition: number): Promise<void> {
+    const health = this.assigned.get(partition);
+    if (health) health.fenced = true;
+    await this.drop(partition);
+    this.logger.error(
+      `released partition ${partition}: its transactional producer was fenced; re-opening it if this member still owns the partition`,
+      undefined,
+      this.spec.name,
+    );
+    try {
+      await this.reacquire(partition);
+    } catch (error) {
+      this.logger.warn(
+        `partition ${partition} stays dropped until the coordinator confirms it: ${(error as Error).message}`,
+        this.spec.name,
+      );
+    }
+  }
+
+  private async reacquire(partition: number): Promise<void> {
+    if (!this.assigned.has(partition)) throw new Error(`partition ${partition} is not assigned`);
+    const topicPartition = { topic: this.spec.inputTopic, partition };
+    if ((await this.confirmed([topicPartition])).length === 0)
+      throw new Error(`the group coordinator does not confirm partition ${partition}`);
+    await this.acquire(partition);
+  }
+
+  private async decideAndCommit(batch: Batch): Promise<void> {
     const owned = this.owned.get(batch.partition);
-    if (!owned)
-      throw new Error(`batch for partition ${batch.partition}, which ${this.spec.name} does not own`);
+    if (!owned) {
+      // Dropped after a fence: take it back if confirmed, then have the batch
+      // redelivered from the offset committed as of the re-open.
+      await this.reacquire(batch.partition);
+      throw new Error(`re-opened partition ${batch.partition}; redelivering from the committed offset`);
+    }
     const result = this.spec.process(owned.states, batch.records, this.clock.now());
     await this.spec.beforeCommit?.(result);
     const snapshots: OutgoingRecord[] = [];

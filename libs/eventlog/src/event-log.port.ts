@@ -60,6 +60,11 @@ export interface EventLog {
    * key; a null value (tombstone) deletes the key.
    */
   readPartition(topic: string, partition: number, fromOffset?: number): AsyncIterable<LogRecord>;
+  /**
+   * Resolves when the log answers now (Kafka: a broker's cluster metadata;
+   * embedded: the log is open), rejects with the reason otherwise. For readiness.
+   */
+  ping(): Promise<void>;
   /** Releases connections, files and timers. */
   close(): Promise<void>;
 }
@@ -186,6 +191,14 @@ export interface Consumer {
   commit(offsets: readonly { topic: string; partition: number; offset: number }[]): Promise<void>;
   /** The partitions this member owns now. */
   assignment(): readonly TopicPartition[];
+  /**
+   * Of `partitions`, those the group's coordinator assigns to this member in
+   * its current generation. A writer asks before it opens a partition's
+   * transactional id: a member that missed a rebalance (paused longer than its
+   * session) still believes in its old assignment, and opening the id then
+   * would fence the partition's real owner.
+   */
+  confirmOwnership(partitions: readonly TopicPartition[]): Promise<readonly TopicPartition[]>;
   /** Leaves the group after the batch in flight is handled; calls `onRevoked` for what it owned. */
   stop(): Promise<void>;
 }

@@ -12,7 +12,23 @@ import pino, { type Logger } from 'pino';
  *   log.child({ runId }).info('run started');
  */
 export class JsonLogger implements LoggerService {
+  private static process: JsonLogger | null = null;
+
   private constructor(private readonly pino: Logger) {}
+
+  /**
+   * The process's logger, for adapters that log outside Nest's DI (kafkajs):
+   * the one `bootstrapService` created, or a default one before that.
+   */
+  static forProcess(): JsonLogger {
+    JsonLogger.process ??= JsonLogger.create();
+    return JsonLogger.process;
+  }
+
+  /** Makes `logger` the one `forProcess` returns (called once, at process start). */
+  static useForProcess(logger: JsonLogger): void {
+    JsonLogger.process = logger;
+  }
 
   static create(
     bindings: Record<string, string> = {},

@@ -21,6 +21,7 @@ export async function bootstrapService(
   options: ServiceBootstrap,
 ): Promise<INestApplication> {
   const logger = JsonLogger.create({ service: options.service });
+  JsonLogger.useForProcess(logger);
   // forceCloseConnections: SSE clients hold connections open; shutdown must not wait for them.
   const app = await NestFactory.create(module, { logger, forceCloseConnections: true });
   app.enableShutdownHooks();

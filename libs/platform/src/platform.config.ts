@@ -13,13 +13,24 @@ import { DEFAULT_RUN_LIMITS, type RunLimits } from '@baton/domain';
 export interface PlatformConfig {
   readonly eventLog:
     | { readonly kind: 'embedded'; readonly dir: string }
-    | { readonly kind: 'kafka'; readonly brokers: string[] };
+    | ({ readonly kind: 'kafka'; readonly brokers: string[] } & KafkaGroupTimeouts);
   readonly database:
     { readonly kind: 'pglite'; readonly dir: string } | { readonly kind: 'postgres'; readonly url: string };
   readonly topics: TopicLayout;
   readonly dataDir: string;
   /** `BATON_LIMIT_MAX_FOREACH_ITERATIONS`, `BATON_LIMIT_MAX_NESTING_DEPTH`: enforced by the engine at run time. */
   readonly runLimits: RunLimits;
+}
+
+/**
+ * Consumer-group timing, which bounds how fast partitions move after a crash
+ * (`BATON_KAFKA_SESSION_TIMEOUT_MS`, `_HEARTBEAT_INTERVAL_MS`,
+ * `_REBALANCE_TIMEOUT_MS`; unset: the Kafka adapter's defaults, 10 s, 0.5 s, 20 s).
+ */
+export interface KafkaGroupTimeouts {
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly rebalanceTimeoutMs?: number;
 }
 
 export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -35,6 +46,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
         ? {
             kind: 'kafka',
             brokers: (env.BATON_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()),
+            ...kafkaGroupTimeouts(env),
           }
         : { kind: 'embedded', dir: join(dataDir, 'log') },
     database: env.BATON_DATABASE_URL
@@ -53,6 +65,21 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
       maxNestingDepth: positiveInt(env, 'BATON_LIMIT_MAX_NESTING_DEPTH', DEFAULT_RUN_LIMITS.maxNestingDepth),
     },
   };
+}
+
+function kafkaGroupTimeouts(env: NodeJS.ProcessEnv): KafkaGroupTimeouts {
+  const optional = (name: string) => (env[name] === undefined ? undefined : positiveInt(env, name, 0));
+  const timeouts = {
+    sessionTimeoutMs: optional('BATON_KAFKA_SESSION_TIMEOUT_MS'),
+    heartbeatIntervalMs: optional('BATON_KAFKA_HEARTBEAT_INTERVAL_MS'),
+    rebalanceTimeoutMs: optional('BATON_KAFKA_REBALANCE_TIMEOUT_MS'),
+  };
+  const session = timeouts.sessionTimeoutMs ?? 10_000;
+  if (timeouts.heartbeatIntervalMs !== undefined && timeouts.heartbeatIntervalMs >= session)
+    throw new Error(
+      `BATON_KAFKA_HEARTBEAT_INTERVAL_MS (${timeouts.heartbeatIntervalMs}) must be below the session timeout (${session})`,
+    );
+  return Object.fromEntries(Object.entries(timeouts).filter(([, value]) => value !== undefined));
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

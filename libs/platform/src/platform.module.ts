@@ -6,11 +6,14 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { EmbeddedEventLog, KafkaEventLog, type EventLog } from '@baton/eventlog';
+import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } from '@baton/eventlog';
+import { HealthService, JsonLogger } from '@baton/observability';
 import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
 import { systemClock } from './clock';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
 import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from './tokens';
+
+const PLATFORM_READINESS = Symbol('PLATFORM_READINESS');
 
 /** Closes the log and the database last, after the services that use them have stopped. */
 class PlatformShutdown implements OnApplicationShutdown {
@@ -25,6 +28,18 @@ class PlatformShutdown implements OnApplicationShutdown {
   }
 }
 
+/** Readiness: the process can reach its log and its database (a check each, in `/health/ready`). */
+function registerReadiness(health: HealthService | undefined, log: EventLog, sql: SqlClient): void {
+  health?.register('eventLog', async () => {
+    await log.ping();
+    return { ok: true };
+  });
+  health?.register('database', async () => {
+    await sql.query('SELECT 1');
+    return { ok: true };
+  });
+}
+
 /** The adapters' warnings go to the process's JSON log (Nest's `Logger` writes through it once the app is up). */
 const warnAs = (context: string) => (message: string, error?: unknown) =>
   new Logger(context).warn(error === undefined ? message : `${message}: ${errorText(error)}`);
@@ -33,11 +48,17 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** kafkajs's entries as JSON lines with their level (`component: kafkajs`), in the process's logger. */
+const kafkaToJsonLog: KafkaLogSink = ({ level, namespace, message, fields }) =>
+  JsonLogger.forProcess().child({ component: 'kafkajs', namespace })[level](fields, message);
+
 /** The event log `config` names; the caller closes it. */
 export async function openEventLog(config: PlatformConfig): Promise<EventLog> {
-  return config.eventLog.kind === 'kafka'
-    ? KafkaEventLog.connect({ brokers: config.eventLog.brokers })
-    : EmbeddedEventLog.open({ dir: config.eventLog.dir, onWarning: warnAs('EmbeddedEventLog') });
+  if (config.eventLog.kind === 'kafka') {
+    const { kind: _kind, ...kafka } = config.eventLog;
+    return KafkaEventLog.connect({ ...kafka, logSink: kafkaToJsonLog });
+  }
+  return EmbeddedEventLog.open({ dir: config.eventLog.dir, onWarning: warnAs('EmbeddedEventLog') });
 }
 
 /** The read-model database `config` names, migrated; the caller closes it. */
@@ -70,6 +91,11 @@ export class PlatformModule {
         { provide: EVENT_LOG, useFactory: () => openEventLog(config) },
         { provide: SQL_CLIENT, useFactory: () => openDatabase(config) },
         PlatformShutdown,
+        {
+          provide: PLATFORM_READINESS,
+          inject: [{ token: HealthService, optional: true }, EVENT_LOG, SQL_CLIENT],
+          useFactory: registerReadiness,
+        },
       ],
       exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SQL_CLIENT],
     };

@@ -130,6 +130,11 @@ export class Service {
     await this.close();
   }
 
+  /** SIGSTOP / SIGCONT: a paused process (a GC pause, a frozen VM), for liveness measurements. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    if (!this.exited) this.child.kill(signal);
+  }
+
   /** SIGKILL: a crash, for recovery measurements. */
   async kill(): Promise<void> {
     if (!this.exited) this.child.kill('SIGKILL');

@@ -7,7 +7,7 @@ import {
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
-import { KeyedStateProcessor } from '../keyed-state-processor';
+import { KeyedStateProcessor, type WriterHealthSource } from '../keyed-state-processor';
 import type { TriggerCatalog } from '../triggers/trigger-catalog';
 import { routeSignals, type RoutedSignals } from './route-signals';
 import type { SignalRouterMetrics } from './signal-router.metrics';
@@ -72,6 +72,11 @@ export class SignalRouterService {
         this.updateWaitsOpen();
       },
     });
+  }
+
+  /** The single writer's partitions, for readiness and metrics (`WriterHealth`). */
+  get writer(): WriterHealthSource {
+    return this.processor;
   }
 
   async start(): Promise<void> {

@@ -15,6 +15,8 @@ import { SignalRouterService } from '../signals/signal-router.service';
 import { CronScheduler } from './cron-scheduler';
 import { TriggerCatalog } from './trigger-catalog';
 import { TriggerMetrics } from './trigger.metrics';
+import { WriterHealth } from '../writer-health';
+import { WriterHealthModule } from '../writer-health.module';
 
 /** Starts the trigger catalog, then the signal router and the cron scheduler that read it; stops them in reverse. */
 class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -39,6 +41,7 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 
 /** Signals (waits and signal triggers) and cron triggers, run by the engine process. */
 @Module({
+  imports: [WriterHealthModule],
   providers: [
     {
       provide: TriggerMetrics,
@@ -58,17 +61,21 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     },
     {
       provide: SignalRouterService,
-      inject: [EVENT_LOG, CLOCK, TriggerCatalog, SignalRouterMetrics, PLATFORM_CONFIG],
+      inject: [EVENT_LOG, CLOCK, TriggerCatalog, SignalRouterMetrics, PLATFORM_CONFIG, WriterHealth],
       useFactory: (
         log: EventLog,
         clock: Clock,
         catalog: TriggerCatalog,
         metrics: SignalRouterMetrics,
         config: PlatformConfig,
-      ) =>
-        new SignalRouterService(log, clock, catalog, metrics, new Logger('SignalRouter'), {
+        health: WriterHealth,
+      ) => {
+        const router = new SignalRouterService(log, clock, catalog, metrics, new Logger('SignalRouter'), {
           topics: config.topics,
-        }),
+        });
+        health.watch(router.writer);
+        return router;
+      },
     },
     {
       provide: CronScheduler,

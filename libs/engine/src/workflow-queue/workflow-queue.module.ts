@@ -3,6 +3,8 @@ import type { EventLog } from '@baton/eventlog';
 import { MetricsRegistry } from '@baton/observability';
 import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
 import { WorkflowQueueMetrics } from './workflow-queue.metrics';
+import { WriterHealth } from '../writer-health';
+import { WriterHealthModule } from '../writer-health.module';
 import { WorkflowQueueService } from './workflow-queue.service';
 
 /**
@@ -24,6 +26,7 @@ class WorkflowQueueLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
 
 /** The workflow queue of an engine process; needs `PlatformModule` and `ObservabilityModule` (global). */
 @Module({
+  imports: [WriterHealthModule],
   providers: [
     {
       provide: WorkflowQueueMetrics,
@@ -32,9 +35,20 @@ class WorkflowQueueLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
     },
     {
       provide: WorkflowQueueService,
-      inject: [EVENT_LOG, CLOCK, WorkflowQueueMetrics, PLATFORM_CONFIG],
-      useFactory: (log: EventLog, clock: Clock, metrics: WorkflowQueueMetrics, config: PlatformConfig) =>
-        new WorkflowQueueService(log, clock, metrics, new Logger('WorkflowQueue'), { topics: config.topics }),
+      inject: [EVENT_LOG, CLOCK, WorkflowQueueMetrics, PLATFORM_CONFIG, WriterHealth],
+      useFactory: (
+        log: EventLog,
+        clock: Clock,
+        metrics: WorkflowQueueMetrics,
+        config: PlatformConfig,
+        health: WriterHealth,
+      ) => {
+        const queue = new WorkflowQueueService(log, clock, metrics, new Logger('WorkflowQueue'), {
+          topics: config.topics,
+        });
+        health.watch(queue.writer);
+        return queue;
+      },
     },
     {
       provide: WorkflowQueueLifecycle,

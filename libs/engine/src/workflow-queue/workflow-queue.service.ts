@@ -3,7 +3,7 @@ import type { WorkflowQueueState } from '@baton/domain/workflow-queue';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
-import { KeyedStateProcessor } from '../keyed-state-processor';
+import { KeyedStateProcessor, type WriterHealthSource } from '../keyed-state-processor';
 import { processWorkflowCommands, type WorkflowQueueBatch } from './process-workflow-commands';
 import type { WorkflowQueueMetrics } from './workflow-queue.metrics';
 
@@ -58,6 +58,11 @@ export class WorkflowQueueService {
         for (const workflowId of workflowIds) this.track(workflowId, 0);
       },
     });
+  }
+
+  /** The single writer's partitions, for readiness and metrics (`WriterHealth`). */
+  get writer(): WriterHealthSource {
+    return this.processor;
   }
 
   async start(): Promise<void> {

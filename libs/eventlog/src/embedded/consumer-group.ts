@@ -58,6 +58,11 @@ export class ConsumerGroup {
     return this.targets.get(member)?.has(partitionKey(topic, partition)) ?? false;
   }
 
+  /** Whether `member` owns the partition now (claimed and not released). */
+  isOwner(member: GroupMember, topic: string, partition: number): boolean {
+    return this.owners.get(partitionKey(topic, partition)) === member;
+  }
+
   /** Makes `member` the owner if the partition is free and targeted to it. */
   claim(member: GroupMember, topic: string, partition: number): boolean {
     const key = partitionKey(topic, partition);

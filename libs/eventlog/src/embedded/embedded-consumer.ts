@@ -66,6 +66,12 @@ export class EmbeddedConsumer implements Consumer, GroupMember {
     return [...this.owned.values()].map((owned) => owned.topicPartition);
   }
 
+  /** In-process, the group's owner table is the truth (a partition is claimed before `onAssigned` runs). */
+  async confirmOwnership(partitions: readonly TopicPartition[]): Promise<readonly TopicPartition[]> {
+    if (this.state !== 'running') return [];
+    return partitions.filter(({ topic, partition }) => this.group.isOwner(this, topic, partition));
+  }
+
   async stop(): Promise<void> {
     if (this.state === 'created') this.state = 'stopped';
     if (this.state === 'stopped') return;

@@ -228,6 +228,10 @@ export class EmbeddedEventLog implements EventLog {
   }
 
   /** Stops every consumer (each runs `onRevoked`), closes the file and releases the lock. */
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all([...this.consumers].map((consumer) => consumer.stop()));

@@ -16,9 +16,22 @@ export const partitionKey = ({ topic, partition }: TopicPartition): string => `$
  * Invariant: `whenReady(p)` resolves only after `onAssigned` for the
  * assignment that gave this member `p` has completed; the consumer awaits it
  * before handing any batch of `p` to `eachBatch`.
+ *
+ * Freshness: a callback step runs later than the join that queued it. An
+ * `onAssigned` step only covers the partitions still owned through that same
+ * join (a later join that took a partition away, or gave it back, queued its
+ * own steps), so an old generation's assignment never reaches `onAssigned`.
+ * A join under a new member id means the coordinator dropped this member
+ * (its session expired, e.g. a paused process) and others may have owned its
+ * partitions meanwhile: everything is revoked and assigned again, even what
+ * the new assignment gives back, so the writer re-opens and restores.
  */
 export class AssignmentTracker {
   private owned = new Map<string, TopicPartition>();
+  /** The join (counted) through which each owned partition was gained. */
+  private readonly gainedAt = new Map<string, number>();
+  private joins = 0;
+  private memberId: string | null = null;
   private steps: Promise<void> = Promise.resolve();
   private readonly ready = new Map<string, Promise<void>>();
   /** Owned partitions whose `onAssigned` has completed. */
@@ -33,20 +46,22 @@ export class AssignmentTracker {
   ) {}
 
   /** Must be called synchronously from the GROUP_JOIN listener, before the next fetch is handled. */
-  joined(memberAssignment: Readonly<Record<string, readonly number[]>>): void {
+  joined(memberId: string, memberAssignment: Readonly<Record<string, readonly number[]>>): void {
+    const join = ++this.joins;
     const next = new Map<string, TopicPartition>();
     for (const [topic, partitions] of Object.entries(memberAssignment)) {
       for (const partition of partitions) next.set(partitionKey({ topic, partition }), { topic, partition });
     }
-    const gained = [...next].filter(([key]) => !this.owned.has(key)).map(([, tp]) => tp);
-    const lost = [...this.owned].filter(([key]) => !next.has(key)).map(([, tp]) => tp);
+    const rejoined = this.memberId !== null && this.memberId !== memberId;
+    this.memberId = memberId;
+    const kept = (key: string) => !rejoined && this.owned.has(key);
+    const gained = [...next].filter(([key]) => !kept(key)).map(([, tp]) => tp);
+    const lost = [...this.owned].filter(([key]) => rejoined || !next.has(key)).map(([, tp]) => tp);
     this.owned = next;
-    for (const tp of lost) {
-      this.ready.delete(partitionKey(tp));
-      this.settled.delete(partitionKey(tp));
-    }
-    this.enqueue(lost, 'revoked');
-    const assigned = this.enqueue(gained, 'assigned');
+    for (const tp of lost) this.forget(partitionKey(tp));
+    this.enqueue(lost, 'revoked', join);
+    for (const tp of gained) this.gainedAt.set(partitionKey(tp), join);
+    const assigned = this.enqueue(gained, 'assigned', join);
     for (const tp of gained) this.ready.set(partitionKey(tp), assigned);
   }
 
@@ -54,9 +69,9 @@ export class AssignmentTracker {
   revokeAll(): Promise<void> {
     const lost = [...this.owned.values()];
     this.owned = new Map();
-    this.ready.clear();
-    this.settled.clear();
-    this.enqueue(lost, 'revoked').catch(() => undefined);
+    this.memberId = null;
+    for (const tp of lost) this.forget(partitionKey(tp));
+    this.enqueue(lost, 'revoked', this.joins).catch(() => undefined);
     return this.steps;
   }
 
@@ -69,6 +84,16 @@ export class AssignmentTracker {
     return this.owned.has(partitionKey(tp));
   }
 
+  /** Whether `onAssigned` for `tp` has completed, i.e. `whenReady(tp)` would resolve at once. */
+  isReady(tp: TopicPartition): boolean {
+    return this.settled.has(partitionKey(tp));
+  }
+
+  /** The member id of the last join (null before the first one and after a leave). */
+  currentMemberId(): string | null {
+    return this.memberId;
+  }
+
   /**
    * Resolves once `onAssigned` covering `tp` has succeeded. If it failed, it is
    * run again for `tp` alone (the caller backs off between attempts).
@@ -78,21 +103,36 @@ export class AssignmentTracker {
     const current = this.ready.get(key) ?? this.steps;
     return current.catch(() => {
       if (!this.owned.has(key)) throw new Error(`${key} is no longer assigned`);
-      const retry = this.enqueue([tp], 'assigned');
+      const retry = this.enqueue([tp], 'assigned', this.gainedAt.get(key) ?? this.joins);
       this.ready.set(key, retry);
       return retry;
     });
   }
 
-  /** Appends a callback step; the returned promise rejects if that callback failed (the chain goes on). */
-  private enqueue(partitions: readonly TopicPartition[], kind: 'assigned' | 'revoked'): Promise<void> {
+  private forget(key: string): void {
+    this.ready.delete(key);
+    this.settled.delete(key);
+    this.gainedAt.delete(key);
+  }
+
+  /**
+   * Appends a callback step; the returned promise rejects if that callback failed (the chain goes on).
+   * An assigned step keeps, when it runs, only partitions still owned through join `join`.
+   */
+  private enqueue(
+    partitions: readonly TopicPartition[],
+    kind: 'assigned' | 'revoked',
+    join: number,
+  ): Promise<void> {
     if (partitions.length === 0) return this.steps;
     const step = this.steps.then(async () => {
       if (kind === 'revoked') return this.onRevoked?.(partitions);
-      await this.prepare(partitions);
-      await this.onAssigned?.(partitions);
-      for (const tp of partitions) {
-        if (this.owned.has(partitionKey(tp))) this.settled.add(partitionKey(tp));
+      const current = partitions.filter((tp) => this.gainedAt.get(partitionKey(tp)) === join);
+      if (current.length === 0) return;
+      await this.prepare(current);
+      await this.onAssigned?.(current);
+      for (const tp of current) {
+        if (this.gainedAt.get(partitionKey(tp)) === join) this.settled.add(partitionKey(tp));
       }
     });
     this.steps = step.catch((error: unknown) => {

@@ -1,4 +1,11 @@
-import type { Admin, Batch, Consumer as KafkaJsConsumer, EachBatchPayload, Kafka } from 'kafkajs';
+import {
+  AssignerProtocol,
+  type Admin,
+  type Batch,
+  type Consumer as KafkaJsConsumer,
+  type EachBatchPayload,
+  type Kafka,
+} from 'kafkajs';
 import type { Consumer, ConsumerOptions, TopicPartition } from '../event-log.port';
 import { AssignmentTracker, partitionKey } from './kafka-assignment';
 import type { ResolvedKafkaOptions } from './kafka-options';
@@ -26,6 +33,8 @@ export class KafkaGroupConsumer implements Consumer {
   /** startFrom 'latest': the end of each newly assigned partition without a committed offset, fixed at assignment. */
   private readonly latestAtAssignment = new Map<string, number>();
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  /** Partitions paused until their `onAssigned` completes. */
+  private readonly waitingReady = new Set<string>();
   private state: 'new' | 'running' | 'stopped' = 'new';
 
   constructor(
@@ -61,7 +70,7 @@ export class KafkaGroupConsumer implements Consumer {
     // before any of its batches can arrive.
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       this.partitions.clear();
-      this.tracker.joined(payload.memberAssignment);
+      this.tracker.joined(payload.memberId, payload.memberAssignment);
     });
     // On a crash kafkajs leaves the group, then (for retriable errors) starts
     // over with a new member: what this member owned is revoked.
@@ -107,6 +116,27 @@ export class KafkaGroupConsumer implements Consumer {
     return this.tracker.assignment();
   }
 
+  /**
+   * Asks the coordinator (DescribeGroups): the group must be stable, and this
+   * member (by the id of its last join) must hold the partitions in the
+   * current generation. A member the coordinator dropped is not listed; one
+   * that is re-joining sees a rebalancing group. Both get nothing, and the
+   * caller tries again after the next join.
+   */
+  async confirmOwnership(partitions: readonly TopicPartition[]): Promise<readonly TopicPartition[]> {
+    const memberId = this.tracker.currentMemberId();
+    if (this.state !== 'running' || memberId === null) return [];
+    const { groups } = await this.admin.describeGroups([this.options.groupId]);
+    const group = groups.find((candidate) => candidate.groupId === this.options.groupId);
+    const member = group?.members.find((candidate) => candidate.memberId === memberId);
+    if (group?.state !== 'Stable' || !member) return [];
+    const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+    const assigned = decoded?.assignment ?? {};
+    return partitions.filter(
+      (tp) => this.tracker.owns(tp) && (assigned[tp.topic] ?? []).includes(tp.partition),
+    );
+  }
+
   async stop(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopped';
@@ -127,11 +157,13 @@ export class KafkaGroupConsumer implements Consumer {
       state = { positionChecked: false, firstFetched: firstOffsetOf(batch), failures: 0 };
       this.partitions.set(key, state);
     }
-    // kafkajs heartbeats only between batches; a slow onAssigned or handler
-    // would otherwise cost this member its partitions.
+    // A partition whose onAssigned (restore) is still running waits paused, so
+    // that the batches of the partitions this member already had keep flowing.
+    if (!this.tracker.isReady(tp)) return this.waitUntilReady(tp, firstOffsetOf(batch));
+    // kafkajs heartbeats only between batches; a slow handler would otherwise
+    // cost this member its partitions.
     const pump = setInterval(() => heartbeat().catch(() => undefined), this.config.heartbeatIntervalMs);
     try {
-      await this.tracker.whenReady(tp);
       if (!state.positionChecked) {
         state.positionChecked = true;
         if (await this.skipToStart(tp, firstOffsetOf(batch))) return;
@@ -144,6 +176,35 @@ export class KafkaGroupConsumer implements Consumer {
     } finally {
       clearInterval(pump);
     }
+  }
+
+  /**
+   * Pauses `tp`, rewinds it to this batch, and resumes it once `onAssigned`
+   * has completed for it; if that failed, it is retried (on the next batch)
+   * after the consumer's back-off.
+   */
+  private waitUntilReady(tp: TopicPartition, firstOffset: number): void {
+    const key = partitionKey(tp);
+    const pausable = [{ topic: tp.topic, partitions: [tp.partition] }];
+    this.consumer.pause(pausable);
+    this.consumer.seek({ ...tp, offset: String(firstOffset) });
+    if (this.waitingReady.has(key)) return;
+    this.waitingReady.add(key);
+    const resume = (delay: number) => {
+      this.waitingReady.delete(key);
+      const timer = setTimeout(() => {
+        this.resumeTimers.delete(timer);
+        if (this.state === 'running' && this.tracker.owns(tp)) this.consumer.resume(pausable);
+      }, delay);
+      this.resumeTimers.add(timer);
+    };
+    this.tracker.whenReady(tp).then(
+      () => resume(0),
+      (error: unknown) => {
+        this.report(`partition ${key} is not ready; retrying in ${this.config.retryBackoffMs} ms`, error);
+        resume(this.config.retryBackoffMs);
+      },
+    );
   }
 
   /**

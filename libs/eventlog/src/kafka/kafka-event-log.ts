@@ -122,6 +122,11 @@ export class KafkaEventLog implements EventLog {
     );
   }
 
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.admin.describeCluster();
+  }
+
   /** Stops consumers first (they may still commit through the producers), then closes producers and the admin client. */
   async close(): Promise<void> {
     if (this.closed) return;

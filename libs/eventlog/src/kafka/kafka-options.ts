@@ -6,15 +6,21 @@ export interface KafkaEventLogOptions {
   readonly brokers?: readonly string[];
   /** Client id sent to the brokers (shows up in broker logs and quotas). Default `baton`. */
   readonly clientId?: string;
-  /** What kafkajs may print (to stderr). Default `warn`; known-harmless messages are dropped. */
+  /** What kafkajs may log. Default `warn`; known-harmless warnings and errors are logged at `debug`. */
   readonly logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+  /** Where kafkajs's (and this adapter's) log entries go. Default: one line each on stderr. */
+  readonly logSink?: KafkaLogSink;
   /**
    * Consumer-group session timeout. A member that does not heartbeat for this long loses its
    * partitions. Must lie within the broker's `group.min/max.session.timeout.ms` (6 s..30 min by
    * default; the local broker of deploy/kafka allows 1 s). Default 10 000.
    */
   readonly sessionTimeoutMs?: number;
-  /** Default: a third of the session timeout, at most 1 000. */
+  /**
+   * Default: a third of the session timeout, at most 500. Members learn of a
+   * rebalance (a member left or died) only from a heartbeat's answer, so this
+   * bounds how long survivors take to re-join after a graceful leave.
+   */
   readonly heartbeatIntervalMs?: number;
   /** How long the coordinator waits for every member to re-join during a rebalance. Default 20 000. */
   readonly rebalanceTimeoutMs?: number;
@@ -28,6 +34,17 @@ export interface KafkaEventLogOptions {
   readonly maxRetryBackoffMs?: number;
 }
 
+/** One kafkajs log entry, with its level, for a structured logger. */
+export interface KafkaLogEntry {
+  readonly level: 'error' | 'warn' | 'info' | 'debug';
+  /** kafkajs's component (`Consumer`, `Connection`, ...) or `KafkaEventLog` for this adapter. */
+  readonly namespace: string;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+export type KafkaLogSink = (entry: KafkaLogEntry) => void;
+
 /** The options with every default filled in. */
 export type ResolvedKafkaOptions = Required<KafkaEventLogOptions>;
 
@@ -37,8 +54,9 @@ export function resolveKafkaOptions(options: KafkaEventLogOptions = {}): Resolve
     brokers: options.brokers ?? brokersFromEnv(),
     clientId: options.clientId ?? 'baton',
     logLevel: options.logLevel ?? 'warn',
+    logSink: options.logSink ?? stderrSink,
     sessionTimeoutMs,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.min(1_000, Math.floor(sessionTimeoutMs / 3)),
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.min(500, Math.floor(sessionTimeoutMs / 3)),
     rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 20_000,
     maxWaitTimeMs: options.maxWaitTimeMs ?? 250,
     transactionTimeoutMs: options.transactionTimeoutMs ?? 30_000,
@@ -69,7 +87,7 @@ export function createKafkaClient(options: ResolvedKafkaOptions): Kafka {
     // still gets ~10 attempts over ~10 s before an operation fails.
     retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10 },
     logLevel: KAFKA_LOG_LEVELS[options.logLevel],
-    logCreator: quietLogCreator,
+    logCreator: levelledLogCreator(options.logSink),
   };
   return new Kafka(config);
 }
@@ -90,8 +108,8 @@ const KAFKA_LOG_LEVELS = {
  * group or a transactional producer and that this adapter handles: every
  * rebalance, every error response (a fenced producer, a member that must
  * re-join), the idempotent-producer retry notice, the retried "concurrent
- * transactions" answer. Those are dropped; anything
- * else is written to stderr as one line.
+ * transactions" answer. Those go to the sink at `debug`; anything else keeps
+ * its level.
  */
 const ROUTINE = [
   /^The group is rebalancing, re-joining/,
@@ -104,10 +122,26 @@ const ROUTINE = [
   /^(Failed to send messages: )?Producer attempted an operation with an old epoch/,
 ];
 
-function quietLogCreator(): (entry: LogEntry) => void {
-  return ({ namespace, label, log }) => {
-    const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
-    if (ROUTINE.some((pattern) => pattern.test(message))) return;
-    process.stderr.write(`kafkajs ${label} [${namespace}] ${message} ${JSON.stringify(extra)}\n`);
-  };
+const LEVEL_NAMES: Record<number, KafkaLogEntry['level']> = {
+  [KafkaLogLevel.ERROR]: 'error',
+  [KafkaLogLevel.WARN]: 'warn',
+  [KafkaLogLevel.INFO]: 'info',
+  [KafkaLogLevel.DEBUG]: 'debug',
+};
+
+function levelledLogCreator(sink: KafkaLogSink): () => (entry: LogEntry) => void {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
+      const routine = ROUTINE.some((pattern) => pattern.test(message));
+      sink({ level: routine ? 'debug' : (LEVEL_NAMES[level] ?? 'info'), namespace, message, fields });
+    };
+}
+
+/** Without a structured logger (tools, tests): one line per entry on stderr, routine ones dropped. */
+function stderrSink({ level, namespace, message, fields }: KafkaLogEntry): void {
+  if (level === 'debug') return;
+  process.stderr.write(
+    `kafkajs ${level.toUpperCase()} [${namespace}] ${message} ${JSON.stringify(fields)}\n`,
+  );
 }
