@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Topics, type StepCancellation } from '@baton/contracts';
+import { Topics, type StepCancellation, type StepStartGranted } from '@baton/contracts';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import type { StepTask } from '../runtimes';
 import { partitionOf, PoolHarness, processGone, sleep, taskFor } from './testing/pool-fixtures';
@@ -120,9 +120,9 @@ describe('ExecutorPool and tasks that may be redeliveries', () => {
     expect(starts.map((start) => start.confirm)).toEqual([true, true]);
   });
 
-  it('leaves a confirmed start unrun when no answer comes within half a lease', async () => {
+  it('leaves a confirmed start unrun when no answer comes within confirmWaitMs', async () => {
     harness.answerConfirms = 'none';
-    const sut = harness.pool({ leaseMs: 400 });
+    const sut = harness.pool({ confirmWaitMs: 300 });
     await sut.start();
     const { task, pidFile } = sleeper();
 
@@ -131,6 +131,31 @@ describe('ExecutorPool and tasks that may be redeliveries', () => {
 
     expect(existsSync(pidFile)).toBe(false);
     expect((await harness.commands()).map((command) => command.type)).toEqual(['ReportStepStarted']);
+  });
+
+  it('counts the lease from a late grant (an engine taking over), so the attempt runs and heartbeats', async () => {
+    harness.answerConfirms = 'none';
+    const sut = harness.pool({ leaseMs: 300, confirmWaitMs: 10_000 });
+    await sut.start();
+    const task = taskFor('shell', { command: ['sleep', '0.5'], env: {} });
+    await harness.publish(task);
+    await waitUntil(async () => (await harness.commandsOf('ReportStepStarted')).length === 1, {
+      message: 'the start was sent',
+    });
+
+    await sleep(700);
+    const grant: StepStartGranted = {
+      schemaVersion: 1,
+      runId: task.runId,
+      stepId: task.stepId,
+      attempt: 1,
+      executorId: 'executor-a',
+      leaseExpiresAt: Date.now() + 300,
+    };
+    await harness.publishRaw(Topics.stepGrants, task.runId, JSON.stringify(grant));
+
+    await harness.metricReaches('baton_executor_attempts_total', { outcome: 'succeeded' }, 1);
+    expect((await harness.commandsOf('ReportStepHeartbeat')).length).toBeGreaterThan(0);
   });
 
   it('stops an optimistic start the engine refuses at once, and drops its outcome and logs', async () => {

@@ -72,8 +72,8 @@ const PUBLISH_TRIES = 5;
  * Redeliveries: a task that may have been started before (see
  * `RedeliveryWatch`) is started with `confirm`, and runs only once the
  * engine's `StepStartGranted` (on `baton.step-grants`, read by the same
- * consumer) names this executor; a refusal or no answer within half a lease
- * leaves it unrun. Fresh tasks start at once, with no extra round trip.
+ * consumer) names this executor; a refusal or no answer within
+ * `confirmWaitMs` leaves it unrun. Fresh tasks start at once, with no extra round trip.
  *
  * Graceful `stop()`: leave the task group at once, let running attempts
  * finish for `stopGraceMs`, then abort the rest and report them
@@ -105,6 +105,7 @@ export class ExecutorPool {
   private readonly refused = new RecentlyCancelled();
   private readonly pending = new PendingStarts();
   private readonly redeliveries: RedeliveryWatch;
+  private readonly confirmWaitMs: number;
   private readonly stopWaiting = new AbortController();
   private producer: Producer | null = null;
   private tasks: Consumer | null = null;
@@ -126,7 +127,8 @@ export class ExecutorPool {
     this.stopGraceMs = options.stopGraceMs ?? 30_000;
     this.slotWaitMs = options.slotWaitMs ?? 5_000;
     checkOptions(options, this.leaseMs, this.heartbeatMs);
-    this.redeliveries = new RedeliveryWatch(options.confirmAfterMs ?? 10_000);
+    this.redeliveries = new RedeliveryWatch(options.confirmAfterMs ?? 30_000);
+    this.confirmWaitMs = options.confirmWaitMs ?? 60_000;
     this.groupId = `baton-executor.${options.pool}`;
     this.topic = stepTasksTopic(options.pool);
     this.metrics = new ExecutorPoolMetrics(registry);
@@ -255,7 +257,7 @@ export class ExecutorPool {
     }
     const key = attemptKey(task);
     // Registered before the send: the grant may be read before the send is acknowledged.
-    const verdict = confirm ? this.pending.expect(key, Math.floor(this.leaseMs / 2)) : null;
+    const verdict = confirm ? this.pending.expect(key, this.confirmWaitMs) : null;
     try {
       const sentAt = this.clock.now();
       const by = { executorId: this.executorId, at: sentAt };

@@ -61,8 +61,9 @@ export function attemptKey(id: { runId: string; stepId: string; attempt: number 
  * nothing: two copies of a step must not keep running.
  *
  * A start sent with `confirm` (a task that may be a redelivery) runs nothing
- * before the engine's grant; a refusal, or no answer within half a lease,
- * ends the attempt unrun. A start refused while the attempt runs (an
+ * before the engine's grant; a refusal, or no answer in time, ends the
+ * attempt unrun (the engine starts the lease when it decides, just before
+ * the grant goes out, so the lease is counted from the grant). A start refused while the attempt runs (an
  * optimistic start of a redelivered task) stops it, and its outcome, logs
  * included, is dropped: another executor may hold the attempt.
  */
@@ -185,7 +186,10 @@ export class RunningAttempt {
       else signal.addEventListener('abort', () => resolve('stopped'), { once: true });
     });
     const verdict = await Promise.race([this.verdict, stopped]);
-    if (verdict === 'granted' && this.cause === undefined) return null;
+    if (verdict === 'granted' && this.cause === undefined) {
+      this.lastAckedSendAt = this.settings.clock.now();
+      return null;
+    }
     if (verdict === 'unanswered') return 'unconfirmed';
     if (verdict === 'refused') return 'refused';
     return this.unrunLabel();
