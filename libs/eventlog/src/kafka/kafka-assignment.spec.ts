@@ -70,3 +70,24 @@ describe('AssignmentTracker', () => {
     expect(sut.assignment()).toEqual([{ topic: 't', partition: 1 }]);
   });
 });
+
+describe('AssignmentTracker retries', () => {
+  it('given an onAssigned that failed, when no batch arrives, then it is run again by itself after the back-off', async () => {
+    let attempts = 0;
+    const sut = new AssignmentTracker(
+      async () => undefined,
+      async () => {
+        attempts += 1;
+        if (attempts < 3) throw new Error('not confirmed yet');
+      },
+      async () => undefined,
+      () => undefined,
+      { firstMs: 5, maxMs: 20 },
+    );
+    sut.joined('m1', { t: [0] });
+    for (let waited = 0; !sut.isReady({ topic: 't', partition: 0 }) && waited < 2_000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(attempts).toBe(3);
+    expect(sut.assignment()).toEqual([{ topic: 't', partition: 0 }]);
+  });
+});

@@ -32,6 +32,8 @@ export class AssignmentTracker {
   private readonly gainedAt = new Map<string, number>();
   private joins = 0;
   private memberId: string | null = null;
+  /** Failed `onAssigned` attempts per owned partition since it was gained. */
+  private readonly failures = new Map<string, number>();
   private steps: Promise<void> = Promise.resolve();
   private readonly ready = new Map<string, Promise<void>>();
   /** Owned partitions whose `onAssigned` has completed. */
@@ -43,6 +45,11 @@ export class AssignmentTracker {
     private readonly onAssigned: Callback,
     private readonly onRevoked: Callback,
     private readonly report: Report,
+    /** Back-off before a failed `onAssigned` is run again by itself (doubling, capped). */
+    private readonly retry: { readonly firstMs: number; readonly maxMs: number } = {
+      firstMs: 250,
+      maxMs: 5_000,
+    },
   ) {}
 
   /** Must be called synchronously from the GROUP_JOIN listener, before the next fetch is handled. */
@@ -80,6 +87,11 @@ export class AssignmentTracker {
     return [...this.owned].filter(([key]) => this.settled.has(key)).map(([, tp]) => tp);
   }
 
+  /** Every partition of the last join, ready or not. */
+  assigned(): readonly TopicPartition[] {
+    return [...this.owned.values()];
+  }
+
   owns(tp: TopicPartition): boolean {
     return this.owned.has(partitionKey(tp));
   }
@@ -113,6 +125,28 @@ export class AssignmentTracker {
     this.ready.delete(key);
     this.settled.delete(key);
     this.gainedAt.delete(key);
+    this.failures.delete(key);
+  }
+
+  /**
+   * A failed `onAssigned` is run again after a back-off without waiting for a
+   * batch: a partition with no new records would otherwise never be restored
+   * (and the engine's timers in it never armed).
+   */
+  private retryLater(partitions: readonly TopicPartition[], join: number): void {
+    const keys = partitions.map(partitionKey);
+    const attempts = Math.max(...keys.map((key) => (this.failures.get(key) ?? 0) + 1));
+    for (const key of keys) this.failures.set(key, attempts);
+    const delay = Math.min(this.retry.firstMs * 2 ** (attempts - 1), this.retry.maxMs);
+    const timer = setTimeout(() => {
+      const still = partitions.filter(
+        (tp) => this.gainedAt.get(partitionKey(tp)) === join && !this.settled.has(partitionKey(tp)),
+      );
+      if (still.length === 0) return;
+      const retried = this.enqueue(still, 'assigned', join);
+      for (const tp of still) this.ready.set(partitionKey(tp), retried);
+    }, delay);
+    timer.unref();
   }
 
   /**
@@ -132,7 +166,9 @@ export class AssignmentTracker {
       await this.prepare(current);
       await this.onAssigned?.(current);
       for (const tp of current) {
-        if (this.gainedAt.get(partitionKey(tp)) === join) this.settled.add(partitionKey(tp));
+        if (this.gainedAt.get(partitionKey(tp)) !== join) continue;
+        this.settled.add(partitionKey(tp));
+        this.failures.delete(partitionKey(tp));
       }
     });
     this.steps = step.catch((error: unknown) => {
@@ -140,6 +176,7 @@ export class AssignmentTracker {
         `on${kind === 'assigned' ? 'Assigned' : 'Revoked'} failed for ${partitions.map(partitionKey).join(', ')}`,
         error,
       );
+      if (kind === 'assigned') this.retryLater(partitions, join);
     });
     return step;
   }

@@ -1,5 +1,6 @@
 import {
   AssignerProtocol,
+  PartitionAssigners,
   type Admin,
   type Batch,
   type Consumer as KafkaJsConsumer,
@@ -8,6 +9,7 @@ import {
 } from 'kafkajs';
 import type { Consumer, ConsumerOptions, TopicPartition } from '../event-log.port';
 import { AssignmentTracker, partitionKey } from './kafka-assignment';
+import { stickyAssigner } from './kafka-sticky-assigner';
 import type { ResolvedKafkaOptions } from './kafka-options';
 import { toLogRecord } from './kafka-records';
 
@@ -50,6 +52,8 @@ export class KafkaGroupConsumer implements Consumer {
       rebalanceTimeout: config.rebalanceTimeoutMs,
       maxWaitTimeInMs: config.maxWaitTimeMs,
       allowAutoTopicCreation: false,
+      // Sticky: a rebalance moves only the partitions it must (see stickyAssignment).
+      partitionAssigners: [stickyAssigner(() => this.ownedByTopic()), PartitionAssigners.roundRobin],
     });
     this.admin = kafka.admin();
     this.tracker = new AssignmentTracker(
@@ -57,6 +61,7 @@ export class KafkaGroupConsumer implements Consumer {
       options.onAssigned,
       options.onRevoked,
       (message, error) => this.report(message, error),
+      { firstMs: config.retryBackoffMs, maxMs: config.maxRetryBackoffMs },
     );
   }
 
@@ -116,6 +121,13 @@ export class KafkaGroupConsumer implements Consumer {
     return this.tracker.assignment();
   }
 
+  /** What this member owns, by topic, for the sticky assigner's JoinGroup metadata. */
+  private ownedByTopic(): Record<string, number[]> {
+    const owned: Record<string, number[]> = {};
+    for (const { topic, partition } of this.tracker.assigned()) (owned[topic] ??= []).push(partition);
+    return owned;
+  }
+
   /**
    * Asks the coordinator (DescribeGroups): the group must be stable, and this
    * member (by the id of its last join) must hold the partitions in the
@@ -129,7 +141,17 @@ export class KafkaGroupConsumer implements Consumer {
     const { groups } = await this.admin.describeGroups([this.options.groupId]);
     const group = groups.find((candidate) => candidate.groupId === this.options.groupId);
     const member = group?.members.find((candidate) => candidate.memberId === memberId);
-    if (group?.state !== 'Stable' || !member) return [];
+    if (group?.state !== 'Stable' || !member) {
+      this.kafka
+        .logger()
+        .namespace('KafkaEventLog')
+        .warn('the group coordinator does not confirm this member yet; its assignment is retried', {
+          groupId: this.options.groupId,
+          state: group?.state,
+          memberListed: member !== undefined,
+        });
+      return [];
+    }
     const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
     const assigned = decoded?.assignment ?? {};
     return partitions.filter(
