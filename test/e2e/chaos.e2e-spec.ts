@@ -161,6 +161,7 @@ describe('chaos: every process kind killed, an engine paused, on Kafka with runs
           `${markers.copies} step processes, ${markers.killed} killed before their end, ${markers.reExecutedSteps} steps re-run in a later attempt (${markers.reRunAfterEnd} after a copy had ended)`,
         );
         expectMarkersClean(markers);
+        log.push(executorFigures(cluster.executors));
 
         const audit = await auditKafka(cluster, runIds);
         log.push(
@@ -291,4 +292,15 @@ function endToEnd(runs: ReadonlyArray<{ createdAt: number; endedAt: number | nul
   if (ms.length === 0) return 'n/a';
   const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
   return `p50 ${seconds(at(0.5))}, p95 ${seconds(at(0.95))}, max ${seconds(ms[ms.length - 1])}`;
+}
+
+/** How the executors' starts went, from their logs (all incarnations). */
+function executorFigures(executors: readonly BatonProcess[]): string {
+  const text = executors.map((e) => readFileSync(e.logFile, 'utf8')).join('\n');
+  const count = (needle: string) => text.split(needle).length - 1;
+  return (
+    `${count('"msg":"attempt started"')} starts (${count('"confirm":true')} confirmed first), ` +
+    `${count('"outcome":"refused"')} refused, ${count('"outcome":"unconfirmed"')} unanswered, ` +
+    `${count('outcome is dropped')} stopped while running`
+  );
 }
