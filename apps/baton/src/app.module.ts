@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from '@baton/api';
 import { ArchiverModule } from '@baton/archive';
 import { EngineModule } from '@baton/engine';
-import { ExecutorPoolModule } from '@baton/executor';
+import { ExecutorPoolModule, type StepRuntimesOptions } from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule, type PlatformConfig } from '@baton/platform';
 import { ProjectorModule } from '@baton/projector';
@@ -16,6 +16,9 @@ export interface AllInOneOptions {
   readonly executorSlots: number;
   /** Lease the default pool's executor holds per attempt (how soon a lost attempt is retried). */
   readonly leaseMs: number;
+  /** The default pool's shell and HTTP sandboxing, and where `file:` secret references live. */
+  readonly runtimes?: StepRuntimesOptions;
+  readonly secretFilesDir?: string;
 }
 
 /**
@@ -39,6 +42,8 @@ export class AppModule {
           pool: 'default',
           slots: options.executorSlots,
           handlers: exampleHandlers(),
+          ...(options.runtimes === undefined ? {} : { runtimes: options.runtimes }),
+          ...(options.secretFilesDir === undefined ? {} : { secretFilesDir: options.secretFilesDir }),
         }),
       ],
       providers: [{ provide: EXAMPLES_DIR, useValue: options.examplesDir }, ExamplesLoader],

@@ -7,6 +7,8 @@ describe('loadConfig', () => {
     expect(config.platform.eventLog).toEqual({
       kind: 'embedded',
       dir: expect.stringMatching(/\.baton\/log$/),
+      fsync: 'batch',
+      fsyncIntervalMs: 1000,
     });
     expect(config.platform.database).toEqual({ kind: 'pglite', dir: expect.stringMatching(/\.baton\/db$/) });
   });
@@ -21,6 +23,14 @@ describe('loadConfig', () => {
     expect(config.port).toBe(9000);
     expect(config.platform.eventLog).toEqual({ kind: 'kafka', brokers: ['k1:9092', 'k2:9092'] });
     expect(config.platform.database).toEqual({ kind: 'postgres', url: 'postgres://db/baton' });
+  });
+
+  it("takes the embedded log's durability from BATON_FSYNC, and refuses a mode it does not know", () => {
+    const config = loadConfig({ BATON_FSYNC: 'interval', BATON_FSYNC_INTERVAL_MS: '200' });
+    expect(config.platform.eventLog).toMatchObject({ fsync: 'interval', fsyncIntervalMs: 200 });
+    expect(() => loadConfig({ BATON_FSYNC: 'always' })).toThrow(
+      /BATON_FSYNC must be one of batch, interval, never/,
+    );
   });
 
   it('rejects a port that is not a number, saying which variable is wrong', () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { stepRuntimesFromEnv } from '@baton/executor';
 import { loadPlatformConfig } from '@baton/platform';
 import type { AllInOneOptions } from './app.module';
 
@@ -22,11 +23,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BatonConfig {
     throw new Error(`BATON_LEASE_MS must be at least 1000, got '${env.BATON_LEASE_MS}'`);
   }
   const examples = resolve(env.BATON_EXAMPLES_DIR ?? 'examples');
+  const platform = loadPlatformConfig(env);
+  // On a laptop the examples call Baton's own health check on loopback (the API binds loopback and
+  // needs a token); a distributed executor refuses loopback unless told otherwise.
+  const { secretFilesDir, ...runtimes } = stepRuntimesFromEnv(env, { httpAllow: ['loopback'] });
   return {
     port,
-    platform: loadPlatformConfig(env),
+    // The all-in-one makes its secrets key on first start: a newcomer never has to.
+    platform: { ...platform, secrets: { ...platform.secrets, createKeyFile: true } },
     examplesDir: env.BATON_EXAMPLES_DIR === '' || !existsSync(examples) ? null : examples,
     executorSlots: slots,
     leaseMs,
+    runtimes,
+    secretFilesDir,
   };
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { Fetch } from './api-client';
 import { registerGetCommand } from './commands/get.command';
 import { registerKillCommand } from './commands/kill.command';
+import { registerLogCommand } from './commands/log.command';
 import { registerLogsCommand } from './commands/logs.command';
 import { registerPushCommand } from './commands/push.command';
 import { registerRestartCommand } from './commands/restart.command';
@@ -58,7 +59,8 @@ Examples:
   $ baton skip <run-id> extract
   $ baton resume <run-id> load
   $ baton workflow pause sales.daily
-  $ baton signal sales.file_landed -p day=2026-01-02`;
+  $ baton signal sales.file_landed -p day=2026-01-02
+  $ baton log verify --dir .baton/log`;
 
 /**
  * Runs the `baton` command line once and returns its exit code; never calls
@@ -128,6 +130,7 @@ function buildProgram(ctx: CommandContext, run: RunAction, io: CliIo): Command {
   registerResumeCommand(program, ctx, run);
   registerWorkflowCommand(program, ctx, run);
   registerSignalCommand(program, ctx, run);
+  registerLogCommand(program, ctx, run);
   return program;
 }
 

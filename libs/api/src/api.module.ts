@@ -5,6 +5,7 @@ import {
   CLOCK,
   EVENT_LOG,
   PLATFORM_CONFIG,
+  SECRET_SEALER,
   SQL_CLIENT,
   type Clock,
   type PlatformConfig,
@@ -12,14 +13,17 @@ import {
 import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiMetricsInterceptor } from './http/api-metrics.interceptor';
+import { SecretMaskInterceptor } from './http/secret-mask.interceptor';
 import { ApiMetrics } from './http/api.metrics';
 import { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
+import { ParamSealer } from './runs/param-sealer';
 import { RunPublisher } from './runs/run-publisher';
 import { RunActionsController } from './runs/run-actions.controller';
 import { RunActionsService } from './runs/run-actions.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
 import { EVENT_ARCHIVE, type EventArchive } from '@baton/archive';
+import type { SecretSealer } from '@baton/contracts';
 import { definitionLimitsFromEnv } from '@baton/definitions';
 import { StatusEventsController } from './status-events/status-events.controller';
 import { StatusEventsHub } from './status-events/status-events.hub';
@@ -77,7 +81,13 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     { provide: ID_GENERATOR, useValue: randomIds },
     { provide: ApiMetrics, inject: [MetricsRegistry], useFactory: (r: MetricsRegistry) => new ApiMetrics(r) },
     ApiMetricsInterceptor,
+    SecretMaskInterceptor,
     ApiExceptionFilter,
+    {
+      provide: ParamSealer,
+      inject: [{ token: SECRET_SEALER, optional: true }],
+      useFactory: (sealer?: SecretSealer | null) => new ParamSealer(sealer ?? null),
+    },
     {
       provide: WorkflowRegistry,
       inject: [SQL_CLIENT, CLOCK],
@@ -111,6 +121,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         CLOCK,
         ID_GENERATOR,
         { token: EVENT_ARCHIVE, optional: true },
+        ParamSealer,
       ],
       useFactory: (
         registry: WorkflowRegistry,
@@ -118,8 +129,9 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         publisher: RunPublisher,
         clock: Clock,
         ids: IdGenerator,
-        archive?: EventArchive,
-      ) => new RunsService(registry, queries, publisher, clock, ids, archive ?? null),
+        archive: EventArchive | undefined,
+        secrets: ParamSealer,
+      ) => new RunsService(registry, queries, publisher, clock, ids, archive ?? null, secrets),
     },
     {
       provide: WorkflowQueueQueries,
@@ -144,7 +156,15 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     },
     {
       provide: RunActionsService,
-      inject: [RunQueries, WorkflowRegistry, RunPublisher, WorkflowCommandPublisher, CLOCK, ID_GENERATOR],
+      inject: [
+        RunQueries,
+        WorkflowRegistry,
+        RunPublisher,
+        WorkflowCommandPublisher,
+        CLOCK,
+        ID_GENERATOR,
+        ParamSealer,
+      ],
       useFactory: (
         queries: RunQueries,
         registry: WorkflowRegistry,
@@ -152,7 +172,8 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         workflowCommands: WorkflowCommandPublisher,
         clock: Clock,
         ids: IdGenerator,
-      ) => new RunActionsService(queries, registry, publisher, workflowCommands, clock, ids),
+        secrets: ParamSealer,
+      ) => new RunActionsService(queries, registry, publisher, workflowCommands, clock, ids, secrets),
     },
     ...SIGNALS_PROVIDERS,
     ApiLifecycle,

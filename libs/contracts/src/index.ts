@@ -12,3 +12,11 @@ export {
 export { deadLetterRecord, type DeadLetter } from './dead-letter';
 export { decodeMessage, type Decoded } from './validate-message';
 export type { StepCancellation, StepLogs, StepStartGranted } from './step-messages';
+export {
+  SECRET_MASK,
+  SecretSealer,
+  maskSecretParams,
+  maskSecretTokens,
+  sealSecretParams,
+  type SealedParams,
+} from './secret-sealer';

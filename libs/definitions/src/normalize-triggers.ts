@@ -1,4 +1,5 @@
 import { Cron, CronPattern } from 'croner';
+import { isSecretReference } from '@baton/domain';
 import type {
   CronTrigger,
   JsonObject,
@@ -159,6 +160,15 @@ function checkRunParams(
     // An expression's value is known only when a signal arrives; the run checks it then.
     const problem = 'literal' in value ? typeProblem(value.literal, param.type) : undefined;
     if (problem !== undefined) ctx.errors.push({ path: at, message: `${name} ${problem}` });
+    if (
+      param.secret &&
+      !('literal' in value && typeof value.literal === 'string' && isSecretReference(value.literal))
+    ) {
+      ctx.errors.push({
+        path: at,
+        message: `${name} is a secret param: a trigger can only give it a reference (env:NAME or file:PATH)`,
+      });
+    }
   }
   const missing = params
     .filter(

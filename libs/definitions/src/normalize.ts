@@ -1,4 +1,11 @@
-import type { JsonValue, ParamDefinition, RunStrategy, Triggers, WorkflowDefinition } from '@baton/domain';
+import {
+  isSecretReference,
+  type JsonValue,
+  type ParamDefinition,
+  type RunStrategy,
+  type Triggers,
+  type WorkflowDefinition,
+} from '@baton/domain';
 import type { DefinitionError } from './definition-error';
 import { toJsonPath } from './definition-error';
 import { optionalMs } from './duration';
@@ -93,10 +100,42 @@ function normalizeParams(raw: unknown, sites: ExpressionSite[], ctx: NormalizeCo
         errors.push({ path: `${path}.expression`, message: 'give either default or expression, not both' });
       }
     }
+    if (value.secret === true) {
+      param.secret = true;
+      checkSecretParam(value, path, errors);
+    }
     earlier.add(name);
     out.push(param);
   }
   return out;
+}
+
+/**
+ * A secret is a string that never sits in a definition in clear: no literal
+ * default (a reference is fine), and no expression (it would compute the
+ * secret from values that are not secret, in the log for anyone to read).
+ */
+function checkSecretParam(value: ParamDto, path: string, errors: DefinitionError[]): void {
+  if (value.type !== 'string') {
+    errors.push({ path: `${path}.secret`, message: `a secret param is a string; got type ${value.type}` });
+  }
+  if (value.expression !== undefined) {
+    errors.push({
+      path: `${path}.expression`,
+      message:
+        'a secret param cannot have an expression; give its value in the run request or as a reference',
+    });
+  }
+  if (
+    value.default !== undefined &&
+    !(typeof value.default === 'string' && isSecretReference(value.default))
+  ) {
+    errors.push({
+      path: `${path}.default`,
+      message:
+        "a secret param's default must be a reference (env:NAME or file:PATH, resolved on the executor), never the secret itself",
+    });
+  }
 }
 
 function runStrategy(dto: RunStrategyDto | undefined, errors: DefinitionError[]): RunStrategy {

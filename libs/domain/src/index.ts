@@ -5,3 +5,11 @@ export * from './run';
 export { fitsParamType } from './workflow/param-types';
 export * from './workflow-queue';
 export * from './signals';
+export {
+  SEALED_SECRET_PREFIX,
+  SECRET_REF_PREFIX,
+  SECRET_TOKEN_PATTERN,
+  isSealedSecret,
+  isSecretReference,
+  secretParamValue,
+} from './workflow/secret-values';

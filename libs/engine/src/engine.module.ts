@@ -1,10 +1,12 @@
 import { Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
+import type { SecretSealer } from '@baton/contracts';
 import { MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
   PLATFORM_CONFIG,
+  SECRET_SEALER,
   SQL_CLIENT,
   type Clock,
   type PlatformConfig,
@@ -64,9 +66,23 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     },
     {
       provide: RunRequestAdmission,
-      inject: [EVENT_LOG, SQL_CLIENT, CLOCK, EngineMetrics],
-      useFactory: (log: EventLog, sql: SqlClient, clock: Clock, metrics: EngineMetrics) =>
-        new RunRequestAdmission(log, new WorkflowRegistry(sql), clock, metrics, new Logger('Admission')),
+      inject: [EVENT_LOG, SQL_CLIENT, CLOCK, EngineMetrics, { token: SECRET_SEALER, optional: true }],
+      useFactory: (
+        log: EventLog,
+        sql: SqlClient,
+        clock: Clock,
+        metrics: EngineMetrics,
+        sealer?: SecretSealer | null,
+      ) =>
+        new RunRequestAdmission(
+          log,
+          new WorkflowRegistry(sql),
+          clock,
+          metrics,
+          new Logger('Admission'),
+          undefined,
+          sealer ?? null,
+        ),
     },
     {
       provide: EngineLifecycle,

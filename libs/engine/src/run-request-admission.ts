@@ -4,6 +4,9 @@ import type { RequestRun } from '@baton/domain/workflow-queue';
 import {
   decodeMessage,
   deadLetterRecord,
+  maskSecretParams,
+  sealSecretParams,
+  type SecretSealer,
   runIdFor,
   RunRequestDto,
   Topics,
@@ -43,6 +46,7 @@ export async function admitRunRequest(
   record: LogRecord,
   definitions: DefinitionSource,
   now: number,
+  sealer: SecretSealer | null = null,
 ): Promise<Admission> {
   const decoded = decodeMessage(RunRequestDto, record.value);
   if (!decoded.ok) {
@@ -61,8 +65,20 @@ export async function admitRunRequest(
     }
     return { record: deadLetterRecord(record, reason, [], now), outcome: 'dead_letter' };
   }
+  // Secret params are sealed here, before the request goes any further: a
+  // service publishing run requests need not hold the key (it may also pass references).
+  const params = request.params ?? {};
+  const sealed = sealSecretParams(version.definition, params, sealer);
+  if (!sealed.ok) {
+    const reason = `param '${sealed.param}' of workflow ${request.workflowId} is secret and arrived in clear; this engine holds no secrets key (BATON_SECRETS_KEY) to seal it`;
+    const masked = { ...request, params: maskSecretParams(version.definition, params) };
+    return {
+      record: deadLetterRecord({ ...record, value: JSON.stringify(masked) }, reason, [], now),
+      outcome: 'dead_letter',
+    };
+  }
   if (request.parent) {
-    const start = childStart(request, request.parent, version.definition, now);
+    const start = childStart({ ...request, params: sealed.params }, request.parent, version.definition, now);
     return {
       record: { topic: Topics.runCommands, key: start.runId, value: JSON.stringify(start) },
       outcome: 'admitted',
@@ -72,7 +88,7 @@ export async function admitRunRequest(
   const command: RequestRun = {
     type: 'RequestRun',
     workflowId: request.workflowId,
-    start: startRun(runId, request, version.definition, request.params ?? {}, now),
+    start: startRun(runId, request, version.definition, sealed.params, now),
     metadata: { commandId: `request/${runId}`, at: now },
   };
   return {
@@ -154,6 +170,7 @@ export class RunRequestAdmission {
     private readonly metrics: EngineMetrics,
     private readonly logger: LoggerService,
     private readonly groupId = 'baton-admission',
+    private readonly sealer: SecretSealer | null = null,
   ) {}
 
   async start(): Promise<void> {
@@ -175,7 +192,7 @@ export class RunRequestAdmission {
     const now = this.clock.now();
     const out: OutgoingRecord[] = [];
     for (const record of batch.records) {
-      const admission = await admitRunRequest(record, this.definitions, now);
+      const admission = await admitRunRequest(record, this.definitions, now, this.sealer);
       out.push(admission.record);
       this.metrics.runsAdmitted.inc({ outcome: admission.outcome });
     }

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * Structured JSON logs (one object per line on stdout) for every Baton
@@ -33,8 +33,11 @@ export class JsonLogger implements LoggerService {
   static create(
     bindings: Record<string, string> = {},
     level = process.env.BATON_LOG_LEVEL ?? 'info',
+    /** stdout unless given (tests). */
+    destination?: DestinationStream,
   ): JsonLogger {
-    return new JsonLogger(pino({ level, base: { pid: process.pid, ...bindings } }));
+    const options = { level, base: { pid: process.pid, ...bindings } };
+    return new JsonLogger(destination ? pino(options, destination) : pino(options));
   }
 
   child(bindings: Record<string, string | number>): Logger {
@@ -46,7 +49,7 @@ export class JsonLogger implements LoggerService {
   }
 
   error(message: unknown, trace?: string, context?: string): void {
-    this.pino.error({ context, trace }, describe(message));
+    this.pino.error({ context, trace, ...errorFields(message) }, describe(message));
   }
 
   warn(message: unknown, context?: string): void {
@@ -62,10 +65,18 @@ export class JsonLogger implements LoggerService {
   }
 
   private write(level: 'info' | 'warn' | 'debug' | 'trace', message: unknown, context?: string): void {
-    this.pino[level]({ context }, describe(message));
+    this.pino[level]({ context, ...errorFields(message) }, describe(message));
   }
 }
 
 function describe(message: unknown): string {
-  return typeof message === 'string' ? message : JSON.stringify(message);
+  if (typeof message === 'string') return message;
+  // JSON.stringify of an Error is "{}": its message, stack and cause are not enumerable.
+  if (message instanceof Error) return message.message;
+  return JSON.stringify(message);
+}
+
+/** The error itself under `err`: pino's serialiser writes its type, stack, own fields and chain of causes. */
+function errorFields(message: unknown): { err?: Error } {
+  return message instanceof Error ? { err: message } : {};
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
+import { migrate, PGliteSqlClient } from '@baton/readmodel';
 import { loadPlatformConfig } from './platform.config';
 import { openEventLog } from './platform.module';
 
@@ -25,6 +26,31 @@ describe('openEventLog', () => {
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('torn tail'));
     } finally {
       warn.mockRestore();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an embedded log that was lost next to a read model with runs, and leaves the directory unlocked', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-platform-'));
+    const sql = await PGliteSqlClient.open();
+    try {
+      await migrate(sql);
+      const config = loadPlatformConfig({ BATON_DATA_DIR: dataDir });
+      if (config.eventLog.kind !== 'embedded') throw new Error('expected the embedded default');
+      await (await openEventLog(config, sql)).close();
+      await sql.query(
+        `INSERT INTO runs (run_id, workflow_id, workflow_version, status, request_id, created_at, last_seq, updated_at)
+         VALUES ('run-1', 'wf', 1, 'succeeded', 'req-1', now(), 3, now())`,
+      );
+      fs.rmSync(path.join(config.eventLog.dir, 'events.wal'));
+
+      await expect(openEventLog(config, sql)).rejects.toThrow(
+        /the read model was built from event log .* \(just created/,
+      );
+      // Refused again (not adopted by the failed start), and the lock was released each time.
+      await expect(openEventLog(config, sql)).rejects.toThrow(/BATON_ACCEPT_EVENT_LOG=/);
+    } finally {
+      await sql.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -10,8 +10,10 @@ import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } fro
 import { HealthService, JsonLogger } from '@baton/observability';
 import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
 import { systemClock } from './clock';
+import { checkLogIdentity } from './log-identity';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
-import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from './tokens';
+import { openSecretSealer } from './secrets-key';
+import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SECRET_SEALER, SQL_CLIENT } from './tokens';
 
 const PLATFORM_READINESS = Symbol('PLATFORM_READINESS');
 
@@ -52,24 +54,58 @@ function errorText(error: unknown): string {
 const kafkaToJsonLog: KafkaLogSink = ({ level, namespace, message, fields }) =>
   JsonLogger.forProcess().child({ component: 'kafkajs', namespace })[level](fields, message);
 
-/** The event log `config` names; the caller closes it. */
-export async function openEventLog(config: PlatformConfig): Promise<EventLog> {
-  if (config.eventLog.kind === 'kafka') {
-    const { kind: _kind, ...kafka } = config.eventLog;
+/**
+ * The event log `config` names; the caller closes it. Given the read model,
+ * an embedded log is checked against it first (`checkLogIdentity`): a read
+ * model that knows runs the log does not refuses the start.
+ */
+export async function openEventLog(config: PlatformConfig, readModel?: SqlClient): Promise<EventLog> {
+  const options = config.eventLog;
+  if (options.kind === 'kafka') {
+    const { kind: _kind, ...kafka } = options;
     return KafkaEventLog.connect({ ...kafka, logSink: kafkaToJsonLog });
   }
-  return EmbeddedEventLog.open({ dir: config.eventLog.dir, onWarning: warnAs('EmbeddedEventLog') });
+  const log = await EmbeddedEventLog.open({
+    dir: options.dir,
+    fsync: options.fsync,
+    fsyncIntervalMs: options.fsyncIntervalMs,
+    onWarning: warnAs('EmbeddedEventLog'),
+  });
+  if (!readModel) return log;
+  try {
+    const identity = { logId: log.logId, createdOnOpen: log.createdOnOpen, dir: options.dir };
+    const warning = await checkLogIdentity(readModel, identity, options.acceptLogId);
+    if (warning) warnAs('EmbeddedEventLog')(warning);
+    return log;
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
+}
+
+/** PGlite's own errors rarely say where: the failure names the directory and keeps PGlite's error as its cause. */
+async function openPGlite(dataDir: string): Promise<SqlClient> {
+  try {
+    return await PGliteSqlClient.open({
+      dataDir,
+      onVacuumError: (error) => warnAs('PGlite')('periodic VACUUM failed; the next one retries', error),
+    });
+  } catch (error) {
+    throw new Error(`could not open the PGlite read-model database in ${dataDir}: ${errorText(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 /** The read-model database `config` names, migrated; the caller closes it. */
 export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
   const sql =
     config.database.kind === 'postgres'
-      ? new PgSqlClient({ connectionString: config.database.url })
-      : await PGliteSqlClient.open({
-          dataDir: config.database.dir,
-          onVacuumError: (error) => warnAs('PGlite')('periodic VACUUM failed; the next one retries', error),
-        });
+      ? new PgSqlClient({
+          connectionString: config.database.url,
+          ...(config.database.ssl === undefined ? {} : { ssl: config.database.ssl }),
+        })
+      : await openPGlite(config.database.dir);
   await migrate(sql);
   return sql;
 }
@@ -88,8 +124,13 @@ export class PlatformModule {
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
-        { provide: EVENT_LOG, useFactory: () => openEventLog(config) },
+        {
+          provide: EVENT_LOG,
+          useFactory: (sql: SqlClient) => openEventLog(config, sql),
+          inject: [SQL_CLIENT],
+        },
         { provide: SQL_CLIENT, useFactory: () => openDatabase(config) },
+        { provide: SECRET_SEALER, useFactory: () => openSecretSealer(config.secrets) },
         PlatformShutdown,
         {
           provide: PLATFORM_READINESS,
@@ -97,7 +138,7 @@ export class PlatformModule {
           useFactory: registerReadiness,
         },
       ],
-      exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SQL_CLIENT],
+      exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SQL_CLIENT, SECRET_SEALER],
     };
   }
 }

@@ -1,12 +1,13 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { processIsGone } from '@baton/eventlog/embedded/process-liveness';
 
 /**
  * An exclusive, process-level lock on a PGlite data directory: a
  * `<dataDir>.lock` file holding the owner's pid, created with O_EXCL. PGlite
  * itself takes no lock, and two processes writing one data directory corrupt
- * it. A lock left by a killed process (its pid no longer alive) is taken
- * over, so a restart after `kill -9` just works.
+ * it. A lock left by a killed process (gone, or dying and not yet reaped:
+ * see `processIsGone`) is taken over, so a restart right after `kill -9` just works.
  */
 export class DataDirLock {
   private constructor(private readonly path: string) {}
@@ -23,7 +24,7 @@ export class DataDirLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number(readFileSync(path, 'utf8'));
-        if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && !processIsGone(owner)) {
           throw new Error(
             `PGlite data directory ${resolve(dataDir)} is in use by process ${owner}; ` +
               `one process at a time (remove ${path} only if that process is not Baton)`,
@@ -40,15 +41,5 @@ export class DataDirLock {
 
   release(): void {
     rmSync(this.path, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive but someone else's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,7 +1,7 @@
 export type { SqlClient } from './sql-client';
 export { jsonParam, isUniqueViolation, sqlState } from './sql-client';
-export { PgSqlClient } from './pg-sql-client';
-export type { PgSqlClientOptions } from './pg-sql-client';
+export { PgSqlClient, pgTlsFromEnv } from './pg-sql-client';
+export type { PgSqlClientOptions, PgTls } from './pg-sql-client';
 export { PGliteSqlClient } from './pglite-sql-client';
 export type { PGliteSqlClientOptions } from './pglite-sql-client';
 export { migrate, MIGRATION_LOCK_KEY } from './migrate';

@@ -1,4 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { Pool, types as pgTypes, type CustomTypesConfig, type PoolClient } from 'pg';
+
+/** TLS to PostgreSQL, as pg takes it: PEM contents; `rejectUnauthorized: false` encrypts without verifying. */
+export interface PgTls {
+  readonly rejectUnauthorized: boolean;
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+}
 import { INT8_OID, parseInt8, TransactionScope, type SqlClient } from './sql-client';
 
 export interface PgSqlClientOptions {
@@ -8,6 +17,44 @@ export interface PgSqlClientOptions {
   readonly maxConnections?: number;
   /** Sets `search_path` on every connection, to keep the read model in its own schema. */
   readonly schema?: string;
+  /** TLS (`pgTlsFromEnv`). An `sslmode` in the connection string takes precedence, as in pg. */
+  readonly ssl?: PgTls;
+}
+
+const PG_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
+
+/**
+ * PostgreSQL TLS from the environment (README's configuration table), for the
+ * read model and a PostgreSQL archive alike:
+ * - `BATON_DATABASE_SSL`: `disable` (default: plaintext unless the URL says
+ *   `sslmode=...`), `require` (encrypted, certificate not checked) or
+ *   `verify-full` (certificate checked against `BATON_DATABASE_SSL_CA_FILE`, or
+ *   the system's CAs, and the host name);
+ * - `BATON_DATABASE_SSL_CERT_FILE` + `BATON_DATABASE_SSL_KEY_FILE`: a client certificate.
+ */
+export function pgTlsFromEnv(
+  env: NodeJS.ProcessEnv,
+  read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): PgTls | undefined {
+  const mode = (env.BATON_DATABASE_SSL ?? 'disable').toLowerCase();
+  if (!(PG_SSL_MODES as readonly string[]).includes(mode)) {
+    throw new Error(
+      `BATON_DATABASE_SSL must be one of ${PG_SSL_MODES.join(', ')}, got '${env.BATON_DATABASE_SSL}'`,
+    );
+  }
+  if (mode === 'disable') return undefined;
+  const file = (name: string) => (env[name] ? read(env[name]) : undefined);
+  const ca = file('BATON_DATABASE_SSL_CA_FILE');
+  const cert = file('BATON_DATABASE_SSL_CERT_FILE');
+  const key = file('BATON_DATABASE_SSL_KEY_FILE');
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new Error('BATON_DATABASE_SSL_CERT_FILE and BATON_DATABASE_SSL_KEY_FILE go together');
+  }
+  return {
+    rejectUnauthorized: mode === 'verify-full',
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert, key }),
+  };
 }
 
 // Per-pool parsers, never pg's global `types.setTypeParser`: other code in the
@@ -40,6 +87,7 @@ export class PgSqlClient implements SqlClient {
       max: options.maxConnections,
       types: typeParsers,
       options: options.schema === undefined ? undefined : `-c search_path=${options.schema}`,
+      ...(options.ssl === undefined ? {} : { ssl: { ...options.ssl } }),
     });
     // An idle connection that dies (server restart) must not crash the process;
     // the next query gets a fresh connection and its own error if any.

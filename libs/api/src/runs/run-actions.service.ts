@@ -6,6 +6,7 @@ import type { IdGenerator } from '../ids';
 import type { RunActionCommand, RunPublisher } from './run-publisher';
 import type { RestartRunDto, RunActionReasonDto } from './run-actions.dto';
 import type { WorkflowCommandPublisher } from '../workflows/workflow-command-publisher';
+import { ParamSealer } from './param-sealer';
 import { checkRunParams } from './run-params.check';
 
 export interface RunActionAnswer {
@@ -36,6 +37,7 @@ export class RunActionsService {
     private readonly workflowCommands: Pick<WorkflowCommandPublisher, 'send'>,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly secrets: ParamSealer = new ParamSealer(null),
   ) {}
 
   /**
@@ -59,6 +61,7 @@ export class RunActionsService {
       );
     }
     const definition = await this.definitionOf(run);
+    let params = body.params;
     if (definition) {
       if (stepId !== undefined && !stepOf(definition, stepId)) {
         const message = `${describeWorkflow(definition)} has no step "${stepId}"; its steps are: ${stepIds(definition)}`;
@@ -71,13 +74,14 @@ export class RunActionsService {
           errors,
         );
       }
+      if (params !== undefined) params = this.secrets.seal(definition, params);
     }
     return this.send({
       type: 'RestartRun',
       runId,
       mode,
       ...(stepId === undefined ? {} : { stepId }),
-      ...(body.params === undefined ? {} : { params: body.params }),
+      ...(params === undefined ? {} : { params }),
       metadata: this.metadata('restart'),
     });
   }

@@ -22,6 +22,7 @@ import {
 } from '../http/api.errors';
 import type { IdGenerator } from '../ids';
 import type { ChildRunsQueryDto } from './child-runs.dto';
+import { ParamSealer } from './param-sealer';
 import { checkRunParams } from './run-params.check';
 import type { ListRunsQueryDto, RunEventsQueryDto, StartRunDto } from './runs.dto';
 import type { RunPublisher } from './run-publisher';
@@ -51,6 +52,7 @@ export class RunsService {
     private readonly ids: IdGenerator,
     /** The permanent history; read when the read model no longer has a run's events. */
     private readonly archive: Pick<EventArchive, 'readStream'> | null = null,
+    private readonly secrets: ParamSealer = new ParamSealer(null),
   ) {}
 
   /**
@@ -91,7 +93,7 @@ export class RunsService {
       workflowId,
       version: found.version,
       requestId,
-      params,
+      params: this.secrets.seal(found.definition, params),
       requestedAt: this.clock.now(),
       ...(body.breakpoints === undefined ? {} : { breakpoints: body.breakpoints }),
     };

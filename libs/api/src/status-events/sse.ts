@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { endWith, ignoreElements, interval, map, merge, type Observable, takeUntil } from 'rxjs';
-import type { StatusCloudEvent } from '@baton/contracts';
+import { maskSecretTokens, type StatusCloudEvent } from '@baton/contracts';
 
 /** A comment line every so often keeps proxies and load balancers from closing an idle stream. */
 export const SSE_HEARTBEAT_MS = 15_000;
@@ -10,7 +10,7 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /** One SSE message per status event: `event:` the CloudEvent type, `id:` its id, `data:` the CloudEvent JSON. */
 export function formatSse(event: StatusCloudEvent): string {
-  return `event: ${oneLine(event.type)}\nid: ${oneLine(event.id)}\ndata: ${JSON.stringify(event)}\n\n`;
+  return `event: ${oneLine(event.type)}\nid: ${oneLine(event.id)}\ndata: ${JSON.stringify(maskSecretTokens(event as never))}\n\n`;
 }
 
 /** The frames of one client's stream: its events, plus heartbeat comments until the events complete. */

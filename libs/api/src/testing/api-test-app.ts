@@ -4,12 +4,14 @@ import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SecretSealer } from '@baton/contracts';
 import { EmbeddedEventLog, type LogRecord } from '@baton/eventlog';
 import { ObservabilityModule } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
   PLATFORM_CONFIG,
+  SECRET_SEALER,
   SQL_CLIENT,
   type Clock,
   type PlatformConfig,
@@ -35,6 +37,7 @@ class TestPlatformModule {
     sql: PGliteSqlClient;
     clock: Clock;
     config: PlatformConfig;
+    sealer: SecretSealer;
   }) {
     return {
       module: TestPlatformModule,
@@ -43,8 +46,9 @@ class TestPlatformModule {
         { provide: SQL_CLIENT, useValue: providers.sql },
         { provide: CLOCK, useValue: providers.clock },
         { provide: PLATFORM_CONFIG, useValue: providers.config },
+        { provide: SECRET_SEALER, useValue: providers.sealer },
       ],
-      exports: [EVENT_LOG, SQL_CLIENT, CLOCK, PLATFORM_CONFIG],
+      exports: [EVENT_LOG, SQL_CLIENT, CLOCK, PLATFORM_CONFIG, SECRET_SEALER],
     } satisfies DynamicModule;
   }
 }
@@ -56,6 +60,8 @@ export interface ApiTestApp {
   readonly log: EmbeddedEventLog;
   readonly sql: PGliteSqlClient;
   readonly clock: FakeClock;
+  /** Seals the API's secret params (a fresh key per app). */
+  readonly sealer: SecretSealer;
   /** Every record of a topic, all partitions, in partition then offset order. */
   records(topic: string): Promise<LogRecord[]>;
   close(): Promise<void>;
@@ -72,17 +78,19 @@ export async function startApiTestApp(): Promise<ApiTestApp> {
   const sql = await PGliteSqlClient.open();
   await migrate(sql);
   const clock = new FakeClock();
+  const sealer = new SecretSealer(SecretSealer.generateKey());
   const config: PlatformConfig = {
     dataDir: dir,
     eventLog: { kind: 'embedded', dir: join(dir, 'log') },
     database: { kind: 'pglite', dir: join(dir, 'db') },
     topics: { runPartitions: 4, requestPartitions: 2 },
     runLimits: DEFAULT_RUN_LIMITS,
+    secrets: { keyFile: join(dir, 'secrets.key'), createKeyFile: false },
   };
   const moduleRef = await Test.createTestingModule({
     imports: [
       ObservabilityModule.forService('api-test'),
-      TestPlatformModule.with({ log, sql, clock, config }),
+      TestPlatformModule.with({ log, sql, clock, config, sealer }),
       ApiModule,
     ],
   }).compile();
@@ -98,6 +106,7 @@ export async function startApiTestApp(): Promise<ApiTestApp> {
     log,
     sql,
     clock,
+    sealer,
     async records(topic) {
       const out: LogRecord[] = [];
       const partitions = await log.partitionCount(topic);

@@ -24,4 +24,9 @@ export class ParamDto {
   @IsString()
   @MaxLength(4096)
   description?: string;
+
+  /** A secret string: sealed at the edge or a reference `env:NAME` / `file:PATH`, resolved by the executor. */
+  @IsOptional()
+  @IsBoolean()
+  secret?: boolean;
 }

@@ -1,5 +1,6 @@
 import type { ExpressionContext } from '../expressions/expression';
 import { fitsParamType } from '../workflow/param-types';
+import { secretParamValue } from '../workflow/secret-values';
 import type { JsonObject, JsonValue } from '../shared/json';
 import type {
   ParamDefinition,
@@ -74,6 +75,18 @@ export function resolveRunParams(
         ok: false,
         message: `params.${param.name}: expected ${param.type}, got ${describe(value.value)}`,
       };
+    }
+    if (param.secret) {
+      // Never the value in the message: it may be the clear secret someone forgot to seal.
+      const secret = secretParamValue(value.value);
+      if (secret === undefined) {
+        return {
+          ok: false,
+          message: `params.${param.name} is secret: give it through the API or run-request admission (which seal it) or as a reference env:NAME / file:PATH`,
+        };
+      }
+      params[param.name] = secret;
+      continue;
     }
     params[param.name] = value.value;
   }

@@ -44,6 +44,12 @@ export interface ParamDefinition {
   readonly default?: JsonValue;
   /** A CEL expression, see `@baton/domain` expressions. */
   readonly expression?: string;
+  /**
+   * A secret string: its value is sealed at the edge or is a reference
+   * (`env:NAME`, `file:PATH`) resolved by the executor; see `secret-values.ts`.
+   * Never has an expression; its default, if any, is a reference.
+   */
+  readonly secret?: boolean;
 }
 
 export type RunStrategy =

@@ -94,7 +94,8 @@ describe('WorkflowQueueService on the embedded log', () => {
         },
       );
       expect(await startedRuns()).toEqual(['run-1']);
-      expect(await waiting()).toBe(1);
+      // The records are readable as soon as written; the service counts once its transaction is synced.
+      await waitUntil(async () => (await waiting()) === 1, { message: 'one run waiting' });
     } finally {
       await first.stop();
     }

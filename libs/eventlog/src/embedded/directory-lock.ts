@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { processIsGone, processStartTime } from './process-liveness';
 
 const LOCK_FILE = 'LOCK';
 /** Directories locked by this process, so a second `open` in the same process is refused too. */
@@ -14,9 +15,9 @@ interface LockOwner {
 /**
  * An exclusive lock on a log directory: a `LOCK` file created with `O_EXCL`
  * holding the owner's pid. A lock whose owner is gone (killed with SIGKILL,
- * so it never removed the file) is stale and is taken over: the owner is gone
- * if no process has its pid, if the pid is ours (a restarted container often
- * gets the same pid) or if the process with that pid started at another time.
+ * so it never removed the file) is stale and is taken over (see
+ * `processIsGone`: a killed owner not yet reaped counts as gone, so a restart
+ * right after SIGKILL opens).
  *
  * Known limit: two processes taking over the same stale lock at the same
  * instant can both succeed; start one process per directory.
@@ -38,7 +39,7 @@ export class DirectoryLock {
       try {
         const fd = fs.openSync(file, 'wx');
         try {
-          const owner: LockOwner = { pid: process.pid, startedAt: startTimeOf(process.pid) };
+          const owner: LockOwner = { pid: process.pid, startedAt: processStartTime(process.pid) };
           fs.writeSync(fd, JSON.stringify(owner));
         } finally {
           fs.closeSync(fd);
@@ -49,7 +50,7 @@ export class DirectoryLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const owner = readOwner(file);
-      if (owner && isAlive(owner)) {
+      if (owner && !processIsGone(owner.pid, owner.startedAt)) {
         throw new Error(`event log directory ${dir} is locked by process ${owner.pid} (${file})`);
       }
       fs.rmSync(file, { force: true });
@@ -70,27 +71,6 @@ function readOwner(file: string): LockOwner | undefined {
   try {
     const owner = JSON.parse(fs.readFileSync(file, 'utf8')) as LockOwner;
     return Number.isInteger(owner.pid) ? owner : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(owner: LockOwner): boolean {
-  if (owner.pid === process.pid) return false;
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-  }
-  const startedAt = startTimeOf(owner.pid);
-  return !(owner.startedAt && startedAt && owner.startedAt !== startedAt);
-}
-
-function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start at field 3; start time is field 22.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
     return undefined;
   }

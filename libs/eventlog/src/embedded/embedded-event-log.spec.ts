@@ -11,9 +11,11 @@ const freshDir = tempDirs('baton-eventlog-');
 
 const quiet = { onWarning: () => undefined };
 
-describeEventLogContract('embedded', () => EmbeddedEventLog.open({ dir: freshDir(), ...quiet }));
-describeEventLogContract('embedded, fsync always', () =>
-  EmbeddedEventLog.open({ dir: freshDir(), fsync: 'always', ...quiet }),
+describeEventLogContract('embedded (fsync batch)', () =>
+  EmbeddedEventLog.open({ dir: freshDir(), ...quiet }),
+);
+describeEventLogContract('embedded, fsync never', () =>
+  EmbeddedEventLog.open({ dir: freshDir(), fsync: 'never', ...quiet }),
 );
 
 async function readAll(log: EventLog, topic: string, partition = 0): Promise<LogRecord[]> {
@@ -42,6 +44,14 @@ describe('EmbeddedEventLog on disk', () => {
   }
 
   const walFile = () => path.join(dir, 'events.wal');
+
+  /** Leaves the file as a kill while writing the last frame would: `cut` bytes short, never sealed. */
+  async function killAndCutLastFrame(log: EmbeddedEventLog, cut: number): Promise<void> {
+    const bytes = fs.readFileSync(walFile());
+    await log.close();
+    sut = undefined;
+    fs.writeFileSync(walFile(), bytes.subarray(0, bytes.length - cut));
+  }
 
   it('keeps records, topics and committed offsets across close and reopen', async () => {
     let log = await open();
@@ -89,9 +99,7 @@ describe('EmbeddedEventLog on disk', () => {
       records: [{ topic: 'events', key: 'k', value: 'torn' }],
       offsets: { groupId: 'g', topic: 'events', partition: 0, offset: 1 },
     });
-    await log.close();
-    sut = undefined;
-    fs.truncateSync(walFile(), fs.statSync(walFile()).size - 3);
+    await killAndCutLastFrame(log, 3);
 
     log = await open({ onWarning: (message) => void warnings.push(message) });
     expect((await readAll(log, 'events')).map((record) => record.value)).toEqual(['kept']);
@@ -113,9 +121,10 @@ describe('EmbeddedEventLog on disk', () => {
     const producer = await log.producer();
     await producer.send([{ topic: 'events', key: 'k', value: 'first' }]);
     await producer.send([{ topic: 'events', key: 'k', value: 'second' }]);
+    const bytes = fs.readFileSync(walFile());
     await log.close();
     sut = undefined;
-    const bytes = fs.readFileSync(walFile());
+    // As a power cut leaves the last write: its length reached the disk, some of its bytes did not.
     bytes[bytes.length - 5] ^= 0xff;
     fs.writeFileSync(walFile(), bytes);
 
@@ -180,7 +189,7 @@ describe('EmbeddedEventLog on disk', () => {
     expect(records[records.length - 1].offset).toBe(3001);
   });
 
-  it.each(['never', 'always'] as const)(
+  it.each(['never', 'batch'] as const)(
     'rewrites the file by itself once offset commits and superseded records dominate it (fsync %s)',
     async (fsync) => {
       const log = await open({ compactThresholdBytes: 64 * 1024, fsync });

@@ -21,18 +21,20 @@ import { LogStore } from './log-store';
 import type { FetcherSettings } from './partition-fetcher';
 import { TransactionalIds } from './transactional-ids';
 import type { TrimEntry } from './wal-entries';
-import { WriteAheadLog } from './write-ahead-log';
+import { WriteAheadLog, type FsyncMode } from './write-ahead-log';
 
 export interface EmbeddedEventLogOptions {
   /** Directory holding the log (`events.wal`) and its `LOCK`; created if missing. */
   readonly dir: string;
   /**
-   * `'never'` (default): an acknowledged write has reached the kernel, so it
-   * survives the process being killed (SIGKILL, OOM) but not a power loss or
-   * kernel crash, after which a suffix of the log may be missing.
-   * `'always'`: acknowledgements wait for `fdatasync` (grouped), surviving power loss too.
+   * When an acknowledged write is on disk (see `FsyncMode`): `'batch'`
+   * (default) waits for `fdatasync`, grouped, and survives power loss;
+   * `'interval'` syncs every `fsyncIntervalMs`; `'never'` leaves it to the
+   * kernel. Every mode survives the process being killed (SIGKILL, OOM).
    */
-  readonly fsync?: 'always' | 'never';
+  readonly fsync?: FsyncMode;
+  /** For `fsync: 'interval'`. Default 1 000. */
+  readonly fsyncIntervalMs?: number;
   /** Most records per delivered batch. Default 500. */
   readonly maxBatchRecords?: number;
   /**
@@ -48,7 +50,7 @@ export interface EmbeddedEventLogOptions {
   readonly retryBackoffMs?: number;
   /** Default 1 000. */
   readonly maxRetryBackoffMs?: number;
-  /** Where handler failures and a truncated torn tail are reported. Default `console.warn`. */
+  /** Where handler failures, a truncated torn tail and a migrated file are reported. Default `console.warn`. */
   readonly onWarning?: (message: string, error?: unknown) => void;
 }
 
@@ -67,7 +69,9 @@ const FETCH_SLICE_MS = 5;
  * Durability and atomicity: every `send`, transaction and offset commit is
  * one checksummed frame written with one `write` before anything becomes
  * visible; a frame torn by a kill is cut off on open, so each is all or
- * nothing. Opening replays the file through the same `apply` used live.
+ * nothing. Any other damage refuses to open (`WalDamageError`, and
+ * `log-maintenance.ts` for the way out). Opening replays the file through
+ * the same `apply` used live.
  * Zombie fencing is an epoch check done in the same synchronous step as the
  * write. A `LOCK` file keeps a second process out.
  *
@@ -119,22 +123,33 @@ export class EmbeddedEventLog implements EventLog {
     };
   }
 
-  /** Locks `dir`, replays its log (cutting off a torn tail) and rewrites it if mostly garbage. */
+  /**
+   * Locks `dir`, replays its log (cutting off a torn tail, refusing any other
+   * damage), migrates a version-1 file and rewrites it if mostly garbage.
+   */
   static async open(options: EmbeddedEventLogOptions): Promise<EmbeddedEventLog> {
     fs.mkdirSync(options.dir, { recursive: true });
     const lock = DirectoryLock.acquire(options.dir);
     try {
       const log = new EmbeddedEventLog(options, lock);
+      const file = path.join(options.dir, WAL_FILE);
       log.wal = WriteAheadLog.open(
-        path.join(options.dir, WAL_FILE),
+        file,
         {
-          fsync: options.fsync ?? 'never',
+          fsync: options.fsync ?? 'batch',
+          intervalMs: options.fsyncIntervalMs,
           onTruncated: (bytes) =>
-            log.settings.onWarning(`dropped a torn tail of ${bytes} bytes from ${options.dir}/${WAL_FILE}`),
+            log.settings.onWarning(
+              `dropped a torn tail of ${bytes} bytes (one frame cut short at the end, never synced) from ${file}`,
+            ),
         },
         (entry) => log.store.apply(entry),
       );
-      if (log.wal.bytes >= log.compactThreshold && log.store.worthRewriting)
+      if (log.wal.openedVersion !== 2) {
+        // Frames are appended in the file's own format: a version-1 file is rewritten before any.
+        log.wal.rewrite(log.store.liveEntries());
+        log.settings.onWarning(`migrated ${file} from format version ${log.wal.openedVersion} to 2`);
+      } else if (log.wal.bytes >= log.compactThreshold && log.store.worthRewriting)
         log.wal.rewrite(log.store.liveEntries());
       return log;
     } catch (error) {
@@ -203,6 +218,19 @@ export class EmbeddedEventLog implements EventLog {
     } finally {
       log.untrack(reader);
     }
+  }
+
+  /**
+   * This log's identity, kept across rewrites and repairs: a read model built
+   * from another log (or before this one was created) is told apart by it.
+   */
+  get logId(): string {
+    return this.wal.logId;
+  }
+
+  /** Whether this open created the log because `dir` held none. */
+  get createdOnOpen(): boolean {
+    return this.wal.created;
   }
 
   /** The group's committed offset (next record to read), if any. Not part of the port: for tools and tests. */

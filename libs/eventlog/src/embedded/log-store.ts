@@ -127,10 +127,19 @@ export class LogStore {
 
   /** Applies an entry (replayed or just written) and wakes readers of the partitions it appended to. */
   apply(entry: WalEntry): void {
-    if (entry.k === 'topic') this.applyTopic(entry);
-    else if (entry.k === 'trim')
-      for (const [topic, partition, start] of entry.s) this.partition(topic, partition).trimTo(start);
-    else this.applyBatch(entry);
+    switch (entry.k) {
+      case 'topic':
+        return this.applyTopic(entry);
+      case 'trim':
+        for (const [topic, partition, start] of entry.s) this.partition(topic, partition).trimTo(start);
+        return;
+      case 'batch':
+        return this.applyBatch(entry);
+      case 'seal':
+        return;
+      default:
+        return assertNever(entry);
+    }
   }
 
   /** Whether rewriting the file would drop at least half of what it holds. */
@@ -138,7 +147,12 @@ export class LogStore {
     return this.liveItems() * 2 <= this.appliedItems;
   }
 
-  /** Compacts compacted partitions in memory, then lists the entries of a minimal file. */
+  /**
+   * Compacts compacted partitions in memory, then lists the entries of a
+   * minimal file. Committed offsets are written one frame per group, before
+   * and after the records, so one damaged frame cannot take any group's
+   * offsets with it (a repair keeps the other copy).
+   */
   *liveEntries(): Generator<WalEntry> {
     this.appliedItems = this.liveItems();
     const starts: WalTrim[] = [];
@@ -150,6 +164,8 @@ export class LogStore {
       yield { ...this.topicEntry(spec), ends: partitions.map((log) => log.endOffset) };
     }
     if (starts.length > 0) yield { k: 'trim', s: starts };
+    const offsets = [...this.offsetEntries()];
+    yield* offsets;
     for (const { partitions } of this.topics.values()) {
       for (const log of partitions) {
         const records = log.all();
@@ -159,13 +175,18 @@ export class LogStore {
         }
       }
     }
-    const o: WalOffset[] = [];
+    yield* offsets;
+  }
+
+  /** One offsets-only batch per group. */
+  private *offsetEntries(): Generator<BatchEntry> {
     for (const [groupId, byTopic] of this.offsets) {
+      const o: WalOffset[] = [];
       for (const [topic, offsets] of byTopic) {
         offsets.forEach((offset, partition) => o.push([groupId, topic, partition, offset]));
       }
+      if (o.length > 0) yield { k: 'batch', r: [], o };
     }
-    if (o.length > 0) yield { k: 'batch', r: [], o };
   }
 
   private trimOf(
@@ -265,6 +286,10 @@ export class LogStore {
       for (const offsets of byTopic.values()) items += offsets.length;
     return items;
   }
+}
+
+function assertNever(entry: never): never {
+  throw new Error(`unknown write-ahead log entry ${JSON.stringify(entry)}`);
 }
 
 function toWalRecord(record: LogRecord): WalRecord {

@@ -6,7 +6,7 @@
  * Entries are plain JSON, arrays rather than objects to keep them small. The
  * format is versioned by the `k` discriminator; a new shape gets a new `k`.
  */
-export type WalEntry = TopicEntry | BatchEntry | TrimEntry;
+export type WalEntry = TopicEntry | BatchEntry | TrimEntry | SealEntry;
 
 /** A topic was created; `ends` (written by a rewrite) restores the next offset of each partition. */
 export interface TopicEntry {
@@ -34,6 +34,14 @@ export interface TrimEntry {
   readonly s: readonly WalTrim[];
 }
 
+/**
+ * Carries nothing: ends a sealed file (a rewrite, a clean close), so that
+ * cutting the last bytes of such a file tears this frame, not one with data.
+ */
+export interface SealEntry {
+  readonly k: 'seal';
+}
+
 /** topic, partition, new log start offset. */
 export type WalTrim = readonly [string, number, number];
 
@@ -55,9 +63,11 @@ export function encodeEntry(entry: WalEntry): string {
   return JSON.stringify(entry);
 }
 
+const ENTRY_KINDS = new Set<unknown>(['topic', 'batch', 'trim', 'seal'] satisfies WalEntry['k'][]);
+
 export function decodeEntry(payload: string): WalEntry {
   const entry = JSON.parse(payload) as WalEntry;
-  if (entry.k !== 'topic' && entry.k !== 'batch' && entry.k !== 'trim') {
+  if (!ENTRY_KINDS.has(entry.k)) {
     throw new Error(`unknown write-ahead log entry kind ${String((entry as { k: unknown }).k)}`);
   }
   return entry;

@@ -1,2 +1,3 @@
 export { KafkaEventLog } from './kafka-event-log';
-export type { KafkaEventLogOptions } from './kafka-options';
+export type { KafkaEventLogOptions, KafkaSasl, KafkaTls } from './kafka-options';
+export { kafkaSecurityFromEnv } from './kafka-options';

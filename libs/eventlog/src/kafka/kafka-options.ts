@@ -1,4 +1,30 @@
-import { Kafka, logLevel as KafkaLogLevel, Partitioners, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  Partitioners,
+  type KafkaConfig,
+  type LogEntry,
+  type SASLOptions,
+} from 'kafkajs';
+
+/** TLS to the brokers: `true` with the system's CAs, or PEM contents (`cert` + `key` for mutual TLS). */
+export type KafkaTls =
+  | true
+  | {
+      readonly ca?: string;
+      readonly cert?: string;
+      readonly key?: string;
+      /** Default true; false accepts any certificate (a test cluster's self-signed one, never production). */
+      readonly rejectUnauthorized?: boolean;
+    };
+
+/** SASL authentication; SCRAM keeps the password off the wire, PLAIN needs TLS to be worth anything. */
+export interface KafkaSasl {
+  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  readonly username: string;
+  readonly password: string;
+}
 
 /** How `KafkaEventLog.connect` reaches and tunes Kafka. Every field is optional. */
 export interface KafkaEventLogOptions {
@@ -32,6 +58,10 @@ export interface KafkaEventLogOptions {
   readonly retryBackoffMs?: number;
   /** Default 5 000. */
   readonly maxRetryBackoffMs?: number;
+  /** Absent: plaintext. */
+  readonly ssl?: KafkaTls;
+  /** Absent: no authentication. */
+  readonly sasl?: KafkaSasl;
 }
 
 /** One kafkajs log entry, with its level, for a structured logger. */
@@ -45,8 +75,9 @@ export interface KafkaLogEntry {
 
 export type KafkaLogSink = (entry: KafkaLogEntry) => void;
 
-/** The options with every default filled in. */
-export type ResolvedKafkaOptions = Required<KafkaEventLogOptions>;
+/** The options with every default filled in (TLS and SASL stay optional: absent means off). */
+export type ResolvedKafkaOptions = Required<Omit<KafkaEventLogOptions, 'ssl' | 'sasl'>> &
+  Pick<KafkaEventLogOptions, 'ssl' | 'sasl'>;
 
 export function resolveKafkaOptions(options: KafkaEventLogOptions = {}): ResolvedKafkaOptions {
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
@@ -62,7 +93,71 @@ export function resolveKafkaOptions(options: KafkaEventLogOptions = {}): Resolve
     transactionTimeoutMs: options.transactionTimeoutMs ?? 30_000,
     retryBackoffMs: options.retryBackoffMs ?? 250,
     maxRetryBackoffMs: options.maxRetryBackoffMs ?? 5_000,
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+    ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
   };
+}
+
+const SASL_MECHANISMS: readonly KafkaSasl['mechanism'][] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+
+/**
+ * Kafka transport security from the environment (README's configuration table):
+ * - `BATON_KAFKA_SSL=true` (implied by any file below); `BATON_KAFKA_SSL_CA_FILE`,
+ *   `BATON_KAFKA_SSL_CERT_FILE` + `BATON_KAFKA_SSL_KEY_FILE` (mutual TLS), PEM files;
+ *   `BATON_KAFKA_SSL_REJECT_UNAUTHORIZED=false` for a self-signed test cluster;
+ * - `BATON_KAFKA_SASL_MECHANISM` `plain`, `scram-sha-256` or `scram-sha-512`, with
+ *   `BATON_KAFKA_SASL_USERNAME` and `BATON_KAFKA_SASL_PASSWORD` (or `_PASSWORD_FILE`).
+ * A half-given setting (a mechanism without a user, a key without a cert) stops
+ * the process naming the variable, rather than connecting in plaintext.
+ */
+export function kafkaSecurityFromEnv(
+  env: NodeJS.ProcessEnv,
+  read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): Pick<KafkaEventLogOptions, 'ssl' | 'sasl'> {
+  const file = (name: string) => (env[name] ? read(env[name]) : undefined);
+  const ca = file('BATON_KAFKA_SSL_CA_FILE');
+  const cert = file('BATON_KAFKA_SSL_CERT_FILE');
+  const key = file('BATON_KAFKA_SSL_KEY_FILE');
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new Error('BATON_KAFKA_SSL_CERT_FILE and BATON_KAFKA_SSL_KEY_FILE go together (mutual TLS)');
+  }
+  const verify = flag(env, 'BATON_KAFKA_SSL_REJECT_UNAUTHORIZED', true);
+  const tlsWanted = flag(env, 'BATON_KAFKA_SSL', ca !== undefined || cert !== undefined || !verify);
+  const custom = ca !== undefined || cert !== undefined || !verify;
+  const ssl: KafkaTls | undefined = !tlsWanted
+    ? undefined
+    : custom
+      ? {
+          ...(ca === undefined ? {} : { ca }),
+          ...(cert === undefined ? {} : { cert, key }),
+          rejectUnauthorized: verify,
+        }
+      : true;
+  const mechanism = env.BATON_KAFKA_SASL_MECHANISM?.toLowerCase();
+  if (mechanism === undefined || mechanism === '') return ssl === undefined ? {} : { ssl };
+  if (!SASL_MECHANISMS.includes(mechanism as KafkaSasl['mechanism'])) {
+    throw new Error(
+      `BATON_KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}, got '${mechanism}'`,
+    );
+  }
+  const username = env.BATON_KAFKA_SASL_USERNAME;
+  const password =
+    env.BATON_KAFKA_SASL_PASSWORD ?? file('BATON_KAFKA_SASL_PASSWORD_FILE')?.replace(/\r?\n$/, '');
+  if (!username || password === undefined) {
+    throw new Error(
+      'BATON_KAFKA_SASL_MECHANISM needs BATON_KAFKA_SASL_USERNAME and BATON_KAFKA_SASL_PASSWORD (or _PASSWORD_FILE)',
+    );
+  }
+  const sasl: KafkaSasl = { mechanism: mechanism as KafkaSasl['mechanism'], username, password };
+  return { ...(ssl === undefined ? {} : { ssl }), sasl };
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false, got '${env[name]}'`);
 }
 
 function brokersFromEnv(): string[] {
@@ -78,7 +173,12 @@ function brokersFromEnv(): string[] {
  * and a member that re-joins clears the entries of the other members.
  */
 export function createKafkaClient(options: ResolvedKafkaOptions): Kafka {
-  const config: KafkaConfig = {
+  return new Kafka(kafkaClientConfig(options));
+}
+
+/** The kafkajs configuration `options` mean. */
+export function kafkaClientConfig(options: ResolvedKafkaOptions): KafkaConfig {
+  return {
     brokers: [...options.brokers],
     clientId: options.clientId,
     connectionTimeout: 3_000,
@@ -88,8 +188,9 @@ export function createKafkaClient(options: ResolvedKafkaOptions): Kafka {
     retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10 },
     logLevel: KAFKA_LOG_LEVELS[options.logLevel],
     logCreator: levelledLogCreator(options.logSink),
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl === true ? true : { ...options.ssl } }),
+    ...(options.sasl === undefined ? {} : { sasl: options.sasl as SASLOptions }),
   };
-  return new Kafka(config);
 }
 
 /** Routing is ours (`partitionForKey`): every message carries its partition, so this is never consulted. */

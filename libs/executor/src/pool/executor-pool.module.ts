@@ -8,8 +8,16 @@ import {
 } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
 import { JsonLogger, MetricsRegistry } from '@baton/observability';
-import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
-import { HandlerRegistry } from '../runtimes';
+import type { SecretSealer } from '@baton/contracts';
+import {
+  CLOCK,
+  EVENT_LOG,
+  PLATFORM_CONFIG,
+  SECRET_SEALER,
+  type Clock,
+  type PlatformConfig,
+} from '@baton/platform';
+import { HandlerRegistry, type StepRuntimesOptions } from '../runtimes';
 import { ExecutorPool } from './executor-pool';
 import type { ExecutorPoolOptions } from './executor-pool.options';
 
@@ -18,6 +26,8 @@ export interface ExecutorPoolModuleOptions extends Omit<ExecutorPoolOptions, 'ex
   readonly executorId?: string;
   /** The pool's handlers; default the `HandlerRegistry` provider if the app has one, else none. */
   readonly handlers?: HandlerRegistry;
+  /** `file:` secret references are read from here only (`BATON_SECRET_FILES_DIR`). Default `/run/secrets`. */
+  readonly secretFilesDir?: string;
 }
 
 /** Starts the pool once the application is up; stops it (gracefully) before the platform closes the log. */
@@ -64,6 +74,7 @@ export class ExecutorPoolModule {
             { token: PLATFORM_CONFIG, optional: true },
             { token: HandlerRegistry, optional: true },
             { token: JsonLogger, optional: true },
+            { token: SECRET_SEALER, optional: true },
           ],
           useFactory: (
             log: EventLog,
@@ -72,15 +83,26 @@ export class ExecutorPoolModule {
             config: PlatformConfig | undefined,
             handlers: HandlerRegistry | undefined,
             logger: JsonLogger | undefined,
+            sealer: SecretSealer | null | undefined,
           ) => {
-            const { handlers: given, executorId, topics, ...rest } = options;
+            const { handlers: given, executorId, topics, secretFilesDir, ...rest } = options;
+            // Every pool opens sealed secrets with the platform's key (none: such steps fail as platform errors).
+            const runtimes: StepRuntimesOptions = {
+              ...rest.runtimes,
+              secrets: { sealer: sealer ?? null, filesDir: secretFilesDir, ...rest.runtimes?.secrets },
+            };
             return new ExecutorPool(
               log,
               clock,
               metrics,
               logger ?? JsonLogger.create({ service: 'executor' }),
               given ?? handlers ?? new HandlerRegistry(),
-              { ...rest, executorId: executorId ?? defaultExecutorId(), topics: topics ?? config?.topics },
+              {
+                ...rest,
+                runtimes,
+                executorId: executorId ?? defaultExecutorId(),
+                topics: topics ?? config?.topics,
+              },
             );
           },
         },

@@ -4,15 +4,7 @@ import type { JsonLogger } from '@baton/observability';
 import type { Clock } from '@baton/platform';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import {
-  HandlerRegistry,
-  HandlerRuntime,
-  HttpRuntime,
-  NoopRuntime,
-  ShellRuntime,
-  StepRuntimes,
-  type StepTask,
-} from '../runtimes';
+import { createStepRuntimes, HandlerRegistry, StepRuntimes, type StepTask } from '../runtimes';
 import { failedRecord, startedRecord } from './attempt-reports';
 import { decodeCancellation, RecentlyCancelled } from './cancellations';
 import { decodeGrant, PendingStarts, type StartVerdict } from './start-grants';
@@ -134,12 +126,7 @@ export class ExecutorPool {
     this.metrics = new ExecutorPoolMetrics(registry);
     this.log = logger.child({ pool: options.pool, executorId: options.executorId });
     this.slots = new Slots(options.slots, (busy) => this.reportBusy(busy));
-    this.runtimes = new StepRuntimes({
-      noop: new NoopRuntime(),
-      shell: new ShellRuntime(options.runtimes?.shell),
-      http: new HttpRuntime(options.runtimes?.http),
-      handler: new HandlerRuntime(handlers),
-    });
+    this.runtimes = createStepRuntimes(handlers, options.runtimes);
   }
 
   get executorId(): string {

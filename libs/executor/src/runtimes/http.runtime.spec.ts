@@ -93,7 +93,8 @@ function httpTask(spec: Partial<HttpSpec> & { url: string }, overrides: Partial<
 const never = new AbortController().signal;
 
 describe('HttpRuntime', () => {
-  const sut = new HttpRuntime();
+  // The test server is on loopback, which the default policy refuses (http-sandbox.spec.ts shows that).
+  const sut = new HttpRuntime({ policy: { allow: ['loopback'] } });
 
   it('succeeds with the status, a few headers and the parsed JSON body', async () => {
     const outcome = await sut.run(httpTask({ url: `${base}/json?token=secret` }), { signal: never });

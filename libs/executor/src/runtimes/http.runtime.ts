@@ -1,11 +1,26 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { Agent, fetch, type Response } from 'undici';
 import type { JsonObject, JsonValue } from '@baton/domain/shared/json';
+import { HttpTargetPolicy, type HttpTargetPolicyOptions } from './http-target-policy';
 import { AttemptSignal, stopMessage } from './attempt-signal';
 import { LogCollector } from './log-tail';
 import { describeError, isErrorLike, type RunContext, type StepRuntime } from './step-runtime';
 import { failed, succeeded, type HttpTask, type StepOutcome } from './step-task';
 
 /**
- * Runs an HTTP step with the global `fetch` (redirects followed).
+ * Runs an HTTP step with undici's `fetch`.
+ *
+ * - Targets: checked against `HttpTargetPolicy` (link-local, cloud metadata
+ *   and loopback refused unless allowed) before each request on the URL's
+ *   host, and again on every address DNS answers, in the agent's `lookup`: the
+ *   connection goes to the address that was checked, so a name that resolves
+ *   to a refused address (or starts to, between two lookups) cannot get through.
+ * - Redirects: followed by hand, at most `maxRedirects` (5), each hop checked
+ *   like the first; a cross-origin hop drops authorization and cookie
+ *   headers; 303 (and 301/302 after a POST) continue as GET without a body.
+ * - Credentials in the URL (`https://user:pass@host/`) are sent as a basic
+ *   Authorization header and never appear in a message or log.
  *
  * - Body: a string is sent as is; any other JSON value JSON-encoded, with
  *   `content-type: application/json` unless the step sets a content-type.
@@ -29,7 +44,16 @@ import { failed, succeeded, type HttpTask, type StepOutcome } from './step-task'
 export interface HttpRuntimeOptions {
   /** Response bytes read at most. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** Where steps may connect; default `DEFAULT_HTTP_DENY` with nothing allowed. */
+  readonly policy?: HttpTargetPolicyOptions;
+  /** Redirects followed at most; 0 hands the 3xx back as the response. Default 5. */
+  readonly maxRedirects?: number;
+  /** Name resolution (tests give their own). Default `dns.lookup`. */
+  readonly lookup?: (hostname: string) => Promise<readonly LookupAddress[]>;
 }
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const CROSS_ORIGIN_DROPPED = ['authorization', 'cookie', 'proxy-authorization'];
 
 const RESULT_HEADERS = ['content-type', 'content-length', 'location', 'etag', 'retry-after', 'x-request-id'];
 const MESSAGE_BODY_CHARS = 2048;
@@ -37,9 +61,17 @@ const MESSAGE_BODY_CHARS = 2048;
 export class HttpRuntime implements StepRuntime<'http'> {
   readonly type = 'http' as const;
   private readonly maxBodyBytes: number;
+  private readonly maxRedirects: number;
+  private readonly policy: HttpTargetPolicy;
+  private readonly agent: Agent;
 
   constructor(options: HttpRuntimeOptions = {}) {
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    this.maxRedirects = options.maxRedirects ?? 5;
+    this.policy = new HttpTargetPolicy(options.policy);
+    this.agent = new Agent({
+      connect: { lookup: checkedLookup(this.policy, options.lookup ?? systemLookup) },
+    });
   }
 
   async run(task: HttpTask, ctx: RunContext): Promise<StepOutcome> {
@@ -50,7 +82,8 @@ export class HttpRuntime implements StepRuntime<'http'> {
     try {
       url = new URL(task.spec.url);
     } catch {
-      return failed('user', `invalid url: ${JSON.stringify(task.spec.url)}`);
+      // Never the URL itself in the message: it may carry credentials or a token.
+      return failed('user', 'invalid url: not an absolute http(s) URL');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       return failed('user', `url must be http or https, got ${url.protocol}`);
@@ -63,8 +96,18 @@ export class HttpRuntime implements StepRuntime<'http'> {
     const requestHeaders = new Headers();
     try {
       for (const [name, value] of Object.entries(headers)) requestHeaders.set(name, value);
-    } catch (error) {
-      return failed('user', `invalid request header: ${describeError(error)}`);
+    } catch {
+      // Never the header's value in the message: headers carry tokens.
+      return failed('user', 'invalid request header (a name or value with characters HTTP does not allow)');
+    }
+    if (url.username !== '' || url.password !== '') {
+      const user = decodeURIComponent(url.username);
+      const password = decodeURIComponent(url.password);
+      if (!requestHeaders.has('authorization')) {
+        requestHeaders.set('authorization', `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`);
+      }
+      url.username = '';
+      url.password = '';
     }
     let payload: string | undefined;
     if (body !== undefined) {
@@ -77,12 +120,12 @@ export class HttpRuntime implements StepRuntime<'http'> {
     const attempt = new AttemptSignal(ctx.signal, task.timeoutMs);
     const started = performance.now();
     try {
-      const response = await fetch(url, {
-        method,
-        headers: requestHeaders,
-        body: payload,
-        signal: attempt.signal,
-      });
+      const sent = await this.send(url, method, requestHeaders, payload, attempt.signal);
+      if (typeof sent === 'string') {
+        logs.line('stderr', `${target} refused: ${sent}`);
+        return failed('user', `${target} refused: ${sent}`, logs.logs());
+      }
+      const response = sent;
       const read = await readBounded(response, this.maxBodyBytes);
       const elapsed = Math.round(performance.now() - started);
       logs.line('stdout', `${target} -> ${response.status} ${response.statusText} in ${elapsed} ms`);
@@ -103,13 +146,96 @@ export class HttpRuntime implements StepRuntime<'http'> {
         logs.line('stdout', `${target} -> ${reason}`);
         return failed(reason, stopMessage(reason, task.timeoutMs), logs.logs());
       }
-      const message = `${target} failed: ${networkErrorText(error)}`;
+      const message = `${target} failed: ${redactUrls(networkErrorText(error))}`;
       logs.line('stderr', message);
       return failed('user', message, logs.logs());
     } finally {
       attempt.dispose();
     }
   }
+
+  /**
+   * One request and the redirects after it, each hop's host checked first (a
+   * literal address never reaches `lookup`). A string says why a hop was refused.
+   */
+  private async send(
+    first: URL,
+    firstMethod: string,
+    headers: Headers,
+    firstPayload: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Response | string> {
+    let url = first;
+    let method = firstMethod;
+    let payload = firstPayload;
+    for (let hop = 0; ; hop++) {
+      const refusal = this.policy.checkHost(url.hostname);
+      if (refusal !== undefined) return hop === 0 ? refusal : `redirect to ${url.origin}: ${refusal}`;
+      const response = await fetch(url, {
+        method,
+        headers,
+        body: payload,
+        signal,
+        redirect: 'manual',
+        dispatcher: this.agent,
+      });
+      const location = response.headers.get('location');
+      if (!REDIRECTS.has(response.status) || location === null || this.maxRedirects === 0) return response;
+      await response.body?.cancel().catch(() => undefined);
+      if (hop >= this.maxRedirects) return `more than ${this.maxRedirects} redirects`;
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        return 'a redirect to an invalid location';
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') return `a redirect to ${next.protocol}`;
+      if (next.origin !== url.origin) for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && method === 'POST')
+      ) {
+        method = method === 'HEAD' ? 'HEAD' : 'GET';
+        payload = undefined;
+        headers.delete('content-type');
+      }
+      url = next;
+    }
+  }
+}
+
+type Lookup = NonNullable<HttpRuntimeOptions['lookup']>;
+
+const systemLookup: Lookup = (hostname) =>
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
+
+/**
+ * The agent's `lookup`: resolves, drops every refused address, and hands the
+ * socket only checked ones, so what was checked is what is connected to.
+ */
+function checkedLookup(policy: HttpTargetPolicy, resolve: Lookup): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (addresses) => {
+        const allowed = addresses.filter((a) => policy.checkAddress(a.address) === undefined);
+        if (allowed.length === 0) {
+          const error: NodeJS.ErrnoException = new Error(
+            addresses.length === 0
+              ? `${hostname} has no address`
+              : `${hostname} resolves to ${addresses.map((a) => a.address).join(', ')}: ${policy.checkAddress(addresses[0].address)}`,
+          );
+          error.code = 'EBATONREFUSED';
+          callback(error, '', 0);
+          return;
+        }
+        if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
+        else callback(null, allowed[0].address, allowed[0].family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
 }
 
 interface BoundedBody {
@@ -172,4 +298,15 @@ function networkErrorText(error: unknown): string {
     return `${code}${cause.message}`.trim() || describeError(error);
   }
   return describeError(error);
+}
+
+/** URLs inside an error text with their credentials and query strings cut (`https://***@host/path?***`). */
+export function redactUrls(text: string): string {
+  return text.replace(
+    /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@]*@)?([^\s/?#]*)([^\s?#]*)(\?[^\s#]*)?/gi,
+    (...m: string[]) => {
+      const [, scheme, userinfo, host, path, query] = m;
+      return `${scheme}${userinfo ? '***@' : ''}${host}${path}${query ? '?***' : ''}`;
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import type { LogStream } from './log-tail';
+import type { StepSecrets } from './step-secrets';
 import {
   STEP_TASK_SCHEMA_VERSION,
   failed,
@@ -45,7 +46,11 @@ export type StepRuntimeTable = { readonly [T in StepTaskType]: StepRuntime<T> };
  *   const outcome = await runtimes.run(task, { signal });
  */
 export class StepRuntimes {
-  constructor(private readonly table: StepRuntimeTable) {
+  /** `secrets`: opens the task's sealed values and references first, and masks them in the outcome (`StepSecrets`). */
+  constructor(
+    private readonly table: StepRuntimeTable,
+    private readonly secrets: StepSecrets | null = null,
+  ) {
     for (const [type, runtime] of Object.entries(table)) {
       if (runtime.type !== type) throw new Error(`runtime for '${type}' declares type '${runtime.type}'`);
     }
@@ -61,6 +66,14 @@ export class StepRuntimes {
     if (task.schemaVersion !== STEP_TASK_SCHEMA_VERSION) {
       return failed('platform', `unsupported step task schemaVersion ${String(task.schemaVersion)}`);
     }
+    if (this.secrets === null) return this.guarded(task, ctx);
+    const opened = await this.secrets.resolve(task);
+    if ('error' in opened) return opened.error;
+    const outcome = await this.guarded(opened.task, ctx);
+    return this.secrets.mask(outcome, opened.clear);
+  }
+
+  private async guarded(task: StepTask, ctx: RunContext): Promise<StepOutcome> {
     try {
       return await this.dispatch(task, ctx);
     } catch (error) {

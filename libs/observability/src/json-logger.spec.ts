@@ -1,0 +1,44 @@
+import { JsonLogger } from './json-logger';
+
+function capture(): { sut: JsonLogger; lines: () => Array<Record<string, unknown>> } {
+  const written: string[] = [];
+  const sut = JsonLogger.create({ service: 'test' }, 'info', {
+    write: (line: string) => void written.push(line),
+  });
+  return { sut, lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+describe('JsonLogger', () => {
+  it("logs an error (as Nest's ExceptionHandler hands a failed start over) with its message, type, stack and causes", () => {
+    const { sut, lines } = capture();
+    const cause = Object.assign(new Error('read 4096 bytes: EIO'), { code: 'EIO' });
+    const error = new Error('could not open the read model', { cause });
+    error.name = 'StartupError';
+
+    sut.error(error, undefined, 'ExceptionHandler');
+
+    const [line] = lines();
+    expect(line).toMatchObject({
+      level: 50,
+      context: 'ExceptionHandler',
+      msg: 'could not open the read model',
+    });
+    expect(line.err).toMatchObject({
+      type: 'Error',
+      message: 'could not open the read model: read 4096 bytes: EIO',
+      stack: expect.stringContaining('caused by: Error: read 4096 bytes: EIO'),
+    });
+    expect(JSON.stringify(line)).not.toContain('"msg":"{}"');
+  });
+
+  it('keeps plain messages and objects as they were', () => {
+    const { sut, lines } = capture();
+    sut.log('started', 'Bootstrap');
+    sut.warn({ partition: 3 }, 'Engine');
+    expect(lines()).toMatchObject([
+      { level: 30, msg: 'started', context: 'Bootstrap' },
+      { level: 40, msg: '{"partition":3}', context: 'Engine' },
+    ]);
+    expect(lines()[0]).not.toHaveProperty('err');
+  });
+});
