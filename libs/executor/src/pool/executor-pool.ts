@@ -65,7 +65,8 @@ const PUBLISH_TRIES = 5;
  * `RedeliveryWatch`) is started with `confirm`, and runs only once the
  * engine's `StepStartGranted` (on `baton.step-grants`, read by the same
  * consumer) names this executor; a refusal or no answer within
- * `confirmWaitMs` leaves it unrun. Fresh tasks start at once, with no extra round trip.
+ * `confirmWaitMs` leaves it unrun. Fresh tasks start at once, with no
+ * extra round trip.
  *
  * Graceful `stop()`: leave the task group at once, let running attempts
  * finish for `stopGraceMs`, then abort the rest and report them
