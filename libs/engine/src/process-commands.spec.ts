@@ -214,6 +214,23 @@ describe('processCommands', () => {
       expect(sut.changed.get('r1')).toMatchObject({ steps: { extract: { executorId: 'a' } } });
     });
 
+    it("a second start by the attempt's own lease holder (a command seen twice) cancels nothing", () => {
+      const sut = processCommands(
+        new Map(),
+        [startRun, start('a', 'c2'), start('a', 'c2'), start('a', 'c3', true)].map((c) => commandRecord(c)),
+        ctx,
+      );
+
+      expect(valuesOn(sut.records, 'baton.step-cancellations')).toEqual([]);
+      // Asked to confirm it, the holder hears its grant again.
+      expect(valuesOn(sut.records, 'baton.step-grants')).toEqual([
+        expect.objectContaining({ executorId: 'a', leaseExpiresAt: ctx.now + 30_000 }),
+      ]);
+      expect(sut.changed.get('r1')).toMatchObject({
+        steps: { extract: { status: 'running', executorId: 'a' } },
+      });
+    });
+
     it('refused because the run has ended: the executor is told not to run it', () => {
       const cancel = { type: 'CancelRun', runId: 'r1', reason: 'operator', metadata: meta('c3') };
       const sut = processCommands(

@@ -147,7 +147,7 @@ function recordsFor(
   const records: OutgoingRecord[] = [
     { topic: Topics.runEvents, key: event.runId, value: JSON.stringify(event) },
   ];
-  const executorAnswer = startAnswer(event, command);
+  const executorAnswer = startAnswer(event, before, command);
   if (executorAnswer) records.push(executorAnswer);
   // A rejection for a run that does not exist has no workflow to report on.
   if (after.status === 'absent')
@@ -197,19 +197,32 @@ function cancellationFor(event: RunEvent, before: RunState, command: RunCommand)
  * task, a run that has ended: it must not run, and stops at once if it
  * already does); an accepted start it asked to have confirmed, a grant.
  */
-function startAnswer(event: RunEvent, command: RunCommand): OutgoingRecord | null {
+function startAnswer(event: RunEvent, before: RunState, command: RunCommand): OutgoingRecord | null {
   if (command.type !== 'ReportStepStarted') return null;
-  if (event.type === 'CommandRejected') return cancellationRecord(startRefused(command));
+  if (event.type === 'CommandRejected') {
+    // A second start of the attempt by its own lease holder (the same command seen twice) is no
+    // refusal of that executor's copy: cancelling it would stop the attempt the engine granted.
+    const held = heldBy(before, command);
+    if (held === null) return cancellationRecord(startRefused(command));
+    return command.confirm === true ? grantRecord(command, held) : null;
+  }
   if (event.type !== 'StepStarted' || command.confirm !== true) return null;
-  const grant: StepStartGranted = {
-    schemaVersion: 1,
-    runId: event.runId,
-    stepId: event.stepId,
-    attempt: event.attempt,
-    executorId: event.executorId,
-    leaseExpiresAt: event.leaseExpiresAt,
-  };
-  return { topic: Topics.stepGrants, key: event.runId, value: JSON.stringify(grant) };
+  return grantRecord(command, event.leaseExpiresAt);
+}
+
+/** The lease deadline when `command`'s executor already holds its attempt, else null. */
+function heldBy(state: RunState, command: ReportStepStarted): number | null {
+  if (state.status !== 'running') return null;
+  const step = state.steps[command.stepId];
+  const holds =
+    step?.status === 'running' && step.attempt === command.attempt && step.executorId === command.executorId;
+  return holds ? (step.leaseExpiresAt ?? 0) : null;
+}
+
+function grantRecord(command: ReportStepStarted, leaseExpiresAt: number): OutgoingRecord {
+  const { runId, stepId, attempt, executorId } = command;
+  const grant: StepStartGranted = { schemaVersion: 1, runId, stepId, attempt, executorId, leaseExpiresAt };
+  return { topic: Topics.stepGrants, key: runId, value: JSON.stringify(grant) };
 }
 
 function startRefused(command: ReportStepStarted): StepCancellation {
