@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTerminal } from './support/api-client';
-import { seconds, seededRandom, tempDir } from './support/env';
+import { seconds, seededRandom, shuffle, tempDir } from './support/env';
 import { expectCleanAudit } from './support/invariants';
 import {
   auditKafka,
@@ -198,13 +198,4 @@ function finishedRuns(marksFile: string): number {
   if (!existsSync(marksFile)) return 0;
   const lines = readFileSync(marksFile, 'utf8').split('\n');
   return new Set(lines.filter((l) => l.split(' ')[1] === 'load').map((l) => l.split(' ')[0])).size;
-}
-
-function shuffle<T>(items: T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }

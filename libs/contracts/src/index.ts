@@ -11,7 +11,7 @@ export {
 } from './status-event';
 export { deadLetterRecord, type DeadLetter } from './dead-letter';
 export { decodeMessage, MAX_MESSAGE_NESTING, nestingRefusal, type Decoded } from './validate-message';
-export type { StepCancellation, StepLogs } from './step-messages';
+export type { StepCancellation, StepLogs, StepStartGranted } from './step-messages';
 export {
   SECRET_MASK,
   SecretSealer,

@@ -26,6 +26,11 @@ export const Topics = {
    */
   stepCancellations: 'baton.step-cancellations',
   /**
+   * `StepStartGranted` for starts an executor asked to have confirmed (a task
+   * that may be a redelivery; TASK_PROTOCOL.md), read like the cancellations.
+   */
+  stepGrants: 'baton.step-grants',
+  /**
    * The workflow queue's input (`WorkflowCommand`: run requests admitted,
    * runs ended, pause/resume), keyed by workflow id; its single writer
    * enforces run strategies.
@@ -71,6 +76,7 @@ export function coreTopics(layout: TopicLayout, pools: readonly string[] = ['def
     { name: Topics.statusEvents, partitions: run },
     { name: Topics.stepLogs, partitions: run },
     { name: Topics.stepCancellations, partitions: 1 },
+    { name: Topics.stepGrants, partitions: 1 },
     { name: Topics.deadLetters, partitions: 1 },
     ...pools.map((pool) => ({ name: stepTasksTopic(pool), partitions: run })),
   ];

@@ -187,6 +187,11 @@ export class KeyedStateProcessor<
       await producer.close().catch(() => undefined);
       throw error;
     }
+    if (!this.assigned.has(partition)) {
+      // Revoked while restoring (a fence recovery runs outside the assignment steps): not ours to keep.
+      await producer.close().catch(() => undefined);
+      return;
+    }
     this.owned.set(partition, { producer, states });
     const health = this.assigned.get(partition);
     if (health) health.fenced = false;

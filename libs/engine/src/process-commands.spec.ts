@@ -180,4 +180,103 @@ describe('processCommands', () => {
       type: 'io.baton.run.cancelled',
     });
   });
+
+  describe('answers to a ReportStepStarted', () => {
+    const start = (executorId: string, commandId: string, confirm?: boolean) => ({
+      type: 'ReportStepStarted',
+      runId: 'r1',
+      stepId: 'extract',
+      attempt: 1,
+      executorId,
+      leaseDurationMs: 30_000,
+      ...(confirm === undefined ? {} : { confirm }),
+      metadata: meta(commandId),
+    });
+
+    it("refused (a redelivered task): a cancellation of the refused executor's copy only", () => {
+      const sut = processCommands(
+        new Map(),
+        [startRun, start('a', 'c2'), start('b', 'c3')].map((c) => commandRecord(c)),
+        ctx,
+      );
+
+      expect(valuesOn(sut.records, 'baton.step-cancellations')).toEqual([
+        {
+          schemaVersion: 1,
+          runId: 'r1',
+          stepId: 'extract',
+          attempt: 1,
+          reason: 'start_refused',
+          executorId: 'b',
+        },
+      ]);
+      expect(valuesOn(sut.records, 'baton.step-grants')).toEqual([]);
+      expect(sut.changed.get('r1')).toMatchObject({ steps: { extract: { executorId: 'a' } } });
+    });
+
+    it("a second start by the attempt's own lease holder (a command seen twice) cancels nothing", () => {
+      const sut = processCommands(
+        new Map(),
+        [startRun, start('a', 'c2'), start('a', 'c2'), start('a', 'c3', true)].map((c) => commandRecord(c)),
+        ctx,
+      );
+
+      expect(valuesOn(sut.records, 'baton.step-cancellations')).toEqual([]);
+      // Asked to confirm it, the holder hears its grant again.
+      expect(valuesOn(sut.records, 'baton.step-grants')).toEqual([
+        expect.objectContaining({ executorId: 'a', leaseExpiresAt: ctx.now + 30_000 }),
+      ]);
+      expect(sut.changed.get('r1')).toMatchObject({
+        steps: { extract: { status: 'running', executorId: 'a' } },
+      });
+    });
+
+    it('refused because the run has ended: the executor is told not to run it', () => {
+      const cancel = { type: 'CancelRun', runId: 'r1', reason: 'operator', metadata: meta('c3') };
+      const sut = processCommands(
+        new Map(),
+        [startRun, cancel, start('a', 'c4', true)].map((c) => commandRecord(c)),
+        ctx,
+      );
+
+      expect(valuesOn(sut.records, 'baton.step-cancellations').at(-1)).toMatchObject({
+        reason: 'start_refused',
+        executorId: 'a',
+      });
+      expect(valuesOn(sut.records, 'baton.step-grants')).toEqual([]);
+    });
+
+    it('refused for a run that does not exist (a task of a forgotten run)', () => {
+      const sut = processCommands(new Map(), [commandRecord(start('a', 'c2'))], ctx);
+      expect(valuesOn(sut.records, 'baton.step-cancellations')).toEqual([
+        expect.objectContaining({ runId: 'r1', reason: 'start_refused', executorId: 'a' }),
+      ]);
+    });
+
+    it('accepted with confirm: a grant naming the lease; without confirm nothing more', () => {
+      const confirmed = processCommands(
+        new Map(),
+        [startRun, start('a', 'c2', true)].map((c) => commandRecord(c)),
+        ctx,
+      );
+      expect(valuesOn(confirmed.records, 'baton.step-grants')).toEqual([
+        {
+          schemaVersion: 1,
+          runId: 'r1',
+          stepId: 'extract',
+          attempt: 1,
+          executorId: 'a',
+          leaseExpiresAt: ctx.now + 30_000,
+        },
+      ]);
+      expect(valuesOn(confirmed.records, 'baton.step-cancellations')).toEqual([]);
+
+      const optimistic = processCommands(
+        new Map(),
+        [startRun, start('a', 'c2')].map((c) => commandRecord(c)),
+        ctx,
+      );
+      expect(topicsOf(optimistic.records)).not.toContain('baton.step-grants');
+    });
+  });
 });

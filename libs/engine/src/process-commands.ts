@@ -6,10 +6,17 @@ import {
   isChildRunId,
   type RunCommand,
   type RunEvent,
+  type ReportStepStarted,
   type RunLimits,
   type RunState,
 } from '@baton/domain';
-import { deadLetterRecord, stepTasksTopic, Topics, type StepCancellation } from '@baton/contracts';
+import {
+  deadLetterRecord,
+  stepTasksTopic,
+  Topics,
+  type StepCancellation,
+  type StepStartGranted,
+} from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
 import { linkedRecords } from './child-run-records';
 import { decodeRunCommand } from './run-command.codec';
@@ -89,6 +96,8 @@ export function processCommands(
     const held = changed.get(command.runId) ?? states.get(command.runId);
     if (held === undefined && command.type !== 'StartRun' && isChildRunId(command.runId)) {
       counts.forgottenRun++;
+      // A redelivered task of an ended child run: its executor must not run it.
+      if (command.type === 'ReportStepStarted') records.push(cancellationRecord(startRefused(command)));
       continue;
     }
     const before = held ?? initialState();
@@ -138,6 +147,8 @@ function recordsFor(
   const records: OutgoingRecord[] = [
     { topic: Topics.runEvents, key: event.runId, value: JSON.stringify(event) },
   ];
+  const executorAnswer = startAnswer(event, before, command);
+  if (executorAnswer) records.push(executorAnswer);
   // A rejection for a run that does not exist has no workflow to report on.
   if (after.status === 'absent')
     return [...records, ...linkedRecords(event, before, after, command, ctx.now)];
@@ -150,9 +161,7 @@ function recordsFor(
     records.push({ topic: stepTasksTopic(pool), key: event.runId, value: JSON.stringify(task) });
   }
   const cancellation = cancellationFor(event, before, command);
-  if (cancellation) {
-    records.push({ topic: Topics.stepCancellations, key: event.runId, value: JSON.stringify(cancellation) });
-  }
+  if (cancellation) records.push(cancellationRecord(cancellation));
   records.push(...linkedRecords(event, before, after, command, ctx.now));
   return records;
 }
@@ -180,4 +189,47 @@ function cancellationFor(event: RunEvent, before: RunState, command: RunCommand)
           ? 'timed_out'
           : 'lease_expired';
   return { schemaVersion: 1, runId: event.runId, stepId: event.stepId, attempt: step.attempt, reason };
+}
+
+/**
+ * What the executor that sent a `ReportStepStarted` must hear back: a refused
+ * start becomes a cancellation of that executor's copy only (a redelivered
+ * task, a run that has ended: it must not run, and stops at once if it
+ * already does); an accepted start it asked to have confirmed, a grant.
+ */
+function startAnswer(event: RunEvent, before: RunState, command: RunCommand): OutgoingRecord | null {
+  if (command.type !== 'ReportStepStarted') return null;
+  if (event.type === 'CommandRejected') {
+    // A second start of the attempt by its own lease holder (the same command seen twice) is no
+    // refusal of that executor's copy: cancelling it would stop the attempt the engine granted.
+    const held = heldBy(before, command);
+    if (held === null) return cancellationRecord(startRefused(command));
+    return command.confirm === true ? grantRecord(command, held) : null;
+  }
+  if (event.type !== 'StepStarted' || command.confirm !== true) return null;
+  return grantRecord(command, event.leaseExpiresAt);
+}
+
+/** The lease deadline when `command`'s executor already holds its attempt, else null. */
+function heldBy(state: RunState, command: ReportStepStarted): number | null {
+  if (state.status !== 'running') return null;
+  const step = state.steps[command.stepId];
+  const holds =
+    step?.status === 'running' && step.attempt === command.attempt && step.executorId === command.executorId;
+  return holds ? (step.leaseExpiresAt ?? 0) : null;
+}
+
+function grantRecord(command: ReportStepStarted, leaseExpiresAt: number): OutgoingRecord {
+  const { runId, stepId, attempt, executorId } = command;
+  const grant: StepStartGranted = { schemaVersion: 1, runId, stepId, attempt, executorId, leaseExpiresAt };
+  return { topic: Topics.stepGrants, key: runId, value: JSON.stringify(grant) };
+}
+
+function startRefused(command: ReportStepStarted): StepCancellation {
+  const { runId, stepId, attempt, executorId } = command;
+  return { schemaVersion: 1, runId, stepId, attempt, reason: 'start_refused', executorId };
+}
+
+function cancellationRecord(cancellation: StepCancellation): OutgoingRecord {
+  return { topic: Topics.stepCancellations, key: cancellation.runId, value: JSON.stringify(cancellation) };
 }

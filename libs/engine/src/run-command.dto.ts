@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   Allow,
   IsArray,
+  IsBoolean,
   IsIn,
   IsOptional,
   IsInt,
@@ -52,6 +53,7 @@ class StartRunDto extends CommandDto {
 class ReportStepStartedDto extends StepReportDto {
   @IsIn(['ReportStepStarted']) type!: 'ReportStepStarted';
   @IsInt() @Min(1) leaseDurationMs!: number;
+  @IsOptional() @IsBoolean() confirm?: boolean;
 }
 
 class ReportStepHeartbeatDto extends StepReportDto {

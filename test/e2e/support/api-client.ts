@@ -31,11 +31,18 @@ export class ApiError extends Error {
  *   const run = await api.waitForRun(runId, isTerminal, 30_000);
  */
 export class BatonApi {
-  /** `token`: sent as `Authorization: Bearer <token>` on every call when given. */
+  /** `token`: sent as `Authorization: Bearer` on every call (processes started with BATON_ADMIN_TOKEN). */
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
   ) {}
+
+  private headers(contentType?: string): Record<string, string> {
+    return {
+      ...(contentType ? { 'content-type': contentType } : {}),
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+    };
+  }
 
   async push(yaml: string): Promise<{ workflowId: string; version: number }> {
     return this.json('POST', '/api/v1/workflows', yaml, 'application/yaml', [201]);
@@ -74,7 +81,7 @@ export class BatonApi {
   /** Null while the run is not projected (404). */
   async getRun(runId: string): Promise<RunDetail | null> {
     const response = await fetch(`${this.baseUrl}/api/v1/runs/${runId}`, {
-      headers: this.token === undefined ? {} : { authorization: `Bearer ${this.token}` },
+      headers: this.headers(),
       signal: AbortSignal.timeout(10_000),
     });
     if (response.status === 404) return null;
@@ -216,10 +223,7 @@ export class BatonApi {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       body,
-      headers: {
-        ...(contentType ? { 'content-type': contentType } : {}),
-        ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
-      },
+      headers: this.headers(contentType),
       signal: AbortSignal.timeout(15_000),
     });
     const text = await response.text();

@@ -43,6 +43,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A shuffled copy of `items` (Fisher-Yates) drawn from a seeded `random`. */
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 /** Seconds with one decimal, for summary lines. */
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;

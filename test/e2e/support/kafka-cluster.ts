@@ -143,7 +143,7 @@ export async function waitForEngineOwnership(
  * late reports) or `timeoutMs` passes; answers the last audit.
  */
 export async function auditKafka(
-  cluster: KafkaCluster,
+  cluster: Pick<KafkaCluster, 'brokers' | 'databaseUrl'>,
   runIds: readonly string[],
   timeoutMs = 30_000,
 ): Promise<LogAudit & { tries: number }> {

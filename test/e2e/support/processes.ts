@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 /** The repository root: built processes live under `<root>/dist/apps/<app>/src/main.js`. */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
-export type BatonApp = 'baton' | 'api' | 'engine' | 'projector' | 'executor';
+export type BatonApp = 'baton' | 'api' | 'engine' | 'projector' | 'executor' | 'archiver';
 
 export interface ProcessSpec {
   /** Names the log file (`<logDir>/<name>.log`) and the process in failure reports. */

@@ -58,6 +58,12 @@ export interface ReportStepStarted extends CommandBase {
   readonly attempt: number;
   readonly executorId: string;
   readonly leaseDurationMs: number;
+  /**
+   * The executor waits for the engine's verdict before it runs the step (a
+   * task that may be a redelivery): on acceptance the engine also publishes a
+   * `StepStartGranted`. The decision itself is the same either way.
+   */
+  readonly confirm?: boolean;
 }
 
 export interface ReportStepHeartbeat extends CommandBase {

@@ -33,8 +33,8 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.cron.stop();
-    await this.router.stop();
+    // At once: the router leaving its group sooner lets another engine take its partitions sooner.
+    await Promise.all([this.cron.stop(), this.router.stop()]);
     this.catalog.stop();
   }
 }

@@ -145,7 +145,7 @@ export class KafkaGroupConsumer implements Consumer {
       this.kafka
         .logger()
         .namespace('KafkaEventLog')
-        .info('group coordinator does not confirm this member yet', {
+        .warn('the group coordinator does not confirm this member yet; its assignment is retried', {
           groupId: this.options.groupId,
           state: group?.state,
           memberListed: member !== undefined,

@@ -27,11 +27,18 @@ export interface Reporter {
   readonly at: number;
 }
 
-export function startedRecord(id: AttemptIdentity, by: Reporter, leaseDurationMs: number): OutgoingRecord {
+/** `confirm`: the executor waits for the engine's grant before it runs the step. */
+export function startedRecord(
+  id: AttemptIdentity,
+  by: Reporter,
+  leaseDurationMs: number,
+  confirm = false,
+): OutgoingRecord {
   const command: ReportStepStarted = {
     type: 'ReportStepStarted',
     ...attemptFields(id, by),
     leaseDurationMs,
+    ...(confirm ? { confirm } : {}),
   };
   return commandRecord(command);
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { IsIn, IsInt, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
 import { decodeMessage, type Decoded, type StepCancellation } from '@baton/contracts';
 
 /** Edge validation of `baton.step-cancellations` records (written by the engine). */
@@ -9,6 +9,7 @@ class StepCancellationDto {
   @IsString() @MinLength(1) stepId!: string;
   @IsInt() @Min(1) attempt!: number;
   @IsString() reason!: string;
+  @IsOptional() @IsString() @MinLength(1) executorId?: string;
 }
 
 export function decodeCancellation(value: string | null): Decoded<StepCancellation> {

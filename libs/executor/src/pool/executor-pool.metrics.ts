@@ -9,6 +9,10 @@ export type AttemptOutcomeLabel =
   | 'cancelled'
   | 'lease_lost'
   | 'shutdown'
+  /** The engine refused the start (a redelivered task, an ended run): not run, or stopped and its result dropped. */
+  | 'refused'
+  /** A start that had to be confirmed got no answer in time: not run (the lease lapses and the engine retries). */
+  | 'unconfirmed'
   /** Refused at the edge (dead-lettered), never run. */
   | 'invalid';
 

@@ -21,6 +21,20 @@ export interface ExecutorPoolOptions {
    * rebalance timeout is 20 s in Baton). Default 5 000 ms; `Infinity` waits forever.
    */
   readonly slotWaitMs?: number;
+  /**
+   * A task appended longer ago than this is started with `confirm` and run
+   * only once the engine grants it (it may be a re-read after lost offsets).
+   * Default 30 000 ms.
+   */
+  readonly confirmAfterMs?: number;
+  /**
+   * Longest wait for the engine's answer to a start sent with `confirm`;
+   * without one the task is left unrun (if the engine did accept it, the
+   * lease lapses and the step is retried). The engine answers as soon as it
+   * processes the start, so this only has to outlast an engine takeover.
+   * Default 60 000 ms.
+   */
+  readonly confirmWaitMs?: number;
   /** When given, missing topics are created on start (a pool may start before the engine sent it anything). */
   readonly topics?: TopicLayout;
   readonly runtimes?: StepRuntimesOptions;

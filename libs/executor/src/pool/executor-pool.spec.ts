@@ -8,20 +8,12 @@ import {
   gate,
   partitionOf,
   PoolHarness,
+  processGone,
   runIdsSpread,
   sleep,
   taskFor,
   TASKS_TOPIC,
 } from './testing/pool-fixtures';
-
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 describe('ExecutorPool', () => {
   let harness: PoolHarness;

@@ -7,10 +7,12 @@ import type { Registry } from 'prom-client';
 import { createStepRuntimes, HandlerRegistry, StepRuntimes, type StepTask } from '../runtimes';
 import { failedRecord, startedRecord } from './attempt-reports';
 import { decodeCancellation, RecentlyCancelled } from './cancellations';
+import { decodeGrant, PendingStarts, type StartVerdict } from './start-grants';
 import { ExecutorPoolMetrics } from './executor-pool.metrics';
 import { checkOptions, settlesWithin, type ExecutorPoolOptions } from './executor-pool.options';
 import { attemptKey, RunningAttempt, type AttemptSettings } from './running-attempt';
 import { Slots, SlotWaitEnded, type Slot } from './slots';
+import { RedeliveryWatch } from './redelivery-watch';
 import { decodeStepTask, type DecodedTask } from './step-task.dto';
 
 interface Launched {
@@ -55,7 +57,16 @@ const PUBLISH_TRIES = 5;
  * Cancellation: a second consumer over `baton.step-cancellations`, in a group
  * of its own (`baton-executor-cancel.<executorId>`, from the latest offset, no
  * commits: only attempts running from now on matter), aborts the attempts it
- * names that run here; the runtime kills the process group.
+ * names that run here; the runtime kills the process group. A cancellation
+ * naming an executor concerns only that executor: the engine refused its
+ * start, so its copy stops at once and its result is dropped.
+ *
+ * Redeliveries: a task that may have been started before (see
+ * `RedeliveryWatch`) is started with `confirm`, and runs only once the
+ * engine's `StepStartGranted` (on `baton.step-grants`, read by the same
+ * consumer) names this executor; a refusal or no answer within
+ * `confirmWaitMs` leaves it unrun. Fresh tasks start at once, with no
+ * extra round trip.
  *
  * Graceful `stop()`: leave the task group at once, let running attempts
  * finish for `stopGraceMs`, then abort the rest and report them
@@ -83,6 +94,11 @@ export class ExecutorPool {
   private readonly runtimes: StepRuntimes;
   private readonly running = new Map<string, Launched>();
   private readonly cancelled = new RecentlyCancelled();
+  /** Attempts whose start the engine refused to this executor. */
+  private readonly refused = new RecentlyCancelled();
+  private readonly pending = new PendingStarts();
+  private readonly redeliveries: RedeliveryWatch;
+  private readonly confirmWaitMs: number;
   private readonly stopWaiting = new AbortController();
   private producer: Producer | null = null;
   private tasks: Consumer | null = null;
@@ -104,6 +120,8 @@ export class ExecutorPool {
     this.stopGraceMs = options.stopGraceMs ?? 30_000;
     this.slotWaitMs = options.slotWaitMs ?? 5_000;
     checkOptions(options, this.leaseMs, this.heartbeatMs);
+    this.redeliveries = new RedeliveryWatch(options.confirmAfterMs ?? 30_000);
+    this.confirmWaitMs = options.confirmWaitMs ?? 60_000;
     this.groupId = `baton-executor.${options.pool}`;
     this.topic = stepTasksTopic(options.pool);
     this.metrics = new ExecutorPoolMetrics(registry);
@@ -135,14 +153,16 @@ export class ExecutorPool {
     this.producer = await this.eventLog.producer();
     this.cancellations = this.eventLog.consumer({
       groupId: `baton-executor-cancel.${this.options.executorId}`,
-      topics: [Topics.stepCancellations],
+      topics: [Topics.stepCancellations, Topics.stepGrants],
       startFrom: 'latest',
-      eachBatch: async (batch) => this.onCancellations(batch),
+      eachBatch: async (batch) =>
+        batch.topic === Topics.stepGrants ? this.onGrants(batch) : this.onCancellations(batch),
     });
     await this.cancellations.start();
     this.tasks = this.eventLog.consumer({
       groupId: this.groupId,
       topics: [this.topic],
+      onAssigned: async (partitions) => this.redeliveries.suspectPartitions(partitions),
       eachBatch: (batch) => this.onTasks(batch),
     });
     await this.tasks.start();
@@ -181,14 +201,21 @@ export class ExecutorPool {
   }
 
   private async onTasks(batch: Batch): Promise<void> {
-    for (const record of batch.records) {
-      // Stopping: leave the rest uncommitted; the next owner of the partition resumes there.
-      if (this.state !== 'running') return;
-      if ((await this.take(record)) === 'stopped') return;
+    try {
+      for (const record of batch.records) {
+        // Stopping: leave the rest uncommitted; the next owner of the partition resumes there.
+        if (this.state !== 'running') return;
+        if ((await this.take(record)) === 'stopped') return;
+      }
+    } catch (error) {
+      // Re-delivered from the committed offset: its first task may have been started here already.
+      this.redeliveries.suspectPartitions([batch]);
+      throw error;
     }
   }
 
   private async take(record: LogRecord): Promise<'taken' | 'stopped'> {
+    const confirm = this.redeliveries.mustConfirm(record, this.clock.now());
     const decoded = decodeStepTask(record.value);
     if (!decoded.ok) {
       await this.refuse(record, decoded);
@@ -216,15 +243,20 @@ export class ExecutorPool {
       await this.commit(record);
       return 'taken';
     }
+    const key = attemptKey(task);
+    // Registered before the send: the grant may be read before the send is acknowledged.
+    const verdict = confirm ? this.pending.expect(key, this.confirmWaitMs) : null;
     try {
       const sentAt = this.clock.now();
-      await this.send([startedRecord(task, { executorId: this.executorId, at: sentAt }, this.leaseMs)]);
+      const by = { executorId: this.executorId, at: sentAt };
+      await this.send([startedRecord(task, by, this.leaseMs, confirm)]);
       this.metrics.taskWaitSeconds.observe(
         { pool: this.options.pool },
         Math.max(0, sentAt - record.timestamp) / 1000,
       );
-      this.launch(task, slot, sentAt);
+      this.launch(task, slot, sentAt, verdict);
     } catch (error) {
+      this.pending.answer(key, 'unanswered');
       slot.release();
       throw error;
     }
@@ -250,7 +282,7 @@ export class ExecutorPool {
     return true;
   }
 
-  private launch(task: StepTask, slot: Slot, sentAt: number): void {
+  private launch(task: StepTask, slot: Slot, sentAt: number, verdict: Promise<StartVerdict> | null): void {
     const log = this.attemptLog(task);
     const settings: AttemptSettings = {
       producer: this.requireProducer(),
@@ -262,9 +294,11 @@ export class ExecutorPool {
       publishTries: PUBLISH_TRIES,
       logger: log,
     };
-    const attempt = new RunningAttempt(task, settings, sentAt);
+    const attempt = new RunningAttempt(task, settings, sentAt, verdict);
+    // The refusal of an optimistic start may be read before the launch.
+    if (this.refused.has(attempt.key)) attempt.stop('refused');
     const startedAt = this.clock.now();
-    log.info({ type: task.type }, 'attempt started');
+    log.info({ type: task.type, confirm: verdict !== null }, 'attempt started');
     const settled = attempt.done
       .then((result) => {
         const labels = { pool: this.options.pool };
@@ -315,12 +349,30 @@ export class ExecutorPool {
         );
         continue;
       }
+      const { executorId, reason } = decoded.value;
+      if (executorId !== undefined && executorId !== this.executorId) continue;
       const key = attemptKey(decoded.value);
       this.cancelled.add(key);
+      if (executorId !== undefined) {
+        this.refused.add(key);
+        this.pending.answer(key, 'refused');
+      }
       const launched = this.running.get(key);
       if (!launched) continue;
-      this.attemptLog(launched.attempt.task).info({ reason: decoded.value.reason }, 'cancelling attempt');
-      launched.attempt.stop('cancelled');
+      this.attemptLog(launched.attempt.task).info({ reason }, 'cancelling attempt');
+      launched.attempt.stop(executorId === undefined ? 'cancelled' : 'refused');
+    }
+  }
+
+  private async onGrants(batch: Batch): Promise<void> {
+    for (const record of batch.records) {
+      const decoded = decodeGrant(record.value);
+      if (!decoded.ok) {
+        this.log.warn({ offset: record.offset, reason: decoded.reason }, 'unreadable step grant ignored');
+        continue;
+      }
+      if (decoded.value.executorId === this.executorId)
+        this.pending.answer(attemptKey(decoded.value), 'granted');
     }
   }
 

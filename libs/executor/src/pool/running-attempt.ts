@@ -12,6 +12,7 @@ import {
   type Reporter,
 } from './attempt-reports';
 import type { AttemptOutcomeLabel } from './executor-pool.metrics';
+import type { StartVerdict } from './start-grants';
 
 /** Why the executor itself stopped an attempt before it ended. */
 export type StopCause =
@@ -20,7 +21,9 @@ export type StopCause =
   /** No heartbeat was acknowledged for a whole lease: the engine has (or soon will have) retried it elsewhere. */
   | 'lease_lost'
   /** The pool's graceful stop ran out of grace. */
-  | 'shutdown';
+  | 'shutdown'
+  /** The engine refused this executor's start: the attempt is not ours, its result must not be reported. */
+  | 'refused';
 
 export interface AttemptSettings {
   readonly producer: Producer;
@@ -56,6 +59,13 @@ export function attemptKey(id: { runId: string; stepId: string; attempt: number 
  * (the log unreachable), the engine has declared this executor lost and
  * retries the step elsewhere, so the attempt is killed here and reports
  * nothing: two copies of a step must not keep running.
+ *
+ * A start sent with `confirm` (a task that may be a redelivery) runs nothing
+ * before the engine's grant; a refusal, or no answer in time, ends the
+ * attempt unrun (the engine starts the lease when it decides, just before
+ * the grant goes out, so the lease is counted from the grant). A start refused while the attempt runs (an
+ * optimistic start of a redelivered task) stops it, and its outcome, logs
+ * included, is dropped: another executor may hold the attempt.
  */
 export class RunningAttempt {
   readonly key: string;
@@ -71,6 +81,8 @@ export class RunningAttempt {
     private readonly settings: AttemptSettings,
     /** When the acknowledged `ReportStepStarted` was sent. */
     startedSentAt: number,
+    /** The engine's answer to a start sent with `confirm`; null for an optimistic start. */
+    private readonly verdict: Promise<StartVerdict> | null = null,
   ) {
     this.key = attemptKey(task);
     this.lastAckedSendAt = startedSentAt;
@@ -86,6 +98,11 @@ export class RunningAttempt {
 
   private async run(): Promise<AttemptResult> {
     const { runtimes, heartbeatMs, logger } = this.settings;
+    const unrun = await this.confirmed();
+    if (unrun !== null) {
+      logger.info({ outcome: unrun }, 'attempt not run');
+      return { outcome: unrun, heartbeats: 0 };
+    }
     const timer = setInterval(() => this.beat(), heartbeatMs);
     let outcome: StepOutcome;
     try {
@@ -97,6 +114,10 @@ export class RunningAttempt {
       clearInterval(timer);
     }
     await this.beating;
+    if (this.cause === 'refused') {
+      logger.warn({ status: outcome.status }, 'start refused by the engine; the outcome is dropped');
+      return { outcome: 'refused', heartbeats: this.heartbeats };
+    }
     const reporter: Reporter = { executorId: this.settings.executorId, at: this.settings.clock.now() };
     await this.publish(stepLogsRecord(this.task, outcome.logs), 'step logs');
     const { record, label } = this.finalReport(outcome, reporter);
@@ -144,6 +165,8 @@ export class RunningAttempt {
       }
       case 'lease_lost':
         return { record: null, label: 'lease_lost' };
+      case 'refused':
+        return { record: null, label: 'refused' };
       case 'cancelled':
       case undefined:
         return { record: null, label: 'cancelled' };
@@ -152,6 +175,28 @@ export class RunningAttempt {
         throw new Error(`unknown stop cause ${String(never)}`);
       }
     }
+  }
+
+  /** Null once the start may run; otherwise why it must not. */
+  private async confirmed(): Promise<AttemptOutcomeLabel | null> {
+    if (this.verdict === null) return null;
+    const signal = this.controller.signal;
+    const stopped = new Promise<'stopped'>((resolve) => {
+      if (signal.aborted) resolve('stopped');
+      else signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+    });
+    const verdict = await Promise.race([this.verdict, stopped]);
+    if (verdict === 'granted' && this.cause === undefined) {
+      this.lastAckedSendAt = this.settings.clock.now();
+      return null;
+    }
+    if (verdict === 'unanswered') return 'unconfirmed';
+    if (verdict === 'refused') return 'refused';
+    return this.unrunLabel();
+  }
+
+  private unrunLabel(): AttemptOutcomeLabel {
+    return this.cause === 'shutdown' ? 'shutdown' : this.cause === 'refused' ? 'refused' : 'cancelled';
   }
 
   private beat(): void {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { JsonObject, JsonValue } from '@baton/domain/shared/json';
 import { AttemptSignal, stopMessage } from './attempt-signal';
+import { guardProcessGroup } from './group-death-guard';
 import { DEFAULT_TAIL_BYTES, LogCollector, lastChars } from './log-tail';
 import { describeError, type RunContext, type StepRuntime } from './step-runtime';
 import { parseStepOutput } from './step-output-json';
@@ -45,7 +46,8 @@ import { failed, succeeded, type ShellTask, type StepOutcome } from './step-task
  * or cancel sends SIGTERM to the whole group, then SIGKILL after
  * `killGraceMs`. When the command exits, whatever is left in its group
  * (background jobs) gets SIGKILL at once: a step's processes never outlive
- * its attempt. (A process that calls setsid itself escapes; so do daemons.)
+ * its attempt, nor its executor (a guard kills the group when the executor
+ * dies, even by SIGKILL). (A process that calls setsid itself escapes; so do daemons.)
  */
 export interface ShellRuntimeOptions {
   /** Time between SIGTERM and SIGKILL on timeout/cancel. Default 5000 ms. */
@@ -143,7 +145,13 @@ export class ShellRuntime implements StepRuntime<'shell'> {
         // Synchronous rejections: a NUL byte in argv, an invalid option.
         return failed('user', `cannot start ${command[0]}: ${describeError(error)}`, logs.logs());
       }
-      ({ end, stopped } = await this.supervise(child, attempt.signal, logs));
+      // The group dies with the executor too, even on SIGKILL (group-death-guard.ts).
+      const guard = child.pid === undefined ? null : guardProcessGroup(child.pid);
+      try {
+        ({ end, stopped } = await this.supervise(child, attempt.signal, logs));
+      } finally {
+        guard?.release();
+      }
     } finally {
       attempt.dispose();
     }

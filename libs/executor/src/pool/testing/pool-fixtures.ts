@@ -1,12 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { coreTopics, stepTasksTopic, Topics, type StepLogs, type TopicLayout } from '@baton/contracts';
+import {
+  coreTopics,
+  stepTasksTopic,
+  Topics,
+  type StepCancellation,
+  type StepLogs,
+  type StepStartGranted,
+  type TopicLayout,
+} from '@baton/contracts';
 import type { RunCommand } from '@baton/domain';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
-import { EmbeddedEventLog, partitionForKey, type LogRecord } from '@baton/eventlog';
+import { EmbeddedEventLog, partitionForKey, type Consumer, type LogRecord } from '@baton/eventlog';
 import { JsonLogger, MetricsRegistry } from '@baton/observability';
-import { systemClock } from '@baton/platform';
+import { systemClock, type Clock } from '@baton/platform';
 import { HandlerRegistry } from '../../runtimes';
 import type { StepTask } from '../../runtimes';
 import { ExecutorPool } from '../executor-pool';
@@ -23,7 +31,13 @@ export const TASKS_GROUP = `baton-executor.${POOL}`;
 /** A real embedded log in a temp dir, with Baton's topics, plus what the tests read back from it. */
 export class PoolHarness {
   readonly metrics = new MetricsRegistry();
+  /**
+   * How the stand-in engine answers a `ReportStepStarted{confirm}`: a grant,
+   * a refusal (an executor-scoped cancellation), or silence.
+   */
+  answerConfirms: 'grant' | 'refuse' | 'none' = 'grant';
   private readonly pools: ExecutorPool[] = [];
+  private engine: Consumer | null = null;
 
   private constructor(
     readonly log: EmbeddedEventLog,
@@ -42,27 +56,66 @@ export class PoolHarness {
       onWarning: (message) => void warnings.push(message),
     });
     await log.ensureTopics(coreTopics(LAYOUT, [POOL]));
-    return new PoolHarness(log, dir, warnings);
+    const harness = new PoolHarness(log, dir, warnings);
+    await harness.answerStarts();
+    return harness;
   }
 
-  pool(options: Partial<ExecutorPoolOptions> = {}, handlers = new HandlerRegistry()): ExecutorPool {
-    const pool = new ExecutorPool(
-      this.log,
-      systemClock,
-      this.metrics,
-      JsonLogger.create({}, 'silent'),
-      handlers,
-      {
-        pool: POOL,
-        slots: 2,
-        executorId: 'executor-a',
-        leaseMs: 3_000,
-        stopGraceMs: 2_000,
-        topics: LAYOUT,
-        runtimes: { shell: { killGraceMs: 200 } },
-        ...options,
+  /** The one thing of the engine these tests need: answers to starts that ask for confirmation. */
+  private async answerStarts(): Promise<void> {
+    const producer = await this.log.producer();
+    this.engine = this.log.consumer({
+      groupId: 'stand-in-engine',
+      topics: [Topics.runCommands],
+      eachBatch: async (batch) => {
+        for (const record of batch.records) {
+          const command = JSON.parse(String(record.value)) as RunCommand;
+          if (command.type !== 'ReportStepStarted' || command.confirm !== true) continue;
+          const { runId, stepId, attempt, executorId } = command;
+          if (this.answerConfirms === 'grant') {
+            const grant: StepStartGranted = {
+              schemaVersion: 1,
+              runId,
+              stepId,
+              attempt,
+              executorId,
+              leaseExpiresAt: 0,
+            };
+            await producer.send([{ topic: Topics.stepGrants, key: runId, value: JSON.stringify(grant) }]);
+          } else if (this.answerConfirms === 'refuse') {
+            const refusal: StepCancellation = {
+              schemaVersion: 1,
+              runId,
+              stepId,
+              attempt,
+              reason: 'start_refused',
+              executorId,
+            };
+            await producer.send([
+              { topic: Topics.stepCancellations, key: runId, value: JSON.stringify(refusal) },
+            ]);
+          }
+        }
       },
-    );
+    });
+    await this.engine.start();
+  }
+
+  pool(
+    options: Partial<ExecutorPoolOptions> = {},
+    handlers = new HandlerRegistry(),
+    clock: Clock = systemClock,
+  ): ExecutorPool {
+    const pool = new ExecutorPool(this.log, clock, this.metrics, JsonLogger.create({}, 'silent'), handlers, {
+      pool: POOL,
+      slots: 2,
+      executorId: 'executor-a',
+      leaseMs: 3_000,
+      stopGraceMs: 2_000,
+      topics: LAYOUT,
+      runtimes: { shell: { killGraceMs: 200 } },
+      ...options,
+    });
     this.pools.push(pool);
     return pool;
   }
@@ -146,6 +199,7 @@ export class PoolHarness {
 
   async close(): Promise<void> {
     await Promise.all(this.pools.map((pool) => pool.stop()));
+    await this.engine?.stop();
     await this.log.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -204,4 +258,14 @@ export function gate(): { readonly opened: Promise<void>; open(): void } {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Whether a process has exited (signal 0 says no such process). */
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
