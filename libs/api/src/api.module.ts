@@ -10,6 +10,11 @@ import {
   type PlatformConfig,
 } from '@baton/platform';
 import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import { TokenStore } from '@baton/auth';
+import { ApiAuthGuard } from './auth/api-auth.guard';
+import { AUTH_CONFIG_FROM_ENV, AUTH_PROVIDERS } from './auth/auth.providers';
+import { AUTH_CONFIG } from './auth/auth.tokens';
+import { TokensController } from './auth/tokens.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiMetricsInterceptor } from './http/api-metrics.interceptor';
 import { ApiMetrics } from './http/api.metrics';
@@ -72,12 +77,16 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     WorkflowQueueController,
     SignalsController,
     RunActionsController,
+    TokensController,
   ],
   providers: [
     { provide: ID_GENERATOR, useValue: randomIds },
     { provide: ApiMetrics, inject: [MetricsRegistry], useFactory: (r: MetricsRegistry) => new ApiMetrics(r) },
     ApiMetricsInterceptor,
     ApiExceptionFilter,
+    AUTH_CONFIG_FROM_ENV,
+    ...AUTH_PROVIDERS,
+    ApiAuthGuard,
     {
       provide: WorkflowRegistry,
       inject: [SQL_CLIENT, CLOCK],
@@ -157,6 +166,6 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     ...SIGNALS_PROVIDERS,
     ApiLifecycle,
   ],
-  exports: [StatusEventsHub],
+  exports: [StatusEventsHub, TokenStore, AUTH_CONFIG],
 })
 export class ApiModule {}

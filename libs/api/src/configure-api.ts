@@ -2,6 +2,13 @@ import { BadRequestException, type INestApplication, ValidationPipe } from '@nes
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ValidationError } from 'class-validator';
 import type { FieldError } from './http/api.errors';
+import {
+  applyHttpSecurity,
+  limitJsonBodies,
+  loadHttpSecurity,
+  requireNonSimpleContentType,
+  type HttpSecurity,
+} from './http/http-security';
 import { workflowSourceBody } from './http/workflow-source.middleware';
 
 /** Where the OpenAPI document is served: Swagger UI here, the JSON at `${OPENAPI_PATH}-json`. */
@@ -9,12 +16,20 @@ export const OPENAPI_PATH = 'api/docs';
 
 /**
  * Everything an app hosting `ApiModule` applies before `listen`, so every
- * process serves the same API: the raw body reader for workflow documents
- * (before Nest's JSON parser, which `listen` installs later), the validation
- * pipe, and the OpenAPI document.
+ * process serves the same API: security headers, CORS and body bounds
+ * (`HttpSecurity`, from the environment unless given), the content-type rule
+ * that keeps browsers from posting cross-site, the raw body reader for
+ * workflow documents (before Nest's JSON parser, which `listen` installs
+ * later), the validation pipe, and the OpenAPI document.
  */
-export function configureApi<T extends INestApplication>(app: T): T {
+export function configureApi<T extends INestApplication>(
+  app: T,
+  security: HttpSecurity = loadHttpSecurity(process.env),
+): T {
+  applyHttpSecurity(app, security);
+  app.use(requireNonSimpleContentType());
   app.use(workflowSourceBody());
+  limitJsonBodies(app, security);
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   return app;
@@ -50,6 +65,11 @@ export function setupOpenApi(app: INestApplication): void {
         'lists { path, message, line?, column? }.',
     )
     .setVersion('1')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An API token (baton token create) or an OIDC access token',
+    })
     .build();
   SwaggerModule.setup(OPENAPI_PATH, app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: `${OPENAPI_PATH}-json`,

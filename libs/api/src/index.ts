@@ -4,3 +4,5 @@ export { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
 export { StatusEventsHub, type StatusFilter } from './status-events/status-events.hub';
 export { SSE_HEARTBEAT_MS } from './status-events/sse';
 export type { FieldError } from './http/api.errors';
+export { AUTH_CONFIG } from './auth/auth.tokens';
+export { loadHttpSecurity, type HttpSecurity } from './http/http-security';

@@ -72,6 +72,12 @@ export class RunRequestDto {
   breakpoints?: string[];
 
   @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  requestedBy?: string;
+
+  @IsOptional()
   @ValidateNested()
   @Type(() => SubworkflowParentDto)
   parent?: SubworkflowParentDto;

@@ -1,4 +1,5 @@
 import type { RunDetail, RunEventRecord, RunSummary, StepLogs, StepView } from '@baton/readmodel';
+import { authHeader, E2E_ADMIN_TOKEN } from './env';
 import { sleep } from './processes';
 
 export type { RunDetail, RunSummary, StepLogs, StepView };
@@ -25,13 +26,22 @@ export class ApiError extends Error {
  * code (the suites test the API's contract, not its client).
  *
  * @example
- *   const api = new BatonApi('http://127.0.0.1:8080');
+ *   const api = new BatonApi('http://127.0.0.1:8080'); // as the suites' admin (E2E_ADMIN_TOKEN)
  *   await api.push(yaml);
  *   const runId = await api.start('etl', { region: 'eu' }, 'req-1');
  *   const run = await api.waitForRun(runId, isTerminal, 30_000);
  */
 export class BatonApi {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** Sent as the bearer token on every call. */
+    readonly token: string = E2E_ADMIN_TOKEN,
+  ) {}
+
+  /** The headers of every call: the bearer token, and the content type when there is a body. */
+  headers(contentType?: string): Record<string, string> {
+    return { ...authHeader(this.token), ...(contentType ? { 'content-type': contentType } : {}) };
+  }
 
   async push(yaml: string): Promise<{ workflowId: string; version: number }> {
     return this.json('POST', '/api/v1/workflows', yaml, 'application/yaml', [201]);
@@ -70,6 +80,7 @@ export class BatonApi {
   /** Null while the run is not projected (404). */
   async getRun(runId: string): Promise<RunDetail | null> {
     const response = await fetch(`${this.baseUrl}/api/v1/runs/${runId}`, {
+      headers: this.headers(),
       signal: AbortSignal.timeout(10_000),
     });
     if (response.status === 404) return null;
@@ -211,7 +222,7 @@ export class BatonApi {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       body,
-      headers: contentType ? { 'content-type': contentType } : undefined,
+      headers: this.headers(contentType),
       signal: AbortSignal.timeout(15_000),
     });
     const text = await response.text();

@@ -1,6 +1,8 @@
 import { Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
+import type { Principal } from '@baton/auth';
+import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { sseFrames, writeSse } from './sse';
 import { StatusStreamQueryDto } from './status-events.dto';
@@ -20,7 +22,12 @@ export class StatusEventsController {
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An endless text/event-stream' })
-  stream(@Query() query: StatusStreamQueryDto, @Res() response: ServerResponse): void {
-    writeSse(response, sseFrames(this.hub.stream(query)));
+  stream(
+    @Query() query: StatusStreamQueryDto,
+    @Caller() caller: Principal,
+    @Res() response: ServerResponse,
+  ): void {
+    const scoped = caller.scopes === null ? {} : { workflowPrefixes: caller.scopes };
+    writeSse(response, sseFrames(this.hub.stream({ ...query, ...scoped })));
   }
 }
