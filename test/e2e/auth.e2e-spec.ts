@@ -5,7 +5,7 @@ import { BatonApi, type RunDetail } from './support/api-client';
 import { E2E_ADMIN_TOKEN, freePort, tempDir, uniqueWorkflowId } from './support/env';
 import { startKafkaCluster, type KafkaCluster } from './support/kafka-cluster';
 import { ProcessGroup, REPO_ROOT, sleep, type BatonProcess } from './support/processes';
-import { documentedRoutes, statusOf, type Route } from './support/route-walk';
+import { documentedRoutes, PUBLIC, statusOf, type Route } from './support/route-walk';
 
 // Authentication, roles, scopes, CSRF and the audit trail, on every route
 // the running API documents, on the embedded all-in-one and on Kafka.
@@ -64,6 +64,12 @@ function authSuite(suite: string, target: () => Target): void {
         'DELETE /api/v1/tokens/{tokenId}',
       ]),
     );
+  });
+
+  it('serves health and metrics without a token', async () => {
+    for (const path of PUBLIC) {
+      expect((await fetch(`${admin().baseUrl}${path}`)).status).toBe(200);
+    }
   });
 
   it('answers 401 on every route without a token, or with a made-up one', async () => {

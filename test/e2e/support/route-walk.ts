@@ -14,6 +14,9 @@ export interface Route {
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
 
+/** Routes that need no token: health probes and Prometheus metrics. */
+export const PUBLIC = ['/health', '/metrics'];
+
 /**
  * Every operation the running API documents (`GET /api/docs-json`, read at
  * run time so a route added later is covered too), its path parameters
@@ -30,6 +33,8 @@ export async function documentedRoutes(
   const document = (await response.json()) as { paths: Record<string, Record<string, unknown>> };
   const routes: Route[] = [];
   for (const [template, operations] of Object.entries(document.paths)) {
+    // Public by contract (probes and scrapers carry no token): checked apart.
+    if (PUBLIC.some((prefix) => template.startsWith(prefix))) continue;
     for (const method of METHODS) {
       if (!(method in operations)) continue;
       const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -60,6 +65,22 @@ export async function statusOf(
   route: Route,
   token: string | undefined,
   options: { pushBody?: string; contentType?: string } = {},
+): Promise<number> {
+  try {
+    return await statusOnce(baseUrl, route, token, options);
+  } catch (error) {
+    // A keep-alive connection the server closed just as it was reused: send it again, once.
+    const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
+    if (cause?.code !== 'UND_ERR_SOCKET' && cause?.code !== 'ECONNRESET') throw error;
+    return statusOnce(baseUrl, route, token, options);
+  }
+}
+
+async function statusOnce(
+  baseUrl: string,
+  route: Route,
+  token: string | undefined,
+  options: { pushBody?: string; contentType?: string },
 ): Promise<number> {
   const push = route.method === 'POST' && route.template === '/api/v1/workflows';
   const contentType = options.contentType ?? (push ? 'application/yaml' : 'application/json');
