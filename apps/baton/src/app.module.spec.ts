@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -17,6 +17,8 @@ describe('the all-in-one app', () => {
   let sut: INestApplication;
   let base: string;
   let sql: SqlClient;
+  /** The bearer of the admin token the first start wrote to the data dir. */
+  let auth: { authorization: string };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-app-'));
@@ -35,11 +37,18 @@ describe('the all-in-one app', () => {
     await sut.listen(0, '127.0.0.1');
     base = await sut.getUrl();
     sql = sut.get(SQL_CLIENT);
+    auth = { authorization: `Bearer ${readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()}` };
   });
 
   afterAll(async () => {
     await sut.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes an admin token to the data dir on its first start, readable by its user only', async () => {
+    expect(statSync(join(dataDir, 'admin-token')).mode & 0o777).toBe(0o600);
+    expect((await fetch(`${base}/api/v1/workflows`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/workflows`, { headers: auth })).status).toBe(200);
   });
 
   it('answers GET /health with its service name', async () => {
@@ -73,7 +82,9 @@ describe('the all-in-one app', () => {
   });
 
   it('loads the examples and runs the diamond to success, taking the conditional branch when asked', async () => {
-    const workflows = (await (await fetch(`${base}/api/v1/workflows`)).json()) as { workflowId: string }[];
+    const workflows = (await (await fetch(`${base}/api/v1/workflows`, { headers: auth })).json()) as {
+      workflowId: string;
+    }[];
     expect(workflows.map((w) => w.workflowId).sort()).toEqual([
       'demo.cron-nightly',
       'demo.foreach-fanout',
@@ -89,14 +100,14 @@ describe('the all-in-one app', () => {
 
     const started = await fetch(`${base}/api/v1/workflows/sales.daily/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ params: { mode: 'full' }, requestId: 'spec-1' }),
     });
     expect(started.status).toBe(202);
     const { runId } = (await started.json()) as { runId: string };
 
     const run = await waitFor(async () => {
-      const response = await fetch(`${base}/api/v1/runs/${runId}`);
+      const response = await fetch(`${base}/api/v1/runs/${runId}`, { headers: auth });
       if (response.status !== 200) return null;
       const body = (await response.json()) as { status: string; steps: { stepId: string; status: string }[] };
       return body.status === 'running' ? null : body;
@@ -124,7 +135,9 @@ describe('the all-in-one app', () => {
   });
 
   async function eventTypes(runId: string): Promise<string[]> {
-    const page = (await (await fetch(`${base}/api/v1/runs/${runId}/events?limit=500`)).json()) as {
+    const page = (await (
+      await fetch(`${base}/api/v1/runs/${runId}/events?limit=500`, { headers: auth })
+    ).json()) as {
       items: { type: string }[];
     };
     return page.items.map((e) => e.type);

@@ -8,6 +8,7 @@ import { PlatformModule, type PlatformConfig } from '@baton/platform';
 import { ProjectorModule } from '@baton/projector';
 import { exampleHandlers } from './example-handlers';
 import { EXAMPLES_DIR, ExamplesLoader } from './examples.loader';
+import { LocalAdminToken } from './local-admin-token';
 
 export interface AllInOneOptions {
   readonly platform: PlatformConfig;
@@ -46,7 +47,7 @@ export class AppModule {
           ...(options.secretFilesDir === undefined ? {} : { secretFilesDir: options.secretFilesDir }),
         }),
       ],
-      providers: [{ provide: EXAMPLES_DIR, useValue: options.examplesDir }, ExamplesLoader],
+      providers: [{ provide: EXAMPLES_DIR, useValue: options.examplesDir }, ExamplesLoader, LocalAdminToken],
     };
   }
 }

@@ -34,7 +34,11 @@ export class ExamplesLoader implements OnApplicationBootstrap {
         );
         continue;
       }
-      const pushed = await registry.push({ definition: result.definition, source });
+      const pushed = await registry.push({
+        definition: result.definition,
+        source,
+        pushedBy: 'system:examples',
+      });
       this.logger.log(`${file}: ${pushed.workflowId} v${pushed.version}${pushed.created ? ' (new)' : ''}`);
     }
   }

@@ -97,8 +97,28 @@ export interface ListRunsFilter {
 
 export type Fetch = typeof fetch;
 
+/** An API token as `GET /tokens` lists it (never its secret). */
+export interface ApiTokenView {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly role: string;
+  readonly scopes: readonly string[] | null;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly revokedAt: number | null;
+  readonly revokedBy: string | null;
+}
+
+export interface CreateTokenRequest {
+  readonly name: string;
+  readonly role: string;
+  readonly scopes?: readonly string[];
+}
+
 export interface BatonClientOptions {
   readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer <token>` on every request. */
+  readonly token?: string;
   readonly fetch?: Fetch;
   /** Per request; a server that accepts the connection and never answers is unreachable too. */
   readonly timeoutMs?: number;
@@ -118,9 +138,11 @@ export class BatonClient {
   readonly baseUrl: string;
   private readonly fetch: Fetch;
   private readonly timeoutMs: number;
+  private readonly token: string | undefined;
 
   constructor(options: BatonClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token;
     this.fetch = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
@@ -207,16 +229,32 @@ export class BatonClient {
     return this.request('POST', '/signals', { json: signal });
   }
 
+  /** The answer holds the token text, shown this once. */
+  createToken(request: CreateTokenRequest): Promise<ApiTokenView & { token: string }> {
+    return this.request('POST', '/tokens', { json: request });
+  }
+
+  listTokens(): Promise<ApiTokenView[]> {
+    return this.request('GET', '/tokens');
+  }
+
+  revokeToken(tokenId: string): Promise<ApiTokenView> {
+    return this.request('DELETE', `/tokens/${encodeURIComponent(tokenId)}`);
+  }
+
   private async request<T>(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     payload?: { readonly json?: unknown; readonly body?: string; readonly contentType?: string },
   ): Promise<T> {
     const url = `${this.baseUrl}/api/v1${path}`;
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
     let body: string | undefined;
-    if (payload?.json !== undefined) {
-      body = JSON.stringify(payload.json);
+    // A POST always says it is JSON: the API refuses what a browser could post cross-site.
+    const json = payload?.json ?? (method === 'POST' && payload?.body === undefined ? {} : undefined);
+    if (json !== undefined) {
+      body = JSON.stringify(json);
       headers['content-type'] = 'application/json';
     } else if (payload?.body !== undefined) {
       body = payload.body;

@@ -13,8 +13,16 @@ import { registerSkipCommand } from './commands/skip.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerStopCommand } from './commands/stop.command';
 import { registerValidateCommand } from './commands/validate.command';
+import { registerTokenCommand } from './commands/token.command';
 import { registerWorkflowCommand } from './commands/workflow.command';
-import { createClientFactory, EXIT, type CommandContext, type Output, type RunAction } from './context';
+import {
+  createClientFactory,
+  EXIT,
+  type CommandContext,
+  type Output,
+  type ReadTextFile,
+  type RunAction,
+} from './context';
 import { reportError } from './render/errors';
 import { createStyle } from './render/style';
 
@@ -31,11 +39,15 @@ export interface CliIo {
   readonly pollIntervalMs?: number;
   /** Aborted on Ctrl-C. */
   readonly signal?: AbortSignal;
+  /** Where the local admin token is read from (`main.ts`: the file system); none unless given. */
+  readonly readTextFile?: ReadTextFile;
 }
 
 const PROGRAM_HELP = `
 Server:
   --server URL, else $BATON_URL, else http://localhost:8080 (start one with: npm start)
+  --token TOKEN, else $BATON_TOKEN, else (for a server on this machine) the admin token
+  npm start wrote to .baton/admin-token ($BATON_DATA_DIR/admin-token)
 
 Exit codes:
   0  success (start --wait: the run succeeded)
@@ -60,7 +72,8 @@ Examples:
   $ baton resume <run-id> load
   $ baton workflow pause sales.daily
   $ baton signal sales.file_landed -p day=2026-01-02
-  $ baton log verify --dir .baton/log`;
+  $ baton log verify --dir .baton/log
+  $ baton token create --role viewer --scope sales. --name dashboards`;
 
 /**
  * Runs the `baton` command line once and returns its exit code; never calls
@@ -87,7 +100,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     sleep: io.sleep ?? sleep,
     pollIntervalMs: io.pollIntervalMs ?? 300,
     signal: io.signal,
-    client: createClientFactory(io.env, io.fetch),
+    client: createClientFactory(io.env, io.fetch, io.readTextFile),
   };
   const program = buildProgram(ctx, run, io);
   try {
@@ -104,6 +117,7 @@ function buildProgram(ctx: CommandContext, run: RunAction, io: CliIo): Command {
   const program = new Command('baton')
     .description('Baton workflow orchestrator: validate and push workflows, start, follow and control runs.')
     .option('--server <url>', 'Baton API base URL (default: $BATON_URL or http://localhost:8080)')
+    .option('--token <token>', 'API token (default: $BATON_TOKEN, or the local admin token in .baton/)')
     .addHelpText('after', PROGRAM_HELP)
     .showHelpAfterError('(add --help for usage)')
     // Settings below are inherited by every subcommand added after them.
@@ -131,6 +145,7 @@ function buildProgram(ctx: CommandContext, run: RunAction, io: CliIo): Command {
   registerWorkflowCommand(program, ctx, run);
   registerSignalCommand(program, ctx, run);
   registerLogCommand(program, ctx, run);
+  registerTokenCommand(program, ctx, run);
   return program;
 }
 

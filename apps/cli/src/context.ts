@@ -1,4 +1,6 @@
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ADMIN_TOKEN_FILE } from '@baton/auth/admin-token-file';
 import { BatonClient, DEFAULT_BATON_URL, type Fetch } from './api-client';
 import type { Style } from './render/style';
 
@@ -47,16 +49,41 @@ export interface CommandContext {
   readonly pollIntervalMs: number;
   /** Aborted on Ctrl-C (`main.ts`): `start --wait` stops waiting. */
   readonly signal?: AbortSignal;
-  /** A client for `--server`, else `BATON_URL`, else http://localhost:8080. */
+  /** A client for `--server`, else `BATON_URL`, else http://localhost:8080, with the token `resolveToken` finds. */
   client(command: Command): BatonClient;
 }
+
+/** Reads a file's text, or null when it cannot (missing, unreadable). */
+export type ReadTextFile = (path: string) => string | null;
+
+/**
+ * The bearer token the CLI sends: `--token`, else `BATON_TOKEN`, else, for a
+ * server on this machine only, the admin token the all-in-one wrote to its
+ * data directory (`BATON_DATA_DIR`, default `./.baton`). A remote server never
+ * gets the local admin token.
+ */
+export function resolveToken(
+  option: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  server: URL,
+  readTextFile: ReadTextFile,
+): string | undefined {
+  if (option) return option;
+  if (env.BATON_TOKEN) return env.BATON_TOKEN;
+  if (!LOOPBACK_HOSTS.includes(server.hostname)) return undefined;
+  const text = readTextFile(join(resolve(env.BATON_DATA_DIR || '.baton'), ADMIN_TOKEN_FILE));
+  return text?.trim() || undefined;
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 export function createClientFactory(
   env: Readonly<Record<string, string | undefined>>,
   fetch: Fetch | undefined,
+  readTextFile: ReadTextFile = () => null,
 ): (command: Command) => BatonClient {
   return (command) => {
-    const option = command.optsWithGlobals<{ server?: string }>().server;
+    const { server: option, token } = command.optsWithGlobals<{ server?: string; token?: string }>();
     const baseUrl = option ?? (env.BATON_URL || DEFAULT_BATON_URL);
     let url: URL;
     try {
@@ -67,6 +94,6 @@ export function createClientFactory(
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new UsageError(`invalid server URL "${baseUrl}": only http and https are supported`);
     }
-    return new BatonClient({ baseUrl, fetch });
+    return new BatonClient({ baseUrl, fetch, token: resolveToken(token, env, url, readTextFile) });
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { runCli } from './cli';
 
 /**
@@ -15,6 +16,13 @@ async function main(): Promise<void> {
     stderr: process.stderr,
     env: process.env,
     signal: interrupt.signal,
+    readTextFile: (path) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return null;
+      }
+    },
   });
   process.exitCode = code;
 }

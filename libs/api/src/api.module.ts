@@ -11,6 +11,11 @@ import {
   type PlatformConfig,
 } from '@baton/platform';
 import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import { TokenStore } from '@baton/auth';
+import { ApiAuthGuard } from './auth/api-auth.guard';
+import { AUTH_CONFIG_FROM_ENV, AUTH_PROVIDERS } from './auth/auth.providers';
+import { AUTH_CONFIG } from './auth/auth.tokens';
+import { TokensController } from './auth/tokens.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { StorageState } from './http/storage-state';
 import { ApiMetricsInterceptor } from './http/api-metrics.interceptor';
@@ -77,6 +82,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     WorkflowQueueController,
     SignalsController,
     RunActionsController,
+    TokensController,
   ],
   providers: [
     { provide: ID_GENERATOR, useValue: randomIds },
@@ -84,6 +90,9 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     ApiMetricsInterceptor,
     SecretMaskInterceptor,
     ApiExceptionFilter,
+    AUTH_CONFIG_FROM_ENV,
+    ...AUTH_PROVIDERS,
+    ApiAuthGuard,
     {
       provide: ParamSealer,
       inject: [{ token: SECRET_SEALER, optional: true }],
@@ -191,6 +200,6 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     ...SIGNALS_PROVIDERS,
     ApiLifecycle,
   ],
-  exports: [StatusEventsHub, StorageState],
+  exports: [StatusEventsHub, StorageState, TokenStore, AUTH_CONFIG],
 })
 export class ApiModule {}

@@ -5,6 +5,12 @@ import type { FieldError } from './http/api.errors';
 import { jsonBody } from './http/json-body.middleware';
 import { methodNotAllowed } from './http/method-not-allowed.middleware';
 import { completeErrorResponses } from './http/openapi-errors';
+import {
+  applyHttpSecurity,
+  loadHttpSecurity,
+  requireNonSimpleContentType,
+  type HttpSecurity,
+} from './http/http-security';
 import { workflowSourceBody } from './http/workflow-source.middleware';
 import { serveWebUi } from './http/web-ui';
 
@@ -13,14 +19,22 @@ export const OPENAPI_PATH = 'api/docs';
 
 /**
  * Everything an app hosting `ApiModule` applies before `listen`, so every
- * process serves the same API: the raw body reader for workflow documents
- * and the bounded JSON body parser (both before Nest's parsers, which
- * `listen` installs later, and which skip a JSON parser already named), the
- * validation pipe, the OpenAPI document, and the web UI at `/` (when built).
+ * process serves the same API: security headers, CORS and body bounds
+ * (`HttpSecurity`, from the environment unless given), the content-type rule
+ * that keeps browsers from posting cross-site, the raw body reader for
+ * workflow documents and the bounded JSON body parser (both before Nest's
+ * parsers, which `listen` installs later, and which skip a JSON parser already
+ * named), the validation pipe, the OpenAPI document, and the web UI at `/`
+ * (when built).
  */
-export function configureApi<T extends INestApplication>(app: T): T {
+export function configureApi<T extends INestApplication>(
+  app: T,
+  security: HttpSecurity = loadHttpSecurity(process.env),
+): T {
+  applyHttpSecurity(app, security);
+  app.use(requireNonSimpleContentType());
   app.use(workflowSourceBody());
-  app.use(jsonBody());
+  app.use(jsonBody(security.maxBodyBytes));
   app.use(methodNotAllowed());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
@@ -58,6 +72,11 @@ export function setupOpenApi(app: INestApplication): void {
         'lists { path, message, line?, column? }.',
     )
     .setVersion('1')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An API token (baton token create) or an OIDC access token',
+    })
     .build();
   SwaggerModule.setup(
     OPENAPI_PATH,

@@ -5,3 +5,5 @@ export { StatusEventsHub, type StatusFilter } from './status-events/status-event
 export { SSE_HEARTBEAT_MS } from './status-events/sse';
 export type { FieldError } from './http/api.errors';
 export { StorageState, isStorageFull, STORAGE_FULL_RETRY_AFTER_S } from './http/storage-state';
+export { AUTH_CONFIG } from './auth/auth.tokens';
+export { loadHttpSecurity, type HttpSecurity } from './http/http-security';

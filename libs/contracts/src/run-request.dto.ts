@@ -74,6 +74,12 @@ export class RunRequestDto {
   breakpoints?: string[];
 
   @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  requestedBy?: string;
+
+  @IsOptional()
   @ValidateNested()
   @Type(() => SubworkflowParentDto)
   parent?: SubworkflowParentDto;

@@ -24,6 +24,12 @@ export interface RunRequest {
   /** Step ids the run pauses before, until each is resumed. */
   readonly breakpoints?: readonly string[];
   /**
+   * Who asked for the run (the API writes its caller's principal subject);
+   * the run's events carry it as `by`. Whoever may publish here is trusted
+   * to tell the truth: restrict the topic with Kafka ACLs.
+   */
+  readonly requestedBy?: string;
+  /**
    * Only on requests the engine writes for a subworkflow step: the child's
    * run id (chosen by the parent, not derived), its link to the parent, and
    * the parent's params for a step that inherits them. Such a run bypasses

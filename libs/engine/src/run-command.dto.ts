@@ -27,6 +27,8 @@ import type { ChildRunOutcome, RestartMode, RunCommand, RunCommandType, TimerKin
 class MetadataDto {
   @IsString() @MinLength(1) @MaxLength(512) commandId!: string;
   @IsInt() @Min(0) at!: number;
+  /** The principal that asked (audit trail); optional, absent on platform commands. */
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) by?: string;
 }
 
 abstract class CommandDto {

@@ -17,7 +17,7 @@ steps:
 const registry: DefinitionSource = {
   async getVersion(workflowId: string, _selector: VersionSelector): Promise<WorkflowVersion | null> {
     return workflowId === 'deploy'
-      ? { workflowId, version: 1, active: true, definition: deploy, source: '', createdAt: 0 }
+      ? { workflowId, version: 1, active: true, definition: deploy, source: '', createdAt: 0, pushedBy: null }
       : null;
   },
 };

@@ -28,7 +28,15 @@ steps:
 const registry: DefinitionSource = {
   async getVersion(workflowId: string, selector: VersionSelector): Promise<WorkflowVersion | null> {
     if (workflowId !== 'report' || (selector !== 'active' && selector !== 1)) return null;
-    return { workflowId, version: 1, active: true, definition: report, source: '', createdAt: 0 };
+    return {
+      workflowId,
+      version: 1,
+      active: true,
+      definition: report,
+      source: '',
+      createdAt: 0,
+      pushedBy: null,
+    };
   },
 };
 

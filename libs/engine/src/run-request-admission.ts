@@ -89,7 +89,7 @@ export async function admitRunRequest(
     type: 'RequestRun',
     workflowId: request.workflowId,
     start: startRun(runId, request, version.definition, sealed.params, now),
-    metadata: { commandId: `request/${runId}`, at: now },
+    metadata: { commandId: `request/${runId}`, at: now, ...byOf(request) },
   };
   return {
     record: { topic: Topics.workflowCommands, key: request.workflowId, value: JSON.stringify(command) },
@@ -111,9 +111,14 @@ function startRun(
     params,
     requestId: request.requestId,
     scheduledAt: request.requestedAt ?? now,
-    metadata: { commandId: `admit/${runId}`, at: now },
+    metadata: { commandId: `admit/${runId}`, at: now, ...byOf(request) },
     ...(request.breakpoints?.length ? { breakpoints: request.breakpoints } : {}),
   };
+}
+
+/** The requester, for the audit trail of the run's events; nothing for an anonymous request. */
+function byOf(request: RunRequest): { by?: string } {
+  return request.requestedBy === undefined ? {} : { by: request.requestedBy };
 }
 
 function childStart(

@@ -2,6 +2,9 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JsonLogger } from '@baton/observability';
 
+/** Loopback unless BATON_HOST says otherwise. */
+export const DEFAULT_HOST = '127.0.0.1';
+
 export interface ServiceBootstrap {
   /** Names the process in logs and metrics. */
   readonly service: string;
@@ -14,7 +17,9 @@ export interface ServiceBootstrap {
 /**
  * Starts a Baton process: JSON logs, graceful shutdown on SIGTERM/SIGINT (the
  * services leave their consumer groups, then the log and database close), and
- * an HTTP listener.
+ * an HTTP listener on `BATON_HOST` (default 127.0.0.1: loopback only, so a
+ * laptop's `npm start` is not reachable from the network; containers set
+ * 0.0.0.0).
  */
 export async function bootstrapService(
   module: Type<unknown> | DynamicModule,
@@ -27,7 +32,14 @@ export async function bootstrapService(
   app.enableShutdownHooks();
   await options.configure?.(app);
   const port = Number(process.env.BATON_PORT ?? options.defaultPort);
-  await app.listen(port, '0.0.0.0');
-  logger.log(`${options.service} listening on http://localhost:${port}`, 'Bootstrap');
+  const host = process.env.BATON_HOST || DEFAULT_HOST;
+  await app.listen(port, host);
+  logger.log(`${options.service} listening on http://${displayHost(host)}:${port}`, 'Bootstrap');
   return app;
+}
+
+/** A URL host for the log line: an IPv6 address in brackets, a wildcard as the loopback name a browser reaches. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return `localhost (all interfaces, ${host})`;
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -51,6 +51,8 @@ export interface StepLogs {
 
 export interface ListRunsQuery {
   readonly workflowId?: string;
+  /** Only runs of workflows whose id starts with one of these. */
+  readonly workflowPrefixes?: readonly string[];
   readonly status?: string;
   /** Child runs (foreach and while iterations, subworkflows) too; top-level runs only by default. */
   readonly includeChildren?: boolean;
@@ -118,6 +120,11 @@ export class RunQueries {
       return `$${params.length}`;
     };
     if (query.workflowId !== undefined) where.push(`workflow_id = ${param(query.workflowId)}`);
+    if (query.workflowPrefixes !== undefined) {
+      // A caller scoped to some workflows (an API token's scopes): `[]` matches nothing.
+      const any = query.workflowPrefixes.map((prefix) => `starts_with(workflow_id, ${param(prefix)})`);
+      where.push(any.length > 0 ? `(${any.join(' OR ')})` : 'false');
+    }
     if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
     if (query.runIdPrefix !== undefined) where.push(`run_id LIKE ${param(likePrefix(query.runIdPrefix))}`);
     if (query.createdAfter !== undefined)
@@ -242,6 +249,22 @@ export class RunQueries {
   }
 
   /** A run waiting in its workflow's queue, as a run detail with status `queued`; null when it is not waiting. */
+  /**
+   * The workflow a run belongs to, wherever the read model knows it from (a
+   * started run, one waiting in its workflow's queue, a dropped request);
+   * null for a run it does not know. The API checks callers' scopes with it.
+   */
+  async workflowOfRun(runId: string): Promise<string | null> {
+    const [row] = await this.sql.query<{ workflow_id: string }>(
+      `SELECT workflow_id FROM runs WHERE run_id = $1
+       UNION ALL SELECT workflow_id FROM workflow_queue_runs WHERE run_id = $1
+       UNION ALL SELECT workflow_id FROM workflow_queue_drops WHERE run_id = $1
+       LIMIT 1`,
+      [runId],
+    );
+    return row?.workflow_id ?? null;
+  }
+
   async getQueuedRun(runId: string): Promise<RunDetail | null> {
     const [row] = await this.sql.query<QueuedRunRow>(
       `SELECT workflow_id, run_id, request_id, version, queued_at, params FROM workflow_queue_runs q

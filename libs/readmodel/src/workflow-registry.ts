@@ -8,6 +8,8 @@ export interface PushWorkflow {
   readonly definition: WorkflowDefinitionDraft;
   /** The document as the user wrote it (YAML or JSON). */
   readonly source: string;
+  /** Who pushed it (an API principal's subject), for the audit trail. */
+  readonly pushedBy?: string;
 }
 
 export interface PushResult {
@@ -38,6 +40,8 @@ export interface WorkflowVersion {
   readonly definition: WorkflowDefinition;
   readonly source: string;
   readonly createdAt: number;
+  /** Who pushed it; null for versions pushed before the audit trail existed. */
+  readonly pushedBy: string | null;
 }
 
 export type VersionSelector = number | 'active' | 'latest';
@@ -90,7 +94,7 @@ export class WorkflowRegistry {
     private readonly clock: () => number = () => Date.now(),
   ) {}
 
-  async push({ definition, source }: PushWorkflow): Promise<PushResult> {
+  async push({ definition, source, pushedBy }: PushWorkflow): Promise<PushResult> {
     const workflowId = definition.id;
     return this.sql.transaction(async (tx) => {
       const now = new Date(this.clock());
@@ -120,9 +124,9 @@ export class WorkflowRegistry {
         if (same?.same) return { workflowId, version: latest, created: false };
       }
       await tx.query(
-        `INSERT INTO workflow_versions (workflow_id, version, definition, source, created_at)
-         VALUES ($1, $2, $3::jsonb, $4, $5)`,
-        [workflowId, version, definitionJson, source, now],
+        `INSERT INTO workflow_versions (workflow_id, version, definition, source, created_at, pushed_by)
+         VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,
+        [workflowId, version, definitionJson, source, now, pushedBy ?? null],
       );
       await tx.query(
         `UPDATE workflows
@@ -263,11 +267,12 @@ interface VersionRow {
   definition: WorkflowDefinition;
   source: string;
   created_at: Date;
+  pushed_by: string | null;
 }
 
 const VERSION_SQL = `
   SELECT v.workflow_id, v.version, COALESCE(v.version = w.active_version, false) AS active,
-         v.definition, v.source, v.created_at
+         v.definition, v.source, v.created_at, v.pushed_by
     FROM workflow_versions v
     JOIN workflows w ON w.workflow_id = v.workflow_id`;
 
@@ -279,5 +284,6 @@ function toVersion(row: VersionRow): WorkflowVersion {
     definition: row.definition,
     source: row.source,
     createdAt: row.created_at.getTime(),
+    pushedBy: row.pushed_by,
   };
 }

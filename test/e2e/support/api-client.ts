@@ -1,4 +1,5 @@
 import type { RunDetail, RunEventRecord, RunSummary, StepLogs, StepView } from '@baton/readmodel';
+import { authHeader, E2E_ADMIN_TOKEN } from './env';
 import { sleep } from './processes';
 
 export type { RunDetail, RunSummary, StepLogs, StepView };
@@ -25,23 +26,21 @@ export class ApiError extends Error {
  * code (the suites test the API's contract, not its client).
  *
  * @example
- *   const api = new BatonApi('http://127.0.0.1:8080');
+ *   const api = new BatonApi('http://127.0.0.1:8080'); // as the suites' admin (E2E_ADMIN_TOKEN)
  *   await api.push(yaml);
  *   const runId = await api.start('etl', { region: 'eu' }, 'req-1');
  *   const run = await api.waitForRun(runId, isTerminal, 30_000);
  */
 export class BatonApi {
-  /** `token`: sent as `Authorization: Bearer` on every call (processes started with BATON_ADMIN_TOKEN). */
   constructor(
     readonly baseUrl: string,
-    private readonly token?: string,
+    /** Sent as the bearer token on every call. */
+    readonly token: string = E2E_ADMIN_TOKEN,
   ) {}
 
-  private headers(contentType?: string): Record<string, string> {
-    return {
-      ...(contentType ? { 'content-type': contentType } : {}),
-      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-    };
+  /** The headers of every call: the bearer token, and the content type when there is a body. */
+  headers(contentType?: string): Record<string, string> {
+    return { ...authHeader(this.token), ...(contentType ? { 'content-type': contentType } : {}) };
   }
 
   async push(yaml: string): Promise<{ workflowId: string; version: number }> {

@@ -6,6 +6,17 @@ import { freePort } from '@baton/platform/free-port';
 
 export { freePort };
 
+/**
+ * The admin token every process of the suites accepts (BATON_ADMIN_TOKEN,
+ * set by `BatonProcess`), and that `BatonApi` sends unless told otherwise.
+ */
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
+/** `Authorization` for a call of the API as the suites' admin (or as `token`). */
+export function authHeader(token: string = E2E_ADMIN_TOKEN): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
 /** `count` distinct free ports. */
 export async function freePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();

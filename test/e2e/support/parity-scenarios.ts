@@ -20,8 +20,9 @@ export async function call<T>(
 ): Promise<T> {
   const response = await fetch(`${api.baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    // A POST always says it is JSON (the API refuses what a browser could post cross-site).
+    headers: api.headers(body === undefined && method === 'GET' ? undefined : 'application/json'),
+    body: body === undefined ? (method === 'GET' ? undefined : '{}') : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
   const text = await response.text();

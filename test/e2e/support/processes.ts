@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { E2E_ADMIN_TOKEN } from './env';
 
 /** The repository root: built processes live under `<root>/dist/apps/<app>/src/main.js`. */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -76,7 +77,14 @@ export class BatonProcess {
     for (const [key, value] of Object.entries(process.env)) {
       if (!key.startsWith('BATON_')) env[key] = value;
     }
-    Object.assign(env, this.spec.env, { BATON_PORT: String(this.spec.port) });
+    // Every process accepts the suites' admin token; the suites' bursts of run requests are not
+    // what the per-token rate limit is for (auth.e2e-spec.ts and the API specs test it).
+    Object.assign(
+      env,
+      { BATON_ADMIN_TOKEN: E2E_ADMIN_TOKEN, BATON_RATE_LIMIT_PER_MINUTE: '0' },
+      this.spec.env,
+      { BATON_PORT: String(this.spec.port) },
+    );
     const child = spawn(process.execPath, [script], { cwd: REPO_ROOT, env, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     this.child = child;

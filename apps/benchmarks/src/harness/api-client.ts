@@ -26,13 +26,26 @@ export interface RunEvent {
   readonly payload: { readonly stepId?: string; readonly [field: string]: unknown };
 }
 
+/**
+ * The admin token the harness starts every process with (BATON_ADMIN_TOKEN)
+ * and sends on every call; the harness's processes listen on loopback only.
+ */
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  private readonly auth: Record<string, string>;
+
+  constructor(
+    readonly baseUrl: string,
+    token: string = BENCH_ADMIN_TOKEN,
+  ) {
+    this.auth = { authorization: `Bearer ${token}` };
+  }
 
   async pushWorkflow(yaml: string): Promise<void> {
     const response = await fetch(`${this.baseUrl}/api/v1/workflows`, {
       method: 'POST',
-      headers: { 'content-type': 'application/yaml' },
+      headers: { ...this.auth, 'content-type': 'application/yaml' },
       body: yaml,
     });
     if (response.status !== 201) throw new Error(`push failed: ${response.status} ${await response.text()}`);
@@ -43,7 +56,7 @@ export class ApiClient {
     const sentAt = Date.now();
     const response = await fetch(`${this.baseUrl}/api/v1/workflows/${workflowId}/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...this.auth, 'content-type': 'application/json' },
       body: JSON.stringify({ requestId }),
     });
     if (response.status !== 202) throw new Error(`start failed: ${response.status} ${await response.text()}`);
@@ -53,7 +66,7 @@ export class ApiClient {
 
   /** The run as projected (with its steps), or null while the read model has not seen it. */
   async run(runId: string): Promise<RunDetail | null> {
-    const response = await get(`${this.baseUrl}/api/v1/runs/${runId}`);
+    const response = await get(`${this.baseUrl}/api/v1/runs/${runId}`, this.auth);
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`get run failed: ${response.status}`);
     return (await response.json()) as RunDetail;
@@ -66,7 +79,7 @@ export class ApiClient {
     do {
       const query = new URLSearchParams({ workflowId, status, limit: '500' });
       if (cursor) query.set('cursor', cursor);
-      const response = await get(`${this.baseUrl}/api/v1/runs?${query.toString()}`);
+      const response = await get(`${this.baseUrl}/api/v1/runs?${query.toString()}`, this.auth);
       if (!response.ok) throw new Error(`list runs failed: ${response.status}`);
       const page = (await response.json()) as { items: RunSummary[]; nextCursor: string | null };
       all.push(...page.items);
@@ -92,7 +105,7 @@ export class ApiClient {
     do {
       const query = new URLSearchParams({ workflowId, ...extra, limit: '500' });
       if (cursor) query.set('cursor', cursor);
-      const response = await get(`${this.baseUrl}/api/v1/runs?${query.toString()}`);
+      const response = await get(`${this.baseUrl}/api/v1/runs?${query.toString()}`, this.auth);
       if (response.status === 400 && pages === 0) return null;
       if (!response.ok) throw new Error(`list runs failed: ${response.status} ${await response.text()}`);
       const page = (await response.json()) as { items: RunSummary[]; nextCursor: string | null };
@@ -107,7 +120,7 @@ export class ApiClient {
   /** One page of a run's events after `afterSeq` (the tail of a long run without reading all of it). */
   async eventsAfter(runId: string, afterSeq: number, limit = 500): Promise<RunEvent[]> {
     const query = new URLSearchParams({ afterSeq: String(Math.max(0, afterSeq)), limit: String(limit) });
-    const response = await get(`${this.baseUrl}/api/v1/runs/${runId}/events?${query.toString()}`);
+    const response = await get(`${this.baseUrl}/api/v1/runs/${runId}/events?${query.toString()}`, this.auth);
     if (!response.ok) throw new Error(`events failed: ${response.status}`);
     return ((await response.json()) as { items: RunEvent[] }).items;
   }
@@ -117,7 +130,10 @@ export class ApiClient {
     let afterSeq = 0;
     for (;;) {
       const query = new URLSearchParams({ afterSeq: String(afterSeq), limit: '500' });
-      const response = await get(`${this.baseUrl}/api/v1/runs/${runId}/events?${query.toString()}`);
+      const response = await get(
+        `${this.baseUrl}/api/v1/runs/${runId}/events?${query.toString()}`,
+        this.auth,
+      );
       if (!response.ok) throw new Error(`events failed: ${response.status}`);
       const page = (await response.json()) as { items: RunEvent[]; nextAfterSeq: number | null };
       all.push(...page.items);
@@ -170,10 +186,10 @@ const GET_ATTEMPTS = 6;
  * back, which may be just as the next request goes out on one; a GET may
  * safely be repeated.
  */
-export async function get(url: string): Promise<Response> {
+export async function get(url: string, headers: Record<string, string> = {}): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fetch(url);
+      return await fetch(url, { headers });
     } catch (error) {
       const code = ((error as Error).cause as { code?: string } | undefined)?.code;
       if (attempt >= GET_ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw error;

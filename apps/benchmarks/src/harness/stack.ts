@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { ApiClient, sleep } from './api-client';
+import { ApiClient, BENCH_ADMIN_TOKEN, sleep } from './api-client';
 import { freePort } from '@baton/platform/free-port';
 import { Service, type ServiceSpec } from './service';
 
@@ -118,6 +118,9 @@ function rank(name: string): number {
   return name === 'api' ? 2 : name.startsWith('executor') ? 0 : 1;
 }
 
+/** The harness's admin token; no rate limit, since a benchmark's bursts of requests are the point. */
+const BENCH_AUTH_ENV = { BATON_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, BATON_RATE_LIMIT_PER_MINUTE: '0' };
+
 async function embeddedSpecs(workDir: string, options: StackOptions): Promise<ServiceSpec[]> {
   return [
     {
@@ -129,6 +132,7 @@ async function embeddedSpecs(workDir: string, options: StackOptions): Promise<Se
         BATON_DATABASE_URL: '',
         BATON_DATA_DIR: join(workDir, 'data'),
         BATON_EXAMPLES_DIR: '',
+        ...BENCH_AUTH_ENV,
         ...(options.runPartitions ? { BATON_RUN_PARTITIONS: String(options.runPartitions) } : {}),
         ...options.env,
       },
@@ -145,6 +149,7 @@ async function kafkaSpecs(options: StackOptions): Promise<ServiceSpec[]> {
     BATON_KAFKA_BROKERS: endpoints.brokers,
     BATON_DATABASE_URL: endpoints.databaseUrl,
     BATON_RUN_PARTITIONS: String(options.runPartitions ?? 8),
+    ...BENCH_AUTH_ENV,
     ...options.env,
   };
   const spec = async (name: string, app: string): Promise<ServiceSpec> => ({

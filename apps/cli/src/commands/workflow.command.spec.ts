@@ -32,7 +32,12 @@ describe('baton workflow', () => {
 
       expect(sut).toEqual({ code: 0, stdout: `${line} (command c-1)\n`, stderr: '' });
       expect(server.requests).toEqual([
-        { method: 'POST', url: `/api/v1/workflows/sales.daily/${control}`, contentType: undefined, body: '' },
+        {
+          method: 'POST',
+          url: `/api/v1/workflows/sales.daily/${control}`,
+          contentType: 'application/json',
+          body: '{}',
+        },
       ]);
     });
 

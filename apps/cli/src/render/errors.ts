@@ -21,6 +21,11 @@ export function reportError(error: unknown, stderr: Output): number {
     stderr.write(`error: ${error.message}\n  (${error.detail})\n`);
   } else if (error instanceof BatonApiError) {
     stderr.write(`error: ${error.message}\n`);
+    if (error.status === 401) {
+      stderr.write(
+        '  (pass --token or set BATON_TOKEN; npm start writes an admin token to .baton/admin-token)\n',
+      );
+    }
     stderr.write(indent(formatFieldErrors(error.errors)));
   } else if (error instanceof UsageError) {
     stderr.write(`error: ${error.message}\n`);

@@ -23,6 +23,8 @@ export type Route = (request: RecordedRequest) => CannedResponse | undefined;
  */
 export class FakeBatonServer {
   readonly requests: RecordedRequest[] = [];
+  /** The Authorization header of each request, in order (kept apart so `requests` stays comparable). */
+  readonly authorizations: (string | undefined)[] = [];
   route: Route = () => undefined;
   private server: Server | undefined;
 
@@ -58,6 +60,7 @@ export class FakeBatonServer {
       body: Buffer.concat(chunks).toString('utf8'),
     };
     this.requests.push(request);
+    this.authorizations.push(req.headers.authorization);
     const answer = this.route(request) ?? {
       status: 404,
       body: { statusCode: 404, message: `Cannot ${request.method} ${request.url}`, error: 'Not Found' },

@@ -13,6 +13,8 @@ export interface RunBatonOptions {
   readonly tty?: boolean;
   readonly now?: () => number;
   readonly signal?: AbortSignal;
+  /** Files the CLI may read (the local admin token), by absolute path. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /** Runs the CLI in-process against `server`, capturing what it prints. */
@@ -26,6 +28,7 @@ export async function runBaton(argv: readonly string[], options: RunBatonOptions
     now: options.now ?? (() => NOW),
     pollIntervalMs: 5,
     signal: options.signal,
+    readTextFile: (path) => options.files?.[path] ?? null,
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };

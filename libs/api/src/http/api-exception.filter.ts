@@ -17,6 +17,7 @@ import {
 } from '@baton/readmodel';
 import {
   ConflictError,
+  ForbiddenError,
   GoneError,
   InvalidRequestError,
   NotFoundError,
@@ -76,6 +77,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       exception instanceof WorkflowVersionNotFoundError
     ) {
       return { statusCode: HttpStatus.NOT_FOUND, message: exception.message };
+    }
+    if (exception instanceof ForbiddenError) {
+      return { statusCode: HttpStatus.FORBIDDEN, message: exception.message, error: 'Forbidden' };
     }
     if (exception instanceof GoneError) {
       return { statusCode: HttpStatus.GONE, message: exception.message, error: 'Gone' };

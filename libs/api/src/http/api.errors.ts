@@ -23,6 +23,14 @@ export class InvalidRequestError extends Error {
   }
 }
 
+/** 403: the caller may not do this (a scoped token and a workflow outside its scopes). */
+export class ForbiddenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
 /** 404: the thing named in the path does not exist (or is not projected yet). */
 export class NotFoundError extends Error {
   constructor(message: string) {

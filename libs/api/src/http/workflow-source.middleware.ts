@@ -11,7 +11,6 @@ export const WORKFLOW_CONTENT_TYPES = [
   'text/yaml',
   'text/x-yaml',
   'application/json',
-  'text/plain',
 ] as const;
 
 type BodyRequest = IncomingMessage & { body?: unknown };

@@ -22,6 +22,8 @@ steps:
 jest.setTimeout(60_000);
 
 const AT = 1_800_000_000_000;
+/** Who the commands are recorded as with auth off (the audit trail's `by`). */
+const ANONYMOUS = 'anonymous';
 
 interface Answer {
   status: number;
@@ -48,7 +50,8 @@ describe('run action routes', () => {
     const response = await fetch(`${sut.base}/api/v1${path}`, {
       method: 'POST',
       ...(json === undefined
-        ? {}
+        ? // A body-less action still says it is JSON (browsers cannot post that cross-site).
+          { headers: { 'content-type': 'application/json' }, body: '{}' }
         : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -112,7 +115,11 @@ describe('run action routes', () => {
           type: 'RestartRun',
           runId,
           mode: 'incomplete',
-          metadata: { commandId: expect.stringMatching(/^api-restart\/[0-9a-f-]{36}$/), at: AT },
+          metadata: {
+            commandId: expect.stringMatching(/^api-restart\/[0-9a-f-]{36}$/),
+            at: AT,
+            by: ANONYMOUS,
+          },
         },
       ]);
       const [command] = await commandsOf(runId);
@@ -218,7 +225,7 @@ describe('run action routes', () => {
           type: 'StopRun',
           runId,
           reason: 'maintenance window',
-          metadata: { commandId: answer.body.commandId, at: AT },
+          metadata: { commandId: answer.body.commandId, at: AT, by: ANONYMOUS },
         },
         expect.objectContaining({ type: 'StopRun', reason: 'stopped through the API' }),
       ]);
@@ -258,13 +265,13 @@ describe('run action routes', () => {
           type: 'CancelRun',
           runId,
           reason: 'wrong day',
-          metadata: { commandId: killed.body.commandId, at: AT },
+          metadata: { commandId: killed.body.commandId, at: AT, by: ANONYMOUS },
         },
         {
           type: 'CancelRun',
           runId,
           reason: 'killed through the API',
-          metadata: { commandId: cancelled.body.commandId, at: AT },
+          metadata: { commandId: cancelled.body.commandId, at: AT, by: ANONYMOUS },
         },
       ]);
     });
@@ -289,7 +296,7 @@ describe('run action routes', () => {
             workflowId: 'etl',
             runId: 'queued-1',
             reason: 'not today',
-            metadata: { commandId: killed.body.commandId, at: AT },
+            metadata: { commandId: killed.body.commandId, at: AT, by: ANONYMOUS },
           },
         },
       ]);
@@ -327,7 +334,7 @@ describe('run action routes', () => {
           runId,
           stepId: 'extract',
           reason: 'source is down',
-          metadata: { commandId: answer.body.commandId, at: AT },
+          metadata: { commandId: answer.body.commandId, at: AT, by: ANONYMOUS },
         },
         expect.objectContaining({ type: 'SkipStep', stepId: 'load', reason: 'skipped through the API' }),
       ]);
@@ -372,7 +379,7 @@ describe('run action routes', () => {
           type: 'ResumeStep',
           runId,
           stepId: 'transform',
-          metadata: { commandId: answer.body.commandId, at: AT },
+          metadata: { commandId: answer.body.commandId, at: AT, by: ANONYMOUS },
         },
         expect.objectContaining({ type: 'ResumeStep', stepId: 'load' }),
       ]);

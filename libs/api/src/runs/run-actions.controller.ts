@@ -6,6 +6,9 @@ import {
   ApiNotFoundResponse,
   ApiOperation,
 } from '@nestjs/swagger';
+import type { Principal } from '@baton/auth';
+import { Requires } from '../auth/access.decorator';
+import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import { RestartRunDto, RunActionReasonDto, RunActionResponseDto } from './run-actions.dto';
@@ -21,6 +24,7 @@ export class RunActionsController {
 
   @Post('restart')
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({
     summary: 'Restart a finished run: its incomplete steps, from the beginning, or from a step',
     description: `A new attempt of the same run, recorded in its events. ${ASYNC}`,
@@ -32,12 +36,17 @@ export class RunActionsController {
   })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown run, or not projected yet' })
   @ApiConflictResponse({ type: ErrorDto, description: 'The run has not finished' })
-  restart(@Param('runId') runId: string, @Body() body: RestartRunDto): Promise<RunActionAnswer> {
-    return this.actions.restart(runId, body);
+  restart(
+    @Param('runId') runId: string,
+    @Body() body: RestartRunDto,
+    @Caller() caller: Principal,
+  ): Promise<RunActionAnswer> {
+    return this.actions.restart(runId, body, caller.subject);
   }
 
   @Post('stop')
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({
     summary: 'Stop a run gracefully: nothing new starts, active steps finish, then it ends as cancelled',
     description: ASYNC,
@@ -45,12 +54,17 @@ export class RunActionsController {
   @ApiAcceptedResponse({ type: RunActionResponseDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'The run has already finished' })
-  stop(@Param('runId') runId: string, @Body() body: RunActionReasonDto): Promise<RunActionAnswer> {
-    return this.actions.stop(runId, body);
+  stop(
+    @Param('runId') runId: string,
+    @Body() body: RunActionReasonDto,
+    @Caller() caller: Principal,
+  ): Promise<RunActionAnswer> {
+    return this.actions.stop(runId, body, caller.subject);
   }
 
   @Post(['kill', 'cancel'])
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({
     summary: 'Kill a run: active steps are cancelled now and it ends as cancelled (/cancel is the same)',
     description: ASYNC,
@@ -58,12 +72,17 @@ export class RunActionsController {
   @ApiAcceptedResponse({ type: RunActionResponseDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'The run has already finished' })
-  kill(@Param('runId') runId: string, @Body() body: RunActionReasonDto): Promise<RunActionAnswer> {
-    return this.actions.kill(runId, body);
+  kill(
+    @Param('runId') runId: string,
+    @Body() body: RunActionReasonDto,
+    @Caller() caller: Principal,
+  ): Promise<RunActionAnswer> {
+    return this.actions.kill(runId, body, caller.subject);
   }
 
   @Post('steps/:stepId/skip')
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({
     summary: 'Skip a step: it counts as succeeded with no outputs and its successors run',
     description: `An attempt in flight is cancelled. ${ASYNC}`,
@@ -75,12 +94,14 @@ export class RunActionsController {
     @Param('runId') runId: string,
     @Param('stepId') stepId: string,
     @Body() body: RunActionReasonDto,
+    @Caller() caller: Principal,
   ): Promise<RunActionAnswer> {
-    return this.actions.skip(runId, stepId, body);
+    return this.actions.skip(runId, stepId, body, caller.subject);
   }
 
   @Post('steps/:stepId/resume')
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({ summary: 'Let a step held at a breakpoint start', description: ASYNC })
   @ApiAcceptedResponse({ type: RunActionResponseDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown run, or a step its workflow lacks' })
@@ -88,7 +109,11 @@ export class RunActionsController {
     type: ErrorDto,
     description: 'The run has finished, or the step is past its breakpoint',
   })
-  resume(@Param('runId') runId: string, @Param('stepId') stepId: string): Promise<RunActionAnswer> {
-    return this.actions.resume(runId, stepId);
+  resume(
+    @Param('runId') runId: string,
+    @Param('stepId') stepId: string,
+    @Caller() caller: Principal,
+  ): Promise<RunActionAnswer> {
+    return this.actions.resume(runId, stepId, caller.subject);
   }
 }

@@ -45,7 +45,7 @@ export class RunActionsService {
    * the registry, the step to restart from and the new params are checked
    * against it (400 with paths into the body).
    */
-  async restart(runId: string, body: RestartRunDto): Promise<RunActionAnswer> {
+  async restart(runId: string, body: RestartRunDto, by: string): Promise<RunActionAnswer> {
     const { mode, stepId } = restartTarget(body);
     const run = await this.knownRun(runId);
     if (!TERMINAL_RUN_STATUSES.includes(run.status)) {
@@ -82,18 +82,18 @@ export class RunActionsService {
       mode,
       ...(stepId === undefined ? {} : { stepId }),
       ...(params === undefined ? {} : { params }),
-      metadata: this.metadata('restart'),
+      metadata: this.metadata('restart', by),
     });
   }
 
   /** Graceful: nothing new starts, active steps finish, then the run ends as cancelled. */
-  async stop(runId: string, body: RunActionReasonDto): Promise<RunActionAnswer> {
+  async stop(runId: string, body: RunActionReasonDto, by: string): Promise<RunActionAnswer> {
     await this.runningRun(runId, 'stop');
     return this.send({
       type: 'StopRun',
       runId,
       reason: body.reason ?? 'stopped through the API',
-      metadata: this.metadata('stop'),
+      metadata: this.metadata('stop', by),
     });
   }
 
@@ -101,12 +101,12 @@ export class RunActionsService {
    * Now: active steps are cancelled and the run ends as cancelled. A run still
    * waiting in its workflow's queue is withdrawn there (it never starts).
    */
-  async kill(runId: string, body: RunActionReasonDto): Promise<RunActionAnswer> {
+  async kill(runId: string, body: RunActionReasonDto, by: string): Promise<RunActionAnswer> {
     const reason = body.reason ?? 'killed through the API';
     const run = await this.queries.getRun(runId);
     const queued = run ? null : await this.queries.getQueuedRun(runId);
     if (queued) {
-      const metadata = this.metadata('kill');
+      const metadata = this.metadata('kill', by);
       await this.workflowCommands.send({
         type: 'CancelQueuedRun',
         workflowId: queued.workflowId,
@@ -117,11 +117,11 @@ export class RunActionsService {
       return { runId, commandId: metadata.commandId };
     }
     refuseEnded(runId, known(runId, run), 'kill');
-    return this.send({ type: 'CancelRun', runId, reason, metadata: this.metadata('kill') });
+    return this.send({ type: 'CancelRun', runId, reason, metadata: this.metadata('kill', by) });
   }
 
   /** The step counts as succeeded with no outputs; an attempt in flight is cancelled. */
-  async skip(runId: string, stepId: string, body: RunActionReasonDto): Promise<RunActionAnswer> {
+  async skip(runId: string, stepId: string, body: RunActionReasonDto, by: string): Promise<RunActionAnswer> {
     const step = await this.stepOfRunningRun(runId, stepId, 'skip');
     if (step && TERMINAL_STEP_STATUSES.includes(step.status)) {
       throw new ConflictError(
@@ -133,19 +133,19 @@ export class RunActionsService {
       runId,
       stepId,
       reason: body.reason ?? 'skipped through the API',
-      metadata: this.metadata('skip'),
+      metadata: this.metadata('skip', by),
     });
   }
 
   /** Lets a step held at a breakpoint start. */
-  async resume(runId: string, stepId: string): Promise<RunActionAnswer> {
+  async resume(runId: string, stepId: string, by: string): Promise<RunActionAnswer> {
     const step = await this.stepOfRunningRun(runId, stepId, 'resume');
     if (step && !BEFORE_BREAKPOINT_STATUSES.includes(step.status)) {
       throw new ConflictError(
         `step ${stepId} of run ${runId} is ${step.status}, past any breakpoint; there is nothing to resume`,
       );
     }
-    return this.send({ type: 'ResumeStep', runId, stepId, metadata: this.metadata('resume') });
+    return this.send({ type: 'ResumeStep', runId, stepId, metadata: this.metadata('resume', by) });
   }
 
   private async knownRun(runId: string): Promise<RunDetail> {
@@ -180,8 +180,9 @@ export class RunActionsService {
     return found?.definition ?? null;
   }
 
-  private metadata(action: string): CommandMetadata {
-    return { commandId: `api-${action}/${this.ids.next()}`, at: this.clock.now() };
+  /** `by`: the caller's principal subject, which the command's events carry (the audit trail). */
+  private metadata(action: string, by: string): CommandMetadata {
+    return { commandId: `api-${action}/${this.ids.next()}`, at: this.clock.now(), by };
   }
 
   private async send(command: RunActionCommand): Promise<RunActionAnswer> {

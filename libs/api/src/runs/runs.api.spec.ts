@@ -78,6 +78,7 @@ describe('run routes', () => {
         requestId: 'req-1',
         params: { day: '2026-01-02' },
         requestedAt: 1_700_000_000_000,
+        requestedBy: 'anonymous',
       });
     });
 

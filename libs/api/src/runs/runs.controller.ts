@@ -10,6 +10,9 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import type { Page, RunDetail, RunEventRecord, RunSummary, StepLogs } from '@baton/readmodel';
+import type { Principal } from '@baton/auth';
+import { Requires } from '../auth/access.decorator';
+import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import { ChildRunsQueryDto } from './child-runs.dto';
@@ -32,6 +35,7 @@ export class RunsController {
 
   @Post('workflows/:workflowId/runs')
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({
     summary: 'Request a run',
     description:
@@ -49,8 +53,12 @@ export class RunsController {
     required: false,
     description: 'Every field is optional; no body starts the active version',
   })
-  start(@Param('workflowId') workflowId: string, @Body() body: StartRunDto): Promise<StartRunAnswer> {
-    return this.runs.start(workflowId, body);
+  start(
+    @Param('workflowId') workflowId: string,
+    @Body() body: StartRunDto,
+    @Caller() caller: Principal,
+  ): Promise<StartRunAnswer> {
+    return this.runs.start(workflowId, body, caller.subject);
   }
 
   @Get('runs')
@@ -60,8 +68,8 @@ export class RunsController {
   })
   @ApiOkResponse({ type: RunPageDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad query or cursor' })
-  list(@Query() query: ListRunsQueryDto): Promise<Page<RunSummary>> {
-    return this.runs.list(query);
+  list(@Query() query: ListRunsQueryDto, @Caller() caller: Principal): Promise<Page<RunSummary>> {
+    return this.runs.list(query, caller.scopes);
   }
 
   @Get('runs/:runId')

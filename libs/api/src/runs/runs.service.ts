@@ -62,7 +62,8 @@ export class RunsService {
    * what was accepted. The run id is `runIdFor(workflowId, requestId)`: the
    * same request id always answers the same run id, and the engine starts it once.
    */
-  async start(workflowId: string, body: StartRunDto): Promise<StartRunAnswer> {
+  /** `by`: the caller's principal subject; the run's events carry it (the audit trail). */
+  async start(workflowId: string, body: StartRunDto, by: string): Promise<StartRunAnswer> {
     const found = await this.registry.getVersion(workflowId, body.version ?? 'active');
     if (!found) {
       if (!(await this.registry.get(workflowId))) {
@@ -96,14 +97,17 @@ export class RunsService {
       params: this.secrets.seal(found.definition, params),
       requestedAt: this.clock.now(),
       ...(body.breakpoints === undefined ? {} : { breakpoints: body.breakpoints }),
+      requestedBy: by,
     };
     await this.publisher.requestRun(request);
     return { runId: runIdFor(workflowId, requestId), requestId, workflowId, version: found.version };
   }
 
-  list(query: ListRunsQueryDto): Promise<Page<RunSummary>> {
+  /** `scopes`: the caller's workflow-id prefixes (null: every workflow); runs of other workflows are left out. */
+  list(query: ListRunsQueryDto, scopes: readonly string[] | null = null): Promise<Page<RunSummary>> {
     return this.queries.listRuns({
       ...(query.workflowId === undefined ? {} : { workflowId: query.workflowId }),
+      ...(scopes === null ? {} : { workflowPrefixes: scopes }),
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.runIdPrefix === undefined ? {} : { runIdPrefix: query.runIdPrefix }),

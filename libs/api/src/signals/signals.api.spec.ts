@@ -14,6 +14,7 @@ import { ApiMetrics } from '../http/api.metrics';
 import { ID_GENERATOR, type IdGenerator } from '../ids';
 import { SignalsController } from './signals.controller';
 import { SIGNALS_PROVIDERS } from './signals.providers';
+import { AUTH_OFF_PROVIDERS } from '../testing/api-test-app';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
 
@@ -59,6 +60,7 @@ describe('POST /api/v1/signals', () => {
         },
         ApiMetricsInterceptor,
         ApiExceptionFilter,
+        ...AUTH_OFF_PROVIDERS,
         ...SIGNALS_PROVIDERS,
       ],
     }).compile();
@@ -110,6 +112,7 @@ describe('POST /api/v1/signals', () => {
       name: 'table.loaded',
       params: { table: 'sales' },
       sentAt: NOW,
+      sentBy: 'anonymous',
     });
   });
 

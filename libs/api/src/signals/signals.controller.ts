@@ -1,5 +1,8 @@
 import { Body, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOperation } from '@nestjs/swagger';
+import type { Principal } from '@baton/auth';
+import { Requires, Unscoped } from '../auth/access.decorator';
+import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import { SendSignalDto, SendSignalResponseDto } from './signals.dto';
@@ -11,6 +14,9 @@ export class SignalsController {
 
   @Post('signals')
   @HttpCode(202)
+  @Requires('operate')
+  // A signal reaches waits and triggers of every workflow: not for a token scoped to some.
+  @Unscoped()
   @ApiOperation({
     summary: 'Send a signal',
     description:
@@ -20,7 +26,7 @@ export class SignalsController {
   })
   @ApiAcceptedResponse({ type: SendSignalResponseDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad name, params or signal id, with paths' })
-  send(@Body() body: SendSignalDto): Promise<SendSignalAnswer> {
-    return this.signals.send(body);
+  send(@Body() body: SendSignalDto, @Caller() caller: Principal): Promise<SendSignalAnswer> {
+    return this.signals.send(body, caller.subject);
   }
 }

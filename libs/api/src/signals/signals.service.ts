@@ -20,13 +20,15 @@ export class SignalsService {
     private readonly ids: IdGenerator,
   ) {}
 
-  async send(body: SendSignalDto): Promise<SendSignalAnswer> {
+  /** `by`: the caller's principal subject, carried to the deliveries and runs the signal causes. */
+  async send(body: SendSignalDto, by: string): Promise<SendSignalAnswer> {
     const signal: SignalSent = {
       type: 'SignalSent',
       signalId: body.signalId ?? this.ids.next(),
       name: body.name,
       params: body.params ?? {},
       sentAt: this.clock.now(),
+      sentBy: by,
     };
     await this.publisher.publish(signal);
     return { signalId: signal.signalId };

@@ -1,7 +1,9 @@
 import { Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
+import type { Principal } from '@baton/auth';
 import type { StatusCloudEvent } from '@baton/contracts';
+import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { RunsService } from '../runs/runs.service';
 import { sseFrames, writeSse } from './sse';
@@ -37,21 +39,26 @@ export class StatusEventsController {
   @ApiOkResponse({ description: 'An endless text/event-stream' })
   stream(
     @Query() query: StatusStreamQueryDto,
+    @Caller() caller: Principal,
     @Res() response: ServerResponse,
     @Headers('last-event-id') lastEventId?: string,
   ): void {
-    const live = this.hub.stream(query);
+    const scoped = caller.scopes === null ? {} : { workflowPrefixes: caller.scopes };
+    const live = this.hub.stream({ ...query, ...scoped });
     const afterSeq = resumeSeq(lastEventId, query.runId);
     const events =
       afterSeq === null || query.runId === undefined
         ? live
-        : resumedStream(live, afterSeq, () => this.missed(query.runId as string, afterSeq));
+        : resumedStream(live, afterSeq, () => this.missed(query.runId as string, afterSeq, caller));
     writeSse(response, sseFrames(events));
   }
 
   /** A run's status events after `afterSeq`, read from the read model (or the archive) a page at a time. */
-  private async missed(runId: string, afterSeq: number): Promise<StatusCloudEvent[]> {
+  private async missed(runId: string, afterSeq: number, caller: Principal): Promise<StatusCloudEvent[]> {
     const run = await this.runs.get(runId);
+    // The live stream filters by scope; the replay must not show what it would not.
+    if (caller.scopes !== null && !caller.scopes.some((prefix) => run.workflowId.startsWith(prefix)))
+      return [];
     const workflow = { id: run.workflowId, version: run.workflowVersion };
     const found: StatusCloudEvent[] = [];
     let after: number | null = afterSeq;

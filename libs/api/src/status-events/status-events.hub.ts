@@ -7,6 +7,8 @@ import type { Batch, Consumer, EventLog } from '@baton/eventlog';
 export interface StatusFilter {
   readonly runId?: string;
   readonly workflowId?: string;
+  /** Only workflows whose id starts with one of these (a scoped caller's); omitted: every workflow. */
+  readonly workflowPrefixes?: readonly string[];
 }
 
 /**
@@ -53,7 +55,9 @@ export class StatusEventsHub {
       filter(
         (event) =>
           (wanted.runId === undefined || event.data.runId === wanted.runId) &&
-          (wanted.workflowId === undefined || event.data.workflowId === wanted.workflowId),
+          (wanted.workflowId === undefined || event.data.workflowId === wanted.workflowId) &&
+          (wanted.workflowPrefixes === undefined ||
+            wanted.workflowPrefixes.some((prefix) => event.data.workflowId.startsWith(prefix))),
       ),
     );
   }

@@ -17,7 +17,12 @@ import {
   type PlatformConfig,
 } from '@baton/platform';
 import { migrate, PGliteSqlClient } from '@baton/readmodel';
+import { Authenticator, type AuthConfig } from '@baton/auth';
+import type { Provider } from '@nestjs/common';
+import { ApiAuthGuard } from '../auth/api-auth.guard';
 import { ApiModule } from '../api.module';
+import { AUTH_CONFIG, AUTHENTICATOR, RATE_LIMITER } from '../auth/auth.tokens';
+import { RunQueries } from '@baton/readmodel';
 import { configureApi } from '../configure-api';
 
 /** A clock the test moves by hand. */
@@ -68,11 +73,33 @@ export interface ApiTestApp {
 }
 
 /**
+ * Authentication off: the specs of the API's behaviour call it without
+ * tokens; `auth.api.spec.ts` turns it on and tests authentication itself.
+ */
+export const AUTH_OFF: AuthConfig = {
+  enabled: false,
+  adminTokenHash: null,
+  oidc: null,
+  mutationsPerMinute: 0,
+};
+
+/** What `ApiController`'s guard needs, auth off, for a spec that hosts one controller without `ApiModule`. */
+export const AUTH_OFF_PROVIDERS: Provider[] = [
+  {
+    provide: AUTHENTICATOR,
+    useValue: new Authenticator(AUTH_OFF, { verify: async () => null }, null, Date.now),
+  },
+  { provide: RATE_LIMITER, useValue: null },
+  { provide: RunQueries, useValue: { workflowOfRun: async () => null } },
+  ApiAuthGuard,
+];
+
+/**
  * The API as an app would host it (`configureApi`, real HTTP on a free port)
  * over a real embedded log in a temp dir and an in-memory PGlite. One per
  * spec file: PGlite takes seconds to start.
  */
-export async function startApiTestApp(): Promise<ApiTestApp> {
+export async function startApiTestApp(auth: AuthConfig = AUTH_OFF): Promise<ApiTestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-api-'));
   const log = await EmbeddedEventLog.open({ dir: join(dir, 'log') });
   const sql = await PGliteSqlClient.open();
@@ -93,7 +120,10 @@ export async function startApiTestApp(): Promise<ApiTestApp> {
       TestPlatformModule.with({ log, sql, clock, config, sealer }),
       ApiModule,
     ],
-  }).compile();
+  })
+    .overrideProvider(AUTH_CONFIG)
+    .useValue(auth)
+    .compile();
   // undici may leave a connection open with no request on it (seen after an
   // aborted stream), which would hold `close` for the server's timeouts.
   const app = moduleRef.createNestApplication({ logger: false, forceCloseConnections: true });

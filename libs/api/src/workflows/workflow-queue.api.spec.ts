@@ -25,7 +25,7 @@ import { configureApi } from '../configure-api';
 import { ApiExceptionFilter } from '../http/api-exception.filter';
 import { ApiMetricsInterceptor } from '../http/api-metrics.interceptor';
 import { ApiMetrics } from '../http/api.metrics';
-import { FakeClock } from '../testing/api-test-app';
+import { AUTH_OFF_PROVIDERS, FakeClock } from '../testing/api-test-app';
 import { WorkflowCommandPublisher } from './workflow-command-publisher';
 import { WorkflowQueueController } from './workflow-queue.controller';
 import { WorkflowQueueApiService } from './workflow-queue.service';
@@ -83,6 +83,7 @@ describe('workflow queue routes', () => {
         },
         ApiMetricsInterceptor,
         ApiExceptionFilter,
+        ...AUTH_OFF_PROVIDERS,
         { provide: WorkflowCommandPublisher, useValue: publisher },
         {
           provide: WorkflowQueueApiService,
@@ -110,7 +111,10 @@ describe('workflow queue routes', () => {
     const response = await fetch(`${base}/api/v1${path}`, {
       method,
       ...(json === undefined
-        ? {}
+        ? // A body-less action still says it is JSON (browsers cannot post that cross-site).
+          method === 'GET'
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: '{}' }
         : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -247,7 +251,7 @@ describe('workflow queue routes', () => {
       expect(await lastCommand()).toEqual({
         type,
         workflowId: 'nightly',
-        metadata: { commandId: answer.body.commandId, at: 1_700_000_500_000 },
+        metadata: { commandId: answer.body.commandId, at: 1_700_000_500_000, by: 'anonymous' },
       });
     });
 

@@ -7,6 +7,9 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import type { WorkflowQueueView } from '@baton/readmodel/workflow-queue-queries';
+import type { Principal } from '@baton/auth';
+import { Requires } from '../auth/access.decorator';
+import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import {
@@ -46,42 +49,55 @@ export class WorkflowQueueController {
 
   @Post('pause')
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({
     summary: 'Pause a workflow: new runs wait in its queue; started runs go on',
     description: ASYNC,
   })
   @ApiAcceptedResponse({ type: WorkflowCommandAcceptedDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow' })
-  pause(@Param('workflowId') workflowId: string): Promise<WorkflowCommandAnswer> {
-    return this.queue.pause(workflowId);
+  pause(
+    @Param('workflowId') workflowId: string,
+    @Caller() caller: Principal,
+  ): Promise<WorkflowCommandAnswer> {
+    return this.queue.pause(workflowId, caller.subject);
   }
 
   @Post('resume')
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({
     summary: 'Resume a paused workflow: waiting runs start as its run strategy allows',
     description: ASYNC,
   })
   @ApiAcceptedResponse({ type: WorkflowCommandAcceptedDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow' })
-  resume(@Param('workflowId') workflowId: string): Promise<WorkflowCommandAnswer> {
-    return this.queue.resume(workflowId);
+  resume(
+    @Param('workflowId') workflowId: string,
+    @Caller() caller: Principal,
+  ): Promise<WorkflowCommandAnswer> {
+    return this.queue.resume(workflowId, caller.subject);
   }
 
   @Post('unblock')
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({
     summary: 'Unblock a strict_sequential workflow after a failed run, without restarting that run',
     description: ASYNC,
   })
   @ApiAcceptedResponse({ type: WorkflowCommandAcceptedDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow' })
-  unblock(@Param('workflowId') workflowId: string): Promise<WorkflowCommandAnswer> {
-    return this.queue.unblock(workflowId);
+  unblock(
+    @Param('workflowId') workflowId: string,
+    @Caller() caller: Principal,
+  ): Promise<WorkflowCommandAnswer> {
+    return this.queue.unblock(workflowId, caller.subject);
   }
 
   @Put('breakpoints')
   @HttpCode(202)
+  @Requires('operate')
   @ApiOperation({
     summary: "Set the steps every run started from now on pauses before (merged with a request's own)",
     description: `Replaces the current set; [] clears it. Resume a paused step with POST /runs/{runId}/steps/{stepId}/resume. ${ASYNC}`,
@@ -92,7 +108,8 @@ export class WorkflowQueueController {
   setBreakpoints(
     @Param('workflowId') workflowId: string,
     @Body() body: SetBreakpointsDto,
+    @Caller() caller: Principal,
   ): Promise<BreakpointsAnswer> {
-    return this.queue.setBreakpoints(workflowId, body);
+    return this.queue.setBreakpoints(workflowId, body, caller.subject);
   }
 }

@@ -46,16 +46,17 @@ export class WorkflowQueueApiService {
     });
   }
 
-  pause(workflowId: string): Promise<WorkflowCommandAnswer> {
-    return this.control(workflowId, 'PauseWorkflow', 'pause');
+  /** `by`, here and below: the caller's principal subject, carried into the events (audit trail). */
+  pause(workflowId: string, by: string): Promise<WorkflowCommandAnswer> {
+    return this.control(workflowId, 'PauseWorkflow', 'pause', by);
   }
 
-  resume(workflowId: string): Promise<WorkflowCommandAnswer> {
-    return this.control(workflowId, 'ResumeWorkflow', 'resume');
+  resume(workflowId: string, by: string): Promise<WorkflowCommandAnswer> {
+    return this.control(workflowId, 'ResumeWorkflow', 'resume', by);
   }
 
-  unblock(workflowId: string): Promise<WorkflowCommandAnswer> {
-    return this.control(workflowId, 'UnblockWorkflow', 'unblock');
+  unblock(workflowId: string, by: string): Promise<WorkflowCommandAnswer> {
+    return this.control(workflowId, 'UnblockWorkflow', 'unblock', by);
   }
 
   /**
@@ -64,7 +65,7 @@ export class WorkflowQueueApiService {
    * 400 rather than a breakpoint that never hits; a run of another version
    * simply never reaches a step it lacks.
    */
-  async setBreakpoints(workflowId: string, body: SetBreakpointsDto): Promise<BreakpointsAnswer> {
+  async setBreakpoints(workflowId: string, body: SetBreakpointsDto, by: string): Promise<BreakpointsAnswer> {
     await this.knownWorkflow(workflowId);
     const version =
       (await this.registry.getVersion(workflowId, 'active')) ??
@@ -88,15 +89,20 @@ export class WorkflowQueueApiService {
       type: 'SetWorkflowBreakpoints',
       workflowId,
       stepIds: body.stepIds,
-      metadata: { commandId, at: this.clock.now() },
+      metadata: { commandId, at: this.clock.now(), by },
     });
     return { workflowId, commandId, stepIds: body.stepIds };
   }
 
-  private async control(workflowId: string, type: Control, action: string): Promise<WorkflowCommandAnswer> {
+  private async control(
+    workflowId: string,
+    type: Control,
+    action: string,
+    by: string,
+  ): Promise<WorkflowCommandAnswer> {
     await this.knownWorkflow(workflowId);
     const commandId = this.commandId(action);
-    const command: WorkflowCommand = { type, workflowId, metadata: { commandId, at: this.clock.now() } };
+    const command: WorkflowCommand = { type, workflowId, metadata: { commandId, at: this.clock.now(), by } };
     await this.publisher.send(command);
     return { workflowId, commandId };
   }

@@ -37,6 +37,9 @@ beforeAll(async () => {
 });
 afterAll(() => sut.close());
 
+/** A body-less POST still says it is JSON: the API refuses what a browser could post cross-site. */
+const JSON_EMPTY = { headers: { 'content-type': 'application/json' }, body: '{}' };
+
 describe('workflow routes', () => {
   const push = (body: string, contentType = 'application/yaml') =>
     fetch(`${sut.base}/api/v1/workflows`, { method: 'POST', headers: { 'content-type': contentType }, body });
@@ -57,14 +60,24 @@ describe('workflow routes', () => {
     expect(version).toMatchObject({ workflowId: 'hello', version: 2, active: false, source: HELLO_V2 });
   });
 
-  it('accepts JSON and text/plain bodies, guessing the format of the latter', async () => {
+  it('accepts JSON bodies, and refuses with 415 the types a browser could post cross-site', async () => {
     const json = { id: 'as-json', steps: [{ id: 'only', type: 'noop' }] };
     const response = await push(JSON.stringify(json), 'application/json');
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ workflowId: 'as-json', version: 1 });
 
-    const plain = await push('id: as-text\nsteps:\n  - { id: only, type: noop }\n', 'text/plain');
-    expect(await plain.json()).toMatchObject({ workflowId: 'as-text', version: 1, created: true });
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const refused = await push('id: as-text\nsteps:\n  - { id: only, type: noop }\n', type);
+      expect(refused.status).toBe(415);
+      expect(await refused.json()).toMatchObject({ message: expect.stringContaining('application/yaml') });
+    }
+    const untyped = await fetch(`${sut.base}/api/v1/workflows`, { method: 'POST', body: 'id: x' });
+    expect(untyped.status).toBe(415);
+    expect((await fetch(`${sut.base}/api/v1/workflows/as-text`)).status).toBe(404);
   });
 
   it('answers 400 with every validation error, its path and its line', async () => {
@@ -99,7 +112,7 @@ describe('workflow routes', () => {
 
   it('lists workflows and shows one with its active definition and versions', async () => {
     const list = (await (await fetch(`${sut.base}/api/v1/workflows`)).json()) as { workflowId: string }[];
-    expect(list.map((w) => w.workflowId)).toEqual(expect.arrayContaining(['hello', 'as-json', 'as-text']));
+    expect(list.map((w) => w.workflowId)).toEqual(expect.arrayContaining(['hello', 'as-json']));
 
     const detail = await (await fetch(`${sut.base}/api/v1/workflows/hello`)).json();
     expect(detail).toMatchObject({
@@ -119,6 +132,7 @@ describe('workflow routes', () => {
   it('activates a version, and answers 404 for unknown workflows and versions', async () => {
     const activated = await fetch(`${sut.base}/api/v1/workflows/hello/versions/2/activate`, {
       method: 'POST',
+      ...JSON_EMPTY,
     });
     expect(activated.status).toBe(200);
     expect(await activated.json()).toMatchObject({
@@ -129,6 +143,7 @@ describe('workflow routes', () => {
 
     const noVersion = await fetch(`${sut.base}/api/v1/workflows/hello/versions/9/activate`, {
       method: 'POST',
+      ...JSON_EMPTY,
     });
     expect(noVersion.status).toBe(404);
     expect(await noVersion.json()).toMatchObject({ message: expect.stringContaining('no version 9') });
@@ -150,7 +165,7 @@ describe('workflow routes', () => {
       fetch(`${sut.base}/api/v1/workflows/switch-off${path}`, {
         method: 'POST',
         ...(json === undefined
-          ? {}
+          ? { headers: { 'content-type': 'application/json' }, body: '{}' }
           : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
       });
 
@@ -179,7 +194,10 @@ describe('workflow routes', () => {
   });
 
   it('answers 404 when deactivating an unknown workflow', async () => {
-    const response = await fetch(`${sut.base}/api/v1/workflows/nope/deactivate`, { method: 'POST' });
+    const response = await fetch(`${sut.base}/api/v1/workflows/nope/deactivate`, {
+      method: 'POST',
+      ...JSON_EMPTY,
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({
       message: expect.stringContaining('"nope" does not exist'),

@@ -11,6 +11,9 @@ import {
   ApiPayloadTooLargeResponse,
 } from '@nestjs/swagger';
 import type { PushResult, WorkflowSummary, WorkflowVersion } from '@baton/readmodel';
+import type { Principal } from '@baton/auth';
+import { Requires } from '../auth/access.decorator';
+import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import { IntParamPipe, MAX_INT32 } from '../http/int-param.pipe';
@@ -29,6 +32,7 @@ export class WorkflowsController {
 
   @Post()
   @HttpCode(201)
+  @Requires('administer')
   @ApiOperation({
     summary: 'Push a workflow document (YAML or JSON)',
     description:
@@ -48,15 +52,19 @@ export class WorkflowsController {
     description: 'Every validation error, with JSON path and line/column',
   })
   @ApiPayloadTooLargeResponse({ type: ErrorDto })
-  push(@Body() body: unknown, @Headers('content-type') contentType?: string): Promise<PushResult> {
-    return this.workflows.push(sourceText(body), contentType);
+  push(
+    @Body() body: unknown,
+    @Caller() caller: Principal,
+    @Headers('content-type') contentType?: string,
+  ): Promise<PushResult> {
+    return this.workflows.push(sourceText(body), contentType, caller);
   }
 
   @Get()
   @ApiOperation({ summary: 'All workflows with their active version, by id' })
   @ApiOkResponse({ type: [WorkflowSummaryDto] })
-  list(): Promise<WorkflowSummary[]> {
-    return this.workflows.list();
+  list(@Caller() caller: Principal): Promise<WorkflowSummary[]> {
+    return this.workflows.list(caller);
   }
 
   @Get(':workflowId')
@@ -82,6 +90,7 @@ export class WorkflowsController {
   @Post(':workflowId/versions/:version/activate')
   @ApiParam(VERSION_PARAM)
   @HttpCode(200)
+  @Requires('administer')
   @ApiOperation({ summary: 'Make a version the one new runs use' })
   @ApiOkResponse({ type: WorkflowSummaryDto, description: 'The workflow after activation' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow or version' })
@@ -94,6 +103,7 @@ export class WorkflowsController {
 
   @Post(':workflowId/deactivate')
   @HttpCode(200)
+  @Requires('administer')
   @ApiOperation({
     summary: 'Leave no version active',
     description:

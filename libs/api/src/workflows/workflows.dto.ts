@@ -49,6 +49,14 @@ export class WorkflowVersionRefDto {
 
   @ApiProperty({ description: 'Epoch milliseconds' })
   createdAt!: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'token:3f9a0c1b2d4e',
+    description: 'Who pushed it (the audit trail); null for versions pushed before it was recorded',
+  })
+  pushedBy!: string | null;
 }
 
 export class WorkflowDetailDto extends WorkflowSummaryDto {
@@ -85,4 +93,12 @@ export class WorkflowVersionDto {
 
   @ApiPropertyOptional({ description: 'Epoch milliseconds' })
   createdAt!: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'token:3f9a0c1b2d4e',
+    description: 'Who pushed it (the audit trail); null for versions pushed before it was recorded',
+  })
+  pushedBy!: string | null;
 }

@@ -6,7 +6,8 @@ import {
   type DocumentFormat,
 } from '@baton/definitions';
 import type { PushResult, WorkflowRegistry, WorkflowSummary, WorkflowVersion } from '@baton/readmodel';
-import { InvalidRequestError, NotFoundError } from '../http/api.errors';
+import { inScope, type Principal } from '@baton/auth';
+import { ForbiddenError, InvalidRequestError, NotFoundError } from '../http/api.errors';
 
 /** `GET /workflows/{id}`: the summary, the active version's definition and source, and every version. */
 export interface WorkflowDetail extends WorkflowSummary {
@@ -17,6 +18,7 @@ export interface WorkflowDetail extends WorkflowSummary {
     readonly version: number;
     readonly active: boolean;
     readonly createdAt: number;
+    readonly pushedBy: string | null;
   }[];
 }
 
@@ -32,8 +34,12 @@ export class WorkflowsService {
     private readonly limits: DefinitionLimits = DEFAULT_DEFINITION_LIMITS,
   ) {}
 
-  /** `source` is the body exactly as sent; `contentType` picks JSON or YAML (guessed when it says neither). */
-  async push(source: string, contentType: string | undefined): Promise<PushResult> {
+  /**
+   * `source` is the body exactly as sent; `contentType` picks JSON or YAML
+   * (guessed when it says neither). The caller must cover the document's
+   * workflow id (a scoped token) and is recorded as the version's pusher.
+   */
+  async push(source: string, contentType: string | undefined, caller: Principal): Promise<PushResult> {
     const result = parseWorkflowDocument(source, formatOf(contentType, source), this.limits);
     if (!result.ok) {
       const count = result.errors.length;
@@ -42,11 +48,17 @@ export class WorkflowsService {
         result.errors,
       );
     }
-    return this.registry.push({ definition: result.definition, source });
+    if (!inScope(caller, result.definition.id)) {
+      throw new ForbiddenError(
+        `${caller.subject} may push workflows starting with ${caller.scopes?.join(', ')} only, not ${result.definition.id}`,
+      );
+    }
+    return this.registry.push({ definition: result.definition, source, pushedBy: caller.subject });
   }
 
-  list(): Promise<WorkflowSummary[]> {
-    return this.registry.list();
+  /** The workflows the caller's scopes cover (every one for an unscoped caller). */
+  async list(caller: Principal): Promise<WorkflowSummary[]> {
+    return (await this.registry.list()).filter((workflow) => inScope(caller, workflow.workflowId));
   }
 
   async get(workflowId: string): Promise<WorkflowDetail> {
@@ -58,7 +70,12 @@ export class WorkflowsService {
       ...summary,
       definition: active.definition,
       source: active.source,
-      versions: versions.map(({ version, active, createdAt }) => ({ version, active, createdAt })),
+      versions: versions.map(({ version, active, createdAt, pushedBy }) => ({
+        version,
+        active,
+        createdAt,
+        pushedBy,
+      })),
     };
   }
 

@@ -12,6 +12,13 @@ export interface CommandMetadata {
   readonly commandId: string;
   /** Epoch milliseconds. */
   readonly at: number;
+  /**
+   * Who asked (an API principal's subject, e.g. `token:3f9a0c1b2d4e`), for
+   * the audit trail: every event the command causes carries it as `by`.
+   * Absent on commands the platform writes itself (timers, executors) and on
+   * commands written before it existed.
+   */
+  readonly by?: string;
 }
 
 interface CommandBase {

@@ -60,13 +60,13 @@ export function decide(
   state: RunState,
   deps: RunDeciderDeps = defaultRunDeps,
 ): RunEvent[] {
-  const tx = new RunTransaction(state, command.runId, command.metadata.at);
+  const tx = new RunTransaction(state, command.runId, command.metadata.at, command.metadata.by);
   const refused = handlerFor(command)(command, tx, deps);
   if (refused === null) return [...tx.events];
   if (tx.events.length > 0) {
     throw new Error(`handler for ${command.type} emitted events and then refused: ${refused.code}`);
   }
-  const rejected = new RunTransaction(state, command.runId, command.metadata.at);
+  const rejected = new RunTransaction(state, command.runId, command.metadata.at, command.metadata.by);
   rejected.emit({
     type: 'CommandRejected',
     commandType: command.type,

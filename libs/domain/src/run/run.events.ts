@@ -17,6 +17,12 @@ interface EventBase {
   readonly schemaVersion: number;
   /** Epoch ms: the `at` of the command that caused the event. */
   readonly at: number;
+  /**
+   * Who caused the event: the `by` of its command's metadata (an operator's
+   * principal), only written when the command had one. Optional, so events
+   * written before it (schema version 1 all the same) replay unchanged.
+   */
+  readonly by?: string;
 }
 
 export interface RunStarted extends EventBase {

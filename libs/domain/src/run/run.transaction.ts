@@ -18,6 +18,8 @@ export class RunTransaction {
     private readonly runId: string,
     /** The command's time; every event of this command carries it. */
     readonly at: number,
+    /** The command's `metadata.by`: every event of this command carries it (the audit trail). */
+    private readonly by?: string,
   ) {
     this.current = state;
   }
@@ -43,6 +45,8 @@ export class RunTransaction {
       seq: this.current.lastSeq + 1,
       schemaVersion: RUN_EVENT_SCHEMA_VERSION,
       at: this.at,
+      // Only written when known, so the events of platform commands keep their shape.
+      ...(this.by === undefined ? {} : { by: this.by }),
     } as RunEvent;
     this.current = evolve(this.current, event);
     this.written.push(event);

@@ -79,7 +79,11 @@ export function deliverSignalCommand(signal: SignalSent, wait: SignalWait, at: n
     attempt: wait.attempt,
     signalId: signal.signalId,
     signalParams: signal.params,
-    metadata: { commandId: `signal/${signal.signalId}/${wait.stepId}/${wait.attempt}`, at },
+    metadata: {
+      commandId: `signal/${signal.signalId}/${wait.stepId}/${wait.attempt}`,
+      at,
+      ...(signal.sentBy === undefined ? {} : { by: signal.sentBy }),
+    },
   };
 }
 

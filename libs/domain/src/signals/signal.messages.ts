@@ -14,6 +14,8 @@ export interface SignalSent {
   readonly params: JsonObject;
   /** Epoch ms. */
   readonly sentAt: number;
+  /** Who sent it (an API principal's subject); the deliveries and triggered runs it causes carry it as `by`. */
+  readonly sentBy?: string;
 }
 
 /** Written by the engine when a wait_for_signal step starts waiting. */

@@ -8,6 +8,8 @@ import type { StartRun } from '../run/run.commands';
 export interface WorkflowCommandMetadata {
   readonly commandId: string;
   readonly at: number;
+  /** Who asked (an API principal's subject); carried as `by` by the events it causes. See `CommandMetadata.by`. */
+  readonly by?: string;
 }
 
 interface WorkflowCommandBase {

@@ -47,13 +47,18 @@ function handlerFor<C extends WorkflowCommand>(command: C): WorkflowCommandHandl
  *   // each RunAdmitted's `start` goes to baton.run-commands
  */
 export function decideWorkflowCommand(command: WorkflowCommand, state: WorkflowQueueState): WorkflowEvent[] {
-  const tx = new WorkflowTransaction(state, command.workflowId, command.metadata.at);
+  const tx = new WorkflowTransaction(state, command.workflowId, command.metadata.at, command.metadata.by);
   const refused = handlerFor(command)(command, tx);
   if (refused === null) return [...tx.events];
   if (tx.events.length > 0) {
     throw new Error(`handler for ${command.type} emitted events and then refused: ${refused.code}`);
   }
-  const rejected = new WorkflowTransaction(state, command.workflowId, command.metadata.at);
+  const rejected = new WorkflowTransaction(
+    state,
+    command.workflowId,
+    command.metadata.at,
+    command.metadata.by,
+  );
   rejected.emit({
     type: 'WorkflowCommandRejected',
     commandType: command.type,

@@ -18,6 +18,8 @@ interface WorkflowEventBase {
   readonly schemaVersion: number;
   /** Epoch ms: the `at` of the command that caused the event. */
   readonly at: number;
+  /** Who caused it: its command's `metadata.by`, when it had one (see `RunEvent`'s `by`). */
+  readonly by?: string;
 }
 
 /**

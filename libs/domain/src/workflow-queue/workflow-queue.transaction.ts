@@ -21,6 +21,8 @@ export class WorkflowTransaction {
     private readonly workflowId: string,
     /** The command's time; every event of this command carries it. */
     readonly at: number,
+    /** The command's `metadata.by`: every event of this command carries it (the audit trail). */
+    private readonly by?: string,
   ) {
     this.current = state;
   }
@@ -40,6 +42,8 @@ export class WorkflowTransaction {
       seq: this.current.lastSeq + 1,
       schemaVersion: WORKFLOW_EVENT_SCHEMA_VERSION,
       at: this.at,
+      // Only written when known, so the events of platform commands keep their shape.
+      ...(this.by === undefined ? {} : { by: this.by }),
     } as WorkflowEvent;
     this.current = evolveWorkflowQueue(this.current, event);
     this.written.push(event);

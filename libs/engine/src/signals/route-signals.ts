@@ -133,6 +133,7 @@ function triggeredRequests(signal: SignalSent, record: LogRecord, ctx: SignalRou
       params: run.params,
       // The signal's time, not the router's: routing the signal again asks for the same run.
       requestedAt: signal.sentAt,
+      ...(signal.sentBy === undefined ? {} : { requestedBy: signal.sentBy }),
     };
     return { topic: Topics.runRequests, key: run.workflowId, value: JSON.stringify(request) };
   });

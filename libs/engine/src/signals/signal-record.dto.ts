@@ -1,5 +1,15 @@
 import 'reflect-metadata';
-import { IsIn, IsInt, IsObject, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { SIGNAL_ID_PATTERN, SIGNAL_NAME_PATTERN, type SignalRecord } from '@baton/domain/signals';
 
 /**
@@ -22,6 +32,7 @@ class SignalSentDto extends SignalRecordDto {
   signalId!: string;
   @IsObject({ message: 'params must be an object of names to values' }) params!: object;
   @IsInt() @Min(0) sentAt!: number;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) sentBy?: string;
 }
 
 abstract class SignalWaitDto extends SignalRecordDto {

@@ -29,7 +29,7 @@ steps:
 const registry: DefinitionSource = {
   getVersion: async (workflowId) =>
     workflowId === 'nap'
-      ? { workflowId, version: 1, active: true, definition: nap, source: '', createdAt: 0 }
+      ? { workflowId, version: 1, active: true, definition: nap, source: '', createdAt: 0, pushedBy: null }
       : null,
 };
 

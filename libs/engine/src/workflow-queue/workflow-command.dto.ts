@@ -29,6 +29,8 @@ export const MAX_BREAKPOINTS = 1_000;
 class MetadataDto {
   @IsString() @MinLength(1) @MaxLength(200) commandId!: string;
   @IsInt() @Min(0) at!: number;
+  /** The principal that asked (audit trail); optional, absent on platform commands. */
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) by?: string;
 }
 
 abstract class WorkflowCommandDto {

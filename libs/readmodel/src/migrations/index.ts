@@ -4,6 +4,7 @@ import { childRunsSchema } from './0004-child-runs';
 import { workflowQueueDropsSchema } from './0005-workflow-queue-drops';
 import { queuedRunParamsSchema } from './0006-queued-run-params';
 import { attemptRunAttemptSchema } from './0007-attempt-run-attempt';
+import { versionPushedBySchema } from './0008-version-pushed-by';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   workflowQueueDropsSchema,
   queuedRunParamsSchema,
   attemptRunAttemptSchema,
+  versionPushedBySchema,
 ];
