@@ -16,6 +16,7 @@ import { ApiAuthGuard } from './auth/api-auth.guard';
 import { AUTH_CONFIG_FROM_ENV, AUTH_PROVIDERS } from './auth/auth.providers';
 import { AUTH_CONFIG } from './auth/auth.tokens';
 import { TokensController } from './auth/tokens.controller';
+import { WhoAmIController } from './auth/whoami.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { StorageState } from './http/storage-state';
 import { ApiMetricsInterceptor } from './http/api-metrics.interceptor';
@@ -83,6 +84,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     SignalsController,
     RunActionsController,
     TokensController,
+    WhoAmIController,
   ],
   providers: [
     { provide: ID_GENERATOR, useValue: randomIds },

@@ -94,6 +94,16 @@ describe('authentication and authorization of the API', () => {
     expect((await call('GET', '/api/v1/tokens', operator.token)).status).toBe(403);
   });
 
+  it('tells a token who it is (GET /auth/me), so the web UI can hide what a viewer may not do', async () => {
+    const viewer = await token('viewer', ['sales.'], 'dashboards');
+    const me = await call('GET', '/api/v1/auth/me', viewer.token);
+    expect(me).toMatchObject({
+      status: 200,
+      body: { subject: `token:${viewer.tokenId}`, role: 'viewer', scopes: ['sales.'] },
+    });
+    expect((await call('GET', '/api/v1/auth/me')).status).toBe(401);
+  });
+
   it('records who asked on the run request (the audit trail the run events carry)', async () => {
     const operator = await token('operator', undefined, 'ci');
     const started = await call('POST', '/api/v1/workflows/sales.daily/runs', operator.token, {

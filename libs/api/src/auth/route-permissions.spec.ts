@@ -10,6 +10,7 @@ import { WorkflowsController } from '../workflows/workflows.controller';
 import { PERMISSION_KEY, UNSCOPED_KEY } from './access.decorator';
 import { permissionOf } from './api-auth.guard';
 import { TokensController } from './tokens.controller';
+import { WhoAmIController } from './whoami.controller';
 
 const CONTROLLERS = [
   WorkflowsController,
@@ -19,6 +20,7 @@ const CONTROLLERS = [
   SignalsController,
   RunActionsController,
   TokensController,
+  WhoAmIController,
 ];
 
 /** Every route of the API as "METHOD path" -> what the guard requires of it. */
@@ -79,6 +81,7 @@ describe('the role table of the routes', () => {
       'POST /api/v1/tokens': { permission: 'administer', unscoped: true },
       'GET /api/v1/tokens': { permission: 'administer', unscoped: true },
       'DELETE /api/v1/tokens/:tokenId': { permission: 'administer', unscoped: true },
+      'GET /api/v1/auth/me': read,
     });
   });
 
