@@ -42,7 +42,11 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_00
 }
 
 /** A counter per key: every record adds one. */
-function countingProcessor(log: EventLog, names: { group: string; input: string; state: string }) {
+function countingProcessor(
+  log: EventLog,
+  names: { group: string; input: string; state: string },
+  beforeCommit?: (result: KeyedBatchResult<number>) => Promise<void>,
+) {
   return new KeyedStateProcessor<number>(log, systemClock, new Logger('KeyedStateProcessorIT'), {
     name: 'Counter',
     keysAre: 'counters',
@@ -57,6 +61,7 @@ function countingProcessor(log: EventLog, names: { group: string; input: string;
       }
       return { records: [], changed };
     },
+    beforeCommit,
   });
 }
 
@@ -156,6 +161,31 @@ describe('KeyedStateProcessor on Kafka, exactly once across owners', () => {
     expect(second.stateOf('k', 0)).toBe(5);
     expect((await countersIn(log, names.state, 1)).get('k')).toBe(5);
     await second.stop();
+  });
+
+  it('given a batch that fails right after the previous one committed, when the consumer rewinds to the committed offset, then nothing already applied is decided again', async () => {
+    const { log, names } = await setUp();
+    const producer = await log.producer();
+    // A transient failure before the commit (as creating a topic may fail), once per failing key.
+    const failed = new Set<string>();
+    const sut = countingProcessor(log, names, async ({ changed }) => {
+      const fresh = [...changed.keys()].find((key) => key.startsWith('fail-') && !failed.has(key));
+      if (!fresh) return;
+      failed.add(fresh);
+      throw new Error(`transient failure before committing ${fresh}`);
+    });
+    await sut.start();
+    const rounds = 40;
+    for (let round = 0; round < rounds; round++) {
+      // Two fetches in a row: the failing one comes while the offset of the first is just committed.
+      await producer.send([{ topic: names.input, key: `ok-${round}`, value: '{}' }]);
+      await producer.send([{ topic: names.input, key: `fail-${round}`, value: '{}' }]);
+      await waitFor(`round ${round}`, () => sut.stateOf(`fail-${round}`, 0) !== undefined);
+    }
+    const counters = await countersIn(log, names.state, 1);
+    expect([...counters].filter(([, count]) => count !== 1)).toEqual([]);
+    expect(counters.size).toBe(2 * rounds);
+    await sut.stop();
   });
 
   it('given commands flowing while partitions move between two members again and again, then every command is decided exactly once', async () => {

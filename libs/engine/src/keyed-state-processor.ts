@@ -88,9 +88,11 @@ export interface WriterHealthSource {
  *
  * Exactly once does not rest on the committed offset alone: kafkajs cannot
  * ask for a stable offset (OffsetFetch `require_stable`, KIP-447), and the
- * broker materialises a completed transaction's offsets asynchronously, so a
- * new owner may be handed commands its restored states already hold. Those
- * below the restored applied-input offset are skipped, never decided again.
+ * broker materialises a committed transaction's offsets a little after
+ * `commit()` resolves. A consumer that rewinds to the committed offset (after
+ * a failed batch, or at a takeover) may therefore be handed commands its
+ * states already hold. Those below the applied-input offset (restored with
+ * the states, then advanced by each commit) are skipped, never decided again.
  *
  * Liveness: a fenced producer (another process opened the id: a takeover
  * this member has not heard of yet, or a zombie's late assignment) is not
@@ -336,7 +338,7 @@ export class KeyedStateProcessor<
    * The batch's records that the states do not hold yet. Those below the
    * applied-input offset were decided by an earlier transaction (this
    * member's or a previous owner's) and are delivered again only because the
-   * committed offset read at a takeover lagged the restored states.
+   * committed offset the consumer rewound to lagged that transaction.
    */
   private notYetApplied(owned: OwnedPartition<S>, batch: Batch): readonly LogRecord[] {
     const fresh = batch.records.filter((record) => record.offset >= owned.applied.next);
