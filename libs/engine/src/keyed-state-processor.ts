@@ -10,6 +10,7 @@ import {
   type TransactionalProducer,
 } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
+import { appliedInputKey, decodeAppliedInput, encodeAppliedInput, isAppliedInputKey } from './applied-input';
 
 /** What one batch decided: the records to write and the new state of every key it touched. */
 export interface KeyedBatchResult<S> {
@@ -51,6 +52,13 @@ export interface KeyedStateProcessorSpec<S, R extends KeyedBatchResult<S> = Keye
 interface OwnedPartition<S> {
   readonly producer: TransactionalProducer;
   readonly states: Map<string, S>;
+  /** The state topic's applied-input record: input offsets below `next` are already in `states`. */
+  readonly applied: { readonly key: string; next: number };
+}
+
+interface Restored<S> {
+  readonly states: Map<string, S>;
+  readonly next: number;
 }
 
 /** How one assigned partition's writer is doing (readiness, metrics). */
@@ -74,9 +82,17 @@ export interface WriterHealthSource {
  * `<group>.<partition>` (fencing a previous owner that may still be alive)
  * and restores that partition's states from the compacted state topic. Each
  * batch is decided by `process` and written in one transaction: its records,
- * a snapshot per changed key and the input offset. States are adopted only
- * after the commit, so a crash or a fence at any instant leaves either
- * everything or nothing.
+ * a snapshot per changed key, the applied-input record (see `AppliedInput`)
+ * and the input offset. States are adopted only after the commit, so a crash
+ * or a fence at any instant leaves either everything or nothing.
+ *
+ * Exactly once does not rest on the committed offset alone: kafkajs cannot
+ * ask for a stable offset (OffsetFetch `require_stable`, KIP-447), and the
+ * broker materialises a committed transaction's offsets a little after
+ * `commit()` resolves. A consumer that rewinds to the committed offset (after
+ * a failed batch, or at a takeover) may therefore be handed commands its
+ * states already hold. Those below the applied-input offset (restored with
+ * the states, then advanced by each commit) are skipped, never decided again.
  *
  * Liveness: a fenced producer (another process opened the id: a takeover
  * this member has not heard of yet, or a zombie's late assignment) is not
@@ -180,9 +196,9 @@ export class KeyedStateProcessor<
   /** Opens the partition's transactional id (fencing any earlier owner), then restores and adopts its states. */
   private async open(partition: number): Promise<void> {
     const producer = await this.log.transactionalProducer(`${this.spec.groupId}.${partition}`);
-    let states: Map<string, S>;
+    let restored: Restored<S>;
     try {
-      states = await this.restore(partition);
+      restored = await this.restore(partition);
     } catch (error) {
       await producer.close().catch(() => undefined);
       throw error;
@@ -192,7 +208,9 @@ export class KeyedStateProcessor<
       await producer.close().catch(() => undefined);
       return;
     }
-    this.owned.set(partition, { producer, states });
+    const { states, next } = restored;
+    const key = appliedInputKey(partition, await this.log.partitionCount(this.spec.stateTopic));
+    this.owned.set(partition, { producer, states, applied: { key, next } });
     const health = this.assigned.get(partition);
     if (health) health.fenced = false;
     for (const [key, state] of states) this.spec.onAdopted?.(key, state, partition);
@@ -200,14 +218,16 @@ export class KeyedStateProcessor<
     this.logger.log(`owns partition ${partition} with ${states.size} ${this.spec.keysAre}`, this.spec.name);
   }
 
-  /** The latest snapshot per key wins; a tombstone deletes. */
-  private async restore(partition: number): Promise<Map<string, S>> {
+  /** The latest snapshot per key wins; a tombstone deletes. The applied-input record is not a state. */
+  private async restore(partition: number): Promise<Restored<S>> {
     const states = new Map<string, S>();
+    let next = 0;
     for await (const record of this.log.readPartition(this.spec.stateTopic, partition)) {
-      if (record.value === null) states.delete(record.key);
+      if (isAppliedInputKey(record.key)) next = decodeAppliedInput(record.value, partition)?.next ?? next;
+      else if (record.value === null) states.delete(record.key);
       else states.set(record.key, this.spec.decodeState(record.value));
     }
-    return states;
+    return { states, next };
   }
 
   private async revoke(partitions: readonly TopicPartition[]): Promise<void> {
@@ -280,7 +300,20 @@ export class KeyedStateProcessor<
       await this.reacquire(batch.partition);
       throw new Error(`re-opened partition ${batch.partition}; redelivering from the committed offset`);
     }
-    const result = this.spec.process(owned.states, batch.records, this.clock.now());
+    const next = batch.records[batch.records.length - 1].offset + 1;
+    const offsets = {
+      groupId: this.spec.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: next,
+    };
+    const fresh = this.notYetApplied(owned, batch);
+    if (fresh.length === 0) {
+      // All of it is in the states already: only move the committed offset on.
+      await owned.producer.commit({ records: [], offsets });
+      return;
+    }
+    const result = this.spec.process(owned.states, fresh, this.clock.now());
     await this.spec.beforeCommit?.(result);
     const snapshots: OutgoingRecord[] = [];
     for (const [key, state] of result.changed) {
@@ -288,11 +321,10 @@ export class KeyedStateProcessor<
     }
     const forgotten = result.forgotten ?? new Set<string>();
     for (const key of forgotten) snapshots.push({ topic: this.spec.stateTopic, key, value: null });
-    const next = batch.records[batch.records.length - 1].offset + 1;
-    await owned.producer.commit({
-      records: [...result.records, ...snapshots],
-      offsets: { groupId: this.spec.groupId, topic: batch.topic, partition: batch.partition, offset: next },
-    });
+    const applied = encodeAppliedInput({ partition: batch.partition, next });
+    snapshots.push({ topic: this.spec.stateTopic, key: owned.applied.key, value: applied });
+    await owned.producer.commit({ records: [...result.records, ...snapshots], offsets });
+    owned.applied.next = next;
     for (const [key, state] of result.changed) {
       owned.states.set(key, state);
       this.spec.onAdopted?.(key, state, batch.partition);
@@ -300,5 +332,23 @@ export class KeyedStateProcessor<
     for (const key of forgotten) owned.states.delete(key);
     if (forgotten.size > 0) this.spec.onReleased?.(forgotten);
     this.spec.onCommitted?.(result, batch.partition);
+  }
+
+  /**
+   * The batch's records that the states do not hold yet. Those below the
+   * applied-input offset were decided by an earlier transaction (this
+   * member's or a previous owner's) and are delivered again only because the
+   * committed offset the consumer rewound to lagged that transaction.
+   */
+  private notYetApplied(owned: OwnedPartition<S>, batch: Batch): readonly LogRecord[] {
+    const fresh = batch.records.filter((record) => record.offset >= owned.applied.next);
+    const skipped = batch.records.length - fresh.length;
+    if (skipped > 0)
+      this.logger.warn(
+        `skipped ${skipped} records of partition ${batch.partition} from offset ${batch.records[0].offset}: ` +
+          `already in the restored states (applied up to ${owned.applied.next})`,
+        this.spec.name,
+      );
+    return fresh;
   }
 }

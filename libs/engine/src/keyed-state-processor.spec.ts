@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedEventLog, type EventLog, type LogRecord } from '@baton/eventlog';
+import { systemClock } from '@baton/platform';
+import { appliedInputKey, encodeAppliedInput } from './applied-input';
+import { KeyedStateProcessor, type KeyedBatchResult } from './keyed-state-processor';
+
+const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const names = { group: 'g', input: 'in', state: 'state' };
+
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('KeyedStateProcessor, records its states already hold', () => {
+  let dir: string;
+  let log: EventLog;
+  let decided: string[];
+
+  /** Remembers, per key, the values it decided. */
+  const sut = () =>
+    new KeyedStateProcessor<string[]>(log, systemClock, quiet, {
+      name: 'Recorder',
+      keysAre: 'keys',
+      groupId: names.group,
+      inputTopic: names.input,
+      stateTopic: names.state,
+      decodeState: (json) => JSON.parse(json) as string[],
+      process: (states, records: readonly LogRecord[]): KeyedBatchResult<string[]> => {
+        const changed = new Map<string, string[]>();
+        for (const { key, value } of records) {
+          decided.push(value ?? '');
+          changed.set(key, [...(changed.get(key) ?? states.get(key) ?? []), value ?? '']);
+        }
+        return { records: [], changed };
+      },
+    });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-keyed-'));
+    log = await EmbeddedEventLog.open({ dir });
+    await log.ensureTopics([
+      { name: names.input, partitions: 2 },
+      { name: names.state, partitions: 2, compacted: true },
+    ]);
+    decided = [];
+  });
+
+  afterEach(async () => {
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('given states restored with an applied-input offset ahead of the committed one, then the records below it are skipped and the rest decided once', async () => {
+    const producer = await log.producer();
+    // Offsets 0-4 of the key's input partition; the states hold the first three.
+    await producer.send(
+      ['c0', 'c1', 'c2', 'c3', 'c4'].map((value) => ({ topic: names.input, key: 'k', value })),
+    );
+    const [{ partition }] = (await collect(log, names.input)).filter((record) => record.key === 'k');
+    await producer.send([
+      { topic: names.state, key: 'k', value: JSON.stringify(['c0', 'c1', 'c2']) },
+      {
+        topic: names.state,
+        key: appliedInputKey(partition, 2),
+        value: encodeAppliedInput({ partition, next: 3 }),
+      },
+    ]);
+
+    const processor = sut();
+    await processor.start();
+    await waitFor('the two new records', () => processor.stateOf('k', partition)?.length === 5);
+    expect(decided).toEqual(['c3', 'c4']);
+    expect(processor.stateOf('k', partition)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
+    expect(processor.size).toBe(1);
+    await processor.stop();
+
+    // A second owner restores the applied-input offset its predecessor wrote.
+    await producer.send([{ topic: names.input, key: 'k', value: 'c5' }]);
+    const next = sut();
+    await next.start();
+    await waitFor('the record after the restart', () => next.stateOf('k', partition)?.length === 6);
+    expect(decided).toEqual(['c3', 'c4', 'c5']);
+    await next.stop();
+  });
+});
+
+async function collect(log: EventLog, topic: string): Promise<LogRecord[]> {
+  const out: LogRecord[] = [];
+  for (let partition = 0; partition < (await log.partitionCount(topic)); partition++)
+    for await (const record of log.readPartition(topic, partition)) out.push(record);
+  return out;
+}
