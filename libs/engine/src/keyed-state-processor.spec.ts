@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedEventLog, type EventLog, type LogRecord } from '@baton/eventlog';
+import {
+  EmbeddedEventLog,
+  ProducerUnusableError,
+  type EventLog,
+  type LogRecord,
+  type TransactionalProducer,
+} from '@baton/eventlog';
 import { systemClock } from '@baton/platform';
 import { appliedInputKey, encodeAppliedInput } from './applied-input';
 import { KeyedStateProcessor, type KeyedBatchResult } from './keyed-state-processor';
@@ -87,6 +93,80 @@ describe('KeyedStateProcessor, records its states already hold', () => {
     await waitFor('the record after the restart', () => next.stateOf('k', partition)?.length === 6);
     expect(decided).toEqual(['c3', 'c4', 'c5']);
     await next.stop();
+  });
+});
+
+describe('KeyedStateProcessor, a producer that breaks while ending a transaction', () => {
+  let dir: string;
+  let log: EmbeddedEventLog;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-keyed-broken-'));
+    log = await EmbeddedEventLog.open({ dir });
+    await log.ensureTopics([
+      { name: names.input, partitions: 1 },
+      { name: names.state, partitions: 1, compacted: true },
+    ]);
+  });
+
+  afterEach(async () => {
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('given the first commit breaks the producer, when records keep coming, then the id is re-opened, the states restored, and every record decided once', async () => {
+    let opened = 0;
+    // The log as the processor sees it: the first producer it opens breaks on its first commit,
+    // as a kafkajs producer does when EndTxn fails (unknown outcome: nothing was written here).
+    const flaky = new Proxy(log, {
+      get(target, name, receiver) {
+        if (name !== 'transactionalProducer') return Reflect.get(target, name, receiver) as unknown;
+        return async (id: string): Promise<TransactionalProducer> => {
+          const real = await target.transactionalProducer(id);
+          if (++opened > 1) return real;
+          return {
+            transactionalId: real.transactionalId,
+            commit: () => Promise.reject(new ProducerUnusableError(id, 'failed while ending a transaction')),
+            abortAfterWriting: (work) => real.abortAfterWriting(work),
+            close: () => real.close(),
+          };
+        };
+      },
+    });
+    const decided: string[] = [];
+    const processor = new KeyedStateProcessor<string[]>(flaky, systemClock, quiet, {
+      name: 'Recorder',
+      keysAre: 'keys',
+      groupId: names.group,
+      inputTopic: names.input,
+      stateTopic: names.state,
+      decodeState: (json) => JSON.parse(json) as string[],
+      process: (states, records: readonly LogRecord[]): KeyedBatchResult<string[]> => {
+        const changed = new Map<string, string[]>();
+        for (const { key, value } of records) {
+          decided.push(value ?? '');
+          changed.set(key, [...(changed.get(key) ?? states.get(key) ?? []), value ?? '']);
+        }
+        return { records: [], changed };
+      },
+    });
+    await processor.start();
+    const producer = await log.producer();
+    await producer.send([{ topic: names.input, key: 'k', value: 'a' }]);
+    await waitFor(
+      'the first record, after the re-open',
+      () => processor.stateOf('k', 0)?.length === 1,
+      20_000,
+    );
+    await producer.send([{ topic: names.input, key: 'k', value: 'b' }]);
+    await waitFor('the second record', () => processor.stateOf('k', 0)?.length === 2, 20_000);
+
+    expect(opened).toBeGreaterThanOrEqual(2);
+    expect(processor.stateOf('k', 0)).toEqual(['a', 'b']);
+    // 'a' was decided by the broken producer (nothing committed) and again after the restore; 'b' once.
+    expect(decided.filter((value) => value === 'b')).toEqual(['b']);
+    expect(log.committedOffset(names.group, names.input, 0)).toBe(2);
+    await processor.stop();
   });
 });
 

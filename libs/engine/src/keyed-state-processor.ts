@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import {
   ProducerFencedError,
+  ProducerUnusableError,
   type Batch,
   type Consumer,
   type EventLog,
@@ -254,23 +255,25 @@ export class KeyedStateProcessor<
       if (health) health.failingBatches = 0;
     } catch (error) {
       if (health) health.failingBatches += 1;
-      if (error instanceof ProducerFencedError) await this.recoverFromFence(batch.partition);
+      if (error instanceof ProducerFencedError || error instanceof ProducerUnusableError)
+        await this.recoverFromFence(batch.partition, error.message);
       throw error;
     }
   }
 
   /**
-   * The producer was fenced: its states may be stale and it can never commit
-   * again. Re-opened at once if this member still owns the partition; the
+   * The producer was fenced, or broke while ending a transaction: its states
+   * may be stale and it can never commit again. Re-opened at once if this
+   * member still owns the partition; the
    * error still goes to the consumer, which rewinds to the committed offset
    * (read after the re-open, so it includes what the other writer committed).
    */
-  private async recoverFromFence(partition: number): Promise<void> {
+  private async recoverFromFence(partition: number, why: string): Promise<void> {
     const health = this.assigned.get(partition);
     if (health) health.fenced = true;
     await this.drop(partition);
     this.logger.error(
-      `released partition ${partition}: its transactional producer was fenced; re-opening it if this member still owns the partition`,
+      `released partition ${partition} (${why}); re-opening it if this member still owns the partition`,
       undefined,
       this.spec.name,
     );

@@ -210,3 +210,19 @@ export class ProducerFencedError extends Error {
     this.name = 'ProducerFencedError';
   }
 }
+
+/**
+ * The producer can never commit again, though nobody fenced it: ending a
+ * transaction failed half-way, so whether that transaction committed is not
+ * known. Its owner recovers as from a fence: open the id again (which
+ * completes or aborts the open transaction) and restore its states.
+ */
+export class ProducerUnusableError extends Error {
+  constructor(
+    readonly transactionalId: string,
+    reason: string,
+  ) {
+    super(`transactional producer ${transactionalId} ${reason}; open it again`);
+    this.name = 'ProducerUnusableError';
+  }
+}

@@ -1,6 +1,7 @@
 import type { Kafka, Producer as KafkaProducer, Transaction } from 'kafkajs';
 import {
   ProducerFencedError,
+  ProducerUnusableError,
   type GroupOffset,
   type TransactionalProducer,
   type TransactionWork,
@@ -87,7 +88,8 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
       await this.abortAfterFailure(transaction);
       const mapped = toPortError(error, this.transactionalId);
       if (mapped instanceof ProducerFencedError) this.broken = mapped;
-      throw mapped;
+      // Broken half-way through ending it: the owner must see that, not the transient cause.
+      throw this.broken ?? mapped;
     }
   }
 
@@ -98,9 +100,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
    */
   private async abortAfterFailure(transaction: Transaction): Promise<void> {
     if (!transaction.isActive()) {
-      this.broken ??= new Error(
-        `transactional producer ${this.transactionalId} failed while ending a transaction; open it again`,
-      );
+      this.broken ??= new ProducerUnusableError(this.transactionalId, 'failed while ending a transaction');
       return;
     }
     try {
@@ -109,7 +109,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
       this.broken ??=
         toPortError(abortError, this.transactionalId) instanceof ProducerFencedError
           ? new ProducerFencedError(this.transactionalId)
-          : new Error(`transactional producer ${this.transactionalId} could not abort; open it again`);
+          : new ProducerUnusableError(this.transactionalId, 'could not abort');
     }
   }
 }
