@@ -8,6 +8,9 @@ import type { Producer } from '@baton/eventlog';
 import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
 import { StatusEventsHub } from './status-events.hub';
 
+// One Nest app over PGlite, its migrations and the admin token's scrypt: seconds on a busy machine.
+jest.setTimeout(60_000);
+
 function statusEvent(runId: string, seq: number, status: 'running' | 'succeeded'): StatusCloudEvent {
   return {
     specversion: '1.0',

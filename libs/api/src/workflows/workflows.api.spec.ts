@@ -1,5 +1,8 @@
 import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
 
+// One Nest app over PGlite, its migrations and the admin token's scrypt: seconds on a busy machine.
+jest.setTimeout(60_000);
+
 const HELLO = `# a comment the registry keeps
 id: hello
 name: Hello
