@@ -34,7 +34,7 @@ token=fuzz-admin-token
 base="http://127.0.0.1:$port"
 
 BATON_DATA_DIR="$data" BATON_PORT="$port" BATON_ADMIN_TOKEN="$token" \
-  BATON_LOG_LEVEL=warn node dist/apps/baton/src/main.js >"$data/baton.log" 2>&1 &
+  BATON_RATE_LIMIT_PER_MINUTE=0 BATON_LOG_LEVEL=warn node dist/apps/baton/src/main.js >"$data/baton.log" 2>&1 &
 baton=$!
 stop() {
   kill "$baton" 2>/dev/null || true

@@ -32,10 +32,11 @@ export function configureApi<T extends INestApplication>(
   security: HttpSecurity = loadHttpSecurity(process.env),
 ): T {
   applyHttpSecurity(app, security);
-  app.use(requireNonSimpleContentType());
+  // An undeclared method is a 405 whatever it carries, before any body rule.
+  app.use(methodNotAllowed());
+  app.use(requireNonSimpleContentType(security.authRequired));
   app.use(workflowSourceBody());
   app.use(jsonBody(security.maxBodyBytes));
-  app.use(methodNotAllowed());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   serveWebUi(app);

@@ -139,6 +139,28 @@ describe('authentication and authorization of the API', () => {
     );
   });
 
+  it("leaves another team's subworkflow children out of a scoped token's child-run list", async () => {
+    const insert = (runId: string, workflowId: string, parent: string | null, index: number | null) =>
+      sut.sql.query(
+        `INSERT INTO runs (run_id, workflow_id, workflow_version, status, params, request_id, created_at, last_seq,
+                           updated_at, parent_run_id, parent_step_id, parent_attempt, parent_index, depth)
+         VALUES ($1, $2, 1, 'running', '{}'::jsonb, $1, now(), 1, now(), $3, $4, $5, $6, $7)`,
+        [runId, workflowId, parent, parent && 'call', parent && 1, index, parent === null ? 0 : 1],
+      );
+    await insert('scoped-parent', 'sales.daily', null, null);
+    await insert('scoped-parent~call~1~0', 'sales.child', 'scoped-parent', 0);
+    await insert('scoped-parent~call~1~1', 'ops.backup', 'scoped-parent', 1);
+    const children = async (bearer: string) =>
+      (
+        (await call('GET', '/api/v1/runs/scoped-parent/children', bearer)).body.items as { runId: string }[]
+      ).map((child) => child.runId);
+
+    const sales = await token('viewer', ['sales.']);
+    expect(await children(sales.token)).toEqual(['scoped-parent~call~1~0']);
+    expect(await children(ADMIN)).toEqual(['scoped-parent~call~1~0', 'scoped-parent~call~1~1']);
+    expect((await call('GET', '/api/v1/runs/scoped-parent~call~1~1', sales.token)).status).toBe(403);
+  });
+
   it('shows a token once, lists it without its secret, and refuses it once revoked', async () => {
     const viewer = await token('viewer', undefined, 'to-revoke');
     const listed = await call('GET', '/api/v1/tokens', ADMIN);

@@ -13,6 +13,8 @@ import { WORKFLOW_PUSH_PATH } from './workflow-source.middleware';
 export interface HttpSecurity {
   readonly corsOrigins: readonly string[];
   readonly maxBodyBytes: number;
+  /** False only with `BATON_AUTH=off` (`loadAuthConfig` refuses any other value). */
+  readonly authRequired: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -34,7 +36,7 @@ export function loadHttpSecurity(env: NodeJS.ProcessEnv): HttpSecurity {
       );
     }
   }
-  return { corsOrigins, maxBodyBytes };
+  return { corsOrigins, maxBodyBytes, authRequired: (env.BATON_AUTH ?? 'on').toLowerCase() !== 'off' };
 }
 
 /** Security headers (helmet) and CORS when configured. Call before `listen`, as `configureApi` does. */
@@ -68,10 +70,16 @@ type Next = (error?: unknown) => void;
  * POST cross-site without asking first (no CORS preflight) only as
  * `text/plain`, `application/x-www-form-urlencoded`, `multipart/form-data`,
  * or with no body and no type. So every POST under `/api/` must say it is
- * JSON (or, for a push, YAML): 415 otherwise. PUT and DELETE are always
+ * JSON (or, for a push, YAML): 415 otherwise. One exception: a POST with no
+ * body, no content type and an `Authorization` header — a browser never
+ * sends that header cross-site without a preflight (it is not
+ * CORS-safelisted), so such a request cannot be forged, and a body-less
+ * action (kill, pause, ...) needs no content type. Without that header the
+ * guard answers 401 when auth is on (nothing to forge: no credentials), and
+ * with `BATON_AUTH=off` the rule holds: 415. PUT and DELETE are always
  * preflighted, and CORS is off unless configured.
  */
-export function requireNonSimpleContentType() {
+export function requireNonSimpleContentType(authRequired: boolean) {
   return (req: IncomingMessage, res: ServerResponse, next: Next): void => {
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
     if (req.method !== 'POST' || !path.startsWith('/api/')) {
@@ -79,6 +87,10 @@ export function requireNonSimpleContentType() {
       return;
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type === '' && !hasBody(req) && (req.headers.authorization !== undefined || authRequired)) {
+      next();
+      return;
+    }
     const accepted = path === WORKFLOW_PUSH_PATH ? WORKFLOW_TYPES : JSON_TYPES;
     if (accepted.includes(type)) {
       next();
@@ -98,4 +110,11 @@ export function requireNonSimpleContentType() {
       }),
     );
   };
+}
+
+/** Whether the request announces a body (a length above 0, or chunked). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return Number(length) > 0;
+  return req.headers['transfer-encoding'] !== undefined;
 }

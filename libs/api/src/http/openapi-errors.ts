@@ -11,7 +11,8 @@ const WRITES = new Set(['post', 'put', 'patch', 'delete']);
  * decorators say, so the document matches the server (schemathesis checks
  * it): any route with parameters or a body can answer 400 (the validation
  * pipe), any body can be too large (413), any write can meet full storage
- * (503 with Retry-After), and request bodies refuse unknown fields
+ * (503 with Retry-After), any POST refuses content types a browser could
+ * post cross-site (415, `requireNonSimpleContentType`), and request bodies refuse unknown fields
  * (`forbidNonWhitelisted`), which the schema says with `additionalProperties: false`.
  * `@IsOptional` takes null (in a body) and an empty value (in a query) as
  * absent, so optional fields say `nullable` and optional string query
@@ -31,6 +32,8 @@ export function completeErrorResponses(document: OpenAPIObject): OpenAPIObject {
       if (hasBody || (operation.parameters ?? []).length > 0)
         add(responses, '400', 'Invalid request: `errors` lists each problem with its JSON path');
       if (hasBody) add(responses, '413', 'The body is larger than the API reads');
+      if (method === 'post')
+        add(responses, '415', 'A content type a browser could post cross-site (text/plain, a form)');
       if (WRITES.has(method)) {
         add(responses, '503', 'Storage is full; retry after the Retry-After header (seconds)', {
           'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' },

@@ -89,8 +89,12 @@ export class RunsController {
   })
   @ApiOkResponse({ type: RunPageDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad query or cursor' })
-  children(@Param('runId') runId: string, @Query() query: ChildRunsQueryDto): Promise<Page<RunSummary>> {
-    return this.runs.children(runId, query);
+  children(
+    @Param('runId') runId: string,
+    @Query() query: ChildRunsQueryDto,
+    @Caller() caller: Principal,
+  ): Promise<Page<RunSummary>> {
+    return this.runs.children(runId, query, caller.scopes);
   }
 
   @Get('runs/:runId/events')

@@ -119,14 +119,27 @@ export class RunsService {
   }
 
   /** Child runs of a run, in iteration order; like its events, an unknown run simply has none (yet). */
-  children(runId: string, query: ChildRunsQueryDto): Promise<Page<RunSummary>> {
-    return this.queries.listChildRuns(runId, {
+  /**
+   * `scopes` as in `list`: a subworkflow child of another team's workflow is
+   * left out of the page (the page may then be short; its cursor still holds).
+   */
+  async children(
+    runId: string,
+    query: ChildRunsQueryDto,
+    scopes: readonly string[] | null = null,
+  ): Promise<Page<RunSummary>> {
+    const page = await this.queries.listChildRuns(runId, {
       ...(query.stepId === undefined ? {} : { stepId: query.stepId }),
       ...(query.attempt === undefined ? {} : { attempt: query.attempt }),
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       limit: query.limit ?? DEFAULT_RUNS_PAGE,
     });
+    if (scopes === null) return page;
+    return {
+      ...page,
+      items: page.items.filter((child) => scopes.some((p) => child.workflowId.startsWith(p))),
+    };
   }
 
   /** A run, or one waiting in its workflow's queue (status `queued`); 410 if its request was dropped. */
