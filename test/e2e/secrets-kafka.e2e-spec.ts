@@ -3,15 +3,9 @@ import { coreTopics, SecretSealer, stepTasksTopic } from '@baton/contracts';
 import { KafkaEventLog } from '@baton/eventlog';
 import { PgSqlClient } from '@baton/readmodel';
 import { BatonApi } from './support/api-client';
-import { tempDir } from './support/env';
+import { tempDir, E2E_ADMIN_TOKEN } from './support/env';
 import { RUN_PARTITIONS, startKafkaCluster, type KafkaCluster } from './support/kafka-cluster';
-import {
-  ADMIN_TOKEN,
-  executorSecretEnv,
-  expectNoSecret,
-  runSecretScenario,
-  secretDirs,
-} from './support/secret-scenario';
+import { executorSecretEnv, expectNoSecret, runSecretScenario, secretDirs } from './support/secret-scenario';
 
 // Secret params end to end in the distributed layout: the API, the engine
 // and the executors share BATON_SECRETS_KEY; afterwards every Baton topic on
@@ -39,13 +33,13 @@ describe('secret params on Kafka and PostgreSQL', () => {
       executorSlots: 2,
       env: {
         BATON_SECRETS_KEY: SecretSealer.generateKey().toString('base64'),
-        BATON_ADMIN_TOKEN: ADMIN_TOKEN,
+        BATON_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
         ...executorSecretEnv(dirs),
       },
     });
     const { group } = cluster;
     await group.guard(async () => {
-      const api = new BatonApi(cluster!.apiProcess.url, ADMIN_TOKEN);
+      const api = new BatonApi(cluster!.apiProcess.url, E2E_ADMIN_TOKEN);
       const run = await runSecretScenario(api, 'kafka', dirs);
 
       const log = await KafkaEventLog.connect({ brokers: cluster!.brokers, logLevel: 'error' });

@@ -1,10 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonApi } from './support/api-client';
-import { freePort, tempDir } from './support/env';
+import { freePort, tempDir, E2E_ADMIN_TOKEN } from './support/env';
 import { ProcessGroup } from './support/processes';
 import {
-  ADMIN_TOKEN,
   SECRETS,
   executorSecretEnv,
   expectNoSecret,
@@ -42,12 +41,12 @@ describe('secret params on the all-in-one', () => {
         env: {
           BATON_DATA_DIR: dataDir,
           BATON_EXAMPLES_DIR: '',
-          BATON_ADMIN_TOKEN: ADMIN_TOKEN,
+          BATON_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
           ...executorSecretEnv(dirs),
         },
       });
       await baton.start();
-      const run = await runSecretScenario(new BatonApi(baton.url, ADMIN_TOKEN), 'embedded', dirs);
+      const run = await runSecretScenario(new BatonApi(baton.url, E2E_ADMIN_TOKEN), 'embedded', dirs);
       await baton.stop();
 
       const stored = filesUnder(dataDir);

@@ -13,7 +13,6 @@ export const SECRET_VALUES = {
   fromFile: 'e2e-file-9a6b0d3e',
 } as const;
 export const SECRETS: readonly string[] = Object.values(SECRET_VALUES);
-export const ADMIN_TOKEN = 'e2e-admin-token';
 
 /** Where the run's step writes its proofs and the executor reads `file:` references. */
 export interface SecretDirs {

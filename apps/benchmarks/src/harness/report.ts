@@ -40,3 +40,29 @@ export function printReport(report: ScenarioReport, summary: readonly string[]):
   process.stdout.write(`${JSON.stringify(report)}\n`);
   for (const line of summary) process.stdout.write(`# ${line}\n`);
 }
+
+/**
+ * For scenarios that need separate processes: on the embedded target, prints
+ * a `skipped` report (so `all` goes on) and answers false.
+ */
+export function runsOnKafkaOnly(
+  ctx: { target: string; command: string },
+  scenario: string,
+  why: string,
+): boolean {
+  if (ctx.target === 'kafka') return true;
+  const skipped = `${scenario} needs ${why}: use --target kafka`;
+  printReport(
+    {
+      scenario,
+      target: ctx.target,
+      date: new Date().toISOString(),
+      command: ctx.command,
+      machine: machine(),
+      parameters: {},
+      skipped,
+    },
+    [`${scenario}: skipped: ${skipped}`],
+  );
+  return false;
+}

@@ -1,6 +1,6 @@
 import type { ScenarioContext } from '../harness/context';
 import { runDagLoad } from '../harness/load';
-import { machine, printReport } from '../harness/report';
+import { machine, printReport, runsOnKafkaOnly } from '../harness/report';
 import { Stack } from '../harness/stack';
 import { median, round } from '../harness/stats';
 
@@ -10,21 +10,7 @@ import { median, round } from '../harness/stats';
  * partitions). A fresh installation per configuration.
  */
 export async function scaleOut(ctx: ScenarioContext): Promise<void> {
-  if (ctx.target !== 'kafka') {
-    printReport(
-      {
-        scenario: 'scale-out',
-        target: ctx.target,
-        date: new Date().toISOString(),
-        command: ctx.command,
-        machine: machine(),
-        parameters: {},
-        skipped: 'scale-out needs separate processes: use --target kafka',
-      },
-      ['scale-out: skipped: scale-out needs separate processes: use --target kafka'],
-    );
-    return;
-  }
+  if (!runsOnKafkaOnly(ctx, 'scale-out', 'separate processes')) return;
   const runs = ctx.runs ?? (ctx.smoke ? 10 : 300);
   const reps = ctx.smoke ? 1 : ctx.repetitions;
   const configs = ctx.smoke

@@ -1,5 +1,5 @@
 import type { ScenarioContext } from '../harness/context';
-import { machine, printReport } from '../harness/report';
+import { machine, printReport, runsOnKafkaOnly } from '../harness/report';
 import { Service, type LogLine } from '../harness/service';
 import { Stack } from '../harness/stack';
 import { distribution, median } from '../harness/stats';
@@ -38,7 +38,7 @@ const PAUSE_MS = 20_000;
  * (`BATON_KAFKA_SESSION_TIMEOUT_MS` ...), passed to every process.
  */
 export async function takeover(ctx: ScenarioContext): Promise<void> {
-  if (ctx.target !== 'kafka') throw new Error('takeover needs --target kafka (two engine processes)');
+  if (!runsOnKafkaOnly(ctx, 'takeover', 'two engine processes')) return;
   const reps = ctx.smoke ? 1 : ctx.repetitions;
   const runs = ctx.runs ?? 8;
   const stack = await Stack.start(ctx.root, { target: 'kafka', engines: 2, executors: 1 });

@@ -2,11 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ROLES, type Role } from '@baton/auth';
 
+const SCOPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
 /** Body of `POST /tokens`. */
 export class CreateTokenDto {
   @ApiProperty({
     example: 'ci-sales',
     description: 'Who or what holds the token (shown in lists, 1-64 characters)',
+    minLength: 1,
+    maxLength: 64,
   })
   @IsString()
   @Length(1, 64)
@@ -17,7 +21,9 @@ export class CreateTokenDto {
   role!: Role;
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', pattern: SCOPE_PATTERN.source },
+    maxItems: 32,
     example: ['sales.'],
     description: 'Workflow-id prefixes the token may touch; omitted: every workflow',
   })
@@ -25,7 +31,7 @@ export class CreateTokenDto {
   @IsArray()
   @ArrayMaxSize(32)
   @IsString({ each: true })
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+  @Matches(SCOPE_PATTERN, {
     each: true,
     message: 'each scope is a workflow-id prefix: letters, digits, . _ - (like sales.)',
   })

@@ -19,6 +19,9 @@ import type { JsonObject } from '@baton/domain';
 import { MAX_PAGE_SIZE } from '@baton/readmodel';
 import { MAX_INT32, queryInteger } from '../http/int-param.pipe';
 
+/** The last instant a JavaScript Date (and so the SQL timestamp it becomes) can hold. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
 /** Body of `POST /workflows/{id}/runs`. */
 export class StartRunDto {
   @ApiPropertyOptional({
@@ -119,27 +122,27 @@ export class ListRunsQueryDto {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 0,
-    maximum: Number.MAX_SAFE_INTEGER,
+    maximum: MAX_DATE_MS,
     description: 'Only runs created at or after this time (epoch milliseconds)',
   })
   @IsOptional()
   @Transform(queryInteger)
   @IsInt({ message: 'createdAfter must be epoch milliseconds' })
   @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(MAX_DATE_MS)
   createdAfter?: number;
 
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 0,
-    maximum: Number.MAX_SAFE_INTEGER,
+    maximum: MAX_DATE_MS,
     description: 'Only runs created before this time (epoch milliseconds)',
   })
   @IsOptional()
   @Transform(queryInteger)
   @IsInt({ message: 'createdBefore must be epoch milliseconds' })
   @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(MAX_DATE_MS)
   createdBefore?: number;
 }
 
