@@ -30,5 +30,9 @@ export class IntParamPipe implements PipeTransform<string, number> {
  * parameter is absent (its default), as HTML forms and OpenAPI clients send
  * an unset field, rather than 0.
  */
-export const queryInteger = ({ value }: { value: unknown }): unknown =>
-  value === '' ? undefined : typeof value === 'string' ? Number(value) : value;
+export const queryInteger = ({ value }: { value: unknown }): unknown => {
+  if (value === '') return undefined;
+  // Digits only: `0.0` or `1e3` is not an integer as written, so it stays a string and `@IsInt` refuses it.
+  if (typeof value === 'string') return /^-?\d+$/.test(value) ? Number(value) : value;
+  return value;
+};

@@ -159,4 +159,10 @@ describe('reading child runs, loop progress and run attempts', () => {
     expect((await get('/runs/loop/children?limit=&attempt=')).status).toBe(200);
     expect((await get('/runs/loop/children?limit=x')).status).toBe(400);
   });
+
+  it('refuses an integer query value not written as one (0.0, 1e3)', async () => {
+    expect((await get('/runs/loop/children?limit=3.0')).status).toBe(400);
+    expect((await get('/runs/loop/children?limit=1e2')).status).toBe(400);
+    expect((await get('/runs/loop/children?limit=3')).status).toBe(200);
+  });
 });
