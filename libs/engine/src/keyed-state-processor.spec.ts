@@ -15,6 +15,26 @@ import { KeyedStateProcessor, type KeyedBatchResult } from './keyed-state-proces
 const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
 const names = { group: 'g', input: 'in', state: 'state' };
 
+/** A writer that remembers, per key, the values it decided (and lists every decision in `decided`). */
+function recorder(log: EventLog, decided: string[]): KeyedStateProcessor<string[]> {
+  return new KeyedStateProcessor<string[]>(log, systemClock, quiet, {
+    name: 'Recorder',
+    keysAre: 'keys',
+    groupId: names.group,
+    inputTopic: names.input,
+    stateTopic: names.state,
+    decodeState: (json) => JSON.parse(json) as string[],
+    process: (states, records: readonly LogRecord[]): KeyedBatchResult<string[]> => {
+      const changed = new Map<string, string[]>();
+      for (const { key, value } of records) {
+        decided.push(value ?? '');
+        changed.set(key, [...(changed.get(key) ?? states.get(key) ?? []), value ?? '']);
+      }
+      return { records: [], changed };
+    },
+  });
+}
+
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -28,24 +48,7 @@ describe('KeyedStateProcessor, records its states already hold', () => {
   let log: EventLog;
   let decided: string[];
 
-  /** Remembers, per key, the values it decided. */
-  const sut = () =>
-    new KeyedStateProcessor<string[]>(log, systemClock, quiet, {
-      name: 'Recorder',
-      keysAre: 'keys',
-      groupId: names.group,
-      inputTopic: names.input,
-      stateTopic: names.state,
-      decodeState: (json) => JSON.parse(json) as string[],
-      process: (states, records: readonly LogRecord[]): KeyedBatchResult<string[]> => {
-        const changed = new Map<string, string[]>();
-        for (const { key, value } of records) {
-          decided.push(value ?? '');
-          changed.set(key, [...(changed.get(key) ?? states.get(key) ?? []), value ?? '']);
-        }
-        return { records: [], changed };
-      },
-    });
+  const sut = () => recorder(log, decided);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-keyed-'));
@@ -134,22 +137,7 @@ describe('KeyedStateProcessor, a producer that breaks while ending a transaction
       },
     });
     const decided: string[] = [];
-    const processor = new KeyedStateProcessor<string[]>(flaky, systemClock, quiet, {
-      name: 'Recorder',
-      keysAre: 'keys',
-      groupId: names.group,
-      inputTopic: names.input,
-      stateTopic: names.state,
-      decodeState: (json) => JSON.parse(json) as string[],
-      process: (states, records: readonly LogRecord[]): KeyedBatchResult<string[]> => {
-        const changed = new Map<string, string[]>();
-        for (const { key, value } of records) {
-          decided.push(value ?? '');
-          changed.set(key, [...(changed.get(key) ?? states.get(key) ?? []), value ?? '']);
-        }
-        return { records: [], changed };
-      },
-    });
+    const processor = recorder(flaky, decided);
     await processor.start();
     const producer = await log.producer();
     await producer.send([{ topic: names.input, key: 'k', value: 'a' }]);
