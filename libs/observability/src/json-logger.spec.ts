@@ -41,4 +41,12 @@ describe('JsonLogger', () => {
     ]);
     expect(lines()[0]).not.toHaveProperty('err');
   });
+
+  it('writes `{ msg, ...fields }` as the message and structured fields, not as JSON inside the message', () => {
+    const { sut, lines } = capture();
+    sut.log({ msg: 'first start: created an admin API token', tokenId: '3f9a0c1b2d4e' }, 'Auth');
+    expect(lines()).toMatchObject([
+      { level: 30, msg: 'first start: created an admin API token', tokenId: '3f9a0c1b2d4e', context: 'Auth' },
+    ]);
+  });
 });

@@ -65,8 +65,23 @@ export class JsonLogger implements LoggerService {
   }
 
   private write(level: 'info' | 'warn' | 'debug' | 'trace', message: unknown, context?: string): void {
+    if (isStructured(message)) {
+      // Nest's Logger takes one value: `{ msg, ...fields }` becomes the message and structured fields.
+      const { msg, ...fields } = message;
+      this.pino[level]({ context, ...fields }, msg);
+      return;
+    }
     this.pino[level]({ context, ...errorFields(message) }, describe(message));
   }
+}
+
+function isStructured(message: unknown): message is { msg: string } & Record<string, unknown> {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    !(message instanceof Error) &&
+    typeof (message as { msg?: unknown }).msg === 'string'
+  );
 }
 
 function describe(message: unknown): string {
