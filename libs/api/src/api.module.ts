@@ -61,6 +61,18 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
+/** Every controller of the API, one list: the module serves them and the role-table spec checks them. */
+export const API_CONTROLLERS = [
+  WorkflowsController,
+  RunsController,
+  StatusEventsController,
+  WorkflowQueueController,
+  SignalsController,
+  RunActionsController,
+  TokensController,
+  WhoAmIController,
+] as const;
+
 /**
  * Baton's REST API (`/api/v1/...`) and its SSE stream, for any app to
  * import next to `PlatformModule` (EVENT_LOG, SQL_CLIENT, CLOCK,
@@ -76,16 +88,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
  *   await app.listen(8080);
  */
 @Module({
-  controllers: [
-    WorkflowsController,
-    RunsController,
-    StatusEventsController,
-    WorkflowQueueController,
-    SignalsController,
-    RunActionsController,
-    TokensController,
-    WhoAmIController,
-  ],
+  controllers: [...API_CONTROLLERS],
   providers: [
     { provide: ID_GENERATOR, useValue: randomIds },
     { provide: ApiMetrics, inject: [MetricsRegistry], useFactory: (r: MetricsRegistry) => new ApiMetrics(r) },

@@ -1,32 +1,14 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ROLES, roleAllows, type Permission } from '@baton/auth';
-import { RunActionsController } from '../runs/run-actions.controller';
-import { RunsController } from '../runs/runs.controller';
-import { SignalsController } from '../signals/signals.controller';
-import { StatusEventsController } from '../status-events/status-events.controller';
-import { WorkflowQueueController } from '../workflows/workflow-queue.controller';
-import { WorkflowsController } from '../workflows/workflows.controller';
+import { API_CONTROLLERS } from '../api.module';
 import { PERMISSION_KEY, UNSCOPED_KEY } from './access.decorator';
 import { permissionOf } from './api-auth.guard';
-import { TokensController } from './tokens.controller';
-import { WhoAmIController } from './whoami.controller';
-
-const CONTROLLERS = [
-  WorkflowsController,
-  RunsController,
-  StatusEventsController,
-  WorkflowQueueController,
-  SignalsController,
-  RunActionsController,
-  TokensController,
-  WhoAmIController,
-];
 
 /** Every route of the API as "METHOD path" -> what the guard requires of it. */
 function routeTable(): Record<string, { permission: Permission; unscoped: boolean }> {
   const table: Record<string, { permission: Permission; unscoped: boolean }> = {};
-  for (const controller of CONTROLLERS) {
+  for (const controller of API_CONTROLLERS) {
     const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
     const prototype = controller.prototype as unknown as Record<string, unknown>;
     for (const name of Object.getOwnPropertyNames(prototype)) {
