@@ -137,7 +137,7 @@ describe('PGliteSqlClient', () => {
       // A pid far above any pid_max: no such process.
       await writeFile(`${dataDir}.lock`, '2147483646');
       const sut = await PGliteSqlClient.open({ dataDir });
-      expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      expect(JSON.parse(await readFile(`${dataDir}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
       await sut.close();
       await expect(readFile(`${dataDir}.lock`, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
