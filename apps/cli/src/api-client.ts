@@ -1,14 +1,24 @@
 import type {
-  Page,
+  ApiTokenView,
+  BreakpointsAnswer,
+  CreatedToken,
   PushResult,
+  RunActionAnswer,
   RunDetail,
-  RunSummary,
+  RunEventsPage,
+  RunPage,
+  SendSignalAnswer,
+  StartRunResponse,
   StepLogs,
-  WorkflowQueueView,
+  WorkflowCommandAnswer,
+  WorkflowQueue,
   WorkflowSummary,
-} from '@baton/readmodel';
+  WorkflowVersion,
+} from '@baton/api/responses';
 import type { RestartMode } from '@baton/domain/run/run.commands';
 import type { JsonObject } from '@baton/domain/shared/json';
+
+export type { ApiTokenView, RunActionAnswer, WorkflowCommandAnswer, BreakpointsAnswer };
 
 export const DEFAULT_BATON_URL = 'http://localhost:8080';
 
@@ -58,23 +68,7 @@ export interface RestartRunRequest {
   readonly params?: JsonObject;
 }
 
-/** The 202 of every run action: the command is on the log, the engine decides it. */
-export interface RunActionAnswer {
-  readonly runId: string;
-  readonly commandId: string;
-}
-
 export type WorkflowControl = 'pause' | 'resume' | 'unblock';
-
-/** The 202 of a workflow control: the command is on the log, the workflow queue decides it. */
-export interface WorkflowCommandAnswer {
-  readonly workflowId: string;
-  readonly commandId: string;
-}
-
-export interface BreakpointsAnswer extends WorkflowCommandAnswer {
-  readonly stepIds: readonly string[];
-}
 
 export interface SendSignalRequest {
   readonly name: string;
@@ -83,31 +77,16 @@ export interface SendSignalRequest {
   readonly signalId?: string;
 }
 
-export interface StartRunResponse {
-  readonly runId: string;
-  readonly requestId: string;
-}
-
 export interface ListRunsFilter {
   readonly workflowId?: string;
   readonly status?: string;
   readonly limit?: number;
   readonly cursor?: string;
+  /** Runs whose id starts with this (top-level runs only). */
+  readonly runIdPrefix?: string;
 }
 
 export type Fetch = typeof fetch;
-
-/** An API token as `GET /tokens` lists it (never its secret). */
-export interface ApiTokenView {
-  readonly tokenId: string;
-  readonly name: string;
-  readonly role: string;
-  readonly scopes: readonly string[] | null;
-  readonly createdAt: number;
-  readonly createdBy: string;
-  readonly revokedAt: number | null;
-  readonly revokedBy: string | null;
-}
 
 export interface CreateTokenRequest {
   readonly name: string;
@@ -158,8 +137,18 @@ export class BatonClient {
     return this.request('POST', `/workflows/${encodeURIComponent(workflowId)}/runs`, { json: request });
   }
 
-  listRuns(filter: ListRunsFilter): Promise<Page<RunSummary>> {
+  listRuns(filter: ListRunsFilter): Promise<RunPage> {
     return this.request('GET', `/runs${query({ ...filter })}`);
+  }
+
+  /** Every workflow with its active version, by id. */
+  listWorkflows(): Promise<WorkflowSummary[]> {
+    return this.request('GET', '/workflows');
+  }
+
+  /** One version of a workflow with its normalized definition (each step's `pool` among others). */
+  getWorkflowVersion(workflowId: string, version: number): Promise<WorkflowVersion> {
+    return this.request('GET', `${workflowPath(workflowId)}/versions/${version}`);
   }
 
   getRun(runId: string): Promise<RunDetail> {
@@ -174,6 +163,11 @@ export class BatonClient {
       if (error instanceof BatonApiError && error.status === 404) return null;
       throw error;
     }
+  }
+
+  /** The run's events after `afterSeq`, by seq (a page; `nextAfterSeq` continues). */
+  listRunEvents(runId: string, afterSeq: number): Promise<RunEventsPage> {
+    return this.request('GET', `${runPath(runId)}/events${query({ afterSeq })}`);
   }
 
   getStepLogs(runId: string, stepId: string, attempt?: number): Promise<StepLogs> {
@@ -221,16 +215,16 @@ export class BatonClient {
   }
 
   /** The first `limit` queued runs (the server's default without); `queuedCount` tells how many wait in all. */
-  getWorkflowQueue(workflowId: string, limit?: number): Promise<WorkflowQueueView> {
+  getWorkflowQueue(workflowId: string, limit?: number): Promise<WorkflowQueue> {
     return this.request('GET', `${workflowPath(workflowId)}/queue${query({ limit })}`);
   }
 
-  sendSignal(signal: SendSignalRequest): Promise<{ signalId: string }> {
+  sendSignal(signal: SendSignalRequest): Promise<SendSignalAnswer> {
     return this.request('POST', '/signals', { json: signal });
   }
 
   /** The answer holds the token text, shown this once. */
-  createToken(request: CreateTokenRequest): Promise<ApiTokenView & { token: string }> {
+  createToken(request: CreateTokenRequest): Promise<CreatedToken> {
     return this.request('POST', '/tokens', { json: request });
   }
 

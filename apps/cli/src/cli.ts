@@ -15,6 +15,9 @@ import { registerStopCommand } from './commands/stop.command';
 import { registerValidateCommand } from './commands/validate.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerWorkflowCommand } from './commands/workflow.command';
+import { registerWorkflowsCommand } from './commands/workflows.command';
+import { registerWatchCommand } from './commands/watch.command';
+import { registerCompletionCommand } from './commands/completion.command';
 import {
   createClientFactory,
   EXIT,
@@ -41,20 +44,24 @@ export interface CliIo {
   readonly signal?: AbortSignal;
   /** Where the local admin token is read from (`main.ts`: the file system); none unless given. */
   readonly readTextFile?: ReadTextFile;
+  /** What `baton --version` prints (main.ts: package.json's version). */
+  readonly version?: string;
 }
 
 const PROGRAM_HELP = `
+  baton --version (-V) prints the version.
+
 Server:
   --server URL, else $BATON_URL, else http://localhost:8080 (start one with: npm start)
   --token TOKEN, else $BATON_TOKEN, else (for a server on this machine) the admin token
   npm start wrote to .baton/admin-token ($BATON_DATA_DIR/admin-token)
 
 Exit codes:
-  0  success (start --wait: the run succeeded)
-  1  start --wait: the run failed; validate/push: the document is invalid
-  2  start --wait: the run was cancelled
+  0  success (start/restart --wait, watch: the run succeeded)
+  1  start/restart --wait, watch: the run failed; validate/push: the document is invalid
+  2  start/restart --wait, watch: the run was cancelled
   3  usage error, Baton unreachable, or the server refused the request
-  130  start --wait interrupted with Ctrl-C (the run goes on)
+  130  waiting interrupted with Ctrl-C (the run goes on)
 
 Colours only when stdout is a terminal and NO_COLOR is unset.
 
@@ -63,17 +70,21 @@ Examples:
   $ baton push examples/diamond.yaml
   $ baton start sales.daily -p mode=full --wait
   $ baton runs --workflow sales.daily --status failed
-  $ baton get <run-id>
-  $ baton logs <run-id> extract
-  $ baton stop <run-id> --reason "maintenance window"
-  $ baton kill <run-id> --reason "wrong params"
-  $ baton restart <run-id> --from-step load -p min_rows=100
-  $ baton skip <run-id> extract
-  $ baton resume <run-id> load
+  $ baton workflows
+  $ baton get 287b603f-d7e6-81bf-9b57-a28ce28e6fae
+  $ baton get 287b603f          (a unique prefix of a run id, as git takes short hashes)
+  $ baton watch 287b603f
+  $ baton logs -f 287b603f extract
+  $ baton stop 287b603f --reason "maintenance window"
+  $ baton kill 287b603f --reason "wrong params"
+  $ baton restart 287b603f --from-step load -p min_rows=100 --wait
+  $ baton skip 287b603f extract
+  $ baton resume 287b603f load
   $ baton workflow pause sales.daily
   $ baton signal sales.file_landed -p day=2026-01-02
   $ baton log verify --dir .baton/log
-  $ baton token create --role viewer --scope sales. --name dashboards`;
+  $ baton token create --role viewer --scope sales. --name dashboards
+  $ source <(baton completion bash)`;
 
 /**
  * Runs the `baton` command line once and returns its exit code; never calls
@@ -102,6 +113,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     signal: io.signal,
     client: createClientFactory(io.env, io.fetch, io.readTextFile),
   };
+  // Not commander's .version(): program options are read anywhere on the line, and
+  // `start --version N` (a workflow version) must stay the start command's.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`baton ${io.version ?? 'unknown'}\n`);
+    return EXIT.ok;
+  }
   const program = buildProgram(ctx, run, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -135,6 +152,7 @@ function buildProgram(ctx: CommandContext, run: RunAction, io: CliIo): Command {
   registerPushCommand(program, ctx, run);
   registerStartCommand(program, ctx, run);
   registerRunsCommand(program, ctx, run);
+  registerWatchCommand(program, ctx, run);
   registerGetCommand(program, ctx, run);
   registerLogsCommand(program, ctx, run);
   registerRestartCommand(program, ctx, run);
@@ -142,10 +160,12 @@ function buildProgram(ctx: CommandContext, run: RunAction, io: CliIo): Command {
   registerKillCommand(program, ctx, run);
   registerSkipCommand(program, ctx, run);
   registerResumeCommand(program, ctx, run);
+  registerWorkflowsCommand(program, ctx, run);
   registerWorkflowCommand(program, ctx, run);
   registerSignalCommand(program, ctx, run);
   registerLogCommand(program, ctx, run);
   registerTokenCommand(program, ctx, run);
+  registerCompletionCommand(program, ctx, run);
   return program;
 }
 

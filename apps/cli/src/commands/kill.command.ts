@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext, RunAction } from '../context';
 import { printAnswer } from './print-answer';
+import { resolveRunId } from './run-ids';
 
 export function registerKillCommand(program: Command, ctx: CommandContext, run: RunAction): void {
   program
@@ -12,19 +13,21 @@ export function registerKillCommand(program: Command, ctx: CommandContext, run: 
         'run ends as cancelled. To let running steps finish, use `baton stop`. The request is\n' +
         'asynchronous; `baton get RUN` shows when the run is cancelled.',
     )
-    .argument('<run>', 'run id')
+    .argument('<run>', 'run id, or a unique prefix of one')
     .option('--reason <text>', 'why, recorded on the run')
     .option('--json', 'print {"runId", "commandId"} as JSON')
     .addHelpText(
       'after',
       `
 Examples:
-  $ baton kill 01JX3M5Q8R --reason "wrong params"
-  $ baton cancel 01JX3M5Q8R`,
+  $ baton kill 287b603f --reason "wrong params"
+  $ baton cancel 287b603f`,
     )
-    .action((runId: string, options: { reason?: string; json?: boolean }, command: Command) =>
+    .action((typedRunId: string, options: { reason?: string; json?: boolean }, command: Command) =>
       run(async () => {
-        const answer = await ctx.client(command).killRun(runId, options.reason);
+        const client = ctx.client(command);
+        const runId = await resolveRunId(client, typedRunId);
+        const answer = await client.killRun(runId, options.reason);
         return printAnswer(
           ctx,
           options,

@@ -1,4 +1,4 @@
-import type { StepLogs } from '@baton/readmodel';
+import type { StepLogs } from '@baton/api/responses';
 import { FakeBatonServer } from '../testing/fake-baton-server';
 import { NOW } from '../testing/fixtures';
 import { runBaton } from '../testing/run-baton';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext, RunAction } from '../context';
 import { printAnswer } from './print-answer';
+import { resolveRunId } from './run-ids';
 
 export function registerResumeCommand(program: Command, ctx: CommandContext, run: RunAction): void {
   program
@@ -11,18 +12,20 @@ export function registerResumeCommand(program: Command, ctx: CommandContext, run
         '`baton workflow breakpoints`): it becomes ready and runs. The request is asynchronous.\n' +
         'To resume a paused workflow, use `baton workflow resume`.',
     )
-    .argument('<run>', 'run id')
+    .argument('<run>', 'run id, or a unique prefix of one')
     .argument('<step>', 'step id')
     .option('--json', 'print {"runId", "commandId"} as JSON')
     .addHelpText(
       'after',
       `
 Examples:
-  $ baton resume 01JX3M5Q8R load`,
+  $ baton resume 287b603f load`,
     )
-    .action((runId: string, stepId: string, options: { json?: boolean }, command: Command) =>
+    .action((typedRunId: string, stepId: string, options: { json?: boolean }, command: Command) =>
       run(async () => {
-        const answer = await ctx.client(command).resumeStep(runId, stepId);
+        const client = ctx.client(command);
+        const runId = await resolveRunId(client, typedRunId);
+        const answer = await client.resumeStep(runId, stepId);
         return printAnswer(
           ctx,
           options,

@@ -1,4 +1,4 @@
-import type { RunSummary } from '@baton/readmodel';
+import type { RunSummary } from '@baton/api/responses';
 import { FakeBatonServer } from '../testing/fake-baton-server';
 import { NOW, runDetail } from '../testing/fixtures';
 import { runBaton } from '../testing/run-baton';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext, RunAction } from '../context';
 import { printAnswer } from './print-answer';
+import { resolveRunId } from './run-ids';
 
 export function registerSkipCommand(program: Command, ctx: CommandContext, run: RunAction): void {
   program
@@ -10,7 +11,7 @@ export function registerSkipCommand(program: Command, ctx: CommandContext, run: 
       'Skip a step of a running run, as if it had succeeded with no outputs: an attempt in flight\n' +
         'is cancelled, and the steps after it run. The request is asynchronous.',
     )
-    .argument('<run>', 'run id')
+    .argument('<run>', 'run id, or a unique prefix of one')
     .argument('<step>', 'step id')
     .option('--reason <text>', 'why, recorded on the step')
     .option('--json', 'print {"runId", "commandId"} as JSON')
@@ -18,17 +19,20 @@ export function registerSkipCommand(program: Command, ctx: CommandContext, run: 
       'after',
       `
 Examples:
-  $ baton skip 01JX3M5Q8R extract --reason "source is down; yesterday's file is fine"`,
+  $ baton skip 287b603f extract --reason "source is down; yesterday's file is fine"`,
     )
-    .action((runId: string, stepId: string, options: { reason?: string; json?: boolean }, command: Command) =>
-      run(async () => {
-        const answer = await ctx.client(command).skipStep(runId, stepId, options.reason);
-        return printAnswer(
-          ctx,
-          options,
-          answer,
-          `skip requested for step ${stepId} of run ${runId} (command ${answer.commandId})`,
-        );
-      }),
+    .action(
+      (typedRunId: string, stepId: string, options: { reason?: string; json?: boolean }, command: Command) =>
+        run(async () => {
+          const client = ctx.client(command);
+          const runId = await resolveRunId(client, typedRunId);
+          const answer = await client.skipStep(runId, stepId, options.reason);
+          return printAnswer(
+            ctx,
+            options,
+            answer,
+            `skip requested for step ${stepId} of run ${runId} (command ${answer.commandId})`,
+          );
+        }),
     );
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunDetail } from '@baton/readmodel';
+import type { RunDetail } from '@baton/api/responses';
 import { stripAnsi } from '../render/style';
 import { FakeBatonServer, inTurn, type CannedResponse } from '../testing/fake-baton-server';
 import { NOW, runDetail, stepView } from '../testing/fixtures';

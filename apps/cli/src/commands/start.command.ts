@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import type { RunDetail } from '@baton/readmodel';
 import { EXIT, type CommandContext, type RunAction } from '../context';
 import { collectParams } from '../params';
-import { createProgressView } from '../render/progress';
 import { collect, positiveInteger, printJson } from './options';
-import { waitForRun } from './wait-for-run';
+import { followRun } from './follow-run';
 
 interface StartOptions {
   param?: string[];
@@ -67,24 +65,7 @@ Exit codes:
           return EXIT.ok;
         }
         if (!options.json) ctx.stdout.write(`started run ${started.runId} of ${workflow}\n`);
-        const view = options.json
-          ? { update: () => undefined, finish: () => undefined }
-          : createProgressView({ out: ctx.stdout, style: ctx.style, now: ctx.now, runId: started.runId });
-        const final = await waitForRun(client, started.runId, ctx, view);
-        if (final === null) {
-          ctx.stderr.write(
-            `stopped waiting; run ${started.runId} goes on (baton get ${started.runId}, baton kill ${started.runId})\n`,
-          );
-          return EXIT.interrupted;
-        }
-        if (options.json) printJson((text) => ctx.stdout.write(text), final);
-        return outcomeExitCode(final);
+        return followRun(client, started.runId, ctx, { json: options.json });
       }),
     );
-}
-
-export function outcomeExitCode(run: RunDetail): number {
-  if (run.status === 'succeeded') return EXIT.ok;
-  if (run.status === 'cancelled') return EXIT.cancelled;
-  return EXIT.failed;
 }

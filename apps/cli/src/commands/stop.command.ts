@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext, RunAction } from '../context';
 import { printAnswer } from './print-answer';
+import { resolveRunId } from './run-ids';
 
 export function registerStopCommand(program: Command, ctx: CommandContext, run: RunAction): void {
   program
@@ -11,18 +12,20 @@ export function registerStopCommand(program: Command, ctx: CommandContext, run: 
         'as cancelled. To cancel the running steps too, use `baton kill`. The request is asynchronous;\n' +
         '`baton get RUN` shows when the run has ended.',
     )
-    .argument('<run>', 'run id')
+    .argument('<run>', 'run id, or a unique prefix of one')
     .option('--reason <text>', 'why, recorded on the run')
     .option('--json', 'print {"runId", "commandId"} as JSON')
     .addHelpText(
       'after',
       `
 Examples:
-  $ baton stop 01JX3M5Q8R --reason "maintenance window"`,
+  $ baton stop 287b603f --reason "maintenance window"`,
     )
-    .action((runId: string, options: { reason?: string; json?: boolean }, command: Command) =>
+    .action((typedRunId: string, options: { reason?: string; json?: boolean }, command: Command) =>
       run(async () => {
-        const answer = await ctx.client(command).stopRun(runId, options.reason);
+        const client = ctx.client(command);
+        const runId = await resolveRunId(client, typedRunId);
+        const answer = await client.stopRun(runId, options.reason);
         return printAnswer(
           ctx,
           options,

@@ -1,4 +1,4 @@
-import type { WorkflowQueueView } from '@baton/readmodel';
+import type { WorkflowQueue as WorkflowQueueView } from '@baton/api/responses';
 import { FakeBatonServer } from '../testing/fake-baton-server';
 import { NOW } from '../testing/fixtures';
 import { runBaton } from '../testing/run-baton';

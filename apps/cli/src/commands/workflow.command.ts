@@ -4,6 +4,7 @@ import { EXIT, UsageError, type CommandContext, type RunAction } from '../contex
 import { renderWorkflowQueue } from '../render/queue';
 import { printAnswer } from './print-answer';
 import { positiveInteger, printJson } from './options';
+import { addWorkflowsListing } from './workflows.command';
 
 const CONTROLS: readonly { name: WorkflowControl; summary: string; done: (workflowId: string) => string }[] =
   [
@@ -27,12 +28,15 @@ const CONTROLS: readonly { name: WorkflowControl; summary: string; done: (workfl
 export function registerWorkflowCommand(program: Command, ctx: CommandContext, run: RunAction): void {
   const workflow = program
     .command('workflow')
-    .summary('control a workflow: pause, resume, unblock, breakpoints, queue, activate, deactivate')
+    .summary(
+      'list or control workflows: list, pause, resume, unblock, breakpoints, queue, activate, deactivate',
+    )
     .description('Control a workflow and its queue of runs.')
     .addHelpText(
       'after',
       `
 Examples:
+  $ baton workflow list
   $ baton workflow pause sales.daily
   $ baton workflow queue sales.daily
   $ baton workflow resume sales.daily
@@ -40,6 +44,8 @@ Examples:
   $ baton workflow deactivate sales.daily
   $ baton workflow activate sales.daily 3`,
     );
+
+  addWorkflowsListing(workflow.command('list'), ctx, run);
 
   for (const control of CONTROLS) {
     workflow

@@ -1,4 +1,4 @@
-import type { RunDetail, StepView } from '@baton/readmodel';
+import type { RunDetail, StepView } from '@baton/api/responses';
 import type { Output } from '../context';
 import { formatFailure, renderStepsTable, stepNote, truncate } from './run';
 import { stripAnsi, visibleLength, type Style } from './style';

@@ -1,5 +1,5 @@
 import type { RunStrategy } from '@baton/domain/workflow/workflow-definition';
-import type { WorkflowQueueView } from '@baton/readmodel';
+import type { WorkflowQueue as WorkflowQueueView } from '@baton/api/responses';
 import type { Style } from './style';
 import { renderFields, renderTable } from './table';
 import { formatAge } from './time';

@@ -1,4 +1,4 @@
-import type { RunDetail, RunSummary, StepView } from '@baton/readmodel';
+import type { RunDetail, RunSummary, StepView } from '@baton/api/responses';
 import type { Style } from './style';
 import { renderFields, renderTable } from './table';
 import { formatAge, formatTimestamp, spanDuration } from './time';

@@ -1,4 +1,4 @@
-import type { RunDetail, StepView } from '@baton/readmodel';
+import type { RunDetail, StepView } from '@baton/api/responses';
 
 /** A fixed instant the tests' clock reads as "now". */
 export const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { RunStrategy } from '@baton/domain/workflow/workflow-definition';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -125,7 +126,7 @@ export class WorkflowQueueDto {
     example: { kind: 'parallel', maxConcurrent: 4 },
     description: "The strategy of the latest request's version; null before the first request",
   })
-  runStrategy!: object | null;
+  runStrategy!: RunStrategy | null;
 
   @ApiProperty({ description: 'While paused, new runs wait in the queue' })
   paused!: boolean;

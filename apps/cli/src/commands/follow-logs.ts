@@ -1,0 +1,70 @@
+import type { StepLogs } from '@baton/api/responses';
+import { BatonApiError, type BatonClient } from '../api-client';
+import { EXIT, type CommandContext } from '../context';
+import { TERMINAL_RUN_STATUSES } from '../render/run';
+
+/** A step is done with its output once it is in one of these (a retry starts a new attempt, followed too). */
+const FINAL_STEP_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled', 'skipped']);
+/** How much of what was printed anchors the next tail when the kept tail has slid past its start. */
+const ANCHOR = 256;
+
+export interface FollowLogsOptions {
+  readonly stream?: 'stdout' | 'stderr';
+}
+
+/**
+ * `baton logs -f`: prints a step's output as it grows, attempt after
+ * attempt, until the step (or its run) ends. The API keeps only a tail, so
+ * each poll prints what the new tail adds after what was printed; output
+ * that slid out of the tail between two polls is marked, never repeated.
+ */
+export async function followLogs(
+  client: BatonClient,
+  runId: string,
+  stepId: string,
+  ctx: CommandContext,
+  options: FollowLogsOptions,
+): Promise<number> {
+  const printed = { attempt: 0, stdout: '', stderr: '' };
+  while (!ctx.signal?.aborted) {
+    const run = await client.getRun(runId);
+    const step = run.steps.find((s) => s.stepId === stepId);
+    if (step === undefined) throw new BatonApiError(404, `run ${runId} has no step ${stepId}`, []);
+    const ended = FINAL_STEP_STATUSES.has(step.status) || TERMINAL_RUN_STATUSES.has(run.status);
+    const logs = step.attempt === 0 ? null : await findLogs(client, runId, stepId);
+    if (logs !== null) {
+      if (logs.attempt !== printed.attempt) {
+        if (printed.attempt !== 0) ctx.stderr.write(`--- attempt ${logs.attempt} ---\n`);
+        Object.assign(printed, { attempt: logs.attempt, stdout: '', stderr: '' });
+      }
+      if (options.stream !== 'stderr') printed.stdout = printNew(printed.stdout, logs.stdoutTail, ctx.stdout);
+      if (options.stream !== 'stdout') printed.stderr = printNew(printed.stderr, logs.stderrTail, ctx.stderr);
+    }
+    // The step's end and its last output are projected together: one read after the end has it all.
+    if (ended && step.status !== 'retry_waiting') return EXIT.ok;
+    await ctx.sleep(ctx.pollIntervalMs, ctx.signal);
+  }
+  return EXIT.interrupted;
+}
+
+async function findLogs(client: BatonClient, runId: string, stepId: string): Promise<StepLogs | null> {
+  try {
+    return await client.getStepLogs(runId, stepId);
+  } catch (error) {
+    if (error instanceof BatonApiError && error.status === 404) return null; // no output yet
+    throw error;
+  }
+}
+
+/** Writes what `tail` has beyond `printed` and returns the new `printed`. */
+export function printNew(printed: string, tail: string, out: { write(text: string): unknown }): string {
+  if (tail.startsWith(printed)) {
+    out.write(tail.slice(printed.length));
+    return tail;
+  }
+  const anchor = printed.slice(-ANCHOR);
+  const at = anchor === '' ? -1 : tail.lastIndexOf(anchor);
+  if (at >= 0) out.write(tail.slice(at + anchor.length));
+  else out.write(`[… output not kept between two reads …]\n${tail}`);
+  return tail;
+}
