@@ -5,8 +5,6 @@ import { TERMINAL_RUN_STATUSES } from '../render/run';
 
 /** A step is done with its output once it is in one of these (a retry starts a new attempt, followed too). */
 const FINAL_STEP_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled', 'skipped']);
-/** How much of what was printed anchors the next tail when the kept tail has slid past its start. */
-const ANCHOR = 256;
 
 export interface FollowLogsOptions {
   readonly stream?: 'stdout' | 'stderr';
@@ -56,15 +54,20 @@ async function findLogs(client: BatonClient, runId: string, stepId: string): Pro
   }
 }
 
-/** Writes what `tail` has beyond `printed` and returns the new `printed`. */
+/**
+ * Writes what `tail` has beyond `printed` and returns the new `printed`: the
+ * new part starts after the longest end of `printed` that begins `tail`
+ * (the kept tail slides forward as output grows).
+ */
 export function printNew(printed: string, tail: string, out: { write(text: string): unknown }): string {
-  if (tail.startsWith(printed)) {
-    out.write(tail.slice(printed.length));
-    return tail;
+  // Candidate starts of the overlap: where `printed` holds the tail's first character, longest overlap first.
+  const head = tail.slice(0, 1);
+  for (let at = head === '' ? -1 : printed.indexOf(head); at >= 0; at = printed.indexOf(head, at + 1)) {
+    if (tail.startsWith(printed.slice(at))) {
+      out.write(tail.slice(printed.length - at));
+      return tail;
+    }
   }
-  const anchor = printed.slice(-ANCHOR);
-  const at = anchor === '' ? -1 : tail.lastIndexOf(anchor);
-  if (at >= 0) out.write(tail.slice(at + anchor.length));
-  else out.write(`[… output not kept between two reads …]\n${tail}`);
+  out.write(printed === '' ? tail : `[… output not kept between two reads …]\n${tail}`);
   return tail;
 }
