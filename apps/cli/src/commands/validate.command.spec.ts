@@ -53,6 +53,40 @@ describe('baton validate', () => {
     );
   });
 
+  it('lists the errors in file order, by line then column, whatever order the validator found them in', async () => {
+    const file = join(dir, 'unordered.yaml');
+    writeFileSync(
+      file,
+      [
+        'id: unordered',
+        'steps:',
+        '  - id: b',
+        '    type: noop',
+        '    depends_on: [nowhere]',
+        '  - id: a',
+        '    type: nonsense',
+        '    retry_policy: { backoff: { type: sometimes } }',
+        'params: { p: { type: colour } }',
+        '',
+      ].join('\n'),
+    );
+
+    const sut = await runBaton(['validate', file]);
+    const json = JSON.parse((await runBaton(['validate', file, '--json'])).stdout) as {
+      errors: { line?: number; column?: number }[];
+    };
+
+    const positions = [...sut.stdout.matchAll(/:(\d+):(\d+) {2}/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(positions.length).toBeGreaterThanOrEqual(3);
+    const inOrder = (list: number[][]) =>
+      list.every(
+        (p, i) =>
+          i === 0 || p[0]! > list[i - 1]![0]! || (p[0] === list[i - 1]![0] && p[1]! >= list[i - 1]![1]!),
+      );
+    expect(inOrder(positions)).toBe(true);
+    expect(json.errors.map((e) => [e.line, e.column])).toEqual(positions);
+  });
+
   it('reports a YAML syntax error with its position', async () => {
     const file = join(dir, 'syntax.yaml');
     writeFileSync(file, 'id: x\nsteps: [\n');

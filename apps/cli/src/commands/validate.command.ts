@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseWorkflowDocument } from '@baton/definitions';
 import { EXIT, type CommandContext, type RunAction } from '../context';
-import { formatFieldErrors } from '../render/errors';
+import { byPosition, formatFieldErrors } from '../render/errors';
 import { readWorkflowFile } from './document';
 
 export function registerValidateCommand(program: Command, ctx: CommandContext, run: RunAction): void {
@@ -30,7 +30,7 @@ Exit codes: 0 valid, 1 invalid, 3 the file cannot be read.`,
         if (options.json) {
           const body = result.ok
             ? { file, valid: true, workflowId: result.definition.id, steps: result.definition.steps.length }
-            : { file, valid: false, errors: result.errors };
+            : { file, valid: false, errors: byPosition(result.errors) };
           ctx.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
           return result.ok ? EXIT.ok : EXIT.failed;
         }

@@ -6,13 +6,30 @@ import { EXIT, UsageError, type Output } from '../context';
  * `FILE:line:col  $.path  message` (`FILE  $.path  message` without a position).
  */
 export function formatFieldErrors(errors: readonly ApiFieldError[], file?: string): string {
-  return errors
+  return byPosition(errors)
     .map((error) => {
       const position = error.line === undefined ? '' : `:${error.line}:${error.column ?? 1}`;
       const where = file === undefined ? (position === '' ? '' : position.slice(1)) : `${file}${position}`;
       return `${where === '' ? '' : `${where}  `}${error.path}  ${error.message}\n`;
     })
     .join('');
+}
+
+/**
+ * In file order, by line then column, as an editor lists them; errors with no
+ * position (about the whole document) last. Stable: equal positions keep the
+ * validator's order.
+ */
+export function byPosition<T extends ApiFieldError>(errors: readonly T[]): T[] {
+  const key = (error: ApiFieldError): [number, number] => [
+    error.line ?? Number.POSITIVE_INFINITY,
+    error.column ?? 0,
+  ];
+  return [...errors].sort((a, b) => {
+    const [lineA, columnA] = key(a);
+    const [lineB, columnB] = key(b);
+    return lineA === lineB ? columnA - columnB : lineA - lineB;
+  });
 }
 
 /** Prints any error a command threw and returns the exit code for it (3). */

@@ -41,6 +41,16 @@ describe('checkRunParams', () => {
     expect(sut[5].message).toBe("required param 'day' is missing");
   });
 
+  it('suggests the declared param an unknown name is likely a typo of', () => {
+    const sut = checkRunParams(definition, { day: 'd', rwos: 2, regoins: ['eu'], xyz: 1 });
+
+    expect(sut.map((e) => e.message)).toEqual([
+      "workflow wf v3 declares no param 'rwos'; did you mean 'rows'?; its params are: day, rows, ratio, flags, regions, derived",
+      "workflow wf v3 declares no param 'regoins'; did you mean 'regions'?; its params are: day, rows, ratio, flags, regions, derived",
+      "workflow wf v3 declares no param 'xyz'; its params are: day, rows, ratio, flags, regions, derived",
+    ]);
+  });
+
   it('says so when the workflow takes no params', () => {
     const none = { ...definition, params: [] } as WorkflowDefinition;
     expect(checkRunParams(none, { x: 1 })[0].message).toMatch(/takes no params/);

@@ -1,5 +1,6 @@
 import { fitsParamType, type JsonObject, type JsonValue, type WorkflowDefinition } from '@baton/domain';
 import type { FieldError } from '../http/api.errors';
+import { didYouMean } from '../http/did-you-mean';
 
 /**
  * The checks the API can make on a run's params before publishing the
@@ -18,9 +19,10 @@ export function checkRunParams(definition: WorkflowDefinition, given: JsonObject
       const known = [...declared.keys()];
       errors.push({
         path: paramPath(name),
-        message: `workflow ${definition.id} v${definition.version} declares no param '${name}'${
-          known.length > 0 ? `; its params are: ${known.join(', ')}` : '; it takes no params'
-        }`,
+        message: `workflow ${definition.id} v${definition.version} declares no param '${name}'${didYouMean(
+          name,
+          known,
+        )}${known.length > 0 ? `; its params are: ${known.join(', ')}` : '; it takes no params'}`,
       });
       continue;
     }
