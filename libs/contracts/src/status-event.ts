@@ -32,7 +32,8 @@ export type StepStatusName =
   | 'running'
   | 'succeeded'
   | 'failed'
-  | 'retrying'
+  /** Failed, will retry after its backoff: the same name as the API's step status (`retrying` until December 2026). */
+  | 'retry_waiting'
   | 'timed_out'
   | 'skipped'
   | 'cancelled';

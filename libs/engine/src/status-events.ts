@@ -43,7 +43,7 @@ export function statusChangeOf(event: RunEvent): StatusChange | null {
     case 'StepFailed':
       return {
         scope: 'step',
-        status: event.willRetry ? 'retrying' : 'failed',
+        status: event.willRetry ? 'retry_waiting' : 'failed',
         stepId: event.stepId,
         attempt: event.attempt,
         reason: event.message,

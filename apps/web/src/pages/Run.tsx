@@ -475,6 +475,7 @@ export function applyEvent(run: RunDetail, event: StatusEvent): RunDetail {
     return { ...run, status: d.status };
   }
   if (!d.stepId) return run;
+  // Status events said `retrying` before they took the API's name (docs/events.md).
   const status = d.status === 'retrying' ? 'retry_waiting' : d.status;
   const found = run.steps.some((s) => s.stepId === d.stepId);
   const steps = found
