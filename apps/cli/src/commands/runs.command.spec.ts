@@ -75,6 +75,16 @@ describe('baton runs', () => {
     expect(sut.stderr).toBe('');
   });
 
+  it("marks a restarted run's duration as time since the first start, with a footnote", async () => {
+    const run = summary({ runId: 'run-9', runAttempt: 2, startedAt: NOW - 7_200_000, endedAt: NOW });
+    server.route = () => ({ status: 200, body: { items: [run], nextCursor: null } });
+
+    const sut = await runBaton(['runs'], { server: server.url });
+
+    expect(sut.stdout).toContain('2h 00m*');
+    expect(sut.stderr).toBe('* restarted: time since the first start; baton get RUN shows the active time\n');
+  });
+
   it('says so when there are no runs', async () => {
     server.route = () => ({ status: 200, body: { items: [], nextCursor: null } });
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, type CommandContext, type RunAction } from '../context';
-import { renderRunsTable } from '../render/run';
+import { renderRunsTable, restartedFootnote } from '../render/run';
 import { positiveInteger, printJson } from './options';
 
 interface RunsOptions {
@@ -43,6 +43,7 @@ Examples:
         }
         if (page.items.length === 0) ctx.stdout.write('no runs\n');
         else ctx.stdout.write(renderRunsTable(page.items, ctx.style, ctx.now()));
+        ctx.stderr.write(restartedFootnote(page.items));
         if (page.nextCursor !== null) {
           ctx.stderr.write(`more: baton runs --cursor ${page.nextCursor}${sameFilters(options)}\n`);
         }

@@ -2,6 +2,7 @@ import type { RunDetail, StepView } from '@baton/api/responses';
 import type { Output } from '../context';
 import { formatFailure, renderStepsTable, stepNote, truncate } from './run';
 import { stripAnsi, visibleLength, type Style } from './style';
+import { activeDuration, activeMs } from './run-duration';
 import { spanDuration } from './time';
 
 /**
@@ -28,7 +29,10 @@ export function createProgressView(options: ProgressOptions): ProgressView {
 
 /** `run r-1 succeeded in 5.3s` / `run r-1 failed after 2.0s: step_failed at step load: exit 2`. */
 export function formatOutcome(run: RunDetail, style: Style, now: number): string {
-  const took = spanDuration(run.startedAt ?? run.createdAt, run.endedAt, now);
+  const took =
+    activeMs(run, now) === null
+      ? spanDuration(run.startedAt ?? run.createdAt, run.endedAt, now)
+      : activeDuration(run, now);
   const status = style.status(run.status);
   if (run.status === 'succeeded') return `run ${run.runId} ${status} in ${took}`;
   const why = run.failure ? `: ${formatFailure(run.failure)}` : '';
@@ -58,7 +62,7 @@ class RedrawnProgress implements ProgressView {
   private block(run: RunDetail): string {
     const { style, now } = this.options;
     const at = now();
-    const header = `run ${run.runId}  ${run.workflowId} v${run.workflowVersion}  ${style.status(run.status)}  ${spanDuration(run.startedAt, run.endedAt, at)}`;
+    const header = `run ${run.runId}  ${run.workflowId} v${run.workflowVersion}  ${style.status(run.status)}  ${activeDuration(run, at)}`;
     const steps = run.steps.length === 0 ? '' : renderStepsTable(run.steps, style, at).replace(/^/gm, '  ');
     return `${header}\n${steps}`.replace(/\n {2}$/, '\n');
   }

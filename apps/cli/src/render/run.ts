@@ -1,6 +1,7 @@
 import type { RunDetail, RunSummary, StepView } from '@baton/api/responses';
 import type { Style } from './style';
 import { renderFields, renderTable } from './table';
+import { activeDuration, activeMs } from './run-duration';
 import { formatAge, formatTimestamp, spanDuration } from './time';
 
 /** Statuses a run never leaves. */
@@ -21,9 +22,17 @@ export function renderRunsTable(runs: readonly RunSummary[], style: Style, now: 
       String(run.workflowVersion),
       style.status(run.status),
       formatAge(run.createdAt, now),
-      spanDuration(run.startedAt, run.endedAt, now),
+      // A list has no attempts to sum (see activeDuration): a restarted run's span is marked as wall-clock.
+      `${spanDuration(run.startedAt, run.endedAt, now)}${run.runAttempt > 1 ? '*' : ''}`,
     ]),
   );
+}
+
+/** The footnote for `renderRunsTable`'s `*`, or '' when no run in the list was restarted. */
+export function restartedFootnote(runs: readonly RunSummary[]): string {
+  return runs.some((run) => run.runAttempt > 1)
+    ? '* restarted: time since the first start; baton get RUN shows the active time\n'
+    : '';
 }
 
 /** `iteration 7 of step each (attempt 1) of run r-1`; `index` is 0 for a subworkflow, which has one child. */
@@ -48,12 +57,18 @@ export function renderRunDetail(run: RunDetail, style: Style, now: number): stri
   fields.push(
     ['request', run.requestId],
     ['created', `${formatTimestamp(run.createdAt)} (${formatAge(run.createdAt, now)})`],
-    ['duration', spanDuration(run.startedAt, run.endedAt, now)],
+    ['duration', durationField(run, now)],
   );
   if (Object.keys(run.params).length > 0) fields.push(['params', JSON.stringify(run.params)]);
   if (run.failure) fields.push(['failure', style.red(formatFailure(run.failure))]);
   const steps = run.steps.length === 0 ? 'no steps yet\n' : renderStepsTable(run.steps, style, now);
   return `${renderFields(fields)}\n${steps}`;
+}
+
+/** `1m 05s` or, restarted, `1m 05s active (3h 02m since the first start)`. */
+function durationField(run: RunDetail, now: number): string {
+  if (activeMs(run, now) === null) return spanDuration(run.startedAt, run.endedAt, now);
+  return `${activeDuration(run, now)} active (${spanDuration(run.startedAt, run.endedAt, now)} since the first start)`;
 }
 
 const NOTE_WIDTH = 60;
