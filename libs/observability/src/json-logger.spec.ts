@@ -1,4 +1,5 @@
-import { JsonLogger } from './json-logger';
+import { Writable } from 'node:stream';
+import { JsonLogger, logFormat } from './json-logger';
 
 function capture(): { sut: JsonLogger; lines: () => Array<Record<string, unknown>> } {
   const written: string[] = [];
@@ -48,5 +49,41 @@ describe('JsonLogger', () => {
     expect(lines()).toMatchObject([
       { level: 30, msg: 'first start: created an admin API token', tokenId: '3f9a0c1b2d4e', context: 'Auth' },
     ]);
+  });
+});
+
+describe('JsonLogger formats', () => {
+  it('pretty: one readable line per record, level, context and fields, no JSON', async () => {
+    const written: string[] = [];
+    const out = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        written.push(chunk.toString());
+        done();
+      },
+    });
+    const sut = JsonLogger.create({ service: 'test' }, 'info', out, 'pretty');
+
+    sut.log({ msg: 'run started', runId: 'r-1' }, 'Engine');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const text = written.join('');
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: run started\n/);
+    expect(text).toContain('context: "Engine"');
+    expect(text).toContain('runId: "r-1"');
+    expect(text).not.toContain('"level"');
+    expect(text).not.toContain('pid');
+  });
+
+  it.each([
+    [undefined, 'auto'],
+    ['', 'auto'],
+    ['json', 'json'],
+    ['pretty', 'pretty'],
+  ])('reads BATON_LOG_FORMAT=%j as %s', (value, format) => {
+    expect(logFormat(value)).toBe(format);
+  });
+
+  it('refuses another BATON_LOG_FORMAT, naming the variable', () => {
+    expect(() => logFormat('yaml')).toThrow('BATON_LOG_FORMAT must be json, pretty or auto, not "yaml"');
   });
 });

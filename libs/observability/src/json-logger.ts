@@ -1,5 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
+
+/**
+ * How log lines look: `json` (one object per line, for collectors), `pretty`
+ * (coloured, one readable line per record, for a person), `auto` (pretty when
+ * stdout is a terminal, JSON otherwise: a pipe, a file, a container log).
+ */
+export type LogFormat = 'json' | 'pretty' | 'auto';
 
 /**
  * Structured JSON logs (one object per line on stdout) for every Baton
@@ -35,8 +43,12 @@ export class JsonLogger implements LoggerService {
     level = process.env.BATON_LOG_LEVEL ?? 'info',
     /** stdout unless given (tests). */
     destination?: DestinationStream,
+    format: LogFormat = logFormat(process.env.BATON_LOG_FORMAT),
   ): JsonLogger {
     const options = { level, base: { pid: process.pid, ...bindings } };
+    const pretty =
+      format === 'pretty' || (format === 'auto' && destination === undefined && process.stdout.isTTY);
+    if (pretty) return new JsonLogger(pino(options, prettyStream(destination)));
     return new JsonLogger(destination ? pino(options, destination) : pino(options));
   }
 
@@ -94,4 +106,27 @@ function describe(message: unknown): string {
 /** The error itself under `err`: pino's serialiser writes its type, stack, own fields and chain of causes. */
 function errorFields(message: unknown): { err?: Error } {
   return message instanceof Error ? { err: message } : {};
+}
+
+/** `BATON_LOG_FORMAT`: `json`, `pretty`, or `auto` (unset); anything else stops the process naming the variable. */
+export function logFormat(value: string | undefined): LogFormat {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'json' || value === 'pretty') return value;
+  throw new Error(`BATON_LOG_FORMAT must be json, pretty or auto, not "${value}"`);
+}
+
+/**
+ * pino-pretty in this thread, synchronous (no worker transport: a line logged
+ * just before a crash still shows), the same fields as the JSON minus what a
+ * person at a terminal does not need (pid, hostname).
+ */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  return pinoPretty({
+    colorize: destination === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR,
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    messageKey: 'msg',
+    ...(destination === undefined ? {} : { destination: destination as NodeJS.WritableStream }),
+  });
 }
