@@ -5,6 +5,13 @@ import { TERMINAL_RUN_STATUSES } from '../render/run';
 
 /** A step is done with its output once it is in one of these (a retry starts a new attempt, followed too). */
 const FINAL_STEP_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled', 'skipped']);
+/**
+ * Reads after the step's end that must add nothing before we stop. Logs
+ * travel on their own topic (`baton.step-logs`), so the projector may record
+ * the step's end before its last output: a read right after the end can miss
+ * the last lines.
+ */
+const QUIET_READS_AFTER_END = 2;
 
 export interface FollowLogsOptions {
   readonly stream?: 'stdout' | 'stderr';
@@ -24,12 +31,14 @@ export async function followLogs(
   options: FollowLogsOptions,
 ): Promise<number> {
   const printed = { attempt: 0, stdout: '', stderr: '' };
+  let quietReads = 0;
   while (!ctx.signal?.aborted) {
     const run = await client.getRun(runId);
     const step = run.steps.find((s) => s.stepId === stepId);
     if (step === undefined) throw new BatonApiError(404, `run ${runId} has no step ${stepId}`, []);
     const ended = FINAL_STEP_STATUSES.has(step.status) || TERMINAL_RUN_STATUSES.has(run.status);
     const logs = step.attempt === 0 ? null : await findLogs(client, runId, stepId);
+    const before = `${printed.attempt}\u0000${printed.stdout}\u0000${printed.stderr}`;
     if (logs !== null) {
       if (logs.attempt !== printed.attempt) {
         if (printed.attempt !== 0) ctx.stderr.write(`--- attempt ${logs.attempt} ---\n`);
@@ -38,8 +47,9 @@ export async function followLogs(
       if (options.stream !== 'stderr') printed.stdout = printNew(printed.stdout, logs.stdoutTail, ctx.stdout);
       if (options.stream !== 'stdout') printed.stderr = printNew(printed.stderr, logs.stderrTail, ctx.stderr);
     }
-    // The step's end and its last output are projected together: one read after the end has it all.
-    if (ended && step.status !== 'retry_waiting') return EXIT.ok;
+    const changed = before !== `${printed.attempt}\u0000${printed.stdout}\u0000${printed.stderr}`;
+    quietReads = ended && !changed ? quietReads + 1 : 0;
+    if (ended && quietReads >= QUIET_READS_AFTER_END) return EXIT.ok;
     await ctx.sleep(ctx.pollIntervalMs, ctx.signal);
   }
   return EXIT.interrupted;

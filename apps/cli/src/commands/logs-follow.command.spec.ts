@@ -42,6 +42,21 @@ describe('baton logs -f', () => {
     expect(sut).toEqual({ code: 0, stdout: 'a\nb\na\nb\nc\n', stderr: 'oops\n--- attempt 2 ---\n' });
   });
 
+  it('keeps reading after the step ended until the output stops changing (logs travel on their own topic)', async () => {
+    server.route = (r) =>
+      r.url === '/api/v1/runs/run-1' ? { status: 200, body: withStep('succeeded', 1) } : undefined;
+    const tails = inTurn([
+      { status: 200, body: logs(1, 'a\n') },
+      { status: 200, body: logs(1, 'a\nlast\n') },
+    ]);
+    const route = server.route;
+    server.route = (r) => (r.url === '/api/v1/runs/run-1/steps/extract/logs' ? tails() : route(r));
+
+    const sut = await runBaton(['logs', '-f', 'run-1', 'extract'], { server: server.url });
+
+    expect(sut.stdout).toBe('a\nlast\n');
+  });
+
   it('waits for a step that has not started, and refuses --json', async () => {
     const runs = inTurn([
       { status: 200, body: withStep('pending', 0) },
