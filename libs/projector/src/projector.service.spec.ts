@@ -127,6 +127,38 @@ describe('RunProjectorService on the embedded log', () => {
     expect(await registry.metrics()).toMatch(/^baton_projector_batch_duration_seconds_count [1-9]/m);
   });
 
+  it('counts runs and step attempts per workflow once: a re-delivered batch counts nothing again', async () => {
+    const ok = succeededRun('w-ok');
+    const failed = failedRun('w-failed');
+    const workflow = ok[0].type === 'RunStarted' ? ok[0].definition.id : 'none';
+    await publish([...eventRecords(ok), ...eventRecords(failed)]);
+    await projected('w-ok', last(ok));
+    await projected('w-failed', last(failed));
+    await publish(eventRecords(ok)); // as a producer retry or a re-delivery would
+    await waitUntil(
+      async () => (await metric('baton_projector_events_total', { outcome: 'duplicate' })) === ok.length,
+      {
+        message: 'the repeated events counted as duplicates',
+      },
+    );
+
+    expect(await metric('baton_workflow_runs_started_total', { workflow })).toBe(2);
+    expect(await metric('baton_workflow_runs_finished_total', { workflow, status: 'succeeded' })).toBe(1);
+    expect(await metric('baton_workflow_runs_finished_total', { workflow, status: 'failed' })).toBe(1);
+    const text = await registry.metrics();
+    // The succeeded run took 21.2 s of event time (RunStarted at 0, RunSucceeded at 21,200 ms).
+    expect(text).toContain(
+      `baton_workflow_run_duration_seconds_sum{workflow="${workflow}",status="succeeded"} 21.2`,
+    );
+    // Attempts: extract 1 (failed), extract 2, load, report (succeeded) of w-ok; extract 1 and 2 (failed) of w-failed.
+    expect(text).toContain(
+      `baton_workflow_step_duration_seconds_count{workflow="${workflow}",status="succeeded"} 3`,
+    );
+    expect(text).toContain(
+      `baton_workflow_step_duration_seconds_count{workflow="${workflow}",status="failed"} 3`,
+    );
+  });
+
   it('dead-letters a malformed record with the reason and projects the next good one', async () => {
     const history = succeededRun('s-after-bad');
     const key = 's-after-bad';

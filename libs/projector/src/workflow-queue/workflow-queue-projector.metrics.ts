@@ -1,12 +1,16 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { BoundedLabel } from '@baton/observability';
+import type { SqlClient } from '@baton/readmodel';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The workflow queue projector's Prometheus metrics (names: `baton_workflow_queue_projector_*`, base units). */
 export class WorkflowQueueProjectorMetrics {
   readonly events: Counter<'outcome'>;
   readonly batchSeconds: Histogram;
   readonly failedBatches: Counter;
+  readonly queuedRuns: Gauge<'workflow'>;
 
-  constructor(registry: Registry) {
+  /** `sql` answers the queue depth at each scrape: the read model is the one place every workflow's queue is. */
+  constructor(registry: Registry, sql: SqlClient) {
     const registers = [registry];
     this.events = new Counter({
       name: 'baton_workflow_queue_projector_events_total',
@@ -24,6 +28,28 @@ export class WorkflowQueueProjectorMetrics {
       name: 'baton_workflow_queue_projector_failed_batches_total',
       help: 'Batches of workflow queue events whose projection failed and will be re-delivered.',
       registers,
+    });
+    const workflow = new BoundedLabel();
+    this.queuedRuns = new Gauge({
+      name: 'baton_workflow_queued_runs',
+      help: "Runs waiting in a workflow's queue (its run strategy holds them), by workflow id, as projected; every projector replica reports the same value.",
+      labelNames: ['workflow'],
+      registers,
+      async collect() {
+        // A failing database leaves the gauge empty for this scrape rather than failing /metrics.
+        const rows = await sql
+          .query<{ workflow_id: string; queued: string | number }>(
+            'SELECT workflow_id, count(*) AS queued FROM workflow_queue_runs GROUP BY workflow_id',
+          )
+          .catch(() => []);
+        const depth = new Map<string, number>();
+        for (const row of rows) {
+          const label = workflow.of(row.workflow_id);
+          depth.set(label, (depth.get(label) ?? 0) + Number(row.queued));
+        }
+        this.reset();
+        for (const [label, queued] of depth) this.set({ workflow: label }, queued);
+      },
     });
   }
 }
