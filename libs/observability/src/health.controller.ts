@@ -1,5 +1,5 @@
 import { Controller, Get, HttpException, HttpStatus } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthService, type HealthReport } from './health.service';
 
 /** `/health/live` and `/health/ready` (see `HealthService`); `/health` stays as liveness for existing callers. */
@@ -26,6 +26,7 @@ export class HealthController {
     operationId: 'getReadiness',
     summary: 'Whether the process can do its job, with every check',
   })
+  @ApiOkResponse({ description: 'Ready: every check passes' })
   @ApiServiceUnavailableResponse({ description: 'Not ready: the report names the failing checks' })
   async ready(): Promise<HealthReport> {
     const report = await this.health.ready();

@@ -18,17 +18,21 @@ import {
   cancelledRun,
   eventRecords,
   failedRun,
+  historyOf,
+  etlWorkflow,
   rejectedOnly,
   succeededRun,
   T0,
 } from './testing/run-histories';
 import { readRunEvents, verifyReadModel } from './verify-read-model';
+import { cmd } from '@baton/domain/run/testing/fixtures';
 
 // The real adapters: the embedded log in a temp dir and one in-memory PGlite for the file.
 jest.setTimeout(60_000);
 
 const layout = { runPartitions: 3, requestPartitions: 1 };
-const clock = { now: () => T0 + 60_000 };
+let nowMs = T0 + 60_000;
+const clock = { now: () => nowMs };
 const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
 
 let dir: string;
@@ -157,6 +161,21 @@ describe('RunProjectorService on the embedded log', () => {
     expect(text).toContain(
       `baton_workflow_step_duration_seconds_count{workflow="${workflow}",status="failed"} 3`,
     );
+  });
+
+  it('reads running and overdue runs per workflow from the read model at each scrape', async () => {
+    const running = historyOf('w-running', [cmd.start(etlWorkflow, {}, 0), cmd.started('extract', 1, 100)]);
+    const workflow = etlWorkflow.id;
+    await publish(eventRecords(running));
+    await projected('w-running', last(running));
+    expect(await metric('baton_workflow_runs_running', { workflow })).toBeGreaterThanOrEqual(1);
+    expect(await metric('baton_workflow_runs_overdue', { workflow })).toBe(0);
+    try {
+      nowMs = T0 + 3_600_000 + 61_000; // its timeout (an hour) and the minute of grace have passed
+      expect(await metric('baton_workflow_runs_overdue', { workflow })).toBeGreaterThanOrEqual(1);
+    } finally {
+      nowMs = T0 + 60_000;
+    }
   });
 
   it('dead-letters a malformed record with the reason and projects the next good one', async () => {

@@ -56,7 +56,7 @@ export class RunProjectorService {
     options: ProjectorOptions = {},
   ) {
     this.metrics = new ProjectorMetrics(registry);
-    this.workflowMetrics = new WorkflowMetrics(registry);
+    this.workflowMetrics = new WorkflowMetrics(registry, sql, clock);
     this.worker = new DeadLetteringWorker(log, logger, {
       name: 'Projector',
       groupId: options.groupId ?? PROJECTOR_GROUP_ID,

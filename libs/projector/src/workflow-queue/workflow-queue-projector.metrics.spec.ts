@@ -9,8 +9,8 @@ function sqlAnswering(answer: () => Promise<object[]>): SqlClient {
 describe('WorkflowQueueProjectorMetrics', () => {
   it('reads the queue depth per workflow from the read model at each scrape', async () => {
     let rows = [
-      { workflow_id: 'sales.daily', queued: '3' },
-      { workflow_id: 'ml.train', queued: 1 },
+      { workflow_id: 'sales.daily', value: '3' },
+      { workflow_id: 'ml.train', value: 1 },
     ];
     const registry = new MetricsRegistry();
     new WorkflowQueueProjectorMetrics(
@@ -19,7 +19,7 @@ describe('WorkflowQueueProjectorMetrics', () => {
     );
 
     expect(await registry.metrics()).toContain('baton_workflow_queued_runs{workflow="sales.daily"} 3');
-    rows = [{ workflow_id: 'ml.train', queued: '2' }];
+    rows = [{ workflow_id: 'ml.train', value: '2' }];
     const text = await registry.metrics();
     expect(text).toContain('baton_workflow_queued_runs{workflow="ml.train"} 2');
     expect(text).not.toContain('sales.daily'); // an emptied queue leaves no stale series

@@ -1,6 +1,6 @@
-import { BoundedLabel } from '@baton/observability';
 import type { SqlClient } from '@baton/readmodel';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, type Gauge, Histogram, type Registry } from 'prom-client';
+import { readModelGauge } from '../read-model-gauge';
 
 /** The workflow queue projector's Prometheus metrics (names: `baton_workflow_queue_projector_*`, base units). */
 export class WorkflowQueueProjectorMetrics {
@@ -29,27 +29,10 @@ export class WorkflowQueueProjectorMetrics {
       help: 'Batches of workflow queue events whose projection failed and will be re-delivered.',
       registers,
     });
-    const workflow = new BoundedLabel();
-    this.queuedRuns = new Gauge({
+    this.queuedRuns = readModelGauge(registry, sql, {
       name: 'baton_workflow_queued_runs',
-      help: "Runs waiting in a workflow's queue (its run strategy holds them), by workflow id, as projected; every projector replica reports the same value.",
-      labelNames: ['workflow'],
-      registers,
-      async collect() {
-        // A failing database leaves the gauge empty for this scrape rather than failing /metrics.
-        const rows = await sql
-          .query<{ workflow_id: string; queued: string | number }>(
-            'SELECT workflow_id, count(*) AS queued FROM workflow_queue_runs GROUP BY workflow_id',
-          )
-          .catch(() => []);
-        const depth = new Map<string, number>();
-        for (const row of rows) {
-          const label = workflow.of(row.workflow_id);
-          depth.set(label, (depth.get(label) ?? 0) + Number(row.queued));
-        }
-        this.reset();
-        for (const [label, queued] of depth) this.set({ workflow: label }, queued);
-      },
+      help: "Runs waiting in a workflow's queue (its run strategy holds them), by workflow id, as projected.",
+      sql: 'SELECT workflow_id, count(*) AS value FROM workflow_queue_runs GROUP BY workflow_id',
     });
   }
 }
