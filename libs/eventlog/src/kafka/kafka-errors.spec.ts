@@ -28,4 +28,13 @@ describe('isRetriableKafkaError', () => {
     ]);
     expect(isRetriableKafkaError(mixed)).toBe(false);
   });
+
+  it('also retries the types it is given: a create where some topics exist and another failed retriably', () => {
+    const create = new KafkaJSAggregateError('Topic creation errors', [
+      protocol('TOPIC_ALREADY_EXISTS', false),
+      protocol('LEADER_NOT_AVAILABLE', true),
+    ]);
+    expect(isRetriableKafkaError(create)).toBe(false);
+    expect(isRetriableKafkaError(create, new Set(['TOPIC_ALREADY_EXISTS']))).toBe(true);
+  });
 });

@@ -5,6 +5,12 @@ import { isRetriableKafkaError } from './kafka-errors';
 const METADATA_WAIT_MS = 30_000;
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 2_000;
+/**
+ * kafkajs answers a create of several topics where some already exist and
+ * another failed retriably with all the errors; the next attempt lists the
+ * topics again and creates only the missing ones.
+ */
+const RETRIED_ON_CREATE: ReadonlySet<string> = new Set(['TOPIC_ALREADY_EXISTS']);
 
 /** Topic administration and the partition-count cache the producers route with. */
 export class KafkaTopics {
@@ -83,7 +89,7 @@ async function retryRetriable<T>(what: string, attempt: () => Promise<T>): Promi
     try {
       return await attempt();
     } catch (error) {
-      if (!isRetriableKafkaError(error)) throw error;
+      if (!isRetriableKafkaError(error, RETRIED_ON_CREATE)) throw error;
       if (Date.now() + backoff > deadline) {
         throw new Error(`could not ${what} within ${METADATA_WAIT_MS / 1000} s: ${String(error)}`, {
           cause: error,
