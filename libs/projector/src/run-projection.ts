@@ -1,6 +1,7 @@
 import type { LoopProgress, RunEvent, StepDispatch } from '@baton/domain';
 import type { SqlClient } from '@baton/readmodel';
 import { attemptKey, RowSet, stepKey } from './row-set';
+import { runFactOf, type RunFact } from './run-facts';
 import {
   insertRunEvents,
   loadAttempts,
@@ -24,6 +25,8 @@ export interface RunProjectionResult {
   readonly withoutRun: number;
   /** Runs whose next applied event did not follow `last_seq` (the log lost events). */
   readonly gaps: readonly { readonly runId: string; readonly lastSeq: number; readonly seq: number }[];
+  /** What the applied events state, for the per-workflow metrics (counted after the commit). */
+  readonly facts: readonly RunFact[];
 }
 
 /**
@@ -45,7 +48,7 @@ export async function projectRunEvents(
   tx: SqlClient,
   published: readonly PublishedEvent[],
 ): Promise<RunProjectionResult> {
-  if (published.length === 0) return { applied: 0, duplicates: 0, withoutRun: 0, gaps: [] };
+  if (published.length === 0) return { applied: 0, duplicates: 0, withoutRun: 0, gaps: [], facts: [] };
   await insertRunEvents(tx, uniqueBySeq(published));
 
   const byRun = groupByRun(published.map((p) => p.event));
@@ -72,12 +75,17 @@ export async function projectRunEvents(
 
   set.addSteps(await loadSteps(tx, stepKeys(toApply)));
   set.addAttempts(await loadAttempts(tx, attemptKeys(toApply, set)));
-  for (const event of toApply) applyRunEvent(set, event);
+  const facts: RunFact[] = [];
+  for (const event of toApply) {
+    applyRunEvent(set, event);
+    const fact = runFactOf(set, event);
+    if (fact !== null) facts.push(fact);
+  }
 
   await upsertRuns(tx, set.changedRuns());
   await upsertSteps(tx, set.changedSteps());
   await upsertAttempts(tx, set.changedAttempts());
-  return { applied: toApply.length, duplicates, withoutRun, gaps };
+  return { applied: toApply.length, duplicates, withoutRun, gaps, facts };
 }
 
 /**

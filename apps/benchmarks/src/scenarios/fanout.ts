@@ -27,7 +27,7 @@ interface IdleSampling {
 const IDLE: IdleSampling = { samples: 6, everyMs: 5_000 };
 /** `--smoke` measures nothing, so it does not wait a minute for idle samples. */
 const SMOKE_IDLE: IdleSampling = { samples: 2, everyMs: 500 };
-const HEAP_METRIC = 'baton_nodejs_heap_size_used_bytes';
+const HEAP_METRIC = 'nodejs_heap_size_used_bytes';
 const RUNS_OWNED_METRIC = 'baton_engine_runs_owned';
 
 /** The engine's memory and the loop's progress at one instant. */

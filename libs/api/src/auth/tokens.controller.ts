@@ -21,7 +21,10 @@ export class TokensController {
   @HttpCode(201)
   @Requires('administer')
   @Unscoped()
-  @ApiOperation({ summary: 'Create an API token; the answer is the only time its text is shown' })
+  @ApiOperation({
+    operationId: 'createToken',
+    summary: 'Create an API token; the answer is the only time its text is shown',
+  })
   @ApiCreatedResponse({ type: CreatedTokenDto })
   async create(
     @Body() body: CreateTokenDto,
@@ -39,7 +42,10 @@ export class TokensController {
   @Get()
   @Requires('administer')
   @Unscoped()
-  @ApiOperation({ summary: 'Every API token, revoked ones included, newest first (never their secrets)' })
+  @ApiOperation({
+    operationId: 'listTokens',
+    summary: 'Every API token, revoked ones included, newest first (never their secrets)',
+  })
   @ApiOkResponse({ type: [ApiTokenDto] })
   list(): Promise<ApiToken[]> {
     return this.tokens.list();
@@ -48,7 +54,10 @@ export class TokensController {
   @Delete(':tokenId')
   @Requires('administer')
   @Unscoped()
-  @ApiOperation({ summary: 'Revoke a token: refused from now on (within 10 s on other API processes)' })
+  @ApiOperation({
+    operationId: 'revokeToken',
+    summary: 'Revoke a token: refused from now on (within 10 s on other API processes)',
+  })
   @ApiOkResponse({ type: ApiTokenDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No live token has that id' })
   async revoke(@Param('tokenId') tokenId: string, @Caller() caller: Principal): Promise<ApiToken> {

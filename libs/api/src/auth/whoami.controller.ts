@@ -18,7 +18,7 @@ export class WhoAmIDto {
 export class WhoAmIController {
   @Get('me')
   @Requires('read')
-  @ApiOperation({ summary: 'The caller: its principal, role and workflow scopes' })
+  @ApiOperation({ operationId: 'getCaller', summary: 'The caller: its principal, role and workflow scopes' })
   @ApiOkResponse({ type: WhoAmIDto })
   me(@Caller() caller: Principal): WhoAmIDto {
     return {

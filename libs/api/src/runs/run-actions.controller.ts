@@ -26,6 +26,7 @@ export class RunActionsController {
   @HttpCode(202)
   @Requires('operate')
   @ApiOperation({
+    operationId: 'restartRun',
     summary: 'Restart a finished run: its incomplete steps, from the beginning, or from a step',
     description: `A new attempt of the same run, recorded in its events. ${ASYNC}`,
   })
@@ -48,6 +49,7 @@ export class RunActionsController {
   @HttpCode(202)
   @Requires('operate')
   @ApiOperation({
+    operationId: 'stopRun',
     summary: 'Stop a run gracefully: nothing new starts, active steps finish, then it ends as cancelled',
     description: ASYNC,
   })
@@ -62,11 +64,12 @@ export class RunActionsController {
     return this.actions.stop(runId, body, caller.subject);
   }
 
-  @Post(['kill', 'cancel'])
+  @Post('kill')
   @HttpCode(202)
   @Requires('operate')
   @ApiOperation({
-    summary: 'Kill a run: active steps are cancelled now and it ends as cancelled (/cancel is the same)',
+    operationId: 'killRun',
+    summary: 'Kill a run: active steps are cancelled now and it ends as cancelled',
     description: ASYNC,
   })
   @ApiAcceptedResponse({ type: RunActionResponseDto })
@@ -80,10 +83,31 @@ export class RunActionsController {
     return this.actions.kill(runId, body, caller.subject);
   }
 
+  // Its own route (not a second path on kill) so each operation has one stable operationId.
+  @Post('cancel')
+  @HttpCode(202)
+  @Requires('operate')
+  @ApiOperation({
+    operationId: 'cancelRun',
+    summary: 'Cancel a run: the same as kill',
+    description: ASYNC,
+  })
+  @ApiAcceptedResponse({ type: RunActionResponseDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The run has already finished' })
+  cancel(
+    @Param('runId') runId: string,
+    @Body() body: RunActionReasonDto,
+    @Caller() caller: Principal,
+  ): Promise<RunActionAnswer> {
+    return this.actions.kill(runId, body, caller.subject);
+  }
+
   @Post('steps/:stepId/skip')
   @HttpCode(202)
   @Requires('operate')
   @ApiOperation({
+    operationId: 'skipStep',
     summary: 'Skip a step: it counts as succeeded with no outputs and its successors run',
     description: `An attempt in flight is cancelled. ${ASYNC}`,
   })
@@ -102,7 +126,11 @@ export class RunActionsController {
   @Post('steps/:stepId/resume')
   @HttpCode(202)
   @Requires('operate')
-  @ApiOperation({ summary: 'Let a step held at a breakpoint start', description: ASYNC })
+  @ApiOperation({
+    operationId: 'resumeStep',
+    summary: 'Let a step held at a breakpoint start',
+    description: ASYNC,
+  })
   @ApiAcceptedResponse({ type: RunActionResponseDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown run, or a step its workflow lacks' })
   @ApiConflictResponse({

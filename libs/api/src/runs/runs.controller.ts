@@ -37,6 +37,7 @@ export class RunsController {
   @HttpCode(202)
   @Requires('operate')
   @ApiOperation({
+    operationId: 'startRun',
     summary: 'Request a run',
     description:
       'Publishes a run request on baton.run-requests and answers at once; the run appears in ' +
@@ -63,6 +64,7 @@ export class RunsController {
 
   @Get('runs')
   @ApiOperation({
+    operationId: 'listRuns',
     summary: 'Runs, newest first, a page at a time',
     description: 'Top-level runs only, unless includeChildren=true (child runs: GET /runs/{runId}/children)',
   })
@@ -73,7 +75,7 @@ export class RunsController {
   }
 
   @Get('runs/:runId')
-  @ApiOperation({ summary: 'A run with its steps and attempts' })
+  @ApiOperation({ operationId: 'getRun', summary: 'A run with its steps and attempts' })
   @ApiOkResponse({ type: RunDetailDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown, or not projected yet' })
   @ApiGoneResponse({ type: ErrorDto, description: NEVER_STARTED })
@@ -83,6 +85,7 @@ export class RunsController {
 
   @Get('runs/:runId/children')
   @ApiOperation({
+    operationId: 'listChildRuns',
     summary: "A run's child runs (foreach and while iterations, subworkflows), a page at a time",
     description:
       'Ordered by step, step attempt and iteration index; the step shows the counts in its progress',
@@ -98,7 +101,7 @@ export class RunsController {
   }
 
   @Get('runs/:runId/events')
-  @ApiOperation({ summary: "A run's events by seq" })
+  @ApiOperation({ operationId: 'listRunEvents', summary: "A run's events by seq" })
   @ApiOkResponse({ type: RunEventsPageDto, description: 'None (yet) for a run not projected yet' })
   @ApiGoneResponse({ type: ErrorDto, description: NEVER_STARTED })
   events(
@@ -109,7 +112,10 @@ export class RunsController {
   }
 
   @Get('runs/:runId/steps/:stepId/logs')
-  @ApiOperation({ summary: "Tails of a step attempt's stdout and stderr (the latest attempt by default)" })
+  @ApiOperation({
+    operationId: 'getStepLogs',
+    summary: "Tails of a step attempt's stdout and stderr (the latest attempt by default)",
+  })
   @ApiOkResponse({ type: StepLogsDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   @ApiGoneResponse({ type: ErrorDto, description: NEVER_STARTED })

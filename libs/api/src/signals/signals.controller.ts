@@ -18,6 +18,7 @@ export class SignalsController {
   // A signal reaches waits and triggers of every workflow: not for a token scoped to some.
   @Unscoped()
   @ApiOperation({
+    operationId: 'sendSignal',
     summary: 'Send a signal',
     description:
       'Publishes a SignalSent on baton.signals and answers at once. The signal router delivers it to every ' +

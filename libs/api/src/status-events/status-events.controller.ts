@@ -22,6 +22,7 @@ export class StatusEventsController {
 
   @Get('stream')
   @ApiOperation({
+    operationId: 'streamStatusEvents',
     summary: 'Live run and step status changes (server-sent events)',
     description:
       'Each message: `event:` the CloudEvent type (io.baton.run.succeeded, io.baton.step.running, ...), ' +

@@ -35,6 +35,7 @@ export class WorkflowQueueController {
 
   @Get('queue')
   @ApiOperation({
+    operationId: 'getWorkflowQueue',
     summary: "A workflow's run queue: waiting runs in start order, paused, blocked, running",
     description: 'From the read model, so it may lag the queue by the projection delay.',
   })
@@ -51,6 +52,7 @@ export class WorkflowQueueController {
   @HttpCode(202)
   @Requires('operate')
   @ApiOperation({
+    operationId: 'pauseWorkflow',
     summary: 'Pause a workflow: new runs wait in its queue; started runs go on',
     description: ASYNC,
   })
@@ -67,6 +69,7 @@ export class WorkflowQueueController {
   @HttpCode(202)
   @Requires('operate')
   @ApiOperation({
+    operationId: 'resumeWorkflow',
     summary: 'Resume a paused workflow: waiting runs start as its run strategy allows',
     description: ASYNC,
   })
@@ -83,6 +86,7 @@ export class WorkflowQueueController {
   @HttpCode(202)
   @Requires('operate')
   @ApiOperation({
+    operationId: 'unblockWorkflow',
     summary: 'Unblock a strict_sequential workflow after a failed run, without restarting that run',
     description: ASYNC,
   })
@@ -99,6 +103,7 @@ export class WorkflowQueueController {
   @HttpCode(202)
   @Requires('operate')
   @ApiOperation({
+    operationId: 'setWorkflowBreakpoints',
     summary: "Set the steps every run started from now on pauses before (merged with a request's own)",
     description: `Replaces the current set; [] clears it. Resume a paused step with POST /runs/{runId}/steps/{stepId}/resume. ${ASYNC}`,
   })

@@ -34,6 +34,7 @@ export class WorkflowsController {
   @HttpCode(201)
   @Requires('administer')
   @ApiOperation({
+    operationId: 'pushWorkflow',
     summary: 'Push a workflow document (YAML or JSON)',
     description:
       'The body is the document itself, kept byte for byte as the version source. Content-Type ' +
@@ -61,14 +62,17 @@ export class WorkflowsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'All workflows with their active version, by id' })
+  @ApiOperation({ operationId: 'listWorkflows', summary: 'All workflows with their active version, by id' })
   @ApiOkResponse({ type: [WorkflowSummaryDto] })
   list(@Caller() caller: Principal): Promise<WorkflowSummary[]> {
     return this.workflows.list(caller);
   }
 
   @Get(':workflowId')
-  @ApiOperation({ summary: 'A workflow: summary, active definition and source, and its versions' })
+  @ApiOperation({
+    operationId: 'getWorkflow',
+    summary: 'A workflow: summary, active definition and source, and its versions',
+  })
   @ApiOkResponse({ type: WorkflowDetailDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   get(@Param('workflowId') workflowId: string): Promise<WorkflowDetail> {
@@ -77,7 +81,10 @@ export class WorkflowsController {
 
   @Get(':workflowId/versions/:version')
   @ApiParam(VERSION_PARAM)
-  @ApiOperation({ summary: 'One version of a workflow, with its definition and source' })
+  @ApiOperation({
+    operationId: 'getWorkflowVersion',
+    summary: 'One version of a workflow, with its definition and source',
+  })
   @ApiOkResponse({ type: WorkflowVersionDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   getVersion(
@@ -91,7 +98,7 @@ export class WorkflowsController {
   @ApiParam(VERSION_PARAM)
   @HttpCode(200)
   @Requires('administer')
-  @ApiOperation({ summary: 'Make a version the one new runs use' })
+  @ApiOperation({ operationId: 'activateWorkflowVersion', summary: 'Make a version the one new runs use' })
   @ApiOkResponse({ type: WorkflowSummaryDto, description: 'The workflow after activation' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow or version' })
   activate(
@@ -105,6 +112,7 @@ export class WorkflowsController {
   @HttpCode(200)
   @Requires('administer')
   @ApiOperation({
+    operationId: 'deactivateWorkflow',
     summary: 'Leave no version active',
     description:
       'Requests for the active version are refused (409) until a version is activated; a request ' +

@@ -38,3 +38,29 @@ export function isFencingError(error: unknown, depth = 0): boolean {
 export function toPortError(error: unknown, transactionalId: string): unknown {
   return isFencingError(error) ? new ProducerFencedError(transactionalId) : error;
 }
+
+/**
+ * Whether `error` is one Kafka says may pass by itself (`retriable` on
+ * kafkajs's protocol errors: UNKNOWN_TOPIC_OR_PARTITION while a topic another
+ * client has just created reaches the metadata, LEADER_NOT_AVAILABLE, a
+ * coordinator still loading), or of a type in `alsoRetry`, looking through
+ * kafkajs's wrappers as `isFencingError` does. An aggregate is retriable only
+ * if all of it is.
+ */
+export function isRetriableKafkaError(
+  error: unknown,
+  alsoRetry: ReadonlySet<string> = NONE,
+  depth = 0,
+): boolean {
+  if (error === null || typeof error !== 'object' || depth > 8) return false;
+  const shape = error as ErrorShape & { readonly retriable?: unknown };
+  if (Array.isArray(shape.errors) && shape.errors.length > 0) {
+    return shape.errors.every((inner) => isRetriableKafkaError(inner, alsoRetry, depth + 1));
+  }
+  if (typeof shape.type === 'string' && (shape.retriable === true || alsoRetry.has(shape.type))) return true;
+  return [shape.cause, shape.originalError].some((inner) =>
+    isRetriableKafkaError(inner, alsoRetry, depth + 1),
+  );
+}
+
+const NONE: ReadonlySet<string> = new Set();

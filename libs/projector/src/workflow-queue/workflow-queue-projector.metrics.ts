@@ -1,12 +1,16 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { SqlClient } from '@baton/readmodel';
+import { Counter, type Gauge, Histogram, type Registry } from 'prom-client';
+import { readModelGauge } from '../read-model-gauge';
 
 /** The workflow queue projector's Prometheus metrics (names: `baton_workflow_queue_projector_*`, base units). */
 export class WorkflowQueueProjectorMetrics {
   readonly events: Counter<'outcome'>;
   readonly batchSeconds: Histogram;
   readonly failedBatches: Counter;
+  readonly queuedRuns: Gauge<'workflow'>;
 
-  constructor(registry: Registry) {
+  /** `sql` answers the queue depth at each scrape: the read model is the one place every workflow's queue is. */
+  constructor(registry: Registry, sql: SqlClient) {
     const registers = [registry];
     this.events = new Counter({
       name: 'baton_workflow_queue_projector_events_total',
@@ -24,6 +28,11 @@ export class WorkflowQueueProjectorMetrics {
       name: 'baton_workflow_queue_projector_failed_batches_total',
       help: 'Batches of workflow queue events whose projection failed and will be re-delivered.',
       registers,
+    });
+    this.queuedRuns = readModelGauge(registry, sql, {
+      name: 'baton_workflow_queued_runs',
+      help: "Runs waiting in a workflow's queue (its run strategy holds them), by workflow id, as projected.",
+      sql: 'SELECT workflow_id, count(*) AS value FROM workflow_queue_runs GROUP BY workflow_id',
     });
   }
 }

@@ -41,7 +41,7 @@ export class WorkflowQueueProjectorService {
     private readonly logger: LoggerService,
     options: WorkflowQueueProjectorOptions = {},
   ) {
-    this.metrics = new WorkflowQueueProjectorMetrics(registry);
+    this.metrics = new WorkflowQueueProjectorMetrics(registry, sql);
     this.worker = new DeadLetteringWorker(log, logger, {
       name: 'WorkflowQueueProjector',
       groupId: options.groupId ?? WORKFLOW_QUEUE_PROJECTOR_GROUP_ID,
