@@ -83,6 +83,11 @@ export function convertGraph(steps: unknown, path: string, ctx: StepContext): Js
 
 function unwrap(steps: readonly unknown[], path: string, ctx: StepContext): Entry[] {
   const used = new Set<string>();
+  const valid = new Set(
+    steps
+      .flatMap((w) => (isObject(w) ? Object.values(w) : []))
+      .flatMap((b) => (isObject(b) && typeof b.id === 'string' && STEP_ID.test(b.id) ? [b.id] : [])),
+  );
   const entries: Entry[] = [];
   steps.forEach((wrapper, i) => {
     const at = child(path, i);
@@ -100,7 +105,11 @@ function unwrap(steps: readonly unknown[], path: string, ctx: StepContext): Entr
       ctx.report.unmapped(bodyPath, 'a step without an id; left out');
       return;
     }
-    const id = uniqueId(batonId(body.id), used);
+    // An id Baton accepts keeps its name; a cleaned-up one avoids every id given as it is.
+    const id =
+      STEP_ID.test(body.id) && !used.has(body.id)
+        ? uniqueId(body.id, used)
+        : uniqueId(batonId(body.id), used, valid);
     if (id !== body.id) {
       ctx.report.changed(
         child(bodyPath, 'id'),
@@ -120,10 +129,10 @@ function batonId(id: string): string {
   return started.slice(0, 128);
 }
 
-/** `id`, or `id_2`, `id_3`... when taken; the one chosen is added to `used`. */
-function uniqueId(id: string, used: Set<string>): string {
+/** `id`, or `id_2`, `id_3`... when taken (or to avoid); the one chosen is added to `used`. */
+function uniqueId(id: string, used: Set<string>, avoid: ReadonlySet<string> = new Set()): string {
   let chosen = id;
-  for (let n = 2; used.has(chosen); n++) chosen = `${id}_${n}`;
+  for (let n = 2; used.has(chosen) || avoid.has(chosen); n++) chosen = `${id}_${n}`;
   used.add(chosen);
   return chosen;
 }
