@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { importMaestro, type ImportIssue } from '@baton/maestro-import';
-import { stringify } from 'yaml';
+import { importMaestro, renderBatonYaml, summarizeIssues, type ImportIssue } from '@baton/maestro-import';
 import { BatonApiError } from '../api-client';
 import { EXIT, UsageError, type CommandContext, type RunAction } from '../context';
 import { formatFieldErrors } from '../render/errors';
@@ -57,7 +56,7 @@ rejected the push), 3 the file cannot be read or the server is unreachable.`,
           return EXIT.failed;
         }
         const id = String(result.definition.id);
-        const yaml = header(file, result.issues) + stringify(result.definition, { lineWidth: 0 });
+        const yaml = renderBatonYaml(result.definition, result.issues, file);
         if (options.output) await write(options.output, yaml);
         if (options.json) {
           const { definition, issues, valid, errors } = result;
@@ -72,7 +71,7 @@ rejected the push), 3 the file cannot be read or the server is unreachable.`,
         } else {
           if (!options.output) ctx.stdout.write(yaml);
           ctx.stderr.write(formatIssues(result.issues, file));
-          ctx.stderr.write(`${file}: imported workflow ${id}; ${summary(result.issues)}\n`);
+          ctx.stderr.write(`${file}: imported workflow ${id}; ${summarizeIssues(result.issues)}\n`);
         }
         if (!result.valid) {
           // The importer's promise is a valid document: this is its bug, said as such.
@@ -96,15 +95,6 @@ rejected the push), 3 the file cannot be read or the server is unreachable.`,
         return options.strict && unmapped ? EXIT.failed : EXIT.ok;
       }),
     );
-}
-
-function header(file: string, issues: readonly ImportIssue[]): string {
-  return `# Imported from the Maestro workflow ${file} by \`baton import maestro\`: ${summary(issues)}.\n`;
-}
-
-function summary(issues: readonly ImportIssue[]): string {
-  const count = (kind: ImportIssue['kind']): number => issues.filter((issue) => issue.kind === kind).length;
-  return `${count('unmapped')} not mapped, ${count('changed')} mapped with a difference`;
 }
 
 function formatIssues(issues: readonly ImportIssue[], file: string): string {
