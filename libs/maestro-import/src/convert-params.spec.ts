@@ -32,16 +32,26 @@ describe('workflow and step params', () => {
     });
   });
 
-  it('reads only params declared before, as Baton does, and reports the rest', () => {
+  it('declares a param after those it reads, as Baton requires, and reports a cycle', () => {
     const sut = convert(
       workflowOf([{ step: { id: 'a', type: 'NoOp' } }], {
-        first: { expression: 'second + 1', type: 'LONG' },
+        first: { expression: "second + params.get('third')", type: 'LONG' },
         second: { value: 1, type: 'LONG' },
+        label: { value: '${first}!', type: 'STRING' },
+        third: { value: 2, type: 'LONG' },
       }),
     );
-    expect(sut.definition.params.first).toEqual({ type: 'long', required: true });
-    expect(sut.at('$.workflow.params.first.expression')[0].message).toContain(
-      "'second' is not a param declared here",
+    expect(Object.keys(sut.definition.params)).toEqual(['second', 'third', 'first', 'label']);
+    expect(sut.definition.params.first).toEqual({ type: 'long', expression: 'params.second + params.third' });
+    const cycle = convert(
+      workflowOf([{ step: { id: 'a', type: 'NoOp' } }], {
+        a: { expression: 'b + 1', type: 'LONG' },
+        b: { expression: 'a + 1', type: 'LONG' },
+      }),
+    );
+    expect(cycle.definition.params.a).toEqual({ type: 'long', required: true });
+    expect(cycle.at('$.workflow.params.a.expression')[0].message).toContain(
+      "'b' is not a param declared here",
     );
   });
 

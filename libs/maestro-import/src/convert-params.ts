@@ -1,6 +1,7 @@
 import type { JsonValue } from '@baton/domain';
 import { type BatonValue, PARAM_TYPES, convertParamValue, paramType } from './convert-values';
 import { type ImportReport, type JsonObject, child, isObject } from './report';
+import { interpolationReferences, selReferences } from './sel/sel-references';
 import type { KnownParam, SelScope, SelType } from './sel/sel-scope';
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -26,7 +27,7 @@ export function convertWorkflowParams(params: unknown, path: string, report: Imp
     report.unmapped(path, 'params must be a map; left out');
     return { params: out, types };
   }
-  for (const [name, definition] of Object.entries(params)) {
+  for (const [name, definition] of byDependencies(params)) {
     const at = child(path, name);
     const type = isObject(definition) ? paramType(definition) : undefined;
     if (!isObject(definition) || !type) {
@@ -56,6 +57,38 @@ export function convertWorkflowParams(params: unknown, path: string, report: Imp
     types.set(name, type.sel);
   }
   return { params: out, types };
+}
+
+/**
+ * Maestro evaluates a param after those it reads, wherever they are written;
+ * Baton lets an expression read only params declared before it. Params are
+ * ordered so (document order otherwise; a cycle keeps it, and is reported
+ * where it cannot be translated).
+ */
+export function byDependencies(params: JsonObject): [string, unknown][] {
+  const reads = new Map<string, Set<string>>();
+  for (const [name, definition] of Object.entries(params)) {
+    const d = isObject(definition) ? definition : {};
+    const names =
+      typeof d.expression === 'string'
+        ? selReferences(d.expression)
+        : typeof d.value === 'string'
+          ? interpolationReferences(d.value)
+          : new Set<string>();
+    reads.set(name, new Set([...names].filter((n) => n !== name && Object.hasOwn(params, n))));
+  }
+  const ordered: string[] = [];
+  const placed = new Set<string>();
+  while (ordered.length < reads.size) {
+    const next = [...reads].find(
+      ([name, deps]) => !placed.has(name) && [...deps].every((d) => placed.has(d)),
+    );
+    // A cycle: the rest in document order.
+    const name = next ? next[0] : [...reads.keys()].find((n) => !placed.has(n))!;
+    ordered.push(name);
+    placed.add(name);
+  }
+  return ordered.map((name) => [name, params[name]]);
 }
 
 /**
