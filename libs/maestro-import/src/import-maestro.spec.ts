@@ -70,6 +70,11 @@ describe('importMaestro', () => {
     if (!sut.ok) expect(sut.message).toMatch(reason);
   });
 
+  it('refuses a deeply nested document before parsing it', () => {
+    const deep = `{"workflow": {"id": "x", "steps": [], "p": ${'['.repeat(3000)}${']'.repeat(3000)}}}`;
+    expect(importMaestro(deep)).toEqual({ ok: false, message: 'the document nests deeper than 64 levels' });
+  });
+
   it('refuses a document over the size limit before parsing it', () => {
     const sut = importMaestro('x'.repeat(2048), { ...DEFAULTS, maxDocumentBytes: 1024 });
     expect(sut).toEqual({ ok: false, message: 'the document is 2048 bytes; the limit is 1024' });

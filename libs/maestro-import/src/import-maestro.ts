@@ -4,6 +4,7 @@ import {
   DEFAULT_DEFINITION_LIMITS,
   validateWorkflowDocument,
 } from '@baton/definitions';
+import { jsonNesting } from '@baton/domain';
 import { parseDocument } from 'yaml';
 import { convertMaestroDocument } from './convert-workflow';
 import { type ImportIssue, isObject } from './report';
@@ -39,6 +40,11 @@ export function importMaestro(
   if (bytes > limits.maxDocumentBytes) {
     return { ok: false, message: `the document is ${bytes} bytes; the limit is ${limits.maxDocumentBytes}` };
   }
+  // The parser and the converters recurse per level: a deep document is refused before them.
+  // Maestro wraps every step and param value in a map of its own, so it nests twice as deep as Baton's.
+  const maxDepth = 2 * limits.maxValueDepth;
+  if (jsonNesting(text, maxDepth) > maxDepth)
+    return { ok: false, message: `the document nests deeper than ${maxDepth} levels` };
   // YAML 1.2 reads JSON too; duplicate keys are errors in both.
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (document.errors.length > 0) {
