@@ -55,12 +55,16 @@ export const convertForeachStep: StepConverter = (body, path, ctx, scope) => {
     if (converted.ok) loop[name] = converted.value;
     else {
       loop[name] = [];
+      bodyParams.set(name, 'unknown');
       report.changed(where, 'the loop runs no iterations until this list is rewritten');
     }
     bodyParams.set(name, elementType(definition));
   }
   if (Object.keys(loop).length === 0) {
-    loop.item = [];
+    let name = 'item';
+    for (let n = 2; ctx.params.has(name); n++) name = `item_${n}`;
+    loop[name] = [];
+    bodyParams.set(name, 'unknown');
     report.unmapped(at, 'a foreach without loop params Baton can read; it iterates over an empty list');
   }
   const out: JsonObject = { type: 'foreach', loop_params: loop };

@@ -12,7 +12,7 @@ describe('workflow and step params', () => {
       big: { type: 'boolean', expression: 'params.base > 5.0 ? true : false' },
       greeting: { type: 'string', expression: "'hello ' + params.label + '!'" },
       tags: { type: 'array', default: ['a', 'b'] },
-      when: { type: 'string', required: true },
+      when: { type: 'string' },
     });
     expect(definition.steps[0].params).toEqual({
       copy: { expression: 'params.base + 1.0' },
@@ -20,7 +20,7 @@ describe('workflow and step params', () => {
     });
   });
 
-  it('makes a param whose SEL cannot be translated required, and reports both', () => {
+  it('declares a param whose SEL cannot be translated without a value, and reports both', () => {
     const sut = convert(paramsAndSel);
     expect(sut.at('$.workflow.params.when.expression')[0]).toMatchObject({
       kind: 'unmapped',
@@ -28,7 +28,7 @@ describe('workflow and step params', () => {
     });
     expect(sut.at('$.workflow.params.when')[0]).toMatchObject({
       kind: 'changed',
-      message: expect.stringContaining('made required'),
+      message: expect.stringContaining('declared without a value'),
     });
   });
 
@@ -49,7 +49,7 @@ describe('workflow and step params', () => {
         b: { expression: 'a + 1', type: 'LONG' },
       }),
     );
-    expect(cycle.definition.params.a).toEqual({ type: 'long', required: true });
+    expect(cycle.definition.params.a).toEqual({ type: 'long' });
     expect(cycle.at('$.workflow.params.a.expression')[0].message).toContain(
       "'b' is not a param declared here",
     );

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@baton/domain';
+import { fitsParamType, type JsonValue, type ParamType } from '@baton/domain';
 import { type BatonValue, PARAM_TYPES, convertParamValue, paramType } from './convert-values';
 import { type ImportReport, type JsonObject, child, isObject } from './report';
 import { interpolationReferences, selReferences } from './sel/sel-references';
@@ -17,7 +17,8 @@ export interface ConvertedParams {
  * Workflow params: a literal `value` becomes the default, an SEL `expression`
  * (or an interpolated string) a CEL expression over the params declared
  * before it, as Baton requires. A param whose value cannot be translated
- * becomes required, so a run cannot start with it silently missing.
+ * is declared without a value (reported): a run may pass one. Not required:
+ * Baton refuses triggers that leave a required param without a value.
  */
 export function convertWorkflowParams(params: unknown, path: string, report: ImportReport): ConvertedParams {
   const out: Record<string, JsonObject> = {};
@@ -46,12 +47,21 @@ export function convertWorkflowParams(params: unknown, path: string, report: Imp
     if (typeof definition.description === 'string') param.description = definition.description;
     const converted = convertParamValue(definition, at, { params: types }, report);
     if (!converted.ok) {
-      param.required = true;
-      report.changed(at, 'made required: pass it when starting a run until its value is rewritten');
+      report.changed(
+        at,
+        'declared without a value: pass it when starting a run until its value is rewritten',
+      );
     } else if (isExpression(converted.value)) {
       param.expression = converted.value.expression;
     } else {
-      param.default = unwrapLiteral(converted.value);
+      const value = coerce(unwrapLiteral(converted.value), type.baton as ParamType);
+      if (fitsParamType(value, type.baton as ParamType)) param.default = value;
+      else {
+        report.unmapped(
+          child(at, 'value'),
+          `${JSON.stringify(value)} is not a ${type.baton}; declared without a value`,
+        );
+      }
     }
     out[name] = param;
     types.set(name, type.sel);
@@ -145,4 +155,13 @@ function unwrapLiteral(value: BatonValue): JsonValue {
   return isObject(value) && 'literal' in value && Object.keys(value).length === 1
     ? (value.literal as JsonValue)
     : value;
+}
+
+/** Maestro reads numbers and booleans written as text (`"15"`) for LONG, DOUBLE and BOOLEAN params. */
+function coerce(value: JsonValue, type: ParamType): JsonValue {
+  if (typeof value !== 'string') return value;
+  if ((type === 'long' || type === 'double') && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  if (type === 'boolean' && /^(true|false)$/i.test(value.trim()))
+    return value.trim().toLowerCase() === 'true';
+  return value;
 }

@@ -36,17 +36,23 @@ const UNITS: Readonly<Record<string, string>> = {
  * expression (`${...}`) or anything else.
  */
 export function convertDuration(value: unknown, path: string, report: ImportReport): string | undefined {
-  if (typeof value === 'number' && value >= 0) return `${value}s`;
+  // Baton durations are positive: a zero one is reported like any other it cannot read.
+  if (typeof value === 'number' && value > 0) return `${value}s`;
   if (typeof value === 'string') {
     const text = value.trim().toLowerCase();
-    if (/^\d+$/.test(text)) return `${text}s`;
+    if (/^\d+$/.test(text) && Number(text) > 0) return `${Number(text)}s`;
     const parts = [...text.matchAll(/(\d+)\s*([a-z]+)/g)];
     const whole =
       parts
         .map((p) => p[0])
         .join('')
         .replace(/\s/g, '') === text.replace(/[\s,]|and/g, '');
-    if (parts.length > 0 && whole && parts.every((p) => Object.hasOwn(UNITS, p[2]))) {
+    if (
+      parts.length > 0 &&
+      whole &&
+      parts.every((p) => Object.hasOwn(UNITS, p[2])) &&
+      parts.some((p) => Number(p[1]) > 0)
+    ) {
       return parts.map((p) => `${p[1]}${UNITS[p[2]]}`).join('');
     }
   }

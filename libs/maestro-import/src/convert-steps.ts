@@ -31,6 +31,8 @@ interface Edge {
   readonly from: string;
   readonly to: string;
   readonly if?: string;
+  /** Where the transition is in the Maestro document; absent for edges the import adds. */
+  readonly path?: string;
 }
 
 /**
@@ -41,11 +43,9 @@ interface Edge {
  */
 export function convertGraph(steps: unknown, path: string, ctx: StepContext): JsonObject[] {
   const { report } = ctx;
-  if (!Array.isArray(steps)) {
-    report.unmapped(path, 'steps must be a list; none imported');
-    return [];
-  }
-  const entries = unwrap(steps, path, ctx);
+  const list = Array.isArray(steps) ? steps : [];
+  if (!Array.isArray(steps)) report.unmapped(path, 'steps must be a list; none imported');
+  const entries = unwrap(list, path, ctx);
   const ids = new Map(entries.map((e) => [e.maestroId, e.id]));
   const used = new Set(ids.values());
   const out = new Map<string, JsonObject>();
@@ -78,7 +78,40 @@ export function convertGraph(steps: unknown, path: string, ctx: StepContext): Js
     if (waitIds.length > 0) waits.set(id, waitIds);
     edges.push(...transitions(entry, ids, scope, ctx));
   }
-  return withEdges(out, placeWaits(edges, waits));
+  if (out.size === 0) {
+    // Baton needs a step in every graph; an empty one stays runnable, and said so.
+    report.changed(path, 'no step could be imported here; a noop step named placeholder stands in');
+    return [{ id: 'placeholder', type: 'noop' }];
+  }
+  return withEdges(out, acyclic(placeWaits(edges, waits), ctx));
+}
+
+/** Maestro refuses cycles too; an edge that would close one is left out, reported, so Baton gets a DAG. */
+function acyclic(edges: readonly Edge[], ctx: StepContext): Edge[] {
+  const next = new Map<string, string[]>();
+  const reaches = (from: string, to: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (id === to) return true;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...(next.get(id) ?? []));
+    }
+    return false;
+  };
+  return edges.filter((edge) => {
+    if (reaches(edge.to, edge.from)) {
+      ctx.report.unmapped(
+        edge.path ?? '$',
+        `the transition ${edge.from} -> ${edge.to} closes a cycle, which Maestro refuses too; left out`,
+      );
+      return false;
+    }
+    next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
+    return true;
+  });
 }
 
 function unwrap(steps: readonly unknown[], path: string, ctx: StepContext): Entry[] {
@@ -164,7 +197,7 @@ function transitions(
       condition === true ||
       (typeof condition === 'string' && condition.trim().replace(/;$/, '') === 'true')
     ) {
-      return [{ from: id, to }];
+      return [{ from: id, to, path: where }];
     }
     const source = String(condition);
     const translated = translateSel(source, scope);
@@ -174,10 +207,10 @@ function transitions(
         where,
         `${translated.reason}: ${oneLine(source)}; the edge's condition is false until rewritten`,
       );
-      return [{ from: id, to, if: 'false' }];
+      return [{ from: id, to, if: 'false', path: where }];
     }
     for (const note of translated.notes) ctx.report.changed(where, note);
-    return [{ from: id, to, if: translated.cel }];
+    return [{ from: id, to, if: translated.cel, path: where }];
   });
 }
 

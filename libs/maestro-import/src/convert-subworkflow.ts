@@ -1,3 +1,4 @@
+import { WORKFLOW_ID } from '@baton/definitions/dto/patterns';
 import { convertStepParams } from './convert-params';
 import { COMMON_FIELDS } from './convert-step-fields';
 import { child, isObject } from './report';
@@ -17,11 +18,11 @@ export const convertSubworkflowStep: StepConverter = (body, path, ctx, scope) =>
   const literal = (name: string): unknown => (isObject(params[name]) ? params[name].value : undefined);
   const out: Record<string, unknown> = { type: 'subworkflow' };
   const workflowId = literal('subworkflow_id');
-  if (typeof workflowId === 'string') out.workflow_id = workflowId;
+  if (typeof workflowId === 'string' && WORKFLOW_ID.test(workflowId)) out.workflow_id = workflowId;
   else {
     report.unmapped(
       child(at, 'subworkflow_id'),
-      'the child workflow must be named by a literal in Baton; a placeholder id stands in',
+      'the child workflow must be named by a literal workflow id in Baton; a placeholder id stands in',
     );
     out.workflow_id = 'maestro.import.unknown-subworkflow';
   }

@@ -158,6 +158,13 @@ function convertSignalTrigger(
       );
       return undefined;
     }
+    if (JSON.stringify(condition.value).includes('${')) {
+      report.unmapped(
+        where,
+        `a match on ${key} with an interpolated value; Baton's trigger matches are literals; trigger left out`,
+      );
+      return undefined;
+    }
     match[key] = condition.value;
   }
   if (typeof trigger.condition === 'string') {
