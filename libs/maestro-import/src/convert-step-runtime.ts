@@ -59,7 +59,7 @@ const http: RuntimeConverter = (body, path, scope, report) => {
  * A Kubernetes step's command and args become a shell step's argv. Baton runs
  * it on an executor host, not in the step's container image: reported.
  */
-const kubernetes: RuntimeConverter = (body, path, _scope, report) => {
+const kubernetes: RuntimeConverter = (body, path, scope, report) => {
   const params = isObject(body.params) ? body.params : {};
   const at = child(child(child(path, 'params'), 'kubernetes'), 'value');
   const spec =
@@ -69,17 +69,46 @@ const kubernetes: RuntimeConverter = (body, path, _scope, report) => {
     return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
   };
   const argv = [...(strings('command') ?? []), ...(strings('args') ?? [])];
-  report.leftovers(spec, at, ['command', 'args'], 'kubernetes field');
+  report.leftovers(spec, at, ['command', 'args', 'env'], 'kubernetes field');
   if (argv.length === 0) {
     report.unmapped(at, 'a kubernetes step without a literal command; it became a noop');
     return { fields: { type: 'noop' }, consumed: ['kubernetes'] };
   }
   report.changed(
     at,
-    'runs as a shell step on an executor host, not in a container (image, resources and env are not carried over)',
+    'runs as a shell step on an executor host, not in a container (its image and resources are not carried over)',
   );
-  return { fields: { type: 'shell', command: argv }, consumed: ['kubernetes'] };
+  const fields: JsonObject = { type: 'shell', command: argv };
+  const env = convertEnv(spec.env, child(at, 'env'), scope, report);
+  if (env) fields.env = env;
+  return { fields, consumed: ['kubernetes'] };
 };
+
+/** A STRING_MAP param of environment variables, each value a literal or interpolated string. */
+function convertEnv(
+  definition: unknown,
+  path: string,
+  scope: SelScope,
+  report: ImportReport,
+): JsonObject | undefined {
+  if (definition === undefined) return undefined;
+  const values = isObject(definition) && isObject(definition.value) ? definition.value : undefined;
+  if (!values) {
+    report.unmapped(path, 'env must be a STRING_MAP of literals; left out');
+    return undefined;
+  }
+  const env: JsonObject = {};
+  for (const [name, value] of Object.entries(values)) {
+    const where = child(child(path, 'value'), name);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      report.unmapped(where, `environment variable name '${name}' is not an identifier; left out`);
+      continue;
+    }
+    const converted = convertParamValue({ value, type: 'STRING' }, where, scope, report);
+    if (converted.ok) env[name] = converted.value;
+  }
+  return Object.keys(env).length > 0 ? env : undefined;
+}
 
 /** Step types by Maestro's name, lower-cased; others become a noop placeholder, reported. */
 const RUNTIMES: Readonly<Record<string, RuntimeConverter>> = {

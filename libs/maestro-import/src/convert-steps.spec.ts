@@ -102,7 +102,10 @@ describe('steps and transitions', () => {
             params: {
               kubernetes: {
                 type: 'MAP',
-                value: { command: { value: ['echo', 'hi'], type: 'STRING_ARRAY' } },
+                value: {
+                  command: { value: ['echo', 'hi'], type: 'STRING_ARRAY' },
+                  env: { value: { NAP: '${nap__sleep_seconds}s', MODE: 'fast' }, type: 'STRING_MAP' },
+                },
               },
             },
           },
@@ -118,7 +121,11 @@ describe('steps and transitions', () => {
       method: 'PUT',
       headers: { a: 'b' },
     });
-    expect(shell).toMatchObject({ type: 'shell', command: ['echo', 'hi'] });
+    expect(shell).toMatchObject({
+      type: 'shell',
+      command: ['echo', 'hi'],
+      env: { NAP: { expression: "string(int(90.0)) + 's'" }, MODE: 'fast' },
+    });
     expect(sut.at('$.workflow.steps[3].step.params.kubernetes.value')[0].message).toContain(
       'not in a container',
     );
