@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Fetch } from './api-client';
 import { registerGetCommand } from './commands/get.command';
+import { registerImportCommand } from './commands/import.command';
 import { registerKillCommand } from './commands/kill.command';
 import { registerLogCommand } from './commands/log.command';
 import { registerLogsCommand } from './commands/logs.command';
@@ -166,6 +167,7 @@ function buildProgram(ctx: CommandContext, run: RunAction, io: CliIo): Command {
   registerLogCommand(program, ctx, run);
   registerTokenCommand(program, ctx, run);
   registerCompletionCommand(program, ctx, run);
+  registerImportCommand(program, ctx, run);
   return program;
 }
 

@@ -41,6 +41,8 @@ import { SignalsController } from './signals/signals.controller';
 import { SIGNALS_PROVIDERS } from './signals/signals.providers';
 import { WorkflowQueueController } from './workflows/workflow-queue.controller';
 import { WorkflowQueueApiService } from './workflows/workflow-queue.service';
+import { MaestroImportController } from './import/maestro-import.controller';
+import { MaestroImportService } from './import/maestro-import.service';
 
 /** Opens the producer and the status consumer with the application; stops them before the platform closes the log. */
 class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
@@ -71,6 +73,7 @@ export const API_CONTROLLERS = [
   RunActionsController,
   TokensController,
   WhoAmIController,
+  MaestroImportController,
 ] as const;
 
 /**
@@ -138,6 +141,12 @@ export const API_CONTROLLERS = [
       // Read once at start: a bad BATON_LIMIT_* value stops the process with its name.
       useFactory: (registry: WorkflowRegistry) =>
         new WorkflowsService(registry, definitionLimitsFromEnv(process.env)),
+    },
+    {
+      provide: MaestroImportService,
+      inject: [WorkflowsService],
+      useFactory: (workflows: WorkflowsService) =>
+        new MaestroImportService(workflows, definitionLimitsFromEnv(process.env)),
     },
     {
       provide: RunsService,

@@ -64,6 +64,7 @@ describe('the role table of the routes', () => {
       'GET /api/v1/tokens': { permission: 'administer', unscoped: true },
       'DELETE /api/v1/tokens/:tokenId': { permission: 'administer', unscoped: true },
       'GET /api/v1/auth/me': read,
+      'POST /api/v1/import/maestro': read,
     });
   });
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import helmet from 'helmet';
-import { WORKFLOW_PUSH_PATH } from './workflow-source.middleware';
+import { DOCUMENT_PATHS } from './workflow-source.middleware';
 
 /**
  * The API's HTTP hardening, read once at start (`loadHttpSecurity`):
@@ -91,7 +91,7 @@ export function requireNonSimpleContentType(authRequired: boolean) {
       next();
       return;
     }
-    const accepted = path === WORKFLOW_PUSH_PATH ? WORKFLOW_TYPES : JSON_TYPES;
+    const accepted = DOCUMENT_PATHS.includes(path) ? WORKFLOW_TYPES : JSON_TYPES;
     if (accepted.includes(type)) {
       next();
       return;

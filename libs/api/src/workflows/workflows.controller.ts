@@ -17,7 +17,7 @@ import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import { IntParamPipe, MAX_INT32 } from '../http/int-param.pipe';
-import { WORKFLOW_CONTENT_TYPES } from '../http/workflow-source.middleware';
+import { documentText, WORKFLOW_CONTENT_TYPES } from '../http/workflow-source.middleware';
 import { PushResultDto, WorkflowDetailDto, WorkflowSummaryDto, WorkflowVersionDto } from './workflows.dto';
 import { type WorkflowDetail, WorkflowsService } from './workflows.service';
 
@@ -58,7 +58,7 @@ export class WorkflowsController {
     @Caller() caller: Principal,
     @Headers('content-type') contentType?: string,
   ): Promise<PushResult> {
-    return this.workflows.push(sourceText(body), contentType, caller);
+    return this.workflows.push(documentText(body), contentType, caller);
   }
 
   @Get()
@@ -127,15 +127,4 @@ export class WorkflowsController {
   deactivate(@Param('workflowId') workflowId: string): Promise<WorkflowSummary> {
     return this.workflows.deactivate(workflowId);
   }
-}
-
-/**
- * The raw text `workflowSourceBody` left in the body. Should an app skip
- * `configureApi`, Nest's JSON parser will have parsed a JSON body already:
- * it is re-serialized (valid, though not byte for byte the text sent).
- */
-function sourceText(body: unknown): string {
-  if (typeof body === 'string') return body;
-  if (body === undefined || body === null) return '';
-  return JSON.stringify(body, null, 2);
 }
