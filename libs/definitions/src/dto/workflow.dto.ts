@@ -82,6 +82,12 @@ export class WorkflowDto {
   run_strategy?: RunStrategyDto;
 
   @IsOptional()
+  @IsInt({ message: 'step_concurrency must be a whole number of steps, e.g. step_concurrency: 4' })
+  @Min(1)
+  @Max(100_000)
+  step_concurrency?: number;
+
+  @IsOptional()
   @NestedObject(TriggersDto)
   @IsObject({ message: TRIGGERS_SHAPE })
   @ValidateNested({ message: TRIGGERS_SHAPE })

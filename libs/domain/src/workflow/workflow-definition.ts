@@ -21,6 +21,14 @@ export interface WorkflowDefinition {
   /** Whole-run timeout; absent means no limit. */
   readonly timeoutMs?: number;
   readonly runStrategy: RunStrategy;
+  /**
+   * At most this many steps of one run active at once (sent to a pool,
+   * running, sleeping, waiting for children or a signal, waiting to retry,
+   * or paused at a breakpoint); steps ready beyond it stay pending until a
+   * slot frees, in definition order. Absent: no limit. Maestro's
+   * `step_concurrency`, counted per run (see docs/operations.md).
+   */
+  readonly stepConcurrency?: number;
   /** What starts runs besides explicit requests; absent in versions pushed before triggers existed. */
   readonly triggers?: Triggers;
   /** In document order; `steps[i].id` is unique. */
