@@ -99,6 +99,20 @@ describe('workflow routes', () => {
     });
   });
 
+  it('documents activate in OpenAPI: an optional boolean query parameter, true by default', async () => {
+    const doc = (await (await fetch(`${sut.base}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: object }[] }>>;
+    };
+    expect(doc.paths['/api/v1/workflows'].post.parameters).toContainEqual(
+      expect.objectContaining({
+        name: 'activate',
+        in: 'query',
+        required: false,
+        schema: expect.objectContaining({ type: 'boolean', default: true }),
+      }),
+    );
+  });
+
   it('refuses an activate that is not true or false, naming it, and stores nothing', async () => {
     const doc = HELLO.replace('id: hello', 'id: never-pushed');
     for (const query of ['?activate=yes', '?activate=1', '?activate=FALSE&activate=true']) {
