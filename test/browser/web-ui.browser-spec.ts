@@ -297,7 +297,10 @@ describe('web UI in headless Chromium', () => {
   });
 
   it('diffs two versions, activates one, and pauses and resumes the workflow', async () => {
-    await h.push(LIVE.replace('sleep 0.5; echo published', 'sleep 0.2; echo published twice'));
+    // Pushed without activating, so that the UI activates it.
+    await h.push(LIVE.replace('sleep 0.5; echo published', 'sleep 0.2; echo published twice'), {
+      activate: false,
+    });
     const page = await h.page();
     await h.open(page, '/workflows/web.live');
     await clickButton(page, 'Show diff');

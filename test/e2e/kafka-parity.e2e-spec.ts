@@ -15,6 +15,7 @@ import {
 import {
   firstOnlyScenario,
   lastOnlyScenario,
+  serialLatestOnlyScenario,
   parallelLimitScenario,
   strictSequentialScenario,
 } from './support/strategy-scenarios';
@@ -109,7 +110,11 @@ describe('Maestro parity on Kafka and PostgreSQL', () => {
     guarded(() => firstOnlyScenario(cluster.api, cluster.brokers, prefix)),
   );
   it(
-    'runs only the newest request queued behind a last_only run, dropping the others as superseded',
+    'runs only the newest request queued behind a serial_latest_only run, dropping the others as superseded',
+    guarded(() => serialLatestOnlyScenario(cluster.api, cluster.brokers, prefix)),
+  );
+  it(
+    'stops the running last_only run when a newer request arrives, then runs the newer one',
     guarded(() => lastOnlyScenario(cluster.api, cluster.brokers, prefix)),
   );
   it(

@@ -38,6 +38,9 @@ export class ExamplesLoader implements OnApplicationBootstrap {
         definition: result.definition,
         source,
         pushedBy: 'system:examples',
+        // A restart must not undo an operator's activation or deactivation
+        // of an example (its cron triggers): only a first version is made active.
+        activate: false,
       });
       this.logger.log(`${file}: ${pushed.workflowId} v${pushed.version}${pushed.created ? ' (new)' : ''}`);
     }

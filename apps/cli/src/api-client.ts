@@ -126,8 +126,14 @@ export class BatonClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  pushWorkflow(text: string, format: 'yaml' | 'json'): Promise<PushResult> {
-    return this.request('POST', '/workflows', {
+  /** `activate: false` keeps the active version (`?activate=false`); the server activates by default. */
+  pushWorkflow(
+    text: string,
+    format: 'yaml' | 'json',
+    options: { readonly activate?: boolean } = {},
+  ): Promise<PushResult> {
+    const activate = options.activate === false ? 'false' : undefined;
+    return this.request('POST', `/workflows${query({ activate })}`, {
       body: text,
       contentType: format === 'json' ? 'application/json' : 'application/yaml',
     });

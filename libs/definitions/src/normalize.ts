@@ -53,6 +53,7 @@ export function normalize(dto: WorkflowDto, errors: DefinitionError[], limits: D
     params,
     ...optionalMs('timeoutMs', dto.timeout),
     runStrategy: runStrategy(dto.run_strategy, errors),
+    ...(typeof dto.step_concurrency === 'number' ? { stepConcurrency: dto.step_concurrency } : {}),
     triggers: normalizeTriggers(dto.triggers, params, top.sites, ctx),
     steps,
     edges,

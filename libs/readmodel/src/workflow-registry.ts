@@ -10,6 +10,14 @@ export interface PushWorkflow {
   readonly source: string;
   /** Who pushed it (an API principal's subject), for the audit trail. */
   readonly pushedBy?: string;
+  /**
+   * Make the pushed version the active one (the API and `baton push` do, by
+   * default: Maestro activates what you push), ending a deactivation; an
+   * unchanged re-push activates the latest version it returns. Unset or
+   * false: the active version stays as it is, except that a workflow's first
+   * version is always active.
+   */
+  readonly activate?: boolean;
 }
 
 export interface PushResult {
@@ -17,6 +25,8 @@ export interface PushResult {
   readonly version: number;
   /** False when the definition equals the latest version's: that version is returned. */
   readonly created: boolean;
+  /** The workflow's active version after the push (null: deactivated, and not activated by it). */
+  readonly activeVersion: number | null;
 }
 
 export interface WorkflowSummary {
@@ -79,7 +89,8 @@ export class WorkflowVersionNotFoundError extends Error {
  * Every accepted push is an immutable new version 1, 2, 3... unless its
  * normalized definition equals the latest version's (re-pushing the same file,
  * even reformatted, is a no-op). The first version becomes active; later ones
- * only through `activate`, which also ends a `deactivate`. Two pushes at once serialize on the workflow row
+ * when pushed with `activate: true`, or through `activate`, which also ends a
+ * `deactivate`. Two pushes at once serialize on the workflow row
  * (`SELECT ... FOR UPDATE`), so they never get the same number; the
  * (workflow_id, version) primary key backs that up.
  *
@@ -94,7 +105,7 @@ export class WorkflowRegistry {
     private readonly clock: () => number = () => Date.now(),
   ) {}
 
-  async push({ definition, source, pushedBy }: PushWorkflow): Promise<PushResult> {
+  async push({ definition, source, pushedBy, activate = false }: PushWorkflow): Promise<PushResult> {
     const workflowId = definition.id;
     return this.sql.transaction(async (tx) => {
       const now = new Date(this.clock());
@@ -110,6 +121,7 @@ export class WorkflowRegistry {
         [workflowId],
       );
       const latest = row!.latest_version;
+      const active = row!.active_version;
       const version = latest + 1;
       // The caller's draft may carry a stale `version`; the registry owns it.
       const stamped: WorkflowDefinition = { ...definition, version };
@@ -121,22 +133,29 @@ export class WorkflowRegistry {
              FROM workflow_versions WHERE workflow_id = $1 AND version = $2`,
           [workflowId, latest, definitionJson],
         );
-        if (same?.same) return { workflowId, version: latest, created: false };
+        if (same?.same) {
+          if (!activate || active === latest) {
+            return { workflowId, version: latest, created: false, activeVersion: active };
+          }
+          await tx.query('UPDATE workflows SET active_version = $2, updated_at = $3 WHERE workflow_id = $1', [
+            workflowId,
+            latest,
+            now,
+          ]);
+          return { workflowId, version: latest, created: false, activeVersion: latest };
+        }
       }
       await tx.query(
         `INSERT INTO workflow_versions (workflow_id, version, definition, source, created_at, pushed_by)
          VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,
         [workflowId, version, definitionJson, source, now, pushedBy ?? null],
       );
+      const activeVersion = activate || latest === 0 ? version : active;
       await tx.query(
-        `UPDATE workflows
-            SET latest_version = $2,
-                active_version = CASE WHEN latest_version = 0 THEN $2 ELSE active_version END,
-                updated_at = $3
-          WHERE workflow_id = $1`,
-        [workflowId, version, now],
+        `UPDATE workflows SET latest_version = $2, active_version = $3, updated_at = $4 WHERE workflow_id = $1`,
+        [workflowId, version, activeVersion, now],
       );
-      return { workflowId, version, created: true };
+      return { workflowId, version, created: true, activeVersion };
     });
   }
 

@@ -101,8 +101,10 @@ export class WebUiHarness {
     return (text ? JSON.parse(text) : null) as T;
   }
 
-  push(yaml: string): Promise<{ workflowId: string; version: number }> {
-    return this.api('POST', '/workflows', yaml, 'application/yaml');
+  /** `activate: false` keeps the active version (a push activates its version by default). */
+  push(yaml: string, options: { activate?: boolean } = {}): Promise<{ workflowId: string; version: number }> {
+    const query = options.activate === false ? '?activate=false' : '';
+    return this.api('POST', `/workflows${query}`, yaml, 'application/yaml');
   }
 
   async startRun(workflowId: string, params: Record<string, unknown> = {}): Promise<string> {

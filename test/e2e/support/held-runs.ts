@@ -180,7 +180,7 @@ export class HeldRuns {
       undefined,
       [410],
     );
-    const strategy = reason === 'first_only_busy' ? 'first_only' : 'last_only';
+    const strategy = reason === 'first_only_busy' ? 'first_only' : 'serial_latest_only or last_only';
     expect(gone.statusCode).toBe(410);
     expect(gone.message).toContain(
       `run ${runId} never started: workflow ${this.workflowId}'s run strategy ${strategy} dropped its ` +

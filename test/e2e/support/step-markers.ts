@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAlive } from './invariants';
+import { UNBOUNDED_RUNS } from './workflows';
 
 /**
  * Shell steps that say, in a shared file, when each copy of an attempt ran:
@@ -34,6 +35,7 @@ export function markedWorkflow(id: string, steps: { readonly id: string; readonl
     .join('\n');
   return `
 id: ${id}
+${UNBOUNDED_RUNS}
 params:
   marks: { type: string, required: true }
   tag: { type: string, required: true }

@@ -149,16 +149,17 @@ export async function firstOnlyScenario(
 }
 
 /**
- * last_only: requests arriving while a run runs replace each other in the
- * queue; only the newest runs after it, the others are dropped as superseded
- * (GET answers 410, the queue lists the drops).
+ * serial_latest_only (what last_only did before Maestro's last_only):
+ * requests arriving while a run runs replace each other in the queue; the
+ * running run finishes, then only the newest runs, the others are dropped as
+ * superseded (GET answers 410, the queue lists the drops).
  */
-export async function lastOnlyScenario(
+export async function serialLatestOnlyScenario(
   api: BatonApi,
   brokers: readonly string[],
   prefix: string,
 ): Promise<string[]> {
-  return withHeldRuns(api, brokers, `${prefix}.last-only`, 'last_only', async (runs) => {
+  return withHeldRuns(api, brokers, `${prefix}.serial-latest-only`, 'serial_latest_only', async (runs) => {
     await runs.request('r1');
     await runs.held('r1');
     await runs.request('r2');
@@ -192,6 +193,42 @@ export async function lastOnlyScenario(
     expect(await runs.statuses()).toEqual({ r1: 'succeeded', r4: 'succeeded' });
     await runs.expectDropped('r2', 'superseded');
     await runs.expectDropped('r3', 'superseded');
+    return runs.runIds();
+  });
+}
+
+/**
+ * last_only (Maestro's): a request while a run runs stops that run through
+ * its kill path (it ends cancelled, its waiting step cancelled) and runs as
+ * soon as it has ended; requests meanwhile supersede the waiting one.
+ */
+export async function lastOnlyScenario(
+  api: BatonApi,
+  brokers: readonly string[],
+  prefix: string,
+): Promise<string[]> {
+  return withHeldRuns(api, brokers, `${prefix}.last-only`, 'LAST_ONLY', async (runs) => {
+    await runs.request('r1');
+    await runs.held('r1');
+    await runs.request('r2');
+    const stopped = await runs.ended('r1');
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.steps.find((step) => step.stepId === 'hold')?.status).toBe('cancelled');
+    await runs.held('r2');
+    await runs.waitForQueue({ running: ['r2'], queued: [] });
+    await runs.release('r2');
+    expect((await runs.ended('r2')).status).toBe('succeeded');
+
+    expect(await runs.decisions((d) => d.includes('RunFinished r2 succeeded'))).toEqual([
+      'WorkflowRunStrategyChanged',
+      'RunAdmitted r1',
+      'RunStopRequested r1',
+      'RunQueued r2',
+      'RunFinished r1 cancelled',
+      'RunAdmitted r2 from queue',
+      'RunFinished r2 succeeded',
+    ]);
+    expect(await runs.statuses()).toEqual({ r1: 'cancelled', r2: 'succeeded' });
     return runs.runIds();
   });
 }

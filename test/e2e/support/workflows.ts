@@ -4,6 +4,13 @@
  */
 
 /**
+ * The load and fault workflows start many runs at once; they test the
+ * engine under load, not the default bound on a workflow's concurrent runs
+ * (20), so they lift it.
+ */
+export const UNBOUNDED_RUNS = 'run_strategy: { type: parallel, max_concurrent: 100000 }';
+
+/**
  * A diamond with params and a condition: `extract` (shell, outputs `rows`)
  * fans out to `transform_full` (only when `mode == 'full'` and rows > 5) and
  * `transform_delta`; `load` joins both. With mode `delta` the full transform
@@ -88,6 +95,7 @@ ${timeout ? `    timeout: ${timeout}\n    retry_policy: { timeout_limit: 0 }\n` 
 export function smallWorkflow(id: string): string {
   return `
 id: ${id}
+${UNBOUNDED_RUNS}
 params:
   outcome: { type: string, default: ok }
 steps:
@@ -123,6 +131,7 @@ export function crashWorkflow(id: string): string {
       RUN_TAG: \${params.tag}`;
   return `
 id: ${id}
+${UNBOUNDED_RUNS}
 params:
   marks: { type: string, required: true }
   tag: { type: string, required: true }

@@ -1,6 +1,12 @@
+/**
+ * The benchmarks measure the engine, not the default bound on a workflow's
+ * concurrent runs (20): every benchmark workflow lifts it.
+ */
+const UNBOUNDED_RUNS = 'run_strategy: { type: parallel, max_concurrent: 100000 }';
+
 /** A chain of `steps` noop steps, each depending on the previous one. */
 export function chainWorkflow(id: string, steps: number): string {
-  const lines = [`id: ${id}`, 'steps:'];
+  const lines = [`id: ${id}`, UNBOUNDED_RUNS, 'steps:'];
   for (let i = 1; i <= steps; i++) {
     lines.push(`  - id: s${i}`, '    type: noop');
     if (i > 1) lines.push(`    depends_on: [s${i - 1}]`);
@@ -25,7 +31,7 @@ export function dagWorkflow(id: string): string {
     s9: ['s6', 's7', 's8'],
     s10: ['s9'],
   };
-  const lines = [`id: ${id}`, 'steps:'];
+  const lines = [`id: ${id}`, UNBOUNDED_RUNS, 'steps:'];
   for (const [step, on] of Object.entries(deps)) {
     lines.push(`  - id: ${step}`, '    type: noop');
     if (on.length > 0) lines.push(`    depends_on: [${on.join(', ')}]`);
@@ -46,6 +52,7 @@ export const FOREACH_STEP_ID = 'each';
 export function foreachWorkflow(id: string, iterations: number, concurrency: number): string {
   return [
     `id: ${id}`,
+    UNBOUNDED_RUNS,
     'steps:',
     `  - id: ${FOREACH_STEP_ID}`,
     '    type: foreach',

@@ -12,15 +12,15 @@ describe('baton push', () => {
   afterAll(() => server.stop());
   beforeEach(() => server.requests.splice(0));
 
-  it('sends the file as it is with its content type and prints the new version', async () => {
+  it('sends the file as it is with its content type and prints the new version, active', async () => {
     server.route = (r) =>
       r.method === 'POST' && r.url === '/api/v1/workflows'
-        ? { status: 201, body: { workflowId: 'sales.daily', version: 3, created: true } }
+        ? { status: 201, body: { workflowId: 'sales.daily', version: 3, created: true, activeVersion: 3 } }
         : undefined;
 
     const sut = await runBaton(['push', DIAMOND], { server: server.url });
 
-    expect(sut).toEqual({ code: 0, stdout: 'sales.daily v3 (new)\n', stderr: '' });
+    expect(sut).toEqual({ code: 0, stdout: 'sales.daily v3 (new); active: v3\n', stderr: '' });
     expect(server.requests).toEqual([
       {
         method: 'POST',
@@ -32,19 +32,54 @@ describe('baton push', () => {
   });
 
   it('says unchanged when the server kept the latest version, and --json prints the result', async () => {
-    server.route = () => ({ status: 200, body: { workflowId: 'sales.daily', version: 3, created: false } });
+    const kept = { workflowId: 'sales.daily', version: 3, created: false, activeVersion: 3 };
+    server.route = () => ({ status: 200, body: kept });
 
     expect((await runBaton(['push', DIAMOND], { server: server.url })).stdout).toBe(
-      'sales.daily v3 (unchanged)\n',
+      'sales.daily v3 (unchanged); active: v3\n',
     );
     const json = await runBaton(['push', DIAMOND, '--json'], { server: server.url });
-    expect(JSON.parse(json.stdout)).toEqual({ workflowId: 'sales.daily', version: 3, created: false });
+    expect(JSON.parse(json.stdout)).toEqual(kept);
+  });
+
+  it('--no-activate asks the server to keep the active version, and says which one stays active', async () => {
+    server.route = () => ({
+      status: 201,
+      body: { workflowId: 'sales.daily', version: 4, created: true, activeVersion: 3 },
+    });
+
+    const sut = await runBaton(['push', '--no-activate', DIAMOND], { server: server.url });
+
+    expect(sut).toEqual({
+      code: 0,
+      stdout:
+        'sales.daily v4 (new); active: v3 (kept by --no-activate; baton workflow activate sales.daily 4)\n',
+      stderr: '',
+    });
+    expect(server.requests.map((r) => r.url)).toEqual(['/api/v1/workflows?activate=false']);
+  });
+
+  it('says when no version is active, and when the server does not say', async () => {
+    server.route = () => ({
+      status: 201,
+      body: { workflowId: 'sales.daily', version: 2, created: true, activeVersion: null },
+    });
+    expect((await runBaton(['push', '--no-activate', DIAMOND], { server: server.url })).stdout).toBe(
+      'sales.daily v2 (new); active: none, the workflow is deactivated (baton workflow activate sales.daily 2)\n',
+    );
+    server.route = () => ({ status: 201, body: { workflowId: 'sales.daily', version: 2, created: true } });
+    expect((await runBaton(['push', DIAMOND], { server: server.url })).stdout).toBe(
+      'sales.daily v2 (new); active: unknown (the server did not say)\n',
+    );
   });
 
   it('sends JSON files as application/json', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'baton-cli-')), 'wf.json');
     writeFileSync(file, '{"id": "j", "steps": [{"id": "a", "type": "noop"}]}');
-    server.route = () => ({ status: 201, body: { workflowId: 'j', version: 1, created: true } });
+    server.route = () => ({
+      status: 201,
+      body: { workflowId: 'j', version: 1, created: true, activeVersion: 1 },
+    });
 
     await runBaton(['push', file], { server: server.url });
 

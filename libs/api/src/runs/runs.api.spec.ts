@@ -325,7 +325,7 @@ describe('run routes', () => {
         status: 410,
         body: {
           message:
-            "run last-run-3 never started: workflow report-last's run strategy last_only dropped its " +
+            "run last-run-3 never started: workflow report-last's run strategy serial_latest_only or last_only dropped its " +
             'request request-3 at 2023-11-14T22:13:20.004Z (a newer request took its place in the queue)',
         },
       });

@@ -222,7 +222,7 @@ const DROP_EXPLANATIONS: Readonly<
     `workflow ${drop.workflowId}'s run strategy first_only dropped its request ${drop.requestId} at ${at} ` +
     '(another run was running or waiting to start)',
   superseded: (drop, at) =>
-    `workflow ${drop.workflowId}'s run strategy last_only dropped its request ${drop.requestId} at ${at} ` +
+    `workflow ${drop.workflowId}'s run strategy serial_latest_only or last_only dropped its request ${drop.requestId} at ${at} ` +
     '(a newer request took its place in the queue)',
   cancelled: (drop, at) =>
     `an operator cancelled its request ${drop.requestId} at ${at} while it waited in workflow ${drop.workflowId}'s queue`,

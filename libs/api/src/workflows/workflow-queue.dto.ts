@@ -106,7 +106,7 @@ export class DroppedRequestDto {
     example: 'first_only_busy',
     description:
       'first_only_busy: first_only, another run was running or waiting; ' +
-      'superseded: last_only, a newer request took its place in the queue; ' +
+      'superseded: serial_latest_only or last_only, a newer request took its place in the queue; ' +
       'cancelled: an operator cancelled it while it was queued',
   })
   reason!: string;

@@ -44,23 +44,83 @@ afterAll(() => sut.close());
 const JSON_EMPTY = { headers: { 'content-type': 'application/json' }, body: '{}' };
 
 describe('workflow routes', () => {
-  const push = (body: string, contentType = 'application/yaml') =>
-    fetch(`${sut.base}/api/v1/workflows`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const push = (body: string, contentType = 'application/yaml', query = '') =>
+    fetch(`${sut.base}/api/v1/workflows${query}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
 
   it('creates version 1 from YAML, keeps the source as sent, and treats an identical re-push as a no-op', async () => {
     const first = await push(HELLO);
     expect(first.status).toBe(201);
-    expect(await first.json()).toEqual({ workflowId: 'hello', version: 1, created: true });
+    expect(await first.json()).toEqual({ workflowId: 'hello', version: 1, created: true, activeVersion: 1 });
 
     const again = await push(HELLO, 'text/yaml');
     expect(again.status).toBe(201);
-    expect(await again.json()).toEqual({ workflowId: 'hello', version: 1, created: false });
+    expect(await again.json()).toEqual({ workflowId: 'hello', version: 1, created: false, activeVersion: 1 });
 
-    const changed = await push(HELLO_V2, 'application/x-yaml');
-    expect(await changed.json()).toEqual({ workflowId: 'hello', version: 2, created: true });
+    const changed = await push(HELLO_V2, 'application/x-yaml', '?activate=false');
+    expect(await changed.json()).toEqual({
+      workflowId: 'hello',
+      version: 2,
+      created: true,
+      activeVersion: 1,
+    });
 
     const version = await (await fetch(`${sut.base}/api/v1/workflows/hello/versions/2`)).json();
     expect(version).toMatchObject({ workflowId: 'hello', version: 2, active: false, source: HELLO_V2 });
+  });
+
+  it('activates a pushed version by default; activate=false keeps the active one', async () => {
+    const fix = (n: number) =>
+      HELLO.replace('id: hello', 'id: fixed').replace('name: Hello', `name: Fix ${n}`);
+    expect(await (await push(fix(1))).json()).toMatchObject({ version: 1, activeVersion: 1 });
+    expect(await (await push(fix(2))).json()).toEqual({
+      workflowId: 'fixed',
+      version: 2,
+      created: true,
+      activeVersion: 2,
+    });
+    expect(await (await fetch(`${sut.base}/api/v1/workflows/fixed`)).json()).toMatchObject({
+      activeVersion: 2,
+      name: 'Fix 2',
+    });
+    expect(await (await push(fix(3), 'application/yaml', '?activate=false')).json()).toMatchObject({
+      version: 3,
+      activeVersion: 2,
+    });
+    // Pushing version 3's document again activates it (it is the latest, unchanged).
+    expect(await (await push(fix(3), 'application/yaml', '?activate=true')).json()).toEqual({
+      workflowId: 'fixed',
+      version: 3,
+      created: false,
+      activeVersion: 3,
+    });
+  });
+
+  it('documents activate in OpenAPI: an optional boolean query parameter, true by default', async () => {
+    const doc = (await (await fetch(`${sut.base}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: object }[] }>>;
+    };
+    expect(doc.paths['/api/v1/workflows'].post.parameters).toContainEqual(
+      expect.objectContaining({
+        name: 'activate',
+        in: 'query',
+        required: false,
+        schema: expect.objectContaining({ type: 'boolean', default: true }),
+      }),
+    );
+  });
+
+  it('refuses an activate that is not true or false, naming it, and stores nothing', async () => {
+    const doc = HELLO.replace('id: hello', 'id: never-pushed');
+    for (const query of ['?activate=yes', '?activate=1', '?activate=FALSE&activate=true']) {
+      const response = await push(doc, 'application/yaml', query);
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(await response.json())).toContain('activate');
+    }
+    expect((await fetch(`${sut.base}/api/v1/workflows/never-pushed`)).status).toBe(404);
   });
 
   it('accepts JSON bodies, and refuses with 415 the types a browser could post cross-site', async () => {

@@ -1,4 +1,4 @@
-import { Body, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -18,6 +18,7 @@ import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import { IntParamPipe, MAX_INT32 } from '../http/int-param.pipe';
 import { documentText, WORKFLOW_CONTENT_TYPES } from '../http/workflow-source.middleware';
+import { PushQueryDto } from './push-query.dto';
 import { PushResultDto, WorkflowDetailDto, WorkflowSummaryDto, WorkflowVersionDto } from './workflows.dto';
 import { type WorkflowDetail, WorkflowsService } from './workflows.service';
 
@@ -40,7 +41,8 @@ export class WorkflowsController {
       'The body is the document itself, kept byte for byte as the version source. Content-Type ' +
       'application/json parses it as JSON, any *yaml type as YAML; otherwise the format is guessed ' +
       '(a body starting with { is JSON). Answers 201 in both cases; `created` is false when the ' +
-      'document equals the latest version, which is then returned unchanged.',
+      'document equals the latest version, which is then returned unchanged. The pushed version ' +
+      'becomes the active one unless `activate=false`; `activeVersion` says which one is.',
   })
   @ApiConsumes(...WORKFLOW_CONTENT_TYPES)
   @ApiBody({ schema: { type: 'string', example: 'id: hello\nsteps:\n  - id: say\n    type: noop\n' } })
@@ -55,10 +57,11 @@ export class WorkflowsController {
   @ApiPayloadTooLargeResponse({ type: ErrorDto })
   push(
     @Body() body: unknown,
+    @Query() query: PushQueryDto,
     @Caller() caller: Principal,
     @Headers('content-type') contentType?: string,
   ): Promise<PushResult> {
-    return this.workflows.push(documentText(body), contentType, caller);
+    return this.workflows.push(documentText(body), contentType, caller, query.activate ?? true);
   }
 
   @Get()
@@ -116,8 +119,9 @@ export class WorkflowsController {
     summary: 'Leave no version active',
     description:
       'Requests for the active version are refused (409) until a version is activated; a request ' +
-      'naming a version still starts, and runs already started go on. Pushes add versions without ' +
-      'activating them meanwhile. Deactivating twice changes nothing.',
+      'naming a version still starts, and runs already started go on. A push with activate=false ' +
+      'adds a version without activating it; a push without it activates its version, ending the ' +
+      'deactivation. Deactivating twice changes nothing.',
   })
   @ApiOkResponse({
     type: WorkflowSummaryDto,

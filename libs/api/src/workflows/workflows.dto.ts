@@ -12,6 +12,16 @@ export class PushResultDto {
     description: 'False when the document equals the latest version (that version is returned)',
   })
   created!: boolean;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 2,
+    description:
+      'The active version after the push: `version` unless pushed with activate=false (or null: ' +
+      'deactivated and not activated by this push)',
+  })
+  activeVersion!: number | null;
 }
 
 export class WorkflowSummaryDto {

@@ -38,8 +38,14 @@ export class WorkflowsService {
    * `source` is the body exactly as sent; `contentType` picks JSON or YAML
    * (guessed when it says neither). The caller must cover the document's
    * workflow id (a scoped token) and is recorded as the version's pusher.
+   * `activate` makes the pushed version the active one (see `PushWorkflow`).
    */
-  async push(source: string, contentType: string | undefined, caller: Principal): Promise<PushResult> {
+  async push(
+    source: string,
+    contentType: string | undefined,
+    caller: Principal,
+    activate = true,
+  ): Promise<PushResult> {
     const result = parseWorkflowDocument(source, formatOf(contentType, source), this.limits);
     if (!result.ok) {
       const count = result.errors.length;
@@ -53,7 +59,7 @@ export class WorkflowsService {
         `${caller.subject} may push workflows starting with ${caller.scopes?.join(', ')} only, not ${result.definition.id}`,
       );
     }
-    return this.registry.push({ definition: result.definition, source, pushedBy: caller.subject });
+    return this.registry.push({ definition: result.definition, source, pushedBy: caller.subject, activate });
   }
 
   /** The workflows the caller's scopes cover (every one for an unscoped caller). */

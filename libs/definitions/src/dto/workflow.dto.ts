@@ -12,6 +12,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { RUN_STRATEGY_KINDS, type RunStrategyKind } from '@baton/domain';
 import { ParamDto } from './param.dto';
 import { WORKFLOW_ID, WORKFLOW_ID_RULE } from './patterns';
 import { StepDto } from './step.dto';
@@ -19,20 +21,18 @@ import { EachNestedObject, MapOf, NestedObject, ObjectOrShorthand } from './tran
 import { TriggersDto } from './triggers.dto';
 import { IsDuration } from './validators';
 
-export const RUN_STRATEGIES = [
-  'parallel',
-  'sequential',
-  'strict_sequential',
-  'first_only',
-  'last_only',
-] as const;
+export const RUN_STRATEGIES = RUN_STRATEGY_KINDS;
 
 const TRIGGERS_SHAPE = 'triggers must be a map like { cron: [...], signals: [...] }';
 
-/** `run_strategy: sequential`, or `{ type: parallel, max_concurrent: 10 }`. */
+/**
+ * `run_strategy: sequential`, or `{ type: parallel, max_concurrent: 10 }`.
+ * Names are Maestro's, in any case: `LAST_ONLY` is `last_only`.
+ */
 export class RunStrategyDto {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsIn(RUN_STRATEGIES, { message: `run_strategy must be one of: ${RUN_STRATEGIES.join(', ')}` })
-  type!: (typeof RUN_STRATEGIES)[number];
+  type!: RunStrategyKind;
 
   @IsOptional()
   @IsInt()
@@ -80,6 +80,12 @@ export class WorkflowDto {
       'run_strategy must be a name like sequential or a map like { type: parallel, max_concurrent: 10 }',
   })
   run_strategy?: RunStrategyDto;
+
+  @IsOptional()
+  @IsInt({ message: 'step_concurrency must be a whole number of steps, e.g. step_concurrency: 4' })
+  @Min(1)
+  @Max(100_000)
+  step_concurrency?: number;
 
   @IsOptional()
   @NestedObject(TriggersDto)

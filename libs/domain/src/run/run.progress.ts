@@ -32,7 +32,7 @@ export function progress(tx: RunTransaction, deps: RunDeciderDeps): void {
     if (run.status !== 'running') return;
     // A stopping run starts nothing new: pending steps stay pending.
     if (run.stopping) break;
-    const next = nextDecidable(run);
+    const next = nextDecidable(run, hasStepSlot(run));
     if (next === null) break;
     if (next.verdict === 'ready') {
       const step = next.step;
@@ -45,17 +45,48 @@ export function progress(tx: RunTransaction, deps: RunDeciderDeps): void {
 
 type Verdict = 'ready' | SkipReason;
 
-function nextDecidable(run: Run): { readonly step: StepDefinition; readonly verdict: Verdict } | null {
+/**
+ * The first pending step (in definition order) that can be decided now. A
+ * step that would be ready is passed over while the run has no free step
+ * slot (`stepConcurrency`): it stays pending, and the next `progress` after
+ * a step ends starts it. Skips need no slot.
+ */
+function nextDecidable(
+  run: Run,
+  slotFree: boolean,
+): { readonly step: StepDefinition; readonly verdict: Verdict } | null {
   for (const step of run.definition.steps) {
     if (run.steps[step.id].status !== 'pending') continue;
-    const incoming = run.graph.incoming[step.id].map((index) => run.edges[index]);
-    if (incoming.includes('pending')) continue;
-    if (incoming.length === 0) return { step, verdict: 'ready' };
-    if (incoming.includes('source_failed')) return { step, verdict: 'upstream_failed' };
-    if (incoming.includes('taken')) return { step, verdict: 'ready' };
-    return { step, verdict: incoming.includes('condition_false') ? 'condition_false' : 'branch_not_taken' };
+    const verdict = verdictOf(run, step);
+    if (verdict === null || (verdict === 'ready' && !slotFree)) continue;
+    return { step, verdict };
   }
   return null;
+}
+
+function verdictOf(run: Run, step: StepDefinition): Verdict | null {
+  const incoming = run.graph.incoming[step.id].map((index) => run.edges[index]);
+  if (incoming.includes('pending')) return null;
+  if (incoming.length === 0) return 'ready';
+  if (incoming.includes('source_failed')) return 'upstream_failed';
+  if (incoming.includes('taken')) return 'ready';
+  return incoming.includes('condition_false') ? 'condition_false' : 'branch_not_taken';
+}
+
+/** Active steps of the run; `counts` keeps them, so no scan. */
+function activeSteps(run: Run): number {
+  return ACTIVE_STEP_STATUSES.reduce((sum, status) => sum + run.counts[status], 0);
+}
+
+/**
+ * Whether one more step may become active under the definition's
+ * `stepConcurrency`. Every way into an active status from pending passes
+ * through `progress` (a retry or a resumed breakpoint stays active), so
+ * checking here keeps the run at or below the limit.
+ */
+function hasStepSlot(run: Run): boolean {
+  const limit = run.definition.stepConcurrency;
+  return limit === undefined || activeSteps(run) < limit;
 }
 
 /**
@@ -66,8 +97,7 @@ function nextDecidable(run: Run): { readonly step: StepDefinition; readonly verd
 function completeIfDone(tx: RunTransaction): void {
   const run = tx.run;
   if (run.status !== 'running') return;
-  const active = ACTIVE_STEP_STATUSES.reduce((sum, status) => sum + run.counts[status], 0);
-  if (active > 0) return;
+  if (activeSteps(run) > 0) return;
   if (run.stopping) {
     tx.emit({ type: 'RunCancelled', reason: 'stopped: active steps finished, nothing new started' });
     return;

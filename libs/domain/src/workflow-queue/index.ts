@@ -7,7 +7,8 @@
  * Decisions worth knowing when wiring it:
  * - Every event (rejections included) takes the next per-workflow `seq`.
  * - Each `RunAdmitted` carries the `StartRun` to write to `baton.run-commands`
- *   (keyed by run id), the workflow's breakpoints merged in.
+ *   (keyed by run id), the workflow's breakpoints merged in; each
+ *   `RunStopRequested` (last_only) the `CancelRun` to write there.
  * - A restart of a run does not pass through the queue; its end is reported
  *   (RunEnded) and only matters when it is the run blocking the workflow.
  */
@@ -15,7 +16,7 @@ export * from './workflow-queue.commands';
 export * from './workflow-queue.events';
 export type { WorkflowRejection, WorkflowRejectionCode } from './workflow-queue.errors';
 export type { QueuedRun, WorkflowQueueState } from './workflow-queue.state';
-export { initialWorkflowQueueState } from './workflow-queue.state';
+export { initialWorkflowQueueState, workflowQueueStateFromSnapshot } from './workflow-queue.state';
 export { decideWorkflowCommand } from './workflow-queue.decide';
 export { evolveWorkflowQueue } from './workflow-queue.evolve';
 export { replayWorkflowQueue } from './workflow-queue.replay';

@@ -1,4 +1,4 @@
-import type { StartRun } from '../run/run.commands';
+import type { CancelRun, StartRun } from '../run/run.commands';
 import type { RunStrategy } from '../workflow/workflow-definition';
 import type { WorkflowCommandType, RunEnded } from './workflow-queue.commands';
 import type { WorkflowRejectionCode } from './workflow-queue.errors';
@@ -59,7 +59,7 @@ export type RunDropReason =
   | 'duplicate'
   /** first_only: a run was already running or waiting. */
   | 'first_only_busy'
-  /** last_only: a newer request took this queued one's place. */
+  /** last_only, serial_latest_only: a newer request took this queued one's place. */
   | 'superseded'
   /** An operator cancelled it while it was queued (`CancelQueuedRun`). */
   | 'cancelled';
@@ -75,6 +75,20 @@ export interface RunRequestDropped extends WorkflowEventBase {
   readonly runId: string;
   readonly requestId: string;
   readonly reason: RunDropReason;
+}
+
+/**
+ * last_only: a newer request (`newerRunId`) arrived while `runId` ran. The
+ * queue stops it through the run's normal kill path: `cancel` is written to
+ * `baton.run-commands` (keyed by run id) in the same transaction, so the run
+ * ends cancelled with its active steps cancelled. The run keeps its slot
+ * until it has ended (`RunFinished`); the newer one waits queued until then.
+ */
+export interface RunStopRequested extends WorkflowEventBase {
+  readonly type: 'RunStopRequested';
+  readonly runId: string;
+  readonly newerRunId: string;
+  readonly cancel: CancelRun;
 }
 
 /** A run the queue started ended: its slot is free. */
@@ -125,6 +139,7 @@ export type WorkflowEvent =
   | RunQueued
   | RunAdmitted
   | RunRequestDropped
+  | RunStopRequested
   | RunFinished
   | WorkflowPaused
   | WorkflowResumed

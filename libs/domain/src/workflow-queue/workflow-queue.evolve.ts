@@ -28,8 +28,14 @@ export function evolveWorkflowQueue(state: WorkflowQueueState, event: WorkflowEv
     }
     case 'RunRequestDropped':
       return wasQueued(event.reason) ? withoutQueued(next, event.runId) : remember(next, event.runId);
+    case 'RunStopRequested':
+      return { ...next, stopping: [...next.stopping, event.runId] };
     case 'RunFinished':
-      return { ...next, running: next.running.filter((runId) => runId !== event.runId) };
+      return {
+        ...next,
+        running: next.running.filter((runId) => runId !== event.runId),
+        stopping: next.stopping.filter((runId) => runId !== event.runId),
+      };
     case 'WorkflowPaused':
       return { ...next, paused: true };
     case 'WorkflowResumed':

@@ -66,7 +66,11 @@ const strategyArb: fc.Arbitrary<RunStrategy> = fc.oneof(
   fc.constant<RunStrategy>({ kind: 'strict_sequential' }),
   fc.constant<RunStrategy>({ kind: 'first_only' }),
   fc.constant<RunStrategy>({ kind: 'last_only' }),
+  fc.constant<RunStrategy>({ kind: 'serial_latest_only' }),
 );
+
+/** Strategies that let one run at a time. */
+const SERIAL = ['sequential', 'strict_sequential', 'first_only', 'last_only', 'serial_latest_only'];
 
 interface Simulation {
   state: WorkflowQueueState;
@@ -110,8 +114,16 @@ function checkEvent(
   command: WorkflowCommand,
   sim: Simulation,
 ): void {
+  if (event.type === 'RunStopRequested') {
+    // Only last_only stops runs, only running ones, once each, for the request being decided.
+    expect(command.type === 'RequestRun' && command.start.definition.runStrategy.kind).toBe('last_only');
+    expect(state.running).toContain(event.runId);
+    expect(state.stopping).not.toContain(event.runId);
+    expect(event.cancel).toMatchObject({ type: 'CancelRun', runId: event.runId });
+    return;
+  }
   if (event.type !== 'RunAdmitted') return;
-  // A run starts only with a free slot: never paused, blocked, or at the limit.
+  // A run starts with a free slot: never paused, blocked, or at the limit.
   expect(state.paused).toBe(false);
   expect(state.blockedBy).toBeNull();
   expect(state.running.length).toBeLessThan(concurrencyLimit(state.strategy));
@@ -129,6 +141,10 @@ function checkState(state: WorkflowQueueState, sim: Simulation): void {
   const queued = state.queue.map((q) => q.start.runId);
   const all = [...state.running, ...queued];
   expect(new Set(all).size).toBe(all.length);
+  for (const runId of state.stopping) expect(state.running).toContain(runId);
+  // last_only: whatever runs when a newer request waits has been asked to stop.
+  if (state.strategy?.kind === 'last_only' && state.queue.length > 0)
+    expect([...state.stopping].sort()).toEqual([...state.running].sort());
   // FIFO: the queue holds runs in request order.
   const order = queued.map(runNumber);
   expect(order).toEqual([...order].sort((a, b) => sim.requested.indexOf(a) - sim.requested.indexOf(b)));
@@ -188,10 +204,13 @@ function drain(sim: Simulation): void {
     const at = sim.now - T0;
     if (state.paused) apply(sim, wq.resume(at));
     else if (state.blockedBy !== null) apply(sim, wq.unblock(at));
-    else if (state.running.length > 0) apply(sim, wq.ended(runNumber(state.running[0]), 'succeeded', at));
-    else break;
+    else if (state.running.length > 0) {
+      // A run asked to stop ends cancelled, as the engine ends it; the others succeed.
+      const runId = state.running[0];
+      apply(sim, wq.ended(runNumber(runId), state.stopping.includes(runId) ? 'cancelled' : 'succeeded', at));
+    } else break;
   }
-  expect(sim.state).toMatchObject({ running: [], queue: [], definitions: {} });
+  expect(sim.state).toMatchObject({ running: [], stopping: [], queue: [], definitions: {} });
 }
 
 function simulate(
@@ -231,6 +250,14 @@ function checkDecidedOnce(sim: Simulation): { admitted: number[]; dropped: numbe
   return { admitted, dropped, cancelled };
 }
 
+/** Every state the queue went through, from its history. */
+function statesOf(sim: Simulation): WorkflowQueueState[] {
+  const states: WorkflowQueueState[] = [];
+  let state = initialWorkflowQueueState();
+  for (const event of sim.history) states.push((state = evolveWorkflowQueue(state, event)));
+  return states;
+}
+
 describe('workflow queue properties', () => {
   it('under one strategy: never more than its limit runs, and every request is decided once, in order', () => {
     fc.assert(
@@ -238,9 +265,21 @@ describe('workflow queue properties', () => {
         const sim = simulate([version(strategy, 1)], strategy, ops);
         const { admitted, dropped, cancelled } = checkDecidedOnce(sim);
         if (['parallel', 'sequential', 'strict_sequential'].includes(strategy.kind)) {
-          // Only first_only and last_only drop requests; the others start all but the cancelled ones, FIFO.
+          // Only first_only, last_only and serial_latest_only drop requests; the others start all but the cancelled ones, FIFO.
           expect(dropped).toEqual([]);
           expect(admitted).toEqual(sim.requested.filter((n) => !cancelled.includes(n)));
+        }
+        if (SERIAL.includes(strategy.kind)) {
+          // At most one active run at any moment (a stopping one included).
+          for (const state of statesOf(sim)) expect(state.running.length).toBeLessThanOrEqual(1);
+        }
+        if (strategy.kind === 'last_only' || strategy.kind === 'serial_latest_only') {
+          // The newest request always runs in the end, unless an operator withdrew it.
+          const newest = sim.requested[sim.requested.length - 1];
+          if (newest !== undefined && !cancelled.includes(newest)) expect(admitted).toContain(newest);
+        }
+        if (strategy.kind !== 'last_only') {
+          expect(sim.history.some((e) => e.type === 'RunStopRequested')).toBe(false);
         }
       }),
       { numRuns: 300 },
@@ -257,6 +296,28 @@ describe('workflow queue properties', () => {
           checkDecidedOnce(simulate(versions, null, ops));
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('last_only: a stopped run is always older than the request that stopped it, which runs unless superseded', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 120 }), (ops) => {
+        const strategy: RunStrategy = { kind: 'last_only' };
+        const sim = simulate([version(strategy)], strategy, ops);
+        const { admitted, cancelled } = checkDecidedOnce(sim);
+        const superseded = sim.history.flatMap((e) =>
+          e.type === 'RunRequestDropped' && e.reason === 'superseded' ? [runNumber(e.runId)] : [],
+        );
+        for (const event of sim.history) {
+          if (event.type !== 'RunStopRequested') continue;
+          const [stopped, newer] = [runNumber(event.runId), runNumber(event.newerRunId)];
+          expect(stopped).toBeLessThan(newer);
+          expect(admitted).toContain(stopped);
+          // The newer run starts, unless a still newer request or an operator took it out first.
+          if (!superseded.includes(newer) && !cancelled.includes(newer)) expect(admitted).toContain(newer);
+        }
+      }),
       { numRuns: 300 },
     );
   });

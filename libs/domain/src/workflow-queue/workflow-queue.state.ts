@@ -1,5 +1,9 @@
 import type { StartRun } from '../run/run.commands';
-import type { RunStrategy, WorkflowDefinition } from '../workflow/workflow-definition';
+import {
+  DEFAULT_WORKFLOW_CONCURRENCY,
+  type RunStrategy,
+  type WorkflowDefinition,
+} from '../workflow/workflow-definition';
 
 /** A request waiting for its turn: its `StartRun` without the definition, which `definitions` holds once per version. */
 export interface QueuedRun {
@@ -16,6 +20,7 @@ export interface QueuedRun {
  *
  * Invariants (kept by the decider, checked by the property tests):
  * - a run id is in at most one of `running` and `queue`, at most once;
+ * - `stopping` is a subset of `running` (last_only asked them to stop);
  * - `queue` is in request order (FIFO); nothing in it could start now, i.e.
  *   the workflow is paused or blocked, or every slot is taken;
  * - `definitions` has exactly the versions `queue` refers to.
@@ -30,6 +35,13 @@ export interface WorkflowQueueState {
   readonly blockedBy: string | null;
   /** Runs the queue started that have not ended, oldest first. */
   readonly running: readonly string[];
+  /**
+   * last_only: the running runs a newer request asked to stop (a CancelRun
+   * was written for each); they keep their slot until they have ended, so
+   * the newer run starts only then. Absent in snapshots written before it
+   * existed (read as empty, see `workflowQueueStateFromSnapshot`).
+   */
+  readonly stopping: readonly string[];
   readonly queue: readonly QueuedRun[];
   /** Definitions of the queued runs by version (kept once, not per queued run). */
   readonly definitions: Readonly<Record<string, WorkflowDefinition>>;
@@ -58,6 +70,7 @@ export function initialWorkflowQueueState(): WorkflowQueueState {
     paused: false,
     blockedBy: null,
     running: [],
+    stopping: [],
     queue: [],
     definitions: {},
     breakpoints: [],
@@ -65,16 +78,20 @@ export function initialWorkflowQueueState(): WorkflowQueueState {
   };
 }
 
-/** How many runs may run at once under `strategy`; a workflow with no request yet has the definitions' default (parallel, no limit). */
+/**
+ * How many runs may run at once under `strategy`. A workflow with no request
+ * yet has the definitions' default strategy (parallel, no `max_concurrent`).
+ */
 export function concurrencyLimit(strategy: RunStrategy | null): number {
-  if (strategy === null) return Infinity;
+  if (strategy === null) return DEFAULT_WORKFLOW_CONCURRENCY;
   switch (strategy.kind) {
     case 'parallel':
-      return strategy.maxConcurrent ?? Infinity;
+      return strategy.maxConcurrent ?? DEFAULT_WORKFLOW_CONCURRENCY;
     case 'sequential':
     case 'strict_sequential':
     case 'first_only':
     case 'last_only':
+    case 'serial_latest_only':
       return 1;
     default:
       return assertNever(strategy);
@@ -104,6 +121,14 @@ export function knowsRun(state: WorkflowQueueState, runId: string): boolean {
     state.running.includes(runId) ||
     state.queue.some((queued) => queued.start.runId === runId)
   );
+}
+
+/**
+ * A snapshot as stored, completed with the fields added since it may have
+ * been written (they start empty), so an upgrade restores old snapshots.
+ */
+export function workflowQueueStateFromSnapshot(snapshot: Partial<WorkflowQueueState>): WorkflowQueueState {
+  return { ...initialWorkflowQueueState(), ...snapshot };
 }
 
 export function assertNever(value: never): never {

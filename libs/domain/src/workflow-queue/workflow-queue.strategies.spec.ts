@@ -1,3 +1,4 @@
+import { DEFAULT_WORKFLOW_CONCURRENCY } from '../workflow/workflow-definition';
 import {
   ev,
   FIRST_ONLY,
@@ -5,6 +6,7 @@ import {
   PARALLEL,
   parallelUpTo,
   SEQUENTIAL,
+  SERIAL_LATEST_ONLY,
   STRICT,
   version,
   wq,
@@ -12,17 +14,31 @@ import {
 import { given } from './testing/given-when-then';
 
 describe('run strategies', () => {
-  describe('parallel without a limit', () => {
+  describe('parallel without max_concurrent: the default bound', () => {
     const v1 = version(PARALLEL);
 
     it('starts the first request at once, after recording the strategy', () => {
       given().when(wq.request(1, v1)).then(ev.strategy(PARALLEL), ev.admitted(1, v1));
     });
 
-    it('starts every further request at once, however many run', () => {
-      given(wq.request(1, v1), wq.request(2, v1), wq.request(3, v1))
-        .when(wq.request(4, v1))
-        .then(ev.admitted(4, v1));
+    it(`starts up to DEFAULT_WORKFLOW_CONCURRENCY (${DEFAULT_WORKFLOW_CONCURRENCY}) runs at once, then queues`, () => {
+      const first = Array.from({ length: DEFAULT_WORKFLOW_CONCURRENCY }, (_, i) => wq.request(i + 1, v1));
+      const spec = given(...first);
+      expect(spec.state.running).toHaveLength(DEFAULT_WORKFLOW_CONCURRENCY);
+      const next = DEFAULT_WORKFLOW_CONCURRENCY + 1;
+      spec.when(wq.request(next, v1)).then(ev.queued(next, v1));
+      given(...first, wq.request(next, v1))
+        .when(wq.ended(3))
+        .then(ev.finished(3), ev.admitted(next, v1, true));
+    });
+
+    it('lets a definition raise the bound with max_concurrent', () => {
+      const wide = version(parallelUpTo(DEFAULT_WORKFLOW_CONCURRENCY + 5));
+      const first = Array.from({ length: DEFAULT_WORKFLOW_CONCURRENCY }, (_, i) => wq.request(i + 1, wide));
+      const next = DEFAULT_WORKFLOW_CONCURRENCY + 1;
+      given(...first)
+        .when(wq.request(next, wide))
+        .then(ev.admitted(next, wide));
     });
   });
 
@@ -153,10 +169,10 @@ describe('run strategies', () => {
     });
   });
 
-  describe('last_only', () => {
-    const v1 = version(LAST_ONLY);
+  describe('serial_latest_only (what last_only did before: the running run finishes)', () => {
+    const v1 = version(SERIAL_LATEST_ONLY);
 
-    it('queues a request while a run is running', () => {
+    it('queues a request while a run is running, and stops nothing', () => {
       given(wq.request(1, v1)).when(wq.request(2, v1)).then(ev.queued(2, v1));
     });
 
@@ -171,6 +187,64 @@ describe('run strategies', () => {
       given(wq.request(1, v1), wq.request(2, v1), wq.request(3, v1))
         .when(wq.ended(1))
         .then(ev.finished(1), ev.admitted(3, v1, true));
+    });
+  });
+
+  describe("last_only (Maestro's: a new run stops the running one)", () => {
+    const v1 = version(LAST_ONLY);
+
+    it('starts a request at once when nothing runs', () => {
+      given().when(wq.request(1, v1)).then(ev.strategy(LAST_ONLY), ev.admitted(1, v1));
+    });
+
+    it('stops the running run through a CancelRun and queues the new one behind it', () => {
+      const outcome = given(wq.request(1, v1))
+        .when(wq.request(2, v1, 5))
+        .then(ev.stopRequested(1, 2, 5), ev.queued(2, v1));
+      expect(outcome.after).toMatchObject({ running: ['run-1'], stopping: ['run-1'] });
+    });
+
+    it('starts the new run once the stopped one has ended cancelled', () => {
+      const outcome = given(wq.request(1, v1), wq.request(2, v1))
+        .when(wq.ended(1, 'cancelled'))
+        .then(ev.finished(1, 'cancelled'), ev.admitted(2, v1, true));
+      expect(outcome.after).toMatchObject({ running: ['run-2'], stopping: [] });
+    });
+
+    it('also starts it when the run ended another way before the stop reached it', () => {
+      given(wq.request(1, v1), wq.request(2, v1))
+        .when(wq.ended(1, 'succeeded'))
+        .then(ev.finished(1), ev.admitted(2, v1, true));
+    });
+
+    it('asks a stopping run to stop only once; a third request supersedes the waiting second', () => {
+      given(wq.request(1, v1), wq.request(2, v1))
+        .when(wq.request(3, v1))
+        .then(ev.dropped(2, 'superseded'), ev.queued(3, v1));
+    });
+
+    it('stops the running run even while the workflow is paused; the new one waits for resume', () => {
+      given(wq.request(1, v1), wq.pause())
+        .when(wq.request(2, v1))
+        .then(ev.stopRequested(1, 2), ev.queued(2, v1));
+      given(wq.request(1, v1), wq.pause(), wq.request(2, v1))
+        .when(wq.ended(1, 'cancelled'))
+        .then(ev.finished(1, 'cancelled'));
+    });
+
+    it('carries the requester as `by` on the CancelRun (the audit trail of the stop)', () => {
+      const request = wq.request(2, v1);
+      const byAlice = { ...request, metadata: { ...request.metadata, by: 'token:alice' } };
+      const [stop] = given(wq.request(1, v1)).when(byAlice).events;
+      expect(stop).toMatchObject({ type: 'RunStopRequested', by: 'token:alice' });
+      expect(stop.type === 'RunStopRequested' && stop.cancel.metadata.by).toBe('token:alice');
+    });
+
+    it('stops every running run when a version switches a parallel workflow to last_only', () => {
+      const v2 = version(LAST_ONLY, 2);
+      given(wq.request(1, version(PARALLEL)), wq.request(2, version(PARALLEL)))
+        .when(wq.request(3, v2))
+        .then(ev.strategy(LAST_ONLY), ev.stopRequested(1, 3), ev.stopRequested(2, 3), ev.queued(3, v2));
     });
   });
 

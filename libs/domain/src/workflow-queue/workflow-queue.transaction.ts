@@ -22,7 +22,7 @@ export class WorkflowTransaction {
     /** The command's time; every event of this command carries it. */
     readonly at: number,
     /** The command's `metadata.by`: every event of this command carries it (the audit trail). */
-    private readonly by?: string,
+    readonly by?: string,
   ) {
     this.current = state;
   }

@@ -21,6 +21,14 @@ export interface WorkflowDefinition {
   /** Whole-run timeout; absent means no limit. */
   readonly timeoutMs?: number;
   readonly runStrategy: RunStrategy;
+  /**
+   * At most this many steps of one run active at once (sent to a pool,
+   * running, sleeping, waiting for children or a signal, waiting to retry,
+   * or paused at a breakpoint); steps ready beyond it stay pending until a
+   * slot frees, in definition order. Absent: no limit. Maestro's
+   * `step_concurrency`, counted per run (see docs/operations.md).
+   */
+  readonly stepConcurrency?: number;
   /** What starts runs besides explicit requests; absent in versions pushed before triggers existed. */
   readonly triggers?: Triggers;
   /** In document order; `steps[i].id` is unique. */
@@ -52,12 +60,46 @@ export interface ParamDefinition {
   readonly secret?: boolean;
 }
 
+/**
+ * How the runs of one workflow share it (Maestro's run strategy rules, by
+ * the same names; `libs/domain/src/workflow-queue` enforces them):
+ * - `parallel`: up to `maxConcurrent` runs at once (default
+ *   `DEFAULT_WORKFLOW_CONCURRENCY`), the rest wait in request order;
+ * - `sequential`: one at a time, in request order;
+ * - `strict_sequential`: sequential, and a failed run blocks the rest;
+ * - `first_only`: a request while a run runs or waits is dropped;
+ * - `last_only`: a request while a run runs stops that run (it ends
+ *   cancelled, its steps cancelled) and runs once it has ended;
+ * - `serial_latest_only`: one at a time; a request while a run runs waits,
+ *   taking the place of any older waiting request (the running run finishes).
+ */
 export type RunStrategy =
   | { readonly kind: 'parallel'; readonly maxConcurrent?: number }
   | { readonly kind: 'sequential' }
   | { readonly kind: 'strict_sequential' }
   | { readonly kind: 'first_only' }
-  | { readonly kind: 'last_only' };
+  | { readonly kind: 'last_only' }
+  | { readonly kind: 'serial_latest_only' };
+
+export type RunStrategyKind = RunStrategy['kind'];
+
+/** Every strategy kind, from a table the compiler checks against the union (a new kind must be listed). */
+export const RUN_STRATEGY_KINDS = Object.keys({
+  parallel: true,
+  sequential: true,
+  strict_sequential: true,
+  first_only: true,
+  last_only: true,
+  serial_latest_only: true,
+} satisfies Record<RunStrategyKind, true>) as readonly RunStrategyKind[];
+
+/**
+ * Runs of a `parallel` workflow that may run at once when its definition
+ * sets no `max_concurrent`: Maestro's default workflow concurrency (its
+ * `Defaults.DEFAULT_PARALLELISM`). A definition raises it with
+ * `run_strategy: { type: parallel, max_concurrent: N }`.
+ */
+export const DEFAULT_WORKFLOW_CONCURRENCY = 20;
 
 /**
  * Cron triggers start a run at each tick of `schedule` (5- or 6-field cron) in

@@ -96,6 +96,7 @@ describe('processWorkflowCommands', () => {
       admitted: 1,
       queued: 0,
       dropped: 0,
+      stopped: 0,
     });
   });
 
@@ -120,6 +121,34 @@ describe('processWorkflowCommands', () => {
     expect(first.changed.get('etl')!.running).toEqual(['run-1']);
   });
 
+  it('last_only: writes a CancelRun for the running run, keyed by its run id, and queues the new one', () => {
+    const lastOnly = { ...sequential, runStrategy: { kind: 'last_only' as const } };
+    const request = (n: number): RequestRun => ({
+      ...requestRun(n),
+      start: { ...start(n), definition: lastOnly },
+    });
+    const sut = processWorkflowCommands(new Map(), [record(request(1)), record(request(2))], NOW);
+    expect(on(sut.records, Topics.workflowEvents).map((r) => r.value.type)).toEqual([
+      'WorkflowRunStrategyChanged',
+      'RunAdmitted',
+      'RunStopRequested',
+      'RunQueued',
+    ]);
+    expect(on(sut.records, Topics.runCommands)).toEqual([
+      { key: 'run-1', value: { ...start(1), definition: lastOnly } },
+      {
+        key: 'run-1',
+        value: {
+          type: 'CancelRun',
+          runId: 'run-1',
+          reason: 'last_only: run run-2 (request request-2) was requested after it',
+          metadata: { commandId: 'last-only/run-2/stop/run-1', at: NOW },
+        },
+      },
+    ]);
+    expect(sut.counts).toMatchObject({ admitted: 1, queued: 1, stopped: 1 });
+  });
+
   it("stamps its own time on commands: the sender's clock is not trusted", () => {
     const sut = processWorkflowCommands(new Map(), [record(command('PauseWorkflow'))], NOW);
     const [event] = on(sut.records, Topics.workflowEvents);
@@ -142,6 +171,7 @@ describe('processWorkflowCommands', () => {
       paused: false,
       blockedBy: 'run-1',
       running: [],
+      stopping: [],
       queue: [],
       definitions: {},
       breakpoints: [],

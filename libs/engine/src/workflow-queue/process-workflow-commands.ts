@@ -15,10 +15,11 @@ export interface WorkflowQueueCounts {
   events: number;
   rejected: number;
   deadLetters: number;
-  /** Runs started (a StartRun written), queued, and dropped (duplicates included). */
+  /** Runs started (a StartRun written), queued, dropped (duplicates included), and stopped (last_only: a CancelRun written). */
   admitted: number;
   queued: number;
   dropped: number;
+  stopped: number;
 }
 
 export interface WorkflowQueueBatch {
@@ -36,7 +37,8 @@ export interface WorkflowQueueBatch {
  * one transaction with the snapshots of `changed` and the input offset:
  * - each event on `baton.workflow-events`, keyed by workflow id;
  * - for each `RunAdmitted`, its `StartRun` on `baton.run-commands`, keyed by
- *   run id, for the engine;
+ *   run id, for the engine; for each `RunStopRequested` (last_only), its
+ *   `CancelRun` there, the path an operator's kill takes;
  * - a dead letter for each record that does not decode, or that the decider
  *   could not decide (a bug must not stop the partition).
  */
@@ -55,6 +57,7 @@ export function processWorkflowCommands(
     admitted: 0,
     queued: 0,
     dropped: 0,
+    stopped: 0,
   };
 
   for (const record of commands) {
@@ -98,6 +101,8 @@ function recordsFor(event: WorkflowEvent): OutgoingRecord[] {
   ];
   if (event.type === 'RunAdmitted') {
     records.push({ topic: Topics.runCommands, key: event.runId, value: JSON.stringify(event.start) });
+  } else if (event.type === 'RunStopRequested') {
+    records.push({ topic: Topics.runCommands, key: event.runId, value: JSON.stringify(event.cancel) });
   }
   return records;
 }
@@ -108,4 +113,5 @@ function count(counts: WorkflowQueueCounts, event: WorkflowEvent): void {
   else if (event.type === 'RunAdmitted') counts.admitted++;
   else if (event.type === 'RunQueued') counts.queued++;
   else if (event.type === 'RunRequestDropped') counts.dropped++;
+  else if (event.type === 'RunStopRequested') counts.stopped++;
 }

@@ -26,15 +26,27 @@ steps:
   - { id: nap, type: sleep, duration: 150ms }
 `);
 
+/** last_only: a run sleeps far longer than the test; only a stop ends it. */
+const latest = definitionFromYaml(`
+id: latest
+run_strategy: LAST_ONLY
+steps:
+  - { id: nap, type: sleep, duration: 10m }
+`);
+
+const definitions: Record<string, typeof nap> = { nap, latest };
+
 const registry: DefinitionSource = {
-  getVersion: async (workflowId) =>
-    workflowId === 'nap'
-      ? { workflowId, version: 1, active: true, definition: nap, source: '', createdAt: 0, pushedBy: null }
-      : null,
+  getVersion: async (workflowId) => {
+    const definition = definitions[workflowId];
+    return definition
+      ? { workflowId, version: 1, active: true, definition, source: '', createdAt: 0, pushedBy: null }
+      : null;
+  },
 };
 
 /** Run requests through admission, the workflow queue and the engine, wired as in a Baton process. */
-describe('a sequential workflow end to end on the embedded log', () => {
+describe('run strategies end to end on the embedded log', () => {
   let dir: string;
   let log: EventLog;
 
@@ -85,7 +97,11 @@ describe('a sequential workflow end to end on the embedded log', () => {
     }
   }
 
-  const request = (requestId: string): RunRequest => ({ schemaVersion: 1, workflowId: 'nap', requestId });
+  const request = (requestId: string, workflowId = 'nap'): RunRequest => ({
+    schemaVersion: 1,
+    workflowId,
+    requestId,
+  });
 
   it('starts the second run only once the first has ended', async () => {
     await withBaton(async () => {
@@ -148,6 +164,48 @@ describe('a sequential workflow end to end on the embedded log', () => {
       });
       const [started] = await eventsOfRun();
       expect(started).toMatchObject({ type: 'RunStarted', breakpoints: ['nap'] });
+    });
+  });
+
+  it('last_only: a newer request stops the running run (cancelled, its step cancelled), then runs', async () => {
+    await withBaton(async () => {
+      const [first, second] = [runIdFor('latest', 'old'), runIdFor('latest', 'new')];
+      const producer = await log.producer();
+      const send = (requestId: string) =>
+        producer.send([
+          { topic: Topics.runRequests, key: 'latest', value: JSON.stringify(request(requestId, 'latest')) },
+        ]);
+      await send('old');
+      const eventsOf = async (runId: string) =>
+        (await all<RunEvent>(Topics.runEvents)).filter((e) => e.runId === runId);
+      await waitUntil(async () => (await eventsOf(first)).some((e) => e.type === 'StepReady'), {
+        timeoutMs: 10_000,
+        message: 'the first run to be sleeping',
+      });
+      await send('new');
+      await producer.close();
+      await waitUntil(async () => (await eventsOf(second)).some((e) => e.type === 'StepReady'), {
+        timeoutMs: 10_000,
+        message: 'the second run to start once the first was stopped',
+      });
+      const stopped = await eventsOf(first);
+      expect(stopped.slice(-2)).toMatchObject([
+        { type: 'StepCancelled', stepId: 'nap', reason: 'run_cancelled' },
+        { type: 'RunCancelled', reason: expect.stringContaining(`last_only: run ${second}`) },
+      ]);
+      const started = (await eventsOf(second)).find((e) => e.type === 'RunStarted')!;
+      expect(started.at).toBeGreaterThanOrEqual(stopped[stopped.length - 1].at);
+      const queue = (await all<WorkflowEvent>(Topics.workflowEvents)).filter(
+        (e) => e.workflowId === 'latest',
+      );
+      expect(queue.map((e) => [e.type, 'runId' in e ? e.runId : null])).toEqual([
+        ['WorkflowRunStrategyChanged', null],
+        ['RunAdmitted', first],
+        ['RunStopRequested', first],
+        ['RunQueued', second],
+        ['RunFinished', first],
+        ['RunAdmitted', second],
+      ]);
     });
   });
 });

@@ -1,9 +1,10 @@
+import { RUN_STRATEGY_KINDS } from '@baton/domain';
 import type { WorkflowCommand } from '@baton/domain/workflow-queue';
 import { decodeMessage, type Decoded } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
 import { isWorkflowCommandType, WORKFLOW_COMMAND_DTOS } from './workflow-command.dto';
 
-const STRATEGY_KINDS = ['parallel', 'sequential', 'strict_sequential', 'first_only', 'last_only'];
+const STRATEGY_KINDS: readonly string[] = RUN_STRATEGY_KINDS;
 
 type Problems = { path: string; message: string }[];
 

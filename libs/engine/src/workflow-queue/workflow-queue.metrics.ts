@@ -16,7 +16,7 @@ export class WorkflowQueueMetrics {
     });
     this.runs = new Counter({
       name: 'baton_workflow_queue_runs_total',
-      help: 'Run requests decided by the workflow queue, by decision (admitted, queued, dropped); a queued run counts again when admitted.',
+      help: 'Run requests decided by the workflow queue, by decision (admitted, queued, dropped, stopped: a running run a newer last_only request stopped); a queued run counts again when admitted.',
       labelNames: ['decision'],
       registers,
     });

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { WorkflowQueueState } from '@baton/domain/workflow-queue';
+import { workflowQueueStateFromSnapshot, type WorkflowQueueState } from '@baton/domain/workflow-queue';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
@@ -49,8 +49,9 @@ export class WorkflowQueueService {
       groupId: options.groupId ?? WORKFLOW_QUEUE_GROUP_ID,
       inputTopic: Topics.workflowCommands,
       stateTopic: Topics.workflowState,
-      // Snapshots are written by this service only, from states evolve made.
-      decodeState: (json) => JSON.parse(json) as WorkflowQueueState,
+      // Snapshots are written by this service only, from states evolve made
+      // (by an older release, maybe: fields added since start empty).
+      decodeState: (json) => workflowQueueStateFromSnapshot(JSON.parse(json) as Partial<WorkflowQueueState>),
       process: processWorkflowCommands,
       onAdopted: (workflowId, state) => this.track(workflowId, state.queue.length),
       onCommitted: (batch) => this.record(batch),
@@ -90,5 +91,6 @@ export class WorkflowQueueService {
     if (counts.admitted > 0) runs.inc({ decision: 'admitted' }, counts.admitted);
     if (counts.queued > 0) runs.inc({ decision: 'queued' }, counts.queued);
     if (counts.dropped > 0) runs.inc({ decision: 'dropped' }, counts.dropped);
+    if (counts.stopped > 0) runs.inc({ decision: 'stopped' }, counts.stopped);
   }
 }

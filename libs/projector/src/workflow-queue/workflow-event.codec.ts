@@ -24,6 +24,7 @@ const EVENT_FIELDS: Readonly<Record<WorkflowEventType, Readonly<Record<string, F
   RunQueued: { ...RUN, start: 'object' },
   RunAdmitted: { ...RUN, fromQueue: 'boolean', start: 'object' },
   RunRequestDropped: { ...RUN, reason: 'string' },
+  RunStopRequested: { runId: 'string', newerRunId: 'string', cancel: 'object' },
   RunFinished: { runId: 'string', outcome: 'string' },
   WorkflowPaused: {},
   WorkflowResumed: {},

@@ -138,6 +138,9 @@ export function applyWorkflowEvent(changes: QueueRowChanges, event: WorkflowEven
       return changes.patch(workflowId, { breakpoints: event.stepIds });
     case 'WorkflowCommandRejected':
       return;
+    case 'RunStopRequested':
+      // The stopped run stays running (with its slot) until it has ended: RunFinished.
+      return;
     default:
       return assertNever(event);
   }

@@ -19,6 +19,7 @@ export function describeRegistryContract(sqlOf: () => SqlClient): void {
         workflowId: id,
         version: 1,
         created: true,
+        activeVersion: 1,
       });
       expect(await sut.get(id)).toEqual({
         workflowId: id,
@@ -47,7 +48,7 @@ export function describeRegistryContract(sqlOf: () => SqlClient): void {
       // Same content, keys in another order, different source text (comments, formatting).
       const reordered = Object.fromEntries(Object.entries(draft(id)).reverse()) as ReturnType<typeof draft>;
       const again = await sut.push({ definition: reordered, source: '# a comment\nname: x\n' });
-      expect(again).toEqual({ workflowId: id, version: 1, created: false });
+      expect(again).toEqual({ workflowId: id, version: 1, created: false, activeVersion: 1 });
       expect(await sut.listVersions(id)).toHaveLength(1);
       expect((await sut.getVersion(id, 1))!.source).toBe('name: x\n');
     });
@@ -60,6 +61,7 @@ export function describeRegistryContract(sqlOf: () => SqlClient): void {
         workflowId: id,
         version: 2,
         created: true,
+        activeVersion: 1,
       });
       expect(await sut.get(id)).toMatchObject({ activeVersion: 1, latestVersion: 2, updatedAt: now });
       expect(await sut.getVersion(id, 'latest')).toMatchObject({ version: 2, active: false, source: 'v2' });
@@ -139,11 +141,44 @@ export function describeRegistryContract(sqlOf: () => SqlClient): void {
       expect(await sut.push({ definition: draft(id, { tags: ['new'] }), source: 'v2' })).toMatchObject({
         version: 2,
         created: true,
+        activeVersion: null,
       });
       expect(await sut.get(id)).toMatchObject({ activeVersion: null, latestVersion: 2 });
       expect(await sut.list()).toContainEqual(
         expect.objectContaining({ workflowId: id, activeVersion: null }),
       );
+    });
+
+    it('activates what it pushes with activate: a new version, or the unchanged latest', async () => {
+      const id = uniqueId('wf-on');
+      await sut.push({ definition: draft(id), source: 'v1', activate: true });
+      now += 1000;
+      expect(
+        await sut.push({ definition: draft(id, { description: 'fix' }), source: 'v2', activate: true }),
+      ).toEqual({ workflowId: id, version: 2, created: true, activeVersion: 2 });
+      expect(await sut.get(id)).toMatchObject({ activeVersion: 2, latestVersion: 2, updatedAt: now });
+      // An operator goes back to v1; pushing the same v2 again makes it active again.
+      await sut.activate(id, 1);
+      now += 1000;
+      expect(
+        await sut.push({ definition: draft(id, { description: 'fix' }), source: 'v2 again', activate: true }),
+      ).toEqual({ workflowId: id, version: 2, created: false, activeVersion: 2 });
+      expect(await sut.get(id)).toMatchObject({ activeVersion: 2, updatedAt: now });
+      // Already active: nothing changes, not even the time (no trigger of it is re-armed).
+      const before = now;
+      now += 1000;
+      await sut.push({ definition: draft(id, { description: 'fix' }), source: 'v2', activate: true });
+      expect(await sut.get(id)).toMatchObject({ activeVersion: 2, updatedAt: before });
+    });
+
+    it('ends a deactivation when it pushes with activate', async () => {
+      const id = uniqueId('wf-back');
+      await sut.push({ definition: draft(id), source: 'v1' });
+      await sut.deactivate(id);
+      expect(
+        await sut.push({ definition: draft(id, { tags: ['new'] }), source: 'v2', activate: true }),
+      ).toMatchObject({ version: 2, activeVersion: 2 });
+      expect(await sut.get(id)).toMatchObject({ activeVersion: 2 });
     });
 
     it('refuses to deactivate a workflow that does not exist', async () => {

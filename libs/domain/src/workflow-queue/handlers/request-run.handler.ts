@@ -11,7 +11,10 @@ import type { WorkflowTransaction } from '../workflow-queue.transaction';
  * only if nobody is waiting before it, so the queue stays FIFO. Otherwise:
  * - parallel, sequential, strict_sequential: it waits at the back;
  * - first_only: it waits only if nothing runs or waits, else it is dropped;
- * - last_only: it takes the place of everything waiting (dropped as superseded).
+ * - serial_latest_only: it takes the place of everything waiting (dropped
+ *   as superseded) and waits for the running run to finish;
+ * - last_only: the same, and it asks every running run to stop (a CancelRun
+ *   through the run's kill path); it starts once they have ended.
  * A run id the queue has decided on already is dropped as a duplicate and
  * changes nothing else (not even the strategy).
  */
@@ -48,20 +51,55 @@ function queueUnder(strategy: RunStrategy, tx: WorkflowTransaction, start: Reque
         return;
       }
       break;
+    case 'serial_latest_only':
+      supersedeWaiting(tx);
+      break;
     case 'last_only':
-      for (const waiting of tx.state.queue) {
-        tx.emit({
-          type: 'RunRequestDropped',
-          runId: waiting.start.runId,
-          requestId: waiting.start.requestId,
-          reason: 'superseded',
-        });
-      }
+      supersedeWaiting(tx);
+      stopRunning(tx, start);
       break;
     default:
       assertNever(strategy);
   }
   tx.emit({ type: 'RunQueued', runId, requestId, start });
+}
+
+function supersedeWaiting(tx: WorkflowTransaction): void {
+  for (const waiting of tx.state.queue) {
+    tx.emit({
+      type: 'RunRequestDropped',
+      runId: waiting.start.runId,
+      requestId: waiting.start.requestId,
+      reason: 'superseded',
+    });
+  }
+}
+
+/**
+ * Asks each running run to stop for `newer`, once: a run asked before (by an
+ * older request) is stopping already. The CancelRun's id is derived from the
+ * two runs, so a repeated batch writes the same command (the run refuses the
+ * second harmlessly).
+ */
+function stopRunning(tx: WorkflowTransaction, newer: RequestRun['start']): void {
+  for (const runId of tx.state.running) {
+    if (tx.state.stopping.includes(runId)) continue;
+    tx.emit({
+      type: 'RunStopRequested',
+      runId,
+      newerRunId: newer.runId,
+      cancel: {
+        type: 'CancelRun',
+        runId,
+        reason: `last_only: run ${newer.runId} (request ${newer.requestId}) was requested after it`,
+        metadata: {
+          commandId: `last-only/${newer.runId}/stop/${runId}`,
+          at: tx.at,
+          ...(tx.by === undefined ? {} : { by: tx.by }),
+        },
+      },
+    });
+  }
 }
 
 function sameStrategy(a: RunStrategy | null, b: RunStrategy): boolean {

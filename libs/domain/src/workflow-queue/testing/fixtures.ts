@@ -20,6 +20,7 @@ export const SEQUENTIAL: RunStrategy = { kind: 'sequential' };
 export const STRICT: RunStrategy = { kind: 'strict_sequential' };
 export const FIRST_ONLY: RunStrategy = { kind: 'first_only' };
 export const LAST_ONLY: RunStrategy = { kind: 'last_only' };
+export const SERIAL_LATEST_ONLY: RunStrategy = { kind: 'serial_latest_only' };
 export const parallelUpTo = (maxConcurrent: number): RunStrategy => ({ kind: 'parallel', maxConcurrent });
 
 /** A one-step version of the workflow with `runStrategy`. */
@@ -140,6 +141,18 @@ export const ev = {
     runId: `run-${n}`,
     requestId: `request-${n}`,
     reason,
+  }),
+  /** last_only: request `newer` stops running run `n` (a CancelRun at `at`, the offset from T0). */
+  stopRequested: (n: number, newer: number, at = 0): WorkflowEventDraft => ({
+    type: 'RunStopRequested',
+    runId: `run-${n}`,
+    newerRunId: `run-${newer}`,
+    cancel: {
+      type: 'CancelRun',
+      runId: `run-${n}`,
+      reason: `last_only: run run-${newer} (request request-${newer}) was requested after it`,
+      metadata: { commandId: `last-only/run-${newer}/stop/run-${n}`, at: T0 + at },
+    },
   }),
   finished: (n: number, outcome: RunEnded['outcome'] = 'succeeded'): WorkflowEventDraft => ({
     type: 'RunFinished',

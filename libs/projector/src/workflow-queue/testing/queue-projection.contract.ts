@@ -93,7 +93,7 @@ export function describeQueueProjection(
       const workflowId = id('busy');
       const history = busyHistory(workflowId);
       const types = new Set([...history, ...lastOnlyHistory('x')].map((event) => event.type));
-      expect(types.size).toBe(11); // every WorkflowEvent type
+      expect(types.size).toBe(12); // every WorkflowEvent type
       const { result, deadLetters } = await project(history);
       expect(deadLetters).toEqual([]);
       expect(result).toEqual({ applied: history.length, duplicates: 0, gaps: [] });
