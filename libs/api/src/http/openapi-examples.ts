@@ -53,8 +53,23 @@ const accepted = { runId: RUN, commandId: `api-kill/${REQUEST}` };
  * against its schema, so an example cannot drift from the DTO.
  */
 export const RESPONSE_EXAMPLES: Readonly<Record<string, unknown>> = {
-  PushResultDto: { workflowId: 'sales.daily', version: 3, created: true },
+  PushResultDto: { workflowId: 'sales.daily', version: 3, created: true, activeVersion: 3 },
   WorkflowSummaryDto: summary,
+  MaestroImportResponseDto: {
+    workflowId: 'sample-dag-wf',
+    valid: true,
+    definition: { id: 'sample-dag-wf', steps: [{ id: 'job.1', type: 'noop' }] },
+    source: '# imported from Maestro\nid: sample-dag-wf\nsteps:\n  - id: job.1\n    type: noop\n',
+    issues: [
+      {
+        path: '$.workflow.steps[0].step.params.created_at',
+        kind: 'unmapped',
+        message: 'SEL not translated: new DateTime(...) (Java objects have no CEL equivalent)',
+      },
+    ],
+    errors: [],
+    pushed: null,
+  },
   WorkflowDetailDto: {
     ...summary,
     definition,

@@ -26,6 +26,7 @@ export class MaestroImportController {
   @HttpCode(200)
   @Requires('read')
   @ApiOperation({
+    operationId: 'importMaestroWorkflow',
     summary: 'Convert a Netflix Maestro workflow definition (JSON or YAML) into a Baton workflow',
     description:
       'The body is the Maestro document ({ properties, workflow: { id, steps } }). Answers the Baton ' +
