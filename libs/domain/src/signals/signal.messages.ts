@@ -40,8 +40,13 @@ export interface SignalWaitClosed {
 
 export type SignalRecord = SignalSent | SignalWaitOpened | SignalWaitClosed;
 
-/** Signal names: a letter, then letters, digits, `_`, `.` or `-`; at most 128 characters (`table.loaded`). */
-export const SIGNAL_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * Signal names: a letter, then letters, digits, `_`, `.`, `-` or `/`; at most
+ * 128 characters (`table.loaded`, `warehouse/sales/loaded`). A name is only
+ * ever a record key and a JSON string, so `/` needs no escaping anywhere; the
+ * leading letter keeps names apart from the router's internal keys (`@...`).
+ */
+export const SIGNAL_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_./-]{0,127}$/;
 
 /**
  * Signal ids: 1 to 128 printable ASCII characters, no spaces (a UUID, a

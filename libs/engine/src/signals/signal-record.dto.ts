@@ -20,7 +20,7 @@ import { SIGNAL_ID_PATTERN, SIGNAL_NAME_PATTERN, type SignalRecord } from '@bato
 abstract class SignalRecordDto {
   @IsString()
   @Matches(SIGNAL_NAME_PATTERN, {
-    message: 'name must start with a letter and hold letters, digits, _ . - (at most 128)',
+    message: 'name must start with a letter and hold letters, digits, _ . - / (at most 128)',
   })
   name!: string;
 }
