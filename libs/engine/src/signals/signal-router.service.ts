@@ -5,7 +5,7 @@ import {
   type SignalNameState,
 } from '@baton/domain/signals';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
-import type { EventLog } from '@baton/eventlog';
+import type { EventLog, LogRecord } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
 import { KeyedStateProcessor, type WriterHealthSource } from '../keyed-state-processor';
 import type { TriggerCatalog } from '../triggers/trigger-catalog';
@@ -20,6 +20,11 @@ export interface SignalRouterOptions {
   readonly expressions?: SignalExpressionEvaluator;
 }
 
+/** True for every SignalSent (its JSON holds the type name); a few other records too, which only costs a read. */
+function mayBeSignalSent(record: LogRecord): boolean {
+  return record.value !== null && record.value.includes('SignalSent');
+}
+
 type TimedBatch = RoutedSignals & { readonly endTimer: () => void };
 
 /**
@@ -30,9 +35,9 @@ type TimedBatch = RoutedSignals & { readonly endTimer: () => void };
  * offset are one transaction, so a signal is routed exactly once even across
  * crashes and rebalances.
  *
- * Signal triggers come from the shared `TriggerCatalog`, read when a batch is
- * routed; it must be started first (the router does not start it, the cron
- * scheduler reads it too).
+ * Signal triggers come from the shared `TriggerCatalog`, read again before
+ * each batch holding a signal; it must be started first (the router does not
+ * start it, the cron scheduler reads it too).
  */
 export class SignalRouterService {
   private readonly processor: KeyedStateProcessor<SignalNameState, TimedBatch>;
@@ -54,6 +59,16 @@ export class SignalRouterService {
       inputTopic: Topics.signals,
       stateTopic: Topics.signalState,
       decodeState: (json) => JSON.parse(json) as SignalNameState,
+      // The catalog refreshes every few seconds; a signal sent right after a
+      // push would otherwise meet the list from before it, and the trigger
+      // would miss it for good. Reading the registry again before a batch
+      // with a signal in it closes that window: the signal was appended after
+      // the push's acknowledgement, which was after its registry commit. A
+      // registry that cannot be read fails the batch (delivered again later)
+      // rather than route against a list that may be stale.
+      beforeProcess: async (records) => {
+        if (records.some(mayBeSignalSent)) await catalog.readAfter();
+      },
       process: (states, records, now) => {
         const endTimer = this.metrics.batchSeconds.startTimer();
         return {
