@@ -78,6 +78,7 @@ describe('routeSignals', () => {
           {
             waits: { 'r2/wait/1': { runId: 'r2', stepId: 'wait', attempt: 1, match: { table: 'orders' } } },
             recentSignalIds: ['s1'],
+            stored: [{ signalId: 's1', params: { table: 'sales' }, sentAt: SENT_AT, storedAt: NOW }],
           },
         ],
       ]),
@@ -86,6 +87,7 @@ describe('routeSignals', () => {
       signals: 1,
       duplicates: 0,
       deliveries: 1,
+      storedMatches: 0,
       runsRequested: 0,
       waitsOpened: 2,
       waitsClosed: 0,
@@ -101,7 +103,30 @@ describe('routeSignals', () => {
     expect(states).toEqual(snapshot);
     expect(second.records).toEqual([]);
     expect([...second.changed.keys()]).toEqual(['table.loaded']);
-    expect(second.changed.get('table.loaded')).toEqual({ waits: {}, recentSignalIds: ['s1'] });
+    expect(second.changed.get('table.loaded')).toEqual({
+      waits: {},
+      recentSignalIds: ['s1'],
+      stored: [{ signalId: 's1', params: {}, sentAt: SENT_AT, storedAt: NOW }],
+    });
+  });
+
+  it('delivers a stored signal to a wait that opens after it, within the retention it is given', () => {
+    const first = routeSignals(new Map(), [sent('s1', { day: 'd1' })], ctx());
+    const second = routeSignals(first.changed, [opened('r1', { day: 'd1' })], ctx());
+    expect(valuesOn(second.records, Topics.runCommands)).toMatchObject([
+      {
+        key: 'r1',
+        value: { type: 'DeliverSignal', runId: 'r1', signalId: 's1', signalParams: { day: 'd1' } },
+      },
+    ]);
+    expect(second.counts).toMatchObject({ deliveries: 1, storedMatches: 1, waitsOpened: 0 });
+    const expired = routeSignals(first.changed, [opened('r1', { day: 'd1' })], {
+      ...ctx(),
+      now: NOW + 1_001,
+      retention: { maxAgeMs: 1_000, maxCount: 5 },
+    });
+    expect(expired.records).toEqual([]);
+    expect(expired.changed.get('table.loaded')?.stored).toEqual([]);
   });
 
   it('routes a resent signal once, and leaves its state unchanged', () => {

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SIGNAL_RETENTION,
   decideSignalRecord,
   deliverSignalCommand,
   emptySignalNameState,
@@ -6,8 +7,10 @@ import {
   runsTriggeredBy,
   type SignalExpressionEvaluator,
   type SignalNameState,
+  type SignalRetention,
   type SignalRouterEvent,
   type SignalSent,
+  type SignalWait,
   type WorkflowSignalTriggers,
 } from '@baton/domain/signals';
 import { deadLetterRecord, Topics, type RunRequest } from '@baton/contracts';
@@ -21,13 +24,17 @@ export interface SignalRouteContext {
   /** Signal triggers of the active versions (the trigger catalog's latest read). */
   readonly triggers: readonly WorkflowSignalTriggers[];
   readonly expressions: SignalExpressionEvaluator;
+  /** How long and how many signals each name keeps for later waits; `DEFAULT_SIGNAL_RETENTION` when absent. */
+  readonly retention?: SignalRetention;
 }
 
 export interface SignalRouteCounts {
   /** Signals routed (resends not included). */
   signals: number;
   duplicates: number;
+  /** Deliveries of all kinds, and of those the ones to a wait that met a stored signal as it opened. */
   deliveries: number;
+  storedMatches: number;
   runsRequested: number;
   waitsOpened: number;
   waitsClosed: number;
@@ -63,6 +70,7 @@ export function routeSignals(
     signals: 0,
     duplicates: 0,
     deliveries: 0,
+    storedMatches: 0,
     runsRequested: 0,
     waitsOpened: 0,
     waitsClosed: 0,
@@ -80,7 +88,10 @@ export function routeSignals(
     let events: SignalRouterEvent[];
     let routed: OutgoingRecord[];
     try {
-      events = decideSignalRecord(decoded.value, before);
+      events = decideSignalRecord(decoded.value, before, {
+        now: ctx.now,
+        retention: ctx.retention ?? DEFAULT_SIGNAL_RETENTION,
+      });
       routed = events.flatMap((event) => recordsFor(event, record, ctx));
     } catch (error) {
       // A bug (or params nested deep enough to overflow the stack) must not stop the partition.
@@ -107,18 +118,28 @@ function recordsFor(event: SignalRouterEvent, record: LogRecord, ctx: SignalRout
   switch (event.type) {
     case 'WaitOpened':
     case 'WaitClosed':
+    case 'SignalStored':
+    case 'StoredSignalsDropped':
     case 'SignalDuplicateIgnored':
       return [];
+    case 'StoredSignalMatched':
+      return [deliveryRecord(event.signal, event.wait, ctx.now)];
     case 'SignalRouted': {
-      const deliveries = event.deliveredTo.map((wait) => {
-        const command = deliverSignalCommand(event.signal, wait, ctx.now);
-        return { topic: Topics.runCommands, key: command.runId, value: JSON.stringify(command) };
-      });
+      const deliveries = event.deliveredTo.map((wait) => deliveryRecord(event.signal, wait, ctx.now));
       return [...deliveries, ...triggeredRequests(event.signal, record, ctx)];
     }
     default:
       return unreachable(event);
   }
+}
+
+function deliveryRecord(
+  signal: Parameters<typeof deliverSignalCommand>[0],
+  wait: SignalWait,
+  now: number,
+): OutgoingRecord {
+  const command = deliverSignalCommand(signal, wait, now);
+  return { topic: Topics.runCommands, key: command.runId, value: JSON.stringify(command) };
 }
 
 /** A run request per trigger the signal fires; a dead letter of the signal per trigger that cannot fire. */
@@ -148,7 +169,8 @@ function count(
     if (event.type === 'WaitOpened') counts.waitsOpened++;
     else if (event.type === 'WaitClosed') counts.waitsClosed++;
     else if (event.type === 'SignalDuplicateIgnored') counts.duplicates++;
-    else counts.signals++;
+    else if (event.type === 'SignalRouted') counts.signals++;
+    else if (event.type === 'StoredSignalMatched') counts.storedMatches++;
   }
   for (const { topic } of routed) {
     if (topic === Topics.runCommands) counts.deliveries++;

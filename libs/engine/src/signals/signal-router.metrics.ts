@@ -5,6 +5,7 @@ import type { SignalRouteCounts } from './route-signals';
 export class SignalRouterMetrics {
   readonly signals: Counter<'outcome'>;
   readonly deliveries: Counter;
+  readonly storedMatches: Counter;
   readonly runsRequested: Counter;
   readonly deadLetters: Counter;
   readonly waitsOpen: Gauge;
@@ -21,6 +22,11 @@ export class SignalRouterMetrics {
     this.deliveries = new Counter({
       name: 'baton_signal_deliveries_total',
       help: 'DeliverSignal commands written for waiting steps.',
+      registers,
+    });
+    this.storedMatches = new Counter({
+      name: 'baton_signal_stored_matches_total',
+      help: 'Waits that met a stored signal as they opened (delivered at once; part of the deliveries).',
       registers,
     });
     this.runsRequested = new Counter({
@@ -51,6 +57,7 @@ export class SignalRouterMetrics {
     if (counts.signals > 0) this.signals.inc({ outcome: 'routed' }, counts.signals);
     if (counts.duplicates > 0) this.signals.inc({ outcome: 'duplicate' }, counts.duplicates);
     this.deliveries.inc(counts.deliveries);
+    this.storedMatches.inc(counts.storedMatches);
     this.runsRequested.inc(counts.runsRequested);
     this.deadLetters.inc(counts.deadLetters);
   }

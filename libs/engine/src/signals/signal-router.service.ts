@@ -2,7 +2,9 @@ import type { LoggerService } from '@nestjs/common';
 import {
   celSignalExpressions,
   type SignalExpressionEvaluator,
+  signalNameStateFromJson,
   type SignalNameState,
+  type SignalRetention,
 } from '@baton/domain/signals';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog, LogRecord } from '@baton/eventlog';
@@ -18,6 +20,8 @@ export interface SignalRouterOptions {
   readonly groupId?: string;
   /** Evaluates signal triggers' params; CEL unless a test pins it. */
   readonly expressions?: SignalExpressionEvaluator;
+  /** Signals kept per name for waits that open later; `DEFAULT_SIGNAL_RETENTION` when absent. */
+  readonly retention?: SignalRetention;
 }
 
 /** True for every SignalSent (its JSON holds the type name); a few other records too, which only costs a read. */
@@ -58,7 +62,7 @@ export class SignalRouterService {
       groupId: options.groupId ?? 'baton-signal-router',
       inputTopic: Topics.signals,
       stateTopic: Topics.signalState,
-      decodeState: (json) => JSON.parse(json) as SignalNameState,
+      decodeState: signalNameStateFromJson,
       // The catalog refreshes every few seconds; a signal sent right after a
       // push would otherwise meet the list from before it, and the trigger
       // would miss it for good. Reading the registry again before a batch
@@ -72,7 +76,12 @@ export class SignalRouterService {
       process: (states, records, now) => {
         const endTimer = this.metrics.batchSeconds.startTimer();
         return {
-          ...routeSignals(states, records, { now, triggers: catalog.signalTriggers(), expressions }),
+          ...routeSignals(states, records, {
+            now,
+            triggers: catalog.signalTriggers(),
+            expressions,
+            ...(options.retention === undefined ? {} : { retention: options.retention }),
+          }),
           endTimer,
         };
       },
