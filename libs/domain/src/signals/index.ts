@@ -19,10 +19,24 @@ export {
   type SignalRouterEvent,
 } from './signal-router';
 export {
+  decideSignalOffer,
+  emptySignalJoinState,
+  evolveSignalJoin,
+  JOIN_SEARCH_BUDGET,
+  offersFor,
+  signalSetContext,
+  signalSetRequestId,
+  type PendingSignal,
+  type SignalJoinEvent,
+  type SignalJoinState,
+} from './signal-joins';
+export {
+  triggerParams,
   runsTriggeredBy,
   signalTriggerRequestId,
   type SignalExpressionContext,
   type SignalExpressionEvaluator,
+  type SignalSetExpressionContext,
   type TriggeredRun,
   type WorkflowSignalTriggers,
 } from './signal-triggers';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { JsonObject, JsonValue } from '../shared/json';
-import type { SignalRecord } from './signal.messages';
+import type { SignalNameRecord as SignalRecord } from './signal.messages';
 import { decideSignalRecord, evolveSignalState } from './signal-router';
 import { emptySignalNameState, waitKey, type SignalRouterContext } from './signal-router.state';
 import { rec, T0 } from './testing/signal-fixtures';

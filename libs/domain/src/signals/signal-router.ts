@@ -1,5 +1,5 @@
 import type { DeliverSignal } from '../run/run.commands';
-import type { SignalRecord, SignalSent, SignalWaitClosed, SignalWaitOpened } from './signal.messages';
+import type { SignalNameRecord, SignalSent, SignalWaitClosed, SignalWaitOpened } from './signal.messages';
 import { matchesSignal } from './signal-match';
 import {
   RECENT_SIGNALS_KEPT,
@@ -35,12 +35,12 @@ export type SignalRouterEvent =
   /** Sent again while its id is still remembered: routed already, so nothing happens. */
   | { readonly type: 'SignalDuplicateIgnored'; readonly signalId: string };
 
-type Handler<R extends SignalRecord> = (
+type Handler<R extends SignalNameRecord> = (
   record: R,
   state: SignalNameState,
   ctx: SignalRouterContext,
 ) => SignalRouterEvent[];
-type NameRecord = Exclude<SignalRecord, { type: 'SignalOffered' }>;
+type NameRecord = SignalNameRecord;
 type HandlerTable = { readonly [K in NameRecord['type']]: Handler<Extract<NameRecord, { type: K }>> };
 
 const HANDLERS: HandlerTable = {

@@ -1,7 +1,8 @@
-import type {
-  SignalExpressionEvaluator,
-  SignalNameState,
-  WorkflowSignalTriggers,
+import {
+  celSignalExpressions,
+  type SignalExpressionEvaluator,
+  type SignalNameState,
+  type WorkflowSignalTriggers,
 } from '@baton/domain/signals';
 import { Topics, type DeadLetter } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
@@ -35,7 +36,9 @@ const expressions: SignalExpressionEvaluator = {
   evaluate: (source, context) =>
     source === 'fail'
       ? { ok: false, error: { expression: source, message: 'no such key: nope' } }
-      : { ok: true, value: context.signal.params[source.replace('signal.params.', '')] ?? null },
+      : 'signal' in context
+        ? { ok: true, value: context.signal.params[source.replace('signal.params.', '')] ?? null }
+        : { ok: false, error: { expression: source, message: 'this fake reads one signal' } },
 };
 
 const ctx = (triggers: WorkflowSignalTriggers[] = []): SignalRouteContext => ({
@@ -91,6 +94,8 @@ describe('routeSignals', () => {
       runsRequested: 0,
       waitsOpened: 2,
       waitsClosed: 0,
+      offers: 0,
+      joins: 0,
       deadLetters: 0,
     });
   });
@@ -126,7 +131,7 @@ describe('routeSignals', () => {
       retention: { maxAgeMs: 1_000, maxCount: 5 },
     });
     expect(expired.records).toEqual([]);
-    expect(expired.changed.get('table.loaded')?.stored).toEqual([]);
+    expect(expired.changed.get('table.loaded')).toMatchObject({ stored: [] });
   });
 
   it('routes a resent signal once, and leaves its state unchanged', () => {
@@ -272,5 +277,54 @@ describe('routeSignals', () => {
     const live = routeSignals(first.changed, [sent('s1', { a: [1, { b: 2 }] })], ctx());
     expect(routeSignals(restored, [sent('s1', { a: [1, { b: 2 }] })], ctx()).records).toEqual(live.records);
     expect(live.records).toHaveLength(1);
+  });
+
+  it('joins a trigger on several signals through offers keyed by the join, and starts one run per set', () => {
+    const triggers: WorkflowSignalTriggers[] = [
+      {
+        workflowId: 'report',
+        version: 2,
+        signals: [
+          {
+            all: { sales: { signal: 'sales/loaded', match: {} }, fx: { signal: 'fx.rates', match: {} } },
+            join: ['date'],
+            condition: 'signals.sales.params.date >= signals.fx.params.date',
+            params: { day: { expression: 'signals.sales.params.date' } },
+          },
+        ],
+      },
+    ];
+    const cel = { ...ctx(triggers), expressions: celSignalExpressions };
+    const asInput = (records: readonly OutgoingRecord[]) =>
+      records.filter((r) => r.topic === Topics.signals).map((r) => signalRecord(r.value, r.key));
+    const first = routeSignals(
+      new Map(),
+      [sent('s1', { date: 'd1' }, 'sales/loaded'), sent('f1', { date: 'd1' }, 'fx.rates')],
+      cel,
+    );
+    expect(first.records.map((r) => [r.topic, r.key])).toEqual([
+      [Topics.signals, '@join/report/2/0'],
+      [Topics.signals, '@join/report/2/0'],
+    ]);
+    expect(first.counts).toMatchObject({ signals: 2, offers: 2 });
+    const joined = routeSignals(first.changed, asInput(first.records), cel);
+    expect(valuesOn(joined.records, Topics.runRequests)).toEqual([
+      {
+        key: 'report',
+        value: {
+          schemaVersion: 1,
+          workflowId: 'report',
+          version: 2,
+          requestId: 'signals:f1:0',
+          params: { day: 'd1' },
+          requestedAt: SENT_AT,
+        },
+      },
+    ]);
+    expect(joined.counts).toMatchObject({ joins: 1, runsRequested: 1 });
+    expect(joined.changed.get('@join/report/2/0')).toMatchObject({ kind: 'join', pending: [] });
+    // A record on a join key that is not an offer, or an offer under another key, is refused.
+    const bad = routeSignals(new Map(), [sent('x', {}, '@join/report/2/0')], cel);
+    expect(bad.counts.deadLetters).toBe(1);
   });
 });

@@ -1,13 +1,21 @@
 import {
   DEFAULT_SIGNAL_RETENTION,
+  decideSignalOffer,
   decideSignalRecord,
   deliverSignalCommand,
+  emptySignalJoinState,
   emptySignalNameState,
+  evolveSignalJoin,
   evolveSignalState,
+  offersFor,
   runsTriggeredBy,
+  signalNameStateFromJson,
   type SignalExpressionEvaluator,
+  type SignalJoinEvent,
+  type SignalJoinState,
   type SignalNameState,
   type SignalRetention,
+  type SignalRouterContext,
   type SignalRouterEvent,
   type SignalSent,
   type SignalWait,
@@ -16,6 +24,7 @@ import {
 import { deadLetterRecord, Topics, type RunRequest } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
 import type { KeyedBatchResult } from '../keyed-state-processor';
+import { joinedRunRecord } from './join-records';
 import { decodeSignalRecord } from './signal-record.codec';
 
 export interface SignalRouteContext {
@@ -24,7 +33,7 @@ export interface SignalRouteContext {
   /** Signal triggers of the active versions (the trigger catalog's latest read). */
   readonly triggers: readonly WorkflowSignalTriggers[];
   readonly expressions: SignalExpressionEvaluator;
-  /** How long and how many signals each name keeps for later waits; `DEFAULT_SIGNAL_RETENTION` when absent. */
+  /** How long and how many signals each name (and each join alias) keeps; `DEFAULT_SIGNAL_RETENTION` when absent. */
   readonly retention?: SignalRetention;
 }
 
@@ -38,34 +47,58 @@ export interface SignalRouteCounts {
   runsRequested: number;
   waitsOpened: number;
   waitsClosed: number;
+  /** Signals offered to triggers on several signals, and the sets those joined. */
+  offers: number;
+  joins: number;
   deadLetters: number;
 }
 
-export interface RoutedSignals extends KeyedBatchResult<SignalNameState> {
+/** What the router keeps per key: a signal name's waits and stored signals, or a trigger's join (`@join/...`). */
+export type SignalRouterState = SignalNameState | SignalJoinState;
+
+export function isJoinState(state: SignalRouterState): state is SignalJoinState {
+  return (state as Partial<SignalJoinState>).kind === 'join';
+}
+
+/** A snapshot of either kind; a name's snapshot from before stored signals reads as one with none. */
+export function signalRouterStateFromJson(json: string): SignalRouterState {
+  const plain = JSON.parse(json) as Partial<SignalJoinState>;
+  return plain.kind === 'join' ? { ...emptySignalJoinState, ...plain } : signalNameStateFromJson(json);
+}
+
+export interface RoutedSignals extends KeyedBatchResult<SignalRouterState> {
   readonly records: OutgoingRecord[];
-  readonly changed: Map<string, SignalNameState>;
+  readonly changed: Map<string, SignalRouterState>;
   readonly counts: SignalRouteCounts;
 }
 
+type Decided = {
+  readonly events: readonly { type: string }[];
+  readonly out: OutgoingRecord[];
+  readonly after: SignalRouterState;
+};
+
 /**
  * Routes a batch of `baton.signals` records against the partition's signal
- * names. Pure but for JSON encoding; the caller writes `records`, a snapshot
- * per `changed` name and the input offset in one transaction, then adopts
- * `changed`.
+ * names and joins. Pure but for JSON encoding; the caller writes `records`,
+ * a snapshot per `changed` key and the input offset in one transaction,
+ * then adopts `changed`.
  *
  * Per routed signal it writes a `DeliverSignal` (baton.run-commands, keyed by
- * run id) for each wait it reached, and a run request (baton.run-requests,
- * keyed by workflow id) for each signal trigger it fires. Undecodable records
- * and triggers whose params fail to evaluate go to the dead letters with the
- * reason; the batch goes on.
+ * run id) for each wait it reached, a run request (baton.run-requests, keyed
+ * by workflow id) for each signal trigger it fires, and a `SignalOffered`
+ * (back on baton.signals, keyed by the join) for each member of a trigger on
+ * several signals it matches; a join that completes a set writes its run
+ * request. Undecodable records and triggers whose params fail to evaluate go
+ * to the dead letters with the reason; the batch goes on.
  */
 export function routeSignals(
-  states: ReadonlyMap<string, SignalNameState>,
+  states: ReadonlyMap<string, SignalRouterState>,
   records: readonly LogRecord[],
   ctx: SignalRouteContext,
 ): RoutedSignals {
   const out: OutgoingRecord[] = [];
-  const changed = new Map<string, SignalNameState>();
+  const changed = new Map<string, SignalRouterState>();
   const counts: SignalRouteCounts = {
     signals: 0,
     duplicates: 0,
@@ -74,8 +107,11 @@ export function routeSignals(
     runsRequested: 0,
     waitsOpened: 0,
     waitsClosed: 0,
+    offers: 0,
+    joins: 0,
     deadLetters: 0,
   };
+  const at: SignalRouterContext = { now: ctx.now, retention: ctx.retention ?? DEFAULT_SIGNAL_RETENTION };
   for (const record of records) {
     const decoded = decodeSignalRecord(record);
     if (!decoded.ok) {
@@ -83,16 +119,21 @@ export function routeSignals(
       counts.deadLetters++;
       continue;
     }
-    const name = decoded.value.name;
-    const before = changed.get(name) ?? states.get(name) ?? emptySignalNameState;
-    let events: SignalRouterEvent[];
-    let routed: OutgoingRecord[];
+    const value = decoded.value;
+    const before = changed.get(value.name) ?? states.get(value.name);
+    let decided: Decided;
     try {
-      events = decideSignalRecord(decoded.value, before, {
-        now: ctx.now,
-        retention: ctx.retention ?? DEFAULT_SIGNAL_RETENTION,
-      });
-      routed = events.flatMap((event) => recordsFor(event, record, ctx));
+      if (value.type === 'SignalOffered') {
+        const join = before !== undefined && isJoinState(before) ? before : emptySignalJoinState;
+        const events = decideSignalOffer(value, join, { ...at, expressions: ctx.expressions });
+        const out = events.flatMap((event) => joinRecordsFor(event, record, ctx));
+        decided = { events, out, after: events.reduce(evolveSignalJoin, join) };
+      } else {
+        const name = before !== undefined && !isJoinState(before) ? before : emptySignalNameState;
+        const events = decideSignalRecord(value, name, at);
+        const out = events.flatMap((event) => recordsFor(event, record, ctx));
+        decided = { events, out, after: events.reduce(evolveSignalState, name) };
+      }
     } catch (error) {
       // A bug (or params nested deep enough to overflow the stack) must not stop the partition.
       out.push(
@@ -106,10 +147,9 @@ export function routeSignals(
       counts.deadLetters++;
       continue;
     }
-    out.push(...routed);
-    count(counts, events, routed);
-    const after = events.reduce(evolveSignalState, before);
-    if (after !== before) changed.set(name, after);
+    out.push(...decided.out);
+    count(counts, decided.events, decided.out);
+    if (decided.after !== before) changed.set(value.name, decided.after);
   }
   return { records: out, changed, counts };
 }
@@ -126,8 +166,30 @@ function recordsFor(event: SignalRouterEvent, record: LogRecord, ctx: SignalRout
       return [deliveryRecord(event.signal, event.wait, ctx.now)];
     case 'SignalRouted': {
       const deliveries = event.deliveredTo.map((wait) => deliveryRecord(event.signal, wait, ctx.now));
-      return [...deliveries, ...triggeredRequests(event.signal, record, ctx)];
+      const offers = offersFor(event.signal, ctx.triggers).map((offer) => ({
+        topic: Topics.signals,
+        key: offer.name,
+        value: JSON.stringify(offer),
+      }));
+      return [...deliveries, ...triggeredRequests(event.signal, record, ctx), ...offers];
     }
+    default:
+      return unreachable(event);
+  }
+}
+
+function joinRecordsFor(
+  event: SignalJoinEvent,
+  record: LogRecord,
+  ctx: SignalRouteContext,
+): OutgoingRecord[] {
+  switch (event.type) {
+    case 'SignalPending':
+    case 'PendingSignalsDropped':
+    case 'OfferDuplicateIgnored':
+      return [];
+    case 'SignalsJoined':
+      return [joinedRunRecord(event, record, ctx.expressions, ctx.now)];
     default:
       return unreachable(event);
   }
@@ -162,7 +224,7 @@ function triggeredRequests(signal: SignalSent, record: LogRecord, ctx: SignalRou
 
 function count(
   counts: SignalRouteCounts,
-  events: readonly SignalRouterEvent[],
+  events: readonly { type: string }[],
   routed: readonly OutgoingRecord[],
 ): void {
   for (const event of events) {
@@ -171,10 +233,12 @@ function count(
     else if (event.type === 'SignalDuplicateIgnored') counts.duplicates++;
     else if (event.type === 'SignalRouted') counts.signals++;
     else if (event.type === 'StoredSignalMatched') counts.storedMatches++;
+    else if (event.type === 'SignalsJoined') counts.joins++;
   }
   for (const { topic } of routed) {
     if (topic === Topics.runCommands) counts.deliveries++;
     else if (topic === Topics.runRequests) counts.runsRequested++;
+    else if (topic === Topics.signals) counts.offers++;
     else counts.deadLetters++;
   }
 }

@@ -2,8 +2,6 @@ import type { LoggerService } from '@nestjs/common';
 import {
   celSignalExpressions,
   type SignalExpressionEvaluator,
-  signalNameStateFromJson,
-  type SignalNameState,
   type SignalRetention,
 } from '@baton/domain/signals';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
@@ -11,7 +9,13 @@ import type { EventLog, LogRecord } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
 import { KeyedStateProcessor, type WriterHealthSource } from '../keyed-state-processor';
 import type { TriggerCatalog } from '../triggers/trigger-catalog';
-import { routeSignals, type RoutedSignals } from './route-signals';
+import {
+  isJoinState,
+  routeSignals,
+  signalRouterStateFromJson,
+  type RoutedSignals,
+  type SignalRouterState,
+} from './route-signals';
 import type { SignalRouterMetrics } from './signal-router.metrics';
 
 export interface SignalRouterOptions {
@@ -44,7 +48,7 @@ type TimedBatch = RoutedSignals & { readonly endTimer: () => void };
  * start it, the cron scheduler reads it too).
  */
 export class SignalRouterService {
-  private readonly processor: KeyedStateProcessor<SignalNameState, TimedBatch>;
+  private readonly processor: KeyedStateProcessor<SignalRouterState, TimedBatch>;
   private readonly waitsByName = new Map<string, number>();
 
   constructor(
@@ -56,13 +60,13 @@ export class SignalRouterService {
     private readonly options: SignalRouterOptions,
   ) {
     const expressions = options.expressions ?? celSignalExpressions;
-    this.processor = new KeyedStateProcessor<SignalNameState, TimedBatch>(log, clock, logger, {
+    this.processor = new KeyedStateProcessor<SignalRouterState, TimedBatch>(log, clock, logger, {
       name: 'SignalRouter',
       keysAre: 'signal names',
       groupId: options.groupId ?? 'baton-signal-router',
       inputTopic: Topics.signals,
       stateTopic: Topics.signalState,
-      decodeState: signalNameStateFromJson,
+      decodeState: signalRouterStateFromJson,
       // The catalog refreshes every few seconds; a signal sent right after a
       // push would otherwise meet the list from before it, and the trigger
       // would miss it for good. Reading the registry again before a batch
@@ -85,7 +89,9 @@ export class SignalRouterService {
           endTimer,
         };
       },
-      onAdopted: (name, state) => this.waitsByName.set(name, Object.keys(state.waits).length),
+      onAdopted: (name, state) => {
+        if (!isJoinState(state)) this.waitsByName.set(name, Object.keys(state.waits).length);
+      },
       onCommitted: (result) => {
         result.endTimer();
         this.metrics.count(result.counts);

@@ -1,4 +1,4 @@
-import type { SignalRecord } from '../signal.messages';
+import type { SignalNameRecord as SignalRecord } from '../signal.messages';
 import { decideSignalRecord, evolveSignalState, type SignalRouterEvent } from '../signal-router';
 import {
   DEFAULT_SIGNAL_RETENTION,
