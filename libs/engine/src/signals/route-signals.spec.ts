@@ -324,7 +324,13 @@ describe('routeSignals', () => {
     expect(joined.counts).toMatchObject({ joins: 1, runsRequested: 1 });
     expect(joined.changed.get('@join/report/2/0')).toMatchObject({ kind: 'join', pending: [] });
     // A record on a join key that is not an offer, or an offer under another key, is refused.
-    const bad = routeSignals(new Map(), [sent('x', {}, '@join/report/2/0')], cel);
-    expect(bad.counts.deadLetters).toBe(1);
+    const offer = JSON.parse(first.records[0].value!) as Record<string, unknown>;
+    const bad = routeSignals(
+      new Map(),
+      [sent('x', {}, '@join/report/2/0'), signalRecord({ ...offer, name: 'sales/loaded' }, 'sales/loaded')],
+      cel,
+    );
+    expect(bad.counts.deadLetters).toBe(2);
+    expect(bad.changed.size).toBe(0);
   });
 });

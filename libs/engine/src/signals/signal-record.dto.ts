@@ -64,11 +64,12 @@ class OfferedSignalDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200) sentBy?: string;
 }
 
-/** Written by the router itself (its key is the join's, `@join/...`); the trigger was validated at push. */
+/**
+ * Written by the router itself; its name is the join's key (`@join/...`,
+ * checked by the codec, not the name pattern); the trigger was validated at push.
+ */
 class SignalOfferedDto extends SignalRecordDto {
   @IsIn(['SignalOffered']) type!: 'SignalOffered';
-  @Matches(/^@join\//, { message: "name must be a join key '@join/<workflow>/<version>/<index>'" })
-  declare name: string;
   @IsString() @MinLength(1) @MaxLength(200) workflowId!: string;
   @IsInt() @Min(1) version!: number;
   @IsInt() @Min(0) triggerIndex!: number;
