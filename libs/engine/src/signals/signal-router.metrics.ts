@@ -9,6 +9,7 @@ export class SignalRouterMetrics {
   readonly runsRequested: Counter;
   readonly deadLetters: Counter;
   readonly waitsOpen: Gauge;
+  readonly signalsKept: Gauge;
   readonly batchSeconds: Histogram;
 
   constructor(registry: Registry) {
@@ -42,6 +43,11 @@ export class SignalRouterMetrics {
     this.waitsOpen = new Gauge({
       name: 'baton_signal_waits_open',
       help: 'Open signal waits in the partitions this router owns.',
+      registers,
+    });
+    this.signalsKept = new Gauge({
+      name: 'baton_signals_kept',
+      help: 'Signals kept in the partitions this router owns: stored for later waits, or pending in a join (bounded by the retention).',
       registers,
     });
     this.batchSeconds = new Histogram({

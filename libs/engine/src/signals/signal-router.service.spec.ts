@@ -137,6 +137,7 @@ describe('SignalRouterService on the embedded log', () => {
     await eventually(async () =>
       expect((await registry.getSingleMetric('baton_signal_waits_open')!.get()).values[0].value).toBe(1),
     );
+    expect((await registry.getSingleMetric('baton_signals_kept')!.get()).values[0].value).toBe(1);
     expect((await registry.getSingleMetric('baton_signal_deliveries_total')!.get()).values[0].value).toBe(1);
     await first.stop();
 

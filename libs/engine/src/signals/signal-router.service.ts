@@ -49,7 +49,8 @@ type TimedBatch = RoutedSignals & { readonly endTimer: () => void };
  */
 export class SignalRouterService {
   private readonly processor: KeyedStateProcessor<SignalRouterState, TimedBatch>;
-  private readonly waitsByName = new Map<string, number>();
+  /** Open waits and kept signals (stored, or pending in a join) per key of the owned partitions. */
+  private readonly heldByKey = new Map<string, { waits: number; signals: number }>();
 
   constructor(
     private readonly log: EventLog,
@@ -90,16 +91,21 @@ export class SignalRouterService {
         };
       },
       onAdopted: (name, state) => {
-        if (!isJoinState(state)) this.waitsByName.set(name, Object.keys(state.waits).length);
+        this.heldByKey.set(
+          name,
+          isJoinState(state)
+            ? { waits: 0, signals: state.pending.length }
+            : { waits: Object.keys(state.waits).length, signals: state.stored.length },
+        );
       },
       onCommitted: (result) => {
         result.endTimer();
         this.metrics.count(result.counts);
-        this.updateWaitsOpen();
+        this.updateGauges();
       },
       onReleased: (names) => {
-        for (const name of names) this.waitsByName.delete(name);
-        this.updateWaitsOpen();
+        for (const name of names) this.heldByKey.delete(name);
+        this.updateGauges();
       },
     });
   }
@@ -112,16 +118,21 @@ export class SignalRouterService {
   async start(): Promise<void> {
     await this.log.ensureTopics(coreTopics(this.options.topics));
     await this.processor.start();
-    this.updateWaitsOpen();
+    this.updateGauges();
   }
 
   async stop(): Promise<void> {
     await this.processor.stop();
   }
 
-  private updateWaitsOpen(): void {
+  private updateGauges(): void {
     let open = 0;
-    for (const count of this.waitsByName.values()) open += count;
+    let kept = 0;
+    for (const { waits, signals } of this.heldByKey.values()) {
+      open += waits;
+      kept += signals;
+    }
     this.metrics.waitsOpen.set(open);
+    this.metrics.signalsKept.set(kept);
   }
 }
