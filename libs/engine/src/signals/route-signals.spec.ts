@@ -327,10 +327,15 @@ describe('routeSignals', () => {
     const offer = JSON.parse(first.records[0].value!) as Record<string, unknown>;
     const bad = routeSignals(
       new Map(),
-      [sent('x', {}, '@join/report/2/0'), signalRecord({ ...offer, name: 'sales/loaded' }, 'sales/loaded')],
+      [
+        sent('x', {}, '@join/report/2/0'),
+        signalRecord({ ...offer, name: 'sales/loaded' }, 'sales/loaded'),
+        signalRecord({ ...offer, name: 7 }, '7'),
+        signalRecord({ ...offer, trigger: { all: 'nope' } }, '@join/report/2/0'),
+      ],
       cel,
     );
-    expect(bad.counts.deadLetters).toBe(2);
+    expect(bad.counts.deadLetters).toBe(4);
     expect(bad.changed.size).toBe(0);
   });
 });

@@ -28,7 +28,11 @@ export function decodeSignalRecord(record: LogRecord): Decoded<SignalRecord> {
   const decoded = decodeMessage(SIGNAL_RECORD_DTOS[type], record.value) as Decoded<SignalRecord>;
   // A join's key and a signal name never meet (names start with a letter): an
   // offer elsewhere would overwrite a name's waits with a join, and back.
-  if (decoded.ok && decoded.value.type === 'SignalOffered' && !decoded.value.name.startsWith(JOIN_PREFIX)) {
+  if (
+    decoded.ok &&
+    decoded.value.type === 'SignalOffered' &&
+    !(typeof decoded.value.name === 'string' && decoded.value.name.startsWith(JOIN_PREFIX))
+  ) {
     return {
       ok: false,
       reason: `a SignalOffered must be keyed by a join ('${JOIN_PREFIX}...'), not '${decoded.value.name}'`,

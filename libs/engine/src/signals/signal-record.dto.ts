@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  IsArray,
   IsIn,
   IsInt,
   IsObject,
@@ -64,6 +65,14 @@ class OfferedSignalDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200) sentBy?: string;
 }
 
+/** The trigger an offer carries, as the definition normalized it (the shape only; it was validated at push). */
+class OfferedTriggerDto {
+  @IsObject() all!: object;
+  @IsArray() @IsString({ each: true }) join!: string[];
+  @IsOptional() @IsString() condition?: string;
+  @IsObject() params!: object;
+}
+
 /**
  * Written by the router itself; its name is the join's key (`@join/...`,
  * checked by the codec, not the name pattern); the trigger was validated at push.
@@ -73,7 +82,7 @@ class SignalOfferedDto extends SignalRecordDto {
   @IsString() @MinLength(1) @MaxLength(200) workflowId!: string;
   @IsInt() @Min(1) version!: number;
   @IsInt() @Min(0) triggerIndex!: number;
-  @IsObject() trigger!: object;
+  @ValidateNested() @Type(() => OfferedTriggerDto) trigger!: OfferedTriggerDto;
   @IsString() @MinLength(1) @MaxLength(128) alias!: string;
   @ValidateNested() @Type(() => OfferedSignalDto) signal!: OfferedSignalDto;
 }
