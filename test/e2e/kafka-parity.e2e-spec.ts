@@ -13,6 +13,11 @@ import {
   whileScenario,
 } from './support/parity-scenarios';
 import {
+  signalAfterPushScenario,
+  signalSetTriggerScenario,
+  storedSignalScenario,
+} from './support/signal-scenarios';
+import {
   firstOnlyScenario,
   lastOnlyScenario,
   serialLatestOnlyScenario,
@@ -84,6 +89,18 @@ describe('Maestro parity on Kafka and PostgreSQL', () => {
   it(
     'resumes a waiting step on the matching signal only, and starts one run per signal trigger',
     guarded(() => signalScenario(cluster.api, prefix)),
+  );
+  it(
+    'meets a stored signal with a wait that opens after it (signals: stored)',
+    guarded(() => storedSignalScenario(cluster.api, prefix)),
+  );
+  it(
+    'starts one run per set of a trigger on two signals (signals: joined)',
+    guarded(() => signalSetTriggerScenario(cluster.api, prefix)),
+  );
+  it(
+    'starts a run for a signal sent at once after each of 10 pushes (signals: after push)',
+    guarded(() => signalAfterPushScenario(cluster.api, prefix, 10)),
   );
   it(
     'restarts a failed run from its incomplete steps with new params as attempt 2',

@@ -42,7 +42,10 @@ export interface Definition {
   params: ParamSpec[];
   triggers: {
     cron: { schedule: string; timezone?: string; params?: object }[];
-    signals: { signal: string; match?: object; params?: object }[];
+    signals: (
+      | { signal: string; match?: object; params?: object }
+      | { all: Record<string, { signal: string; match?: object }>; join?: string[]; condition?: string }
+    )[];
   };
   runStrategy: { kind: string; maxConcurrent?: number } | null;
 }

@@ -86,10 +86,20 @@ describe('the examples', () => {
     });
   });
 
-  it('cron-nightly.yaml is started nightly in Paris and by a signal', () => {
+  it('cron-nightly.yaml is started nightly in Paris, by a signal, and by a pair of signals of one day', () => {
     expect(example('cron-nightly.yaml').triggers).toEqual({
       cron: [{ schedule: '0 2 * * *', timezone: 'Europe/Paris', params: {} }],
-      signals: [{ signal: 'demo.rerun', match: { job: 'nightly' }, params: { mode: { literal: 'full' } } }],
+      signals: [
+        { signal: 'demo.rerun', match: { job: 'nightly' }, params: { mode: { literal: 'full' } } },
+        {
+          all: {
+            orders: { signal: 'demo/orders/loaded', match: {} },
+            stock: { signal: 'demo/stock/loaded', match: {} },
+          },
+          join: ['day'],
+          params: { mode: { literal: 'full' } },
+        },
+      ],
     });
   });
 });

@@ -2,7 +2,7 @@ import { analyzeExpression, CEL_TYPE_NAMES } from '@baton/domain';
 import type { DefinitionError } from './definition-error';
 
 /** Where an expression appears decides what it may read. */
-export type ExpressionScope = 'param' | 'condition' | 'step' | 'output' | 'trigger';
+export type ExpressionScope = 'param' | 'condition' | 'step' | 'output' | 'trigger' | 'signal-set';
 
 const ROOTS: Readonly<Record<ExpressionScope, readonly string[]>> = {
   // Params are resolved before any step runs: only earlier params and run metadata.
@@ -12,6 +12,8 @@ const ROOTS: Readonly<Record<ExpressionScope, readonly string[]>> = {
   output: ['params', 'steps', 'run', 'step', 'result'],
   // A signal trigger's params are computed from the signal alone, before any run exists.
   trigger: ['signal'],
+  // A trigger on several signals: its condition and params read the set (`signals.<alias>`).
+  'signal-set': ['signals'],
 };
 
 export interface ExpressionSite {

@@ -1,11 +1,11 @@
 import { Cron, CronPattern } from 'croner';
 import { isSecretReference } from '@baton/domain';
 import type {
+  AnySignalTrigger,
   CronTrigger,
   JsonObject,
   JsonValue,
   ParamDefinition,
-  SignalTrigger,
   StepParamValue,
   Triggers,
 } from '@baton/domain';
@@ -17,6 +17,7 @@ import type { ExpressionSite } from './expression-checks';
 import { type NormalizeContext, checkParamBytes, checkParamValuesBytes } from './normalize-context';
 import { typeProblem } from './param-type';
 import { looksLikeExpression, toStepValues } from './step-values';
+import { signalSetTrigger } from './normalize-signal-set';
 
 export const DEFAULT_CRON_TIMEZONE = 'UTC';
 
@@ -81,7 +82,15 @@ function signalTrigger(
   params: readonly ParamDefinition[],
   sites: ExpressionSite[],
   ctx: NormalizeContext,
-): SignalTrigger {
+): AnySignalTrigger {
+  if (dto.all !== undefined) return signalSetTrigger(dto, path, params, sites, ctx);
+  for (const field of ['join', 'condition'] as const) {
+    if (dto[field] !== undefined)
+      ctx.errors.push({
+        path: `${path}.${field}`,
+        message: `${field} applies to a trigger on several signals (all: { alias: { signal } }); this one names one signal`,
+      });
+  }
   const match = literalMap(dto.match, `${path}.match`, SIGNAL_PARAM_NAME, 'match values', ctx);
   const values = toStepValues(dto.params, `${path}.params`, PARAM_NAME, sites, ctx.errors, 'trigger');
   checkParamValuesBytes(values, `${path}.params`, ctx);
@@ -117,7 +126,7 @@ function isTimeZone(timezone: string): boolean {
 }
 
 /** A map of literal values (nothing is evaluated there), with names checked against `name`. */
-function literalMap(
+export function literalMap(
   raw: unknown,
   path: string,
   name: NamePattern,
@@ -140,7 +149,7 @@ function literalMap(
 }
 
 /** The params a trigger gives its runs: declared, of their type when literal, and covering the required ones. */
-function checkRunParams(
+export function checkRunParams(
   given: Readonly<Record<string, StepParamValue>>,
   path: string,
   params: readonly ParamDefinition[],

@@ -16,12 +16,18 @@ describe('a wait_for_signal step', () => {
     });
   });
 
+  it('takes a signal name with slashes, as Maestro names them', () => {
+    expect(accepted(wait({ signal: 'warehouse/sales/loaded' })).steps[0]).toMatchObject({
+      signal: 'warehouse/sales/loaded',
+    });
+  });
+
   it('refuses a bad signal name, a missing one, and fields of other types', () => {
     expect(refused(wait({ signal: 'no spaces' }))).toEqual([
       {
         path: '$.steps[0].signal',
         message:
-          'signal must start with a letter and contain only letters, digits, _, . and - (at most 128 characters)',
+          'signal must start with a letter and contain only letters, digits, _, ., - and / (at most 128 characters)',
       },
     ]);
     expect(refused({ id: 'wf', steps: [{ id: 'ready', type: 'wait_for_signal', duration: '1m' }] })).toEqual([

@@ -36,6 +36,11 @@ export interface KeyedStateProcessorSpec<S, R extends KeyedBatchResult<S> = Keye
   /** Compacted, partitioned like `inputTopic`: partition p's snapshots restore partition p. */
   readonly stateTopic: string;
   decodeState(json: string): S;
+  /**
+   * Runs before `process`, e.g. to load what deciding the batch reads besides
+   * the states. A rejection fails the batch, which is delivered again.
+   */
+  beforeProcess?(records: readonly LogRecord[]): Promise<void>;
   /** Pure: `states` is read-only; `now` is the batch's time. */
   process(states: ReadonlyMap<string, S>, records: readonly LogRecord[], now: number): R;
   /** Runs before the commit, e.g. to create topics the records need. */
@@ -316,6 +321,8 @@ export class KeyedStateProcessor<
       await owned.producer.commit({ records: [], offsets });
       return;
     }
+    // Only when there is one: an await of nothing would still cost the batch a turn.
+    if (this.spec.beforeProcess) await this.spec.beforeProcess(fresh);
     const result = this.spec.process(owned.states, fresh, this.clock.now());
     await this.spec.beforeCommit?.(result);
     const snapshots: OutgoingRecord[] = [];

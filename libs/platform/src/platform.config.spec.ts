@@ -28,4 +28,15 @@ describe('loadPlatformConfig', () => {
       loadPlatformConfig({ BATON_EVENT_LOG: 'kafka', BATON_KAFKA_SESSION_TIMEOUT_MS: 'soon' }),
     ).toThrow(/BATON_KAFKA_SESSION_TIMEOUT_MS must be a positive integer/);
   });
+
+  it('reads the signal retention, a day and 100 per name by default', () => {
+    expect(loadPlatformConfig({}).signalRetention).toEqual({ maxAgeMs: 86_400_000, maxCount: 100 });
+    expect(
+      loadPlatformConfig({ BATON_SIGNAL_RETENTION_MS: '3600000', BATON_SIGNAL_RETENTION_COUNT: '5' })
+        .signalRetention,
+    ).toEqual({ maxAgeMs: 3_600_000, maxCount: 5 });
+    expect(() => loadPlatformConfig({ BATON_SIGNAL_RETENTION_COUNT: '-1' })).toThrow(
+      /BATON_SIGNAL_RETENTION_COUNT must be a positive integer/,
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { TopicLayout } from '@baton/contracts';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from '@baton/domain';
+import { DEFAULT_SIGNAL_RETENTION, type SignalRetention } from '@baton/domain/signals';
 import { kafkaSecurityFromEnv, type KafkaSasl, type KafkaTls } from '@baton/eventlog';
 import { pgTlsFromEnv, type PgTls } from '@baton/readmodel';
 import type { SecretsConfig } from './secrets-key';
@@ -47,6 +48,8 @@ export interface PlatformConfig {
   readonly runLimits: RunLimits;
   /** The key that seals secret params; see `secrets-key.ts`. */
   readonly secrets: SecretsConfig;
+  /** `BATON_SIGNAL_RETENTION_MS`, `BATON_SIGNAL_RETENTION_COUNT`: signals kept per name for later waits and joins. */
+  readonly signalRetention?: SignalRetention;
 }
 
 /**
@@ -102,6 +105,10 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
         DEFAULT_RUN_LIMITS.maxForeachIterations,
       ),
       maxNestingDepth: positiveInt(env, 'BATON_LIMIT_MAX_NESTING_DEPTH', DEFAULT_RUN_LIMITS.maxNestingDepth),
+    },
+    signalRetention: {
+      maxAgeMs: positiveInt(env, 'BATON_SIGNAL_RETENTION_MS', DEFAULT_SIGNAL_RETENTION.maxAgeMs),
+      maxCount: positiveInt(env, 'BATON_SIGNAL_RETENTION_COUNT', DEFAULT_SIGNAL_RETENTION.maxCount),
     },
   };
 }

@@ -242,8 +242,7 @@ steps:
   - id: work
     type: noop
 `);
-  // Trigger changes reach the router within its catalog refresh (2 s).
-  await sleep(2_500);
+  // No wait after the push: the router reads the registry before routing a signal.
   for (let i = 0; i < 2; i++) {
     await call(api, 'POST', '/api/v1/signals', {
       name: rerun,
@@ -444,7 +443,7 @@ steps:
   return runs.map((r) => r.runId);
 }
 
-async function waitForRunsOf(api: BatonApi, workflowId: string, count: number, timeoutMs: number) {
+export async function waitForRunsOf(api: BatonApi, workflowId: string, count: number, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const runs = await api.listRuns(workflowId);

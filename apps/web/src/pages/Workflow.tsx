@@ -408,14 +408,27 @@ function Triggers({ def }: { def: Definition }) {
           </div>
         );
       })}
-      {signals.map((s, i) => (
-        <div key={i} class="trigger">
-          <strong>signal</strong> <code>{s.signal}</code>
-          {s.match && Object.keys(s.match).length > 0 && (
-            <span class="muted"> where {JSON.stringify(s.match)}</span>
-          )}
-        </div>
-      ))}
+      {signals.map((s, i) =>
+        'all' in s ? (
+          <div key={i} class="trigger">
+            <strong>signals</strong>{' '}
+            {Object.entries(s.all).map(([alias, m]) => (
+              <span key={alias}>
+                {alias}: <code>{m.signal}</code>{' '}
+              </span>
+            ))}
+            {s.join && s.join.length > 0 && <span class="muted"> joined on {s.join.join(', ')}</span>}
+            {s.condition && <span class="muted"> where {s.condition}</span>}
+          </div>
+        ) : (
+          <div key={i} class="trigger">
+            <strong>signal</strong> <code>{s.signal}</code>
+            {s.match && Object.keys(s.match).length > 0 && (
+              <span class="muted"> where {JSON.stringify(s.match)}</span>
+            )}
+          </div>
+        ),
+      )}
     </div>
   );
 }

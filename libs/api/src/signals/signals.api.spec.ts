@@ -123,6 +123,12 @@ describe('POST /api/v1/signals', () => {
     expect(JSON.parse(record.value!)).toMatchObject({ signalId: 'generated-1', params: {} });
   });
 
+  it('takes a name with slashes (Maestro-style names)', async () => {
+    const answer = await post({ name: 'warehouse/sales/loaded', signalId: 'slashes' });
+    expect(answer.status).toBe(202);
+    expect((await signals()).find((r) => r.key === 'warehouse/sales/loaded')).toBeDefined();
+  });
+
   it.each<[string, unknown, string[]]>([
     ['no name', { params: {} }, ['$.name']],
     ['a name that is not one', { name: '9 lives' }, ['$.name']],

@@ -12,7 +12,8 @@ export class SendSignalDto {
   })
   @IsString()
   @Matches(SIGNAL_NAME_PATTERN, {
-    message: 'name must start with a letter and hold letters, digits, _ . - (at most 128), like table.loaded',
+    message:
+      'name must start with a letter and hold letters, digits, _ . - / (at most 128), like table.loaded',
   })
   name!: string;
 

@@ -15,9 +15,9 @@ export const STEP_ID_RULE =
   'must start with a letter and contain only letters, digits, _ and - (at most 128 characters)';
 
 /** A signal name, as `POST /api/v1/signals` and the `baton.signals` topic key carry it. */
-export const SIGNAL_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+export const SIGNAL_NAME = /^[A-Za-z][A-Za-z0-9_./-]{0,127}$/;
 export const SIGNAL_NAME_RULE =
-  'must start with a letter and contain only letters, digits, _, . and - (at most 128 characters)';
+  'must start with a letter and contain only letters, digits, _, ., - and / (at most 128 characters)';
 
 /** A CEL identifier: what `params.x`, loop params, outputs and signal params are named. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,4 +1,13 @@
-import { IsArray, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { SIGNAL_NAME, SIGNAL_NAME_RULE } from './patterns';
 import { EachNestedObject } from './transforms';
 import { IsValueMap } from './validators';
@@ -19,11 +28,36 @@ export class CronTriggerDto {
   params?: Record<string, unknown>;
 }
 
-/** `{ signal, match?, params? }`. */
+/**
+ * `{ signal, match?, params? }` (one signal), or `{ all: { alias: { signal,
+ * match? } }, join?, condition?, params? }` (several, joined); the members of
+ * `all` and the mix of both forms are checked in the semantic pass.
+ */
 export class SignalTriggerDto {
-  @IsString()
+  @ValidateIf((trigger: SignalTriggerDto) => trigger.all === undefined)
+  @IsString({ message: 'a signal trigger needs signal (one signal) or all (several, by alias)' })
   @Matches(SIGNAL_NAME, { message: `signal ${SIGNAL_NAME_RULE}` })
-  signal!: string;
+  signal?: string;
+
+  @IsOptional()
+  @IsValueMap(
+    'alias → { signal, match? }, like { sales: { signal: table.loaded }, fx: { signal: fx.rates } }',
+  )
+  all?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsArray({ message: 'join must be a list of signal param names, like [date]' })
+  @ArrayMaxSize(16)
+  @IsString({ each: true, message: 'join must be a list of signal param names, like [date]' })
+  join?: string[];
+
+  @IsOptional()
+  @IsString({
+    message:
+      'condition must be a CEL expression over signals, like signals.a.params.day >= signals.b.params.day',
+  })
+  @MaxLength(4096)
+  condition?: string;
 
   @IsOptional()
   @IsValueMap('signal param name → literal value the signal must carry')

@@ -44,7 +44,7 @@ import {
   withMeter,
 } from './cel-budget';
 import { toJson } from './cel-json';
-import type { SignalExpressionContext } from '../signals/signal-triggers';
+import type { SignalExpressionContext, SignalSetExpressionContext } from '../signals/signal-triggers';
 import type { EvaluationResult, ExpressionContext, ExpressionError } from './expression';
 
 /** Bounds on one expression, checked when it is compiled. */
@@ -79,7 +79,15 @@ export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = {
 };
 
 /** The variables an expression may read (see `ExpressionContext`). */
-export const EXPRESSION_ROOTS: readonly string[] = ['params', 'steps', 'run', 'step', 'result', 'signal'];
+export const EXPRESSION_ROOTS: readonly string[] = [
+  'params',
+  'steps',
+  'run',
+  'step',
+  'result',
+  'signal',
+  'signals',
+];
 
 /** CEL type names are identifiers too (`type(x) == string`), never variables. */
 export const CEL_TYPE_NAMES: ReadonlySet<string> = new Set([
@@ -132,7 +140,7 @@ export function analyzeExpression(source: string): AnalysisResult {
 /** Evaluates `source` over `context` to plain JSON; never throws. */
 export function evaluateExpression(
   source: string,
-  context: ExpressionContext | SignalExpressionContext,
+  context: ExpressionContext | SignalExpressionContext | SignalSetExpressionContext,
 ): EvaluationResult {
   const compiled = compile(source);
   if ('message' in compiled) return { ok: false, error: compiled };
@@ -219,7 +227,9 @@ function compileUncached(source: string, limits: ExpressionLimits): Compiled | E
   }
 }
 
-function bindings(context: ExpressionContext | SignalExpressionContext): Record<string, CelInput> {
+function bindings(
+  context: ExpressionContext | SignalExpressionContext | SignalSetExpressionContext,
+): Record<string, CelInput> {
   const out: Record<string, CelInput> = {};
   for (const [key, value] of Object.entries(context)) {
     if (value !== undefined) out[key] = value as CelInput;

@@ -1,7 +1,28 @@
-import { deliverSignalCommand } from './signal-router';
-import { RECENT_SIGNALS_KEPT, type SignalWait } from './signal-router.state';
+import type { SignalSent } from './signal.messages';
+import { deliverSignalCommand, type SignalRouterEvent } from './signal-router';
+import {
+  emptySignalNameState,
+  RECENT_SIGNALS_KEPT,
+  signalNameStateFromJson,
+  type SignalNameState,
+  type SignalWait,
+  type StoredSignal,
+} from './signal-router.state';
 import { rec, T0 } from './testing/signal-fixtures';
 import { apply, given } from './testing/given-when-then';
+
+const stored = (signal: SignalSent, storedAt = T0): StoredSignal => ({
+  signalId: signal.signalId,
+  params: signal.params,
+  sentAt: signal.sentAt,
+  storedAt,
+});
+
+/** A fresh signal: routed to `deliveredTo`, then stored. */
+const routed = (signal: SignalSent, deliveredTo: SignalWait[] = []): SignalRouterEvent[] => [
+  { type: 'SignalRouted', signal, deliveredTo },
+  { type: 'SignalStored', signal: stored(signal) },
+];
 
 const wait = (runId: string, match = {}, stepId = 'wait', attempt = 1): SignalWait => ({
   runId,
@@ -43,7 +64,7 @@ describe('signal router', () => {
       expect(closed.after.waits).toEqual({});
       given(rec.opened('r1'), rec.closed('r1'))
         .when(rec.sent('s1'))
-        .then({ type: 'SignalRouted', signal: rec.sent('s1'), deliveredTo: [] });
+        .then(...routed(rec.sent('s1')));
     });
 
     it('ignores a wait that is not open (already delivered, or never opened)', () => {
@@ -65,15 +86,13 @@ describe('signal router', () => {
         rec.opened('r4', { table: 'sales', day: '2026-01-02' }),
       )
         .when(signal)
-        .then({
-          type: 'SignalRouted',
-          signal,
-          deliveredTo: [
+        .then(
+          ...routed(signal, [
             wait('r1', { table: 'sales' }),
             wait('r3'),
             wait('r4', { table: 'sales', day: '2026-01-02' }),
-          ],
-        });
+          ]),
+        );
       expect(Object.keys(outcome.after.waits)).toEqual(['r2/wait/1']);
       expect(outcome.after.recentSignalIds).toEqual(['s1']);
     });
@@ -85,18 +104,15 @@ describe('signal router', () => {
         rec.opened('r2', { filter: { tables: ['b', 'a'], region: 'eu' } }),
       )
         .when(signal)
-        .then({
-          type: 'SignalRouted',
-          signal,
-          deliveredTo: [wait('r1', { filter: { tables: ['a', 'b'], region: 'eu' } })],
-        });
+        .then(...routed(signal, [wait('r1', { filter: { tables: ['a', 'b'], region: 'eu' } })]));
     });
 
-    it('is remembered even when it reaches no wait: a wait opened later does not get it', () => {
+    it('is remembered and stored even when it reaches no wait', () => {
       const first = given()
         .when(rec.sent('s1'))
-        .then({ type: 'SignalRouted', signal: rec.sent('s1'), deliveredTo: [] });
+        .then(...routed(rec.sent('s1')));
       expect(first.after.recentSignalIds).toEqual(['s1']);
+      expect(first.after.stored).toEqual([stored(rec.sent('s1'))]);
       given(rec.sent('s1'), rec.opened('r1'))
         .when(rec.sent('s1'))
         .then({ type: 'SignalDuplicateIgnored', signalId: 's1' });
@@ -116,8 +132,85 @@ describe('signal router', () => {
       expect(state.recentSignalIds).not.toContain('old');
       expect(state.recentSignalIds[RECENT_SIGNALS_KEPT - 1]).toBe(`s${RECENT_SIGNALS_KEPT - 1}`);
       // Sent again now, 'old' is a new signal: it reaches a wait.
-      state = apply(state, rec.opened('r2'));
-      expect(apply(state, rec.sent('old')).waits).toEqual({});
+      state = apply(state, rec.opened('r2', { k: 1 }));
+      expect(state.waits).not.toEqual({});
+      expect(apply(state, rec.sent('old', { k: 1 })).waits).toEqual({});
+    });
+  });
+
+  describe('stored signals', () => {
+    const day = (d: string, id = `load-${d}`) => rec.sent(id, { table: 'sales', day: d });
+
+    it('a wait that opens after a matching signal gets it at once and never opens', () => {
+      const outcome = given(day('2026-01-02'))
+        .when(rec.opened('r1', { day: '2026-01-02' }))
+        .then({
+          type: 'StoredSignalMatched',
+          signal: stored(day('2026-01-02')),
+          wait: wait('r1', { day: '2026-01-02' }),
+        });
+      expect(outcome.after).toBe(outcome.before);
+    });
+
+    it('takes the newest signal the match accepts; a signal it does not match is no answer', () => {
+      given(day('2026-01-01'), day('2026-01-02'), rec.sent('orders', { table: 'orders' }))
+        .when(rec.opened('r1', { table: 'sales' }))
+        .then({
+          type: 'StoredSignalMatched',
+          signal: stored(day('2026-01-02')),
+          wait: wait('r1', { table: 'sales' }),
+        });
+      given(day('2026-01-01'))
+        .when(rec.opened('r1', { day: '2026-01-03' }))
+        .then({ type: 'WaitOpened', wait: wait('r1', { day: '2026-01-03' }) });
+    });
+
+    it('is not used up: every wait that opens later and matches gets it', () => {
+      const state = apply(apply(emptyAfter(day('2026-01-02')), rec.opened('r1')), rec.opened('r2'));
+      expect(state.waits).toEqual({});
+      given(day('2026-01-02'), rec.opened('r1'))
+        .when(rec.opened('r2'))
+        .then({ type: 'StoredSignalMatched', signal: stored(day('2026-01-02')), wait: wait('r2') });
+    });
+
+    it('is kept for maxAgeMs after it was routed, then dropped', () => {
+      const retention = { maxAgeMs: 60_000, maxCount: 10 };
+      given(day('2026-01-02'))
+        .when(rec.opened('r1'), { now: T0 + 60_000, retention })
+        .then({ type: 'StoredSignalMatched', signal: stored(day('2026-01-02')), wait: wait('r1') });
+      const late = given(day('2026-01-02'))
+        .when(rec.opened('r1'), { now: T0 + 60_001, retention })
+        .then(
+          { type: 'StoredSignalsDropped', signalIds: ['load-2026-01-02'] },
+          { type: 'WaitOpened', wait: wait('r1') },
+        );
+      expect(late.after.stored).toEqual([]);
+    });
+
+    it('keeps at most maxCount per name: a newer signal drops the oldest', () => {
+      const retention = { maxAgeMs: 60_000, maxCount: 2 };
+      const outcome = given(day('2026-01-01'), day('2026-01-02'))
+        .when(day('2026-01-03'), { now: T0, retention })
+        .then(
+          { type: 'SignalRouted', signal: day('2026-01-03'), deliveredTo: [] },
+          { type: 'StoredSignalsDropped', signalIds: ['load-2026-01-01'] },
+          { type: 'SignalStored', signal: stored(day('2026-01-03')) },
+        );
+      expect(outcome.after.stored.map((s) => s.signalId)).toEqual(['load-2026-01-02', 'load-2026-01-03']);
+    });
+
+    it('is one signal per id: sent again while stored it is a duplicate, whatever its params', () => {
+      given(day('2026-01-02', 'same-id'))
+        .when(day('2026-01-03', 'same-id'))
+        .then({ type: 'SignalDuplicateIgnored', signalId: 'same-id' });
+    });
+
+    it('reads a snapshot from before signals were stored as one with none stored', () => {
+      expect(signalNameStateFromJson('{"waits":{},"recentSignalIds":["s1"]}')).toEqual({
+        waits: {},
+        recentSignalIds: ['s1'],
+        stored: [],
+      });
     });
   });
 
@@ -145,6 +238,10 @@ describe('signal router', () => {
     });
   });
 });
+
+function emptyAfter(...records: SignalSent[]): SignalNameState {
+  return records.reduce((state, record) => apply(state, record), emptySignalNameState);
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {

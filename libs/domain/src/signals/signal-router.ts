@@ -1,14 +1,21 @@
 import type { DeliverSignal } from '../run/run.commands';
-import type { SignalRecord, SignalSent, SignalWaitClosed, SignalWaitOpened } from './signal.messages';
+import type { SignalNameRecord, SignalSent, SignalWaitClosed, SignalWaitOpened } from './signal.messages';
 import { matchesSignal } from './signal-match';
-import { RECENT_SIGNALS_KEPT, waitKey, type SignalNameState, type SignalWait } from './signal-router.state';
+import {
+  RECENT_SIGNALS_KEPT,
+  waitKey,
+  type SignalNameState,
+  type SignalRouterContext,
+  type SignalWait,
+  type StoredSignal,
+} from './signal-router.state';
 
 /**
  * The signal router's decider, per signal name: what a record of
- * `baton.signals` means for the name's open waits. Its events are internal
- * (they are never published); the router turns `SignalRouted` into
- * `DeliverSignal` commands and signal-triggered run requests, and its state
- * into a snapshot.
+ * `baton.signals` means for the name's open waits and stored signals. Its
+ * events are internal (they are never published); the router turns
+ * `SignalRouted` and `StoredSignalMatched` into `DeliverSignal` commands and
+ * signal-triggered run requests, and its state into a snapshot.
  */
 export type SignalRouterEvent =
   | { readonly type: 'WaitOpened'; readonly wait: SignalWait }
@@ -19,11 +26,22 @@ export type SignalRouterEvent =
       readonly signal: SignalSent;
       readonly deliveredTo: readonly SignalWait[];
     }
+  /** A routed signal is kept for waits that open later, within retention. */
+  | { readonly type: 'SignalStored'; readonly signal: StoredSignal }
+  /** Stored signals past retention (too old, or beyond the count: the oldest first), forgotten. */
+  | { readonly type: 'StoredSignalsDropped'; readonly signalIds: readonly string[] }
+  /** A wait opening met a stored signal: the newest it matches is delivered at once, and the wait never opens. */
+  | { readonly type: 'StoredSignalMatched'; readonly signal: StoredSignal; readonly wait: SignalWait }
   /** Sent again while its id is still remembered: routed already, so nothing happens. */
   | { readonly type: 'SignalDuplicateIgnored'; readonly signalId: string };
 
-type Handler<R extends SignalRecord> = (record: R, state: SignalNameState) => SignalRouterEvent[];
-type HandlerTable = { readonly [K in SignalRecord['type']]: Handler<Extract<SignalRecord, { type: K }>> };
+type Handler<R extends SignalNameRecord> = (
+  record: R,
+  state: SignalNameState,
+  ctx: SignalRouterContext,
+) => SignalRouterEvent[];
+type NameRecord = SignalNameRecord;
+type HandlerTable = { readonly [K in NameRecord['type']]: Handler<Extract<NameRecord, { type: K }>> };
 
 const HANDLERS: HandlerTable = {
   SignalWaitOpened: openWait,
@@ -32,18 +50,26 @@ const HANDLERS: HandlerTable = {
 };
 
 /**
- * What `record` means for its name's `state`. Pure and total: a record that
- * changes nothing (a wait opened twice, a wait closed that is not open)
- * yields no event.
+ * What `record` means for its name's `state` at `ctx.now`. Pure and total: a
+ * record that changes nothing (a wait opened twice, a wait closed that is
+ * not open) yields no event, but for stored signals it finds past retention.
  *
  * @example
- *   const events = decideSignalRecord(record, state);
+ *   const events = decideSignalRecord(record, state, { now, retention: DEFAULT_SIGNAL_RETENTION });
  *   const next = events.reduce(evolveSignalState, state);
  */
-export function decideSignalRecord(record: SignalRecord, state: SignalNameState): SignalRouterEvent[] {
+export function decideSignalRecord(
+  record: NameRecord,
+  state: SignalNameState,
+  ctx: SignalRouterContext,
+): SignalRouterEvent[] {
+  const expired = state.stored.filter((s) => isExpired(s, ctx)).map((s) => s.signalId);
+  const dropped: SignalRouterEvent[] =
+    expired.length > 0 ? [{ type: 'StoredSignalsDropped', signalIds: expired }] : [];
+  const current = dropped.reduce(evolveSignalState, state);
   // The table pairs each `type` with its handler; TypeScript cannot follow
   // that through an indexed access, hence the one cast.
-  return (HANDLERS[record.type] as Handler<SignalRecord>)(record, state);
+  return [...dropped, ...(HANDLERS[record.type] as Handler<NameRecord>)(record, current, ctx)];
 }
 
 /** Applies one event; never changes `state` itself. */
@@ -55,9 +81,17 @@ export function evolveSignalState(state: SignalNameState, event: SignalRouterEve
       return { ...state, waits: without(state.waits, [event.key]) };
     case 'SignalRouted':
       return {
+        ...state,
         waits: without(state.waits, event.deliveredTo.map(waitKey)),
         recentSignalIds: [...state.recentSignalIds, event.signal.signalId].slice(-RECENT_SIGNALS_KEPT),
       };
+    case 'SignalStored':
+      return { ...state, stored: [...state.stored, event.signal] };
+    case 'StoredSignalsDropped': {
+      const ids = new Set(event.signalIds);
+      return { ...state, stored: state.stored.filter((s) => !ids.has(s.signalId)) };
+    }
+    case 'StoredSignalMatched':
     case 'SignalDuplicateIgnored':
       return state;
     default:
@@ -71,7 +105,11 @@ export function evolveSignalState(state: SignalNameState, event: SignalRouterEve
  * is recognisably the same command; the run id is left out of it (the
  * command is addressed to the run already) to keep it short.
  */
-export function deliverSignalCommand(signal: SignalSent, wait: SignalWait, at: number): DeliverSignal {
+export function deliverSignalCommand(
+  signal: Pick<SignalSent, 'signalId' | 'params' | 'sentBy'>,
+  wait: SignalWait,
+  at: number,
+): DeliverSignal {
   return {
     type: 'DeliverSignal',
     runId: wait.runId,
@@ -92,7 +130,12 @@ function openWait(record: SignalWaitOpened, state: SignalNameState): SignalRoute
   // second record for it is a copy.
   if (Object.hasOwn(state.waits, waitKey(record))) return [];
   const { runId, stepId, attempt, match } = record;
-  return [{ type: 'WaitOpened', wait: { runId, stepId, attempt, match } }];
+  const wait = { runId, stepId, attempt, match };
+  // Expired ones were dropped before: what is left is within retention. The
+  // newest is the freshest fact (today's load rather than yesterday's).
+  const stored = state.stored.findLast((signal) => matchesSignal(match, signal.params));
+  if (stored !== undefined) return [{ type: 'StoredSignalMatched', signal: stored, wait }];
+  return [{ type: 'WaitOpened', wait }];
 }
 
 function closeWait(record: SignalWaitClosed, state: SignalNameState): SignalRouterEvent[] {
@@ -100,12 +143,39 @@ function closeWait(record: SignalWaitClosed, state: SignalNameState): SignalRout
   return Object.hasOwn(state.waits, key) ? [{ type: 'WaitClosed', key }] : [];
 }
 
-function routeSignal(signal: SignalSent, state: SignalNameState): SignalRouterEvent[] {
-  if (state.recentSignalIds.includes(signal.signalId)) {
-    return [{ type: 'SignalDuplicateIgnored', signalId: signal.signalId }];
+function routeSignal(
+  signal: SignalSent,
+  state: SignalNameState,
+  ctx: SignalRouterContext,
+): SignalRouterEvent[] {
+  const { signalId } = signal;
+  if (state.recentSignalIds.includes(signalId) || state.stored.some((s) => s.signalId === signalId)) {
+    return [{ type: 'SignalDuplicateIgnored', signalId }];
   }
   const deliveredTo = Object.values(state.waits).filter((wait) => matchesSignal(wait.match, signal.params));
-  return [{ type: 'SignalRouted', signal, deliveredTo }];
+  const stored: StoredSignal = {
+    signalId,
+    params: signal.params,
+    sentAt: signal.sentAt,
+    ...(signal.sentBy === undefined ? {} : { sentBy: signal.sentBy }),
+    storedAt: ctx.now,
+  };
+  // Room for the new one: the oldest beyond the count go first.
+  const over = state.stored.length + 1 - ctx.retention.maxCount;
+  const dropped: SignalRouterEvent[] =
+    over > 0
+      ? [{ type: 'StoredSignalsDropped', signalIds: state.stored.slice(0, over).map((s) => s.signalId) }]
+      : [];
+  return [
+    { type: 'SignalRouted', signal, deliveredTo },
+    ...dropped,
+    { type: 'SignalStored', signal: stored },
+  ];
+}
+
+/** Past `maxAgeMs` since it was stored; a signal stored exactly `maxAgeMs` ago is still kept. */
+function isExpired(signal: StoredSignal, ctx: SignalRouterContext): boolean {
+  return ctx.now - signal.storedAt > ctx.retention.maxAgeMs;
 }
 
 function without(

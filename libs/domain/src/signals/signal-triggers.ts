@@ -1,6 +1,10 @@
 import type { EvaluationResult } from '../expressions/expression';
 import type { JsonObject, JsonValue } from '../shared/json';
-import type { SignalTrigger } from '../workflow/workflow-definition';
+import {
+  isSignalSetTrigger,
+  type AnySignalTrigger,
+  type SignalTrigger,
+} from '../workflow/workflow-definition';
 import type { SignalSent } from './signal.messages';
 import { matchesSignal } from './signal-match';
 
@@ -9,7 +13,7 @@ export interface WorkflowSignalTriggers {
   readonly workflowId: string;
   readonly version: number;
   /** `triggers.signals` of the version, in document order (the index names the trigger). */
-  readonly signals: readonly SignalTrigger[];
+  readonly signals: readonly AnySignalTrigger[];
 }
 
 /** What a signal trigger's params read: the signal that fired it, as `signal.id`, `signal.name`, `signal.params`. */
@@ -21,9 +25,14 @@ export interface SignalExpressionContext {
   };
 }
 
+/** What a trigger on several signals reads: `signals.<alias>`, each as `signal` above. */
+export interface SignalSetExpressionContext {
+  readonly signals: Readonly<Record<string, SignalExpressionContext['signal']>>;
+}
+
 /** The expression language as trigger params need it; injected so a test can pin it. */
 export interface SignalExpressionEvaluator {
-  evaluate(source: string, context: SignalExpressionContext): EvaluationResult;
+  evaluate(source: string, context: SignalExpressionContext | SignalSetExpressionContext): EvaluationResult;
 }
 
 interface TriggeredRunBase {
@@ -61,6 +70,8 @@ export function runsTriggeredBy(
   const runs: TriggeredRun[] = [];
   for (const { workflowId, version, signals } of workflows) {
     signals.forEach((trigger, triggerIndex) => {
+      // A trigger on several signals fires from its join (see `signal-joins.ts`).
+      if (isSignalSetTrigger(trigger)) return;
       if (trigger.signal !== signal.name || !matchesSignal(trigger.match, signal.params)) return;
       const base = {
         workflowId,
@@ -87,13 +98,14 @@ export function signalTriggerRequestId(signalId: string, triggerIndex: number): 
   return `signal:${signalId}:${triggerIndex}`;
 }
 
-type ParamsResult =
+export type ParamsResult =
   | { readonly ok: true; readonly value: JsonObject }
   | { readonly ok: false; readonly name: string; readonly message: string };
 
-function triggerParams(
-  trigger: SignalTrigger,
-  context: SignalExpressionContext,
+/** A trigger's params: literals as they are, expressions evaluated over `context`. */
+export function triggerParams(
+  trigger: Pick<SignalTrigger, 'params'>,
+  context: SignalExpressionContext | SignalSetExpressionContext,
   expressions: SignalExpressionEvaluator,
 ): ParamsResult {
   const params: JsonObject = {};

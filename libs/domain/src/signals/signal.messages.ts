@@ -1,4 +1,5 @@
 import type { JsonObject } from '../shared/json';
+import type { SignalSetTrigger } from '../workflow/workflow-definition';
 
 /**
  * Records of `baton.signals`, keyed by signal name, read by the signal router
@@ -38,10 +39,43 @@ export interface SignalWaitClosed {
   readonly attempt: number;
 }
 
-export type SignalRecord = SignalSent | SignalWaitOpened | SignalWaitClosed;
+/**
+ * Written by the router when a signal matches a member of a trigger on
+ * several signals: the signal goes to the join of that trigger (keyed by
+ * `joinKey`, so every signal of the set meets in one single writer whatever
+ * its name's partition). It carries the trigger, so the join decides
+ * without reading the registry.
+ */
+export interface SignalOffered {
+  readonly type: 'SignalOffered';
+  /** The join's key (`joinKey(workflowId, version, triggerIndex)`), which keys the record. */
+  readonly name: string;
+  readonly workflowId: string;
+  readonly version: number;
+  readonly triggerIndex: number;
+  readonly trigger: SignalSetTrigger;
+  /** The member of `trigger.all` the signal matched. */
+  readonly alias: string;
+  readonly signal: Omit<SignalSent, 'type'>;
+}
 
-/** Signal names: a letter, then letters, digits, `_`, `.` or `-`; at most 128 characters (`table.loaded`). */
-export const SIGNAL_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+/** The records a signal name's state is decided by (`decideSignalRecord`). */
+export type SignalNameRecord = SignalSent | SignalWaitOpened | SignalWaitClosed;
+
+export type SignalRecord = SignalNameRecord | SignalOffered;
+
+/** The key of a trigger's join: it starts with `@`, which no signal name does. */
+export function joinKey(workflowId: string, version: number, triggerIndex: number): string {
+  return `@join/${workflowId}/${version}/${triggerIndex}`;
+}
+
+/**
+ * Signal names: a letter, then letters, digits, `_`, `.`, `-` or `/`; at most
+ * 128 characters (`table.loaded`, `warehouse/sales/loaded`). A name is only
+ * ever a record key and a JSON string, so `/` needs no escaping anywhere; the
+ * leading letter keeps names apart from the router's internal keys (`@...`).
+ */
+export const SIGNAL_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_./-]{0,127}$/;
 
 /**
  * Signal ids: 1 to 128 printable ASCII characters, no spaces (a UUID, a

@@ -124,9 +124,36 @@ export interface SignalTrigger {
   readonly params: Readonly<Record<string, StepParamValue>>;
 }
 
+/** One signal of a `SignalSetTrigger`: its name and the params it must carry. */
+export interface SignalSetMember {
+  readonly signal: string;
+  readonly match: JsonObject;
+}
+
+/**
+ * A trigger on several signals (Maestro's signal dependencies): it starts a
+ * run once a signal is present for every alias of `all` (each of its name,
+ * its params equal to its `match`), the signals agreeing on every param named
+ * in `join` and `condition` (CEL over `signals.<alias>.id|name|params`) true.
+ * Each such set starts one run, and its signals are used up: they start no
+ * other run of this trigger. The run's params are CEL over `signals` too.
+ */
+export interface SignalSetTrigger {
+  readonly all: Readonly<Record<string, SignalSetMember>>;
+  readonly join: readonly string[];
+  readonly condition?: string;
+  readonly params: Readonly<Record<string, StepParamValue>>;
+}
+
+export type AnySignalTrigger = SignalTrigger | SignalSetTrigger;
+
+export function isSignalSetTrigger(trigger: AnySignalTrigger): trigger is SignalSetTrigger {
+  return 'all' in trigger;
+}
+
 export interface Triggers {
   readonly cron: readonly CronTrigger[];
-  readonly signals: readonly SignalTrigger[];
+  readonly signals: readonly AnySignalTrigger[];
 }
 
 /**

@@ -1,7 +1,8 @@
-import type {
-  SignalExpressionEvaluator,
-  SignalNameState,
-  WorkflowSignalTriggers,
+import {
+  celSignalExpressions,
+  type SignalExpressionEvaluator,
+  type SignalNameState,
+  type WorkflowSignalTriggers,
 } from '@baton/domain/signals';
 import { Topics, type DeadLetter } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
@@ -35,7 +36,9 @@ const expressions: SignalExpressionEvaluator = {
   evaluate: (source, context) =>
     source === 'fail'
       ? { ok: false, error: { expression: source, message: 'no such key: nope' } }
-      : { ok: true, value: context.signal.params[source.replace('signal.params.', '')] ?? null },
+      : 'signal' in context
+        ? { ok: true, value: context.signal.params[source.replace('signal.params.', '')] ?? null }
+        : { ok: false, error: { expression: source, message: 'this fake reads one signal' } },
 };
 
 const ctx = (triggers: WorkflowSignalTriggers[] = []): SignalRouteContext => ({
@@ -78,6 +81,7 @@ describe('routeSignals', () => {
           {
             waits: { 'r2/wait/1': { runId: 'r2', stepId: 'wait', attempt: 1, match: { table: 'orders' } } },
             recentSignalIds: ['s1'],
+            stored: [{ signalId: 's1', params: { table: 'sales' }, sentAt: SENT_AT, storedAt: NOW }],
           },
         ],
       ]),
@@ -86,9 +90,12 @@ describe('routeSignals', () => {
       signals: 1,
       duplicates: 0,
       deliveries: 1,
+      storedMatches: 0,
       runsRequested: 0,
       waitsOpened: 2,
       waitsClosed: 0,
+      offers: 0,
+      joins: 0,
       deadLetters: 0,
     });
   });
@@ -101,7 +108,30 @@ describe('routeSignals', () => {
     expect(states).toEqual(snapshot);
     expect(second.records).toEqual([]);
     expect([...second.changed.keys()]).toEqual(['table.loaded']);
-    expect(second.changed.get('table.loaded')).toEqual({ waits: {}, recentSignalIds: ['s1'] });
+    expect(second.changed.get('table.loaded')).toEqual({
+      waits: {},
+      recentSignalIds: ['s1'],
+      stored: [{ signalId: 's1', params: {}, sentAt: SENT_AT, storedAt: NOW }],
+    });
+  });
+
+  it('delivers a stored signal to a wait that opens after it, within the retention it is given', () => {
+    const first = routeSignals(new Map(), [sent('s1', { day: 'd1' })], ctx());
+    const second = routeSignals(first.changed, [opened('r1', { day: 'd1' })], ctx());
+    expect(valuesOn(second.records, Topics.runCommands)).toMatchObject([
+      {
+        key: 'r1',
+        value: { type: 'DeliverSignal', runId: 'r1', signalId: 's1', signalParams: { day: 'd1' } },
+      },
+    ]);
+    expect(second.counts).toMatchObject({ deliveries: 1, storedMatches: 1, waitsOpened: 0 });
+    const expired = routeSignals(first.changed, [opened('r1', { day: 'd1' })], {
+      ...ctx(),
+      now: NOW + 1_001,
+      retention: { maxAgeMs: 1_000, maxCount: 5 },
+    });
+    expect(expired.records).toEqual([]);
+    expect(expired.changed.get('table.loaded')).toMatchObject({ stored: [] });
   });
 
   it('routes a resent signal once, and leaves its state unchanged', () => {
@@ -247,5 +277,65 @@ describe('routeSignals', () => {
     const live = routeSignals(first.changed, [sent('s1', { a: [1, { b: 2 }] })], ctx());
     expect(routeSignals(restored, [sent('s1', { a: [1, { b: 2 }] })], ctx()).records).toEqual(live.records);
     expect(live.records).toHaveLength(1);
+  });
+
+  it('joins a trigger on several signals through offers keyed by the join, and starts one run per set', () => {
+    const triggers: WorkflowSignalTriggers[] = [
+      {
+        workflowId: 'report',
+        version: 2,
+        signals: [
+          {
+            all: { sales: { signal: 'sales/loaded', match: {} }, fx: { signal: 'fx.rates', match: {} } },
+            join: ['date'],
+            condition: 'signals.sales.params.date >= signals.fx.params.date',
+            params: { day: { expression: 'signals.sales.params.date' } },
+          },
+        ],
+      },
+    ];
+    const cel = { ...ctx(triggers), expressions: celSignalExpressions };
+    const asInput = (records: readonly OutgoingRecord[]) =>
+      records.filter((r) => r.topic === Topics.signals).map((r) => signalRecord(r.value, r.key));
+    const first = routeSignals(
+      new Map(),
+      [sent('s1', { date: 'd1' }, 'sales/loaded'), sent('f1', { date: 'd1' }, 'fx.rates')],
+      cel,
+    );
+    expect(first.records.map((r) => [r.topic, r.key])).toEqual([
+      [Topics.signals, '@join/report/2/0'],
+      [Topics.signals, '@join/report/2/0'],
+    ]);
+    expect(first.counts).toMatchObject({ signals: 2, offers: 2 });
+    const joined = routeSignals(first.changed, asInput(first.records), cel);
+    expect(valuesOn(joined.records, Topics.runRequests)).toEqual([
+      {
+        key: 'report',
+        value: {
+          schemaVersion: 1,
+          workflowId: 'report',
+          version: 2,
+          requestId: 'signals:f1:0',
+          params: { day: 'd1' },
+          requestedAt: SENT_AT,
+        },
+      },
+    ]);
+    expect(joined.counts).toMatchObject({ joins: 1, runsRequested: 1 });
+    expect(joined.changed.get('@join/report/2/0')).toMatchObject({ kind: 'join', pending: [] });
+    // A record on a join key that is not an offer, or an offer under another key, is refused.
+    const offer = JSON.parse(first.records[0].value!) as Record<string, unknown>;
+    const bad = routeSignals(
+      new Map(),
+      [
+        sent('x', {}, '@join/report/2/0'),
+        signalRecord({ ...offer, name: 'sales/loaded' }, 'sales/loaded'),
+        signalRecord({ ...offer, name: 7 }, '7'),
+        signalRecord({ ...offer, trigger: { all: 'nope' } }, '@join/report/2/0'),
+      ],
+      cel,
+    );
+    expect(bad.counts.deadLetters).toBe(4);
+    expect(bad.changed.size).toBe(0);
   });
 });

@@ -1,18 +1,30 @@
 import {
+  DEFAULT_SIGNAL_RETENTION,
+  decideSignalOffer,
   decideSignalRecord,
   deliverSignalCommand,
+  emptySignalJoinState,
   emptySignalNameState,
+  evolveSignalJoin,
   evolveSignalState,
+  offersFor,
   runsTriggeredBy,
+  signalNameStateFromJson,
   type SignalExpressionEvaluator,
+  type SignalJoinEvent,
+  type SignalJoinState,
   type SignalNameState,
+  type SignalRetention,
+  type SignalRouterContext,
   type SignalRouterEvent,
   type SignalSent,
+  type SignalWait,
   type WorkflowSignalTriggers,
 } from '@baton/domain/signals';
 import { deadLetterRecord, Topics, type RunRequest } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
 import type { KeyedBatchResult } from '../keyed-state-processor';
+import { joinedRunRecord } from './join-records';
 import { decodeSignalRecord } from './signal-record.codec';
 
 export interface SignalRouteContext {
@@ -21,53 +33,85 @@ export interface SignalRouteContext {
   /** Signal triggers of the active versions (the trigger catalog's latest read). */
   readonly triggers: readonly WorkflowSignalTriggers[];
   readonly expressions: SignalExpressionEvaluator;
+  /** How long and how many signals each name (and each join alias) keeps; `DEFAULT_SIGNAL_RETENTION` when absent. */
+  readonly retention?: SignalRetention;
 }
 
 export interface SignalRouteCounts {
   /** Signals routed (resends not included). */
   signals: number;
   duplicates: number;
+  /** Deliveries of all kinds, and of those the ones to a wait that met a stored signal as it opened. */
   deliveries: number;
+  storedMatches: number;
   runsRequested: number;
   waitsOpened: number;
   waitsClosed: number;
+  /** Signals offered to triggers on several signals, and the sets those joined. */
+  offers: number;
+  joins: number;
   deadLetters: number;
 }
 
-export interface RoutedSignals extends KeyedBatchResult<SignalNameState> {
+/** What the router keeps per key: a signal name's waits and stored signals, or a trigger's join (`@join/...`). */
+export type SignalRouterState = SignalNameState | SignalJoinState;
+
+export function isJoinState(state: SignalRouterState): state is SignalJoinState {
+  return (state as Partial<SignalJoinState>).kind === 'join';
+}
+
+/** A snapshot of either kind; a name's snapshot from before stored signals reads as one with none. */
+export function signalRouterStateFromJson(json: string): SignalRouterState {
+  const plain = JSON.parse(json) as Partial<SignalJoinState>;
+  return plain.kind === 'join' ? { ...emptySignalJoinState, ...plain } : signalNameStateFromJson(json);
+}
+
+export interface RoutedSignals extends KeyedBatchResult<SignalRouterState> {
   readonly records: OutgoingRecord[];
-  readonly changed: Map<string, SignalNameState>;
+  readonly changed: Map<string, SignalRouterState>;
   readonly counts: SignalRouteCounts;
 }
 
+type Decided = {
+  readonly events: readonly { type: string }[];
+  readonly out: OutgoingRecord[];
+  readonly after: SignalRouterState;
+};
+
 /**
  * Routes a batch of `baton.signals` records against the partition's signal
- * names. Pure but for JSON encoding; the caller writes `records`, a snapshot
- * per `changed` name and the input offset in one transaction, then adopts
- * `changed`.
+ * names and joins. Pure but for JSON encoding; the caller writes `records`,
+ * a snapshot per `changed` key and the input offset in one transaction,
+ * then adopts `changed`.
  *
  * Per routed signal it writes a `DeliverSignal` (baton.run-commands, keyed by
- * run id) for each wait it reached, and a run request (baton.run-requests,
- * keyed by workflow id) for each signal trigger it fires. Undecodable records
- * and triggers whose params fail to evaluate go to the dead letters with the
- * reason; the batch goes on.
+ * run id) for each wait it reached, a run request (baton.run-requests, keyed
+ * by workflow id) for each signal trigger it fires, and a `SignalOffered`
+ * (back on baton.signals, keyed by the join) for each member of a trigger on
+ * several signals it matches; a join that completes a set writes its run
+ * request. Undecodable records and triggers whose params fail to evaluate go
+ * to the dead letters with the reason; the batch goes on.
  */
 export function routeSignals(
-  states: ReadonlyMap<string, SignalNameState>,
+  states: ReadonlyMap<string, SignalRouterState>,
   records: readonly LogRecord[],
   ctx: SignalRouteContext,
 ): RoutedSignals {
   const out: OutgoingRecord[] = [];
-  const changed = new Map<string, SignalNameState>();
+  const changed = new Map<string, SignalRouterState>();
   const counts: SignalRouteCounts = {
     signals: 0,
     duplicates: 0,
     deliveries: 0,
+    storedMatches: 0,
     runsRequested: 0,
     waitsOpened: 0,
     waitsClosed: 0,
+    offers: 0,
+    joins: 0,
     deadLetters: 0,
   };
+  const at: SignalRouterContext = { now: ctx.now, retention: ctx.retention ?? DEFAULT_SIGNAL_RETENTION };
   for (const record of records) {
     const decoded = decodeSignalRecord(record);
     if (!decoded.ok) {
@@ -75,13 +119,21 @@ export function routeSignals(
       counts.deadLetters++;
       continue;
     }
-    const name = decoded.value.name;
-    const before = changed.get(name) ?? states.get(name) ?? emptySignalNameState;
-    let events: SignalRouterEvent[];
-    let routed: OutgoingRecord[];
+    const value = decoded.value;
+    const before = changed.get(value.name) ?? states.get(value.name);
+    let decided: Decided;
     try {
-      events = decideSignalRecord(decoded.value, before);
-      routed = events.flatMap((event) => recordsFor(event, record, ctx));
+      if (value.type === 'SignalOffered') {
+        const join = before !== undefined && isJoinState(before) ? before : emptySignalJoinState;
+        const events = decideSignalOffer(value, join, { ...at, expressions: ctx.expressions });
+        const out = events.flatMap((event) => joinRecordsFor(event, record, ctx));
+        decided = { events, out, after: events.reduce(evolveSignalJoin, join) };
+      } else {
+        const name = before !== undefined && !isJoinState(before) ? before : emptySignalNameState;
+        const events = decideSignalRecord(value, name, at);
+        const out = events.flatMap((event) => recordsFor(event, record, ctx));
+        decided = { events, out, after: events.reduce(evolveSignalState, name) };
+      }
     } catch (error) {
       // A bug (or params nested deep enough to overflow the stack) must not stop the partition.
       out.push(
@@ -95,10 +147,9 @@ export function routeSignals(
       counts.deadLetters++;
       continue;
     }
-    out.push(...routed);
-    count(counts, events, routed);
-    const after = events.reduce(evolveSignalState, before);
-    if (after !== before) changed.set(name, after);
+    out.push(...decided.out);
+    count(counts, decided.events, decided.out);
+    if (decided.after !== before) changed.set(value.name, decided.after);
   }
   return { records: out, changed, counts };
 }
@@ -107,18 +158,50 @@ function recordsFor(event: SignalRouterEvent, record: LogRecord, ctx: SignalRout
   switch (event.type) {
     case 'WaitOpened':
     case 'WaitClosed':
+    case 'SignalStored':
+    case 'StoredSignalsDropped':
     case 'SignalDuplicateIgnored':
       return [];
+    case 'StoredSignalMatched':
+      return [deliveryRecord(event.signal, event.wait, ctx.now)];
     case 'SignalRouted': {
-      const deliveries = event.deliveredTo.map((wait) => {
-        const command = deliverSignalCommand(event.signal, wait, ctx.now);
-        return { topic: Topics.runCommands, key: command.runId, value: JSON.stringify(command) };
-      });
-      return [...deliveries, ...triggeredRequests(event.signal, record, ctx)];
+      const deliveries = event.deliveredTo.map((wait) => deliveryRecord(event.signal, wait, ctx.now));
+      const offers = offersFor(event.signal, ctx.triggers).map((offer) => ({
+        topic: Topics.signals,
+        key: offer.name,
+        value: JSON.stringify(offer),
+      }));
+      return [...deliveries, ...triggeredRequests(event.signal, record, ctx), ...offers];
     }
     default:
       return unreachable(event);
   }
+}
+
+function joinRecordsFor(
+  event: SignalJoinEvent,
+  record: LogRecord,
+  ctx: SignalRouteContext,
+): OutgoingRecord[] {
+  switch (event.type) {
+    case 'SignalPending':
+    case 'PendingSignalsDropped':
+    case 'OfferDuplicateIgnored':
+      return [];
+    case 'SignalsJoined':
+      return [joinedRunRecord(event, record, ctx.expressions, ctx.now)];
+    default:
+      return unreachable(event);
+  }
+}
+
+function deliveryRecord(
+  signal: Parameters<typeof deliverSignalCommand>[0],
+  wait: SignalWait,
+  now: number,
+): OutgoingRecord {
+  const command = deliverSignalCommand(signal, wait, now);
+  return { topic: Topics.runCommands, key: command.runId, value: JSON.stringify(command) };
 }
 
 /** A run request per trigger the signal fires; a dead letter of the signal per trigger that cannot fire. */
@@ -141,18 +224,21 @@ function triggeredRequests(signal: SignalSent, record: LogRecord, ctx: SignalRou
 
 function count(
   counts: SignalRouteCounts,
-  events: readonly SignalRouterEvent[],
+  events: readonly { type: string }[],
   routed: readonly OutgoingRecord[],
 ): void {
   for (const event of events) {
     if (event.type === 'WaitOpened') counts.waitsOpened++;
     else if (event.type === 'WaitClosed') counts.waitsClosed++;
     else if (event.type === 'SignalDuplicateIgnored') counts.duplicates++;
-    else counts.signals++;
+    else if (event.type === 'SignalRouted') counts.signals++;
+    else if (event.type === 'StoredSignalMatched') counts.storedMatches++;
+    else if (event.type === 'SignalsJoined') counts.joins++;
   }
   for (const { topic } of routed) {
     if (topic === Topics.runCommands) counts.deliveries++;
     else if (topic === Topics.runRequests) counts.runsRequested++;
+    else if (topic === Topics.signals) counts.offers++;
     else counts.deadLetters++;
   }
 }

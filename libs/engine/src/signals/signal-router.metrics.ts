@@ -5,9 +5,11 @@ import type { SignalRouteCounts } from './route-signals';
 export class SignalRouterMetrics {
   readonly signals: Counter<'outcome'>;
   readonly deliveries: Counter;
+  readonly storedMatches: Counter;
   readonly runsRequested: Counter;
   readonly deadLetters: Counter;
   readonly waitsOpen: Gauge;
+  readonly signalsKept: Gauge;
   readonly batchSeconds: Histogram;
 
   constructor(registry: Registry) {
@@ -21,6 +23,11 @@ export class SignalRouterMetrics {
     this.deliveries = new Counter({
       name: 'baton_signal_deliveries_total',
       help: 'DeliverSignal commands written for waiting steps.',
+      registers,
+    });
+    this.storedMatches = new Counter({
+      name: 'baton_signal_stored_matches_total',
+      help: 'Waits that met a stored signal as they opened (delivered at once; part of the deliveries).',
       registers,
     });
     this.runsRequested = new Counter({
@@ -38,6 +45,11 @@ export class SignalRouterMetrics {
       help: 'Open signal waits in the partitions this router owns.',
       registers,
     });
+    this.signalsKept = new Gauge({
+      name: 'baton_signals_kept',
+      help: 'Signals kept in the partitions this router owns: stored for later waits, or pending in a join (bounded by the retention).',
+      registers,
+    });
     this.batchSeconds = new Histogram({
       name: 'baton_signal_router_batch_duration_seconds',
       help: 'Time to route a batch of baton.signals records and commit its transaction.',
@@ -51,6 +63,7 @@ export class SignalRouterMetrics {
     if (counts.signals > 0) this.signals.inc({ outcome: 'routed' }, counts.signals);
     if (counts.duplicates > 0) this.signals.inc({ outcome: 'duplicate' }, counts.duplicates);
     this.deliveries.inc(counts.deliveries);
+    this.storedMatches.inc(counts.storedMatches);
     this.runsRequested.inc(counts.runsRequested);
     this.deadLetters.inc(counts.deadLetters);
   }

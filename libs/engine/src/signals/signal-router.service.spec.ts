@@ -35,7 +35,7 @@ describe('SignalRouterService on the embedded log', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-signals-'));
-    log = await EmbeddedEventLog.open({ dir });
+    log = await EmbeddedEventLog.open({ dir, onWarning: () => undefined });
     registry = new Registry();
     catalog = new TriggerCatalog(
       { activeTriggers: async () => workflows },
@@ -137,6 +137,7 @@ describe('SignalRouterService on the embedded log', () => {
     await eventually(async () =>
       expect((await registry.getSingleMetric('baton_signal_waits_open')!.get()).values[0].value).toBe(1),
     );
+    expect((await registry.getSingleMetric('baton_signals_kept')!.get()).values[0].value).toBe(1);
     expect((await registry.getSingleMetric('baton_signal_deliveries_total')!.get()).values[0].value).toBe(1);
     await first.stop();
 
@@ -152,5 +153,47 @@ describe('SignalRouterService on the embedded log', () => {
     ]);
     expect(await all(Topics.runRequests)).toHaveLength(1);
     expect(await all(Topics.deadLetters)).toEqual([]);
+  });
+
+  it('routes a signal against the triggers of the registry as of the signal, not of the last background read', async () => {
+    // The background refresh would take a minute: only the read before the batch can see the push.
+    let listed: WorkflowTriggers[] = [];
+    let readable = true;
+    const late = new TriggerCatalog(
+      {
+        activeTriggers: async () => {
+          if (!readable) throw new Error('db down');
+          return listed;
+        },
+      },
+      new TriggerMetrics(new Registry()),
+      quiet,
+      { refreshMs: 60_000 },
+    );
+    await late.start();
+    const sut = new SignalRouterService(
+      log,
+      systemClock,
+      late,
+      new SignalRouterMetrics(new Registry()),
+      quiet,
+      {
+        topics: layout,
+      },
+    );
+    await sut.start();
+    listed = workflows; // the push, acknowledged before the signal is sent
+    await send(sent('s1', { table: 'sales' }));
+    expect(await until<RunRequest>(Topics.runRequests, 1)).toMatchObject([{ requestId: 'signal:s1:0' }]);
+
+    // While the registry cannot be read, signals wait (they are not routed against a stale list).
+    readable = false;
+    await send(sent('s2', { table: 'sales' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await all(Topics.runRequests)).toHaveLength(1);
+    readable = true;
+    expect(await until<RunRequest>(Topics.runRequests, 2)).toMatchObject([{}, { requestId: 'signal:s2:0' }]);
+    await sut.stop();
+    late.stop();
   });
 });

@@ -2,14 +2,20 @@ import type { LoggerService } from '@nestjs/common';
 import {
   celSignalExpressions,
   type SignalExpressionEvaluator,
-  type SignalNameState,
+  type SignalRetention,
 } from '@baton/domain/signals';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
-import type { EventLog } from '@baton/eventlog';
+import type { EventLog, LogRecord } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
 import { KeyedStateProcessor, type WriterHealthSource } from '../keyed-state-processor';
 import type { TriggerCatalog } from '../triggers/trigger-catalog';
-import { routeSignals, type RoutedSignals } from './route-signals';
+import {
+  isJoinState,
+  routeSignals,
+  signalRouterStateFromJson,
+  type RoutedSignals,
+  type SignalRouterState,
+} from './route-signals';
 import type { SignalRouterMetrics } from './signal-router.metrics';
 
 export interface SignalRouterOptions {
@@ -18,6 +24,13 @@ export interface SignalRouterOptions {
   readonly groupId?: string;
   /** Evaluates signal triggers' params; CEL unless a test pins it. */
   readonly expressions?: SignalExpressionEvaluator;
+  /** Signals kept per name for waits that open later; `DEFAULT_SIGNAL_RETENTION` when absent. */
+  readonly retention?: SignalRetention;
+}
+
+/** True for every SignalSent (its JSON holds the type name); a few other records too, which only costs a read. */
+function mayBeSignalSent(record: LogRecord): boolean {
+  return record.value !== null && record.value.includes('SignalSent');
 }
 
 type TimedBatch = RoutedSignals & { readonly endTimer: () => void };
@@ -30,13 +43,14 @@ type TimedBatch = RoutedSignals & { readonly endTimer: () => void };
  * offset are one transaction, so a signal is routed exactly once even across
  * crashes and rebalances.
  *
- * Signal triggers come from the shared `TriggerCatalog`, read when a batch is
- * routed; it must be started first (the router does not start it, the cron
- * scheduler reads it too).
+ * Signal triggers come from the shared `TriggerCatalog`, read again before
+ * each batch holding a signal; it must be started first (the router does not
+ * start it, the cron scheduler reads it too).
  */
 export class SignalRouterService {
-  private readonly processor: KeyedStateProcessor<SignalNameState, TimedBatch>;
-  private readonly waitsByName = new Map<string, number>();
+  private readonly processor: KeyedStateProcessor<SignalRouterState, TimedBatch>;
+  /** Open waits and kept signals (stored, or pending in a join) per key of the owned partitions. */
+  private readonly heldByKey = new Map<string, { waits: number; signals: number }>();
 
   constructor(
     private readonly log: EventLog,
@@ -47,29 +61,51 @@ export class SignalRouterService {
     private readonly options: SignalRouterOptions,
   ) {
     const expressions = options.expressions ?? celSignalExpressions;
-    this.processor = new KeyedStateProcessor<SignalNameState, TimedBatch>(log, clock, logger, {
+    this.processor = new KeyedStateProcessor<SignalRouterState, TimedBatch>(log, clock, logger, {
       name: 'SignalRouter',
       keysAre: 'signal names',
       groupId: options.groupId ?? 'baton-signal-router',
       inputTopic: Topics.signals,
       stateTopic: Topics.signalState,
-      decodeState: (json) => JSON.parse(json) as SignalNameState,
+      decodeState: signalRouterStateFromJson,
+      // The catalog refreshes every few seconds; a signal sent right after a
+      // push would otherwise meet the list from before it, and the trigger
+      // would miss it for good. Reading the registry again before a batch
+      // with a signal in it closes that window: the signal was appended after
+      // the push's acknowledgement, which was after its registry commit. A
+      // registry that cannot be read fails the batch (delivered again later)
+      // rather than route against a list that may be stale.
+      beforeProcess: async (records) => {
+        if (records.some(mayBeSignalSent)) await catalog.readAfter();
+      },
       process: (states, records, now) => {
         const endTimer = this.metrics.batchSeconds.startTimer();
         return {
-          ...routeSignals(states, records, { now, triggers: catalog.signalTriggers(), expressions }),
+          ...routeSignals(states, records, {
+            now,
+            triggers: catalog.signalTriggers(),
+            expressions,
+            ...(options.retention === undefined ? {} : { retention: options.retention }),
+          }),
           endTimer,
         };
       },
-      onAdopted: (name, state) => this.waitsByName.set(name, Object.keys(state.waits).length),
+      onAdopted: (name, state) => {
+        this.heldByKey.set(
+          name,
+          isJoinState(state)
+            ? { waits: 0, signals: state.pending.length }
+            : { waits: Object.keys(state.waits).length, signals: state.stored.length },
+        );
+      },
       onCommitted: (result) => {
         result.endTimer();
         this.metrics.count(result.counts);
-        this.updateWaitsOpen();
+        this.updateGauges();
       },
       onReleased: (names) => {
-        for (const name of names) this.waitsByName.delete(name);
-        this.updateWaitsOpen();
+        for (const name of names) this.heldByKey.delete(name);
+        this.updateGauges();
       },
     });
   }
@@ -82,16 +118,21 @@ export class SignalRouterService {
   async start(): Promise<void> {
     await this.log.ensureTopics(coreTopics(this.options.topics));
     await this.processor.start();
-    this.updateWaitsOpen();
+    this.updateGauges();
   }
 
   async stop(): Promise<void> {
     await this.processor.stop();
   }
 
-  private updateWaitsOpen(): void {
+  private updateGauges(): void {
     let open = 0;
-    for (const count of this.waitsByName.values()) open += count;
+    let kept = 0;
+    for (const { waits, signals } of this.heldByKey.values()) {
+      open += waits;
+      kept += signals;
+    }
     this.metrics.waitsOpen.set(open);
+    this.metrics.signalsKept.set(kept);
   }
 }

@@ -78,4 +78,30 @@ describe('TriggerCatalog', () => {
     sut.stop();
     expect(sut.signalTriggers()).toHaveLength(1);
   });
+
+  it('keeps the list of the read that started last when reads overlap, and readAfter rejects when it cannot read', async () => {
+    const pending: ((list: WorkflowTriggers[] | Error) => void)[] = [];
+    const sut = new TriggerCatalog(
+      {
+        activeTriggers: () =>
+          new Promise((resolve, reject) =>
+            pending.push((list) => (list instanceof Error ? reject(list) : resolve(list))),
+          ),
+      },
+      new TriggerMetrics(new Registry()),
+      quiet,
+      { refreshMs: 60_000 },
+    );
+    const older = sut.refresh();
+    const newer = sut.readAfter();
+    pending[1]([signalOnly]);
+    await newer;
+    pending[0]([]);
+    await older;
+    expect(sut.signalTriggers().map((w) => w.workflowId)).toEqual(['on-load']);
+    const failing = sut.readAfter();
+    pending[2](new Error('db down'));
+    await expect(failing).rejects.toThrow('cannot read the triggers from the workflow registry');
+    sut.stop();
+  });
 });

@@ -39,6 +39,9 @@ export class TriggerCatalog {
   private workflows: readonly WorkflowTriggers[] = [];
   private signals: readonly WorkflowSignalTriggers[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Reads are numbered as they start; a read that started before the one whose list is kept is dropped. */
+  private reads = 0;
+  private kept = 0;
   private stopped = false;
   private readonly refreshMs: number;
 
@@ -64,10 +67,16 @@ export class TriggerCatalog {
     this.timer = null;
   }
 
-  /** Reads the registry now; false (and the previous list kept) when it cannot. */
+  /**
+   * Reads the registry now; false (and the previous list kept) when it
+   * cannot. Reads may overlap (the background one and `readAfter`'s): a read
+   * that started earlier never replaces the list of one that started later.
+   */
   async refresh(): Promise<boolean> {
+    const read = ++this.reads;
+    let workflows: readonly WorkflowTriggers[];
     try {
-      this.workflows = await this.source.activeTriggers();
+      workflows = await this.source.activeTriggers();
     } catch (error) {
       this.metrics.catalogRefreshFailures.inc();
       this.logger.warn(
@@ -76,10 +85,23 @@ export class TriggerCatalog {
       );
       return false;
     }
+    if (read < this.kept) return true;
+    this.kept = read;
+    this.workflows = workflows;
     this.signals = this.workflows
       .filter((w) => w.triggers.signals.length > 0)
       .map((w) => ({ workflowId: w.workflowId, version: w.version, signals: w.triggers.signals }));
     return true;
+  }
+
+  /**
+   * Reads the registry now and resolves once the lists hold what it said;
+   * rejects when it cannot be read. Whoever must not act on a list older
+   * than something it saw (the signal router: a signal sent after a push was
+   * acknowledged must meet that push's triggers) calls this first.
+   */
+  async readAfter(): Promise<void> {
+    if (!(await this.refresh())) throw new Error('cannot read the triggers from the workflow registry');
   }
 
   /** Workflows with cron triggers. */

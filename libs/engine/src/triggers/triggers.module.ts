@@ -72,6 +72,7 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       ) => {
         const router = new SignalRouterService(log, clock, catalog, metrics, new Logger('SignalRouter'), {
           topics: config.topics,
+          ...(config.signalRetention === undefined ? {} : { retention: config.signalRetention }),
         });
         health.watch(router.writer);
         return router;
