@@ -67,6 +67,13 @@ describe('EngineService on the embedded log', () => {
     }
   }
 
+  async function settles(read: () => number, expected: number): Promise<void> {
+    const deadline = Date.now() + 4_000;
+    while (read() !== expected && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(read()).toBe(expected);
+  }
+
   const has = (type: string, stepId?: string) => (events: RunEvent[]) =>
     events.some((e) => e.type === type && (stepId === undefined || ('stepId' in e && e.stepId === stepId)));
 
@@ -175,7 +182,9 @@ steps:
     });
     const events = await until('p', has('RunSucceeded'));
     expect(events.filter((e) => e.type === 'ChildRunEnded')).toHaveLength(5);
-    expect(first.runsOwned).toBe(1);
+    // The last child is forgotten by its own partition's batch, which may still be finishing
+    // when the parent (another partition) has already succeeded: held count settles, never grows.
+    await settles(() => first.runsOwned, 1);
 
     // The state topic ends every child with a tombstone, so a restore does not bring them back.
     const latest = new Map<string, string | null>();
