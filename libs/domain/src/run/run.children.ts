@@ -31,7 +31,7 @@ export function childRunId(parentRunId: string, stepId: string, attempt: number,
 }
 
 /** `~<step id>~<attempt>~<index>` at the end; step ids cannot hold `~` and top-level run ids are UUIDs. */
-const CHILD_RUN_ID = /~[A-Za-z][A-Za-z0-9_-]*~\d+~\d+$/;
+const CHILD_RUN_ID = /~[A-Za-z][A-Za-z0-9_.-]*~\d+~\d+$/;
 
 /** Whether `runId` is a child run's (a foreach or while iteration, a subworkflow), by the suffix its parent gave it. */
 export function isChildRunId(runId: string): boolean {
