@@ -1,4 +1,4 @@
-import type { Edge, LoopBody, StepDefinition } from '@baton/domain';
+import type { Edge, LoopBody, ShellStep, StepDefinition } from '@baton/domain';
 import { appendPath } from './definition-error';
 import { optionalMs, durationMs } from './duration';
 import { ENV_NAME, HEADER_NAME, IDENTIFIER, PARAM_NAME, SIGNAL_PARAM_NAME } from './dto/patterns';
@@ -107,6 +107,7 @@ function normalizeStep(
         command: Array.isArray(step.command) ? step.command : [],
         ...(step.working_directory === undefined ? {} : { workingDirectory: step.working_directory }),
         env: toStepValues(step.env, `${path}.env`, ENV_NAME, sites, errors),
+        ...retryableExitCodes(step, path, errors),
       };
     case 'http':
       return {
@@ -173,6 +174,25 @@ function normalizeStep(
       throw new Error(`unknown step type ${String(unexpected)}`);
     }
   }
+}
+
+/** `non_retryable_exit_codes` or `retryable_exit_codes`: one of them, since together they would contradict. */
+function retryableExitCodes(
+  step: StepDto,
+  path: string,
+  errors: NormalizeContext['errors'],
+): { retryableExitCodes?: ShellStep['retryableExitCodes'] } {
+  const except = step.non_retryable_exit_codes;
+  const only = step.retryable_exit_codes;
+  if (Array.isArray(except) && Array.isArray(only)) {
+    errors.push({
+      path: `${path}.retryable_exit_codes`,
+      message: 'give non_retryable_exit_codes or retryable_exit_codes, not both',
+    });
+  }
+  if (Array.isArray(except)) return { retryableExitCodes: { except } };
+  if (Array.isArray(only)) return { retryableExitCodes: { only } };
+  return {};
 }
 
 function normalizeOutputs(

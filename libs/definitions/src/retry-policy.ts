@@ -24,13 +24,27 @@ export function retryPolicy(
 ): RetryPolicy {
   if (typeof dto !== 'object' || dto === null) return DEFAULT_RETRY_POLICY;
   const limit = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+  const backoffs: { user?: Backoff; platform?: Backoff; timeout?: Backoff } = {};
+  for (const [kind, field] of PER_KIND_BACKOFFS) {
+    const given = dto[field];
+    if (typeof given === 'object' && given !== null)
+      backoffs[kind] = backoff(given, `${path}.${field}`, errors);
+  }
   return {
     userErrorLimit: limit(dto.user_error_limit, DEFAULT_RETRY_POLICY.userErrorLimit),
     platformErrorLimit: limit(dto.platform_error_limit, DEFAULT_RETRY_POLICY.platformErrorLimit),
     timeoutLimit: limit(dto.timeout_limit, DEFAULT_RETRY_POLICY.timeoutLimit),
     backoff: backoff(dto.backoff, `${path}.backoff`, errors),
+    // Only when given, so a policy without them normalizes as it did before they existed.
+    ...(Object.keys(backoffs).length > 0 ? { backoffs } : {}),
   };
 }
+
+const PER_KIND_BACKOFFS = [
+  ['user', 'user_error_backoff'],
+  ['platform', 'platform_error_backoff'],
+  ['timeout', 'timeout_backoff'],
+] as const;
 
 function backoff(dto: BackoffDto | undefined, path: string, errors: DefinitionError[]): Backoff {
   if (typeof dto !== 'object' || dto === null) return DEFAULT_RETRY_POLICY.backoff;

@@ -55,4 +55,20 @@ export class RetryPolicyDto {
   @NestedObject(BackoffDto)
   @ValidateNested({ message: 'backoff must be a map like { type: fixed, delay: 10s }' })
   backoff?: BackoffDto;
+
+  /** Per-kind backoffs (Maestro's), each replacing `backoff` for its kind. */
+  @IsOptional()
+  @NestedObject(BackoffDto)
+  @ValidateNested({ message: 'user_error_backoff must be a map like { type: fixed, delay: 10s }' })
+  user_error_backoff?: BackoffDto;
+
+  @IsOptional()
+  @NestedObject(BackoffDto)
+  @ValidateNested({ message: 'platform_error_backoff must be a map like { type: fixed, delay: 10s }' })
+  platform_error_backoff?: BackoffDto;
+
+  @IsOptional()
+  @NestedObject(BackoffDto)
+  @ValidateNested({ message: 'timeout_backoff must be a map like { type: fixed, delay: 10s }' })
+  timeout_backoff?: BackoffDto;
 }

@@ -122,12 +122,19 @@ export type Backoff =
  * exit, HTTP 4xx/5xx, handler threw); a *platform* error is Baton's or the
  * machine's (executor lost, lease expired); a *timeout* is the step's timeout.
  * Each kind has its own budget; the attempt number counts all of them.
+ *
+ * `backoff` applies to every kind, its exponent counting attempts (the
+ * attempt after attempt n waits `initial * multiplier^(n-1)`). A kind with a
+ * backoff of its own in `backoffs` (Maestro's per-kind backoff) waits by that
+ * one instead, its exponent counting only that kind's retries so far.
+ * Versions pushed before `backoffs` existed have none.
  */
 export interface RetryPolicy {
   readonly userErrorLimit: number;
   readonly platformErrorLimit: number;
   readonly timeoutLimit: number;
   readonly backoff: Backoff;
+  readonly backoffs?: { readonly user?: Backoff; readonly platform?: Backoff; readonly timeout?: Backoff };
 }
 
 /** A param value as written in the definition: a literal, or `{ expression: '...' }` evaluated when the step becomes ready. */
@@ -169,6 +176,12 @@ export interface ShellStep extends StepCommon {
   readonly workingDirectory?: string;
   /** Extra environment, same value forms as params. */
   readonly env: Readonly<Record<string, StepParamValue>>;
+  /**
+   * Which exit codes may be retried as user errors (within `userErrorLimit`):
+   * every code but `except`, or only the codes of `only`. Absent: every code.
+   * A failure with no exit code (killed by a signal, cannot start) is retryable.
+   */
+  readonly retryableExitCodes?: { readonly except: readonly number[] } | { readonly only: readonly number[] };
 }
 
 export interface HttpStep extends StepCommon {

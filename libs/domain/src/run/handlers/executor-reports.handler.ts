@@ -69,6 +69,7 @@ export const failStep: CommandHandler<FailStep> = (command, tx, deps) => {
   if (refused !== null) return refused;
   attemptFailed(tx, command.stepId, command.attempt, command.errorKind, command.message, deps, {
     retryable: true,
+    ...(command.exitCode === undefined ? {} : { exitCode: command.exitCode }),
   });
   return null;
 };
