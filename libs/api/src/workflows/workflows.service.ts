@@ -8,6 +8,7 @@ import {
 import type { PushResult, WorkflowRegistry, WorkflowSummary, WorkflowVersion } from '@baton/readmodel';
 import { inScope, type Principal } from '@baton/auth';
 import { ForbiddenError, InvalidRequestError, NotFoundError } from '../http/api.errors';
+import { checkCalledWorkflows } from './subworkflow-calls.check';
 
 /** `GET /workflows/{id}`: the summary, the active version's definition and source, and every version. */
 export interface WorkflowDetail extends WorkflowSummary {
@@ -40,7 +41,8 @@ export class WorkflowsService {
    * workflow id (a scoped token) and is recorded as the version's pusher.
    */
   async push(source: string, contentType: string | undefined, caller: Principal): Promise<PushResult> {
-    const result = parseWorkflowDocument(source, formatOf(contentType, source), this.limits);
+    const format = formatOf(contentType, source);
+    const result = parseWorkflowDocument(source, format, this.limits);
     if (!result.ok) {
       const count = result.errors.length;
       throw new InvalidRequestError(
@@ -53,6 +55,7 @@ export class WorkflowsService {
         `${caller.subject} may push workflows starting with ${caller.scopes?.join(', ')} only, not ${result.definition.id}`,
       );
     }
+    await checkCalledWorkflows(this.registry, result.definition, source, format, (id) => inScope(caller, id));
     return this.registry.push({ definition: result.definition, source, pushedBy: caller.subject });
   }
 
