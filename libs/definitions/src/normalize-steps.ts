@@ -1,6 +1,6 @@
 import type { Edge, LoopBody, ShellStep, StepDefinition } from '@baton/domain';
 import { appendPath } from './definition-error';
-import { optionalMs, durationMs } from './duration';
+import { optionalMs } from './duration';
 import { ENV_NAME, HEADER_NAME, IDENTIFIER, PARAM_NAME, SIGNAL_PARAM_NAME } from './dto/patterns';
 import { type StepDto, STEP_TYPES } from './dto/step.dto';
 import { SHORTHAND, isPlainObject } from './dto/transforms';
@@ -9,7 +9,7 @@ import { LOOP_INDEX, LOOP_PREVIOUS, normalizeLoopParams } from './loop-params';
 import { type Graph, type NormalizeContext, checkParamValuesBytes } from './normalize-context';
 import { retryPolicy } from './retry-policy';
 import { checkStepFields } from './step-fields';
-import { toStepValue, toStepValues } from './step-values';
+import { looksLikeExpression, toStepValue, toStepValues } from './step-values';
 
 /** Defaults of the loop steps (documented in examples/README.md). */
 export const DEFAULT_FOREACH_CONCURRENCY = 20;
@@ -89,8 +89,8 @@ function normalizeStep(
     ...(step.name === undefined ? {} : { name: step.name }),
     ...(step.description === undefined ? {} : { description: step.description }),
     params,
-    retry: retryPolicy(step.retry_policy, `${path}.retry_policy`, errors),
-    ...optionalMs('timeoutMs', step.timeout),
+    retry: retryPolicy(step.retry_policy, `${path}.retry_policy`, errors, sites),
+    ...durationOrExpression(step.timeout, `${path}.timeout`, 'timeoutMs', 'timeoutExpression', sites, ctx),
     failureMode: step.failure_mode ?? 'fail_immediately',
     outputs,
     pool: step.pool ?? 'default',
@@ -98,8 +98,17 @@ function normalizeStep(
   switch (step.type) {
     case 'noop':
       return { ...common, type: 'noop' };
-    case 'sleep':
-      return { ...common, type: 'sleep', durationMs: durationMs(step.duration) ?? 0 };
+    case 'sleep': {
+      const duration = durationOrExpression(
+        step.duration,
+        `${path}.duration`,
+        'durationMs',
+        'durationExpression',
+        sites,
+        ctx,
+      );
+      return { ...common, type: 'sleep', durationMs: 0, ...duration };
+    }
     case 'shell':
       return {
         ...common,
@@ -174,6 +183,27 @@ function normalizeStep(
       throw new Error(`unknown step type ${String(unexpected)}`);
     }
   }
+}
+
+/**
+ * A duration written as a literal (`{ [ms]: 30000 }`) or as an expression
+ * (`{ [expression]: "params.wait" }`, evaluated when the step becomes ready).
+ * Either gives at most one of the two keys.
+ */
+function durationOrExpression<M extends string, E extends string>(
+  raw: unknown,
+  path: string,
+  msKey: M,
+  expressionKey: E,
+  sites: ExpressionSite[],
+  ctx: NormalizeContext,
+): { [K in M]?: number } & { [K in E]?: string } {
+  if (!looksLikeExpression(raw))
+    return optionalMs(msKey, raw) as { [K in M]?: number } & { [K in E]?: string };
+  const value = toStepValue(raw, path, sites, ctx.errors);
+  return ('expression' in value ? { [expressionKey]: value.expression } : {}) as { [K in M]?: number } & {
+    [K in E]?: string;
+  };
 }
 
 /** `non_retryable_exit_codes` or `retryable_exit_codes`: one of them, since together they would contradict. */

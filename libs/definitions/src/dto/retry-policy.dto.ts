@@ -1,5 +1,5 @@
-import { IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { IsDuration } from './validators';
+import { IsIn, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsDuration, IsRetryLimit } from './validators';
 import { NestedObject } from './transforms';
 
 export const BACKOFF_TYPES = ['fixed', 'exponential'] as const;
@@ -34,22 +34,16 @@ export class BackoffDto {
 
 export class RetryPolicyDto {
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  user_error_limit?: number;
+  @IsRetryLimit()
+  user_error_limit?: unknown;
 
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  platform_error_limit?: number;
+  @IsRetryLimit()
+  platform_error_limit?: unknown;
 
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  timeout_limit?: number;
+  @IsRetryLimit()
+  timeout_limit?: unknown;
 
   @IsOptional()
   @NestedObject(BackoffDto)

@@ -26,7 +26,7 @@ import {
 import { RetryPolicyDto } from './retry-policy.dto';
 import { TYPE_FIELDS } from '../step-fields';
 import { EachNestedObject, EachObjectOrShorthand, NestedObject } from './transforms';
-import { IsArgv, IsDuration, IsValueMap, IsVersionSelector } from './validators';
+import { IsArgv, IsDurationOrExpression, IsValueMap, IsVersionSelector } from './validators';
 
 /** Derived from the typed table of step fields, so a new step type cannot be forgotten here. */
 export const STEP_TYPES: readonly StepType[] = Object.keys(TYPE_FIELDS) as StepType[];
@@ -93,7 +93,7 @@ export class StepDto {
   retry_policy?: RetryPolicyDto;
 
   @IsOptional()
-  @IsDuration()
+  @IsDurationOrExpression()
   timeout?: unknown;
 
   @IsOptional()
@@ -111,7 +111,7 @@ export class StepDto {
 
   // sleep
   @IsOptional()
-  @IsDuration()
+  @IsDurationOrExpression()
   duration?: unknown;
 
   // shell

@@ -5,6 +5,7 @@ import type { BranchResults } from './run.events';
 import { evaluateBranches, evaluateOutputs } from './run.expressions';
 import { failRun, progress, stepDefinition } from './run.progress';
 import type { FailureKind } from './run.state';
+import { retryLimit } from './run.step-settings';
 import type { RunTransaction } from './run.transaction';
 
 /**
@@ -81,7 +82,7 @@ export function attemptFailed(
     kind === 'user' ? state.userErrors : kind === 'platform' ? state.platformErrors : state.timeouts;
   const { exitCode } = options;
   const nonRetryable = kind === 'user' && exitCode !== undefined && !exitCodeRetryable(step, exitCode);
-  const willRetry = options.retryable && !nonRetryable && used < limitOf(step.retry, kind);
+  const willRetry = options.retryable && !nonRetryable && used < retryLimit(run, step, kind);
 
   let branches: BranchResults = {};
   let branchError: string | null = null;
@@ -127,21 +128,6 @@ export function attemptFailed(
     return;
   }
   progress(tx, deps);
-}
-
-function limitOf(policy: RetryPolicy, kind: FailureKind): number {
-  switch (kind) {
-    case 'user':
-      return policy.userErrorLimit;
-    case 'platform':
-      return policy.platformErrorLimit;
-    case 'timeout':
-      return policy.timeoutLimit;
-    default: {
-      const unexpected: never = kind;
-      throw new Error(`unknown failure kind ${String(unexpected)}`);
-    }
-  }
 }
 
 /** Whether a shell step may retry a failure with this exit code; other steps have no exit codes. */

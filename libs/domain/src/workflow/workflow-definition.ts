@@ -135,6 +135,17 @@ export interface RetryPolicy {
   readonly timeoutLimit: number;
   readonly backoff: Backoff;
   readonly backoffs?: { readonly user?: Backoff; readonly platform?: Backoff; readonly timeout?: Backoff };
+  /**
+   * Limits given as CEL expressions (over params and the steps before, as a
+   * step param is), each replacing its kind's number. Evaluated when each
+   * attempt becomes ready and recorded in its `StepReady` (`settings.retry_limits`),
+   * so replay never re-evaluates; a result that is not an integer 0-100 fails the step.
+   */
+  readonly limitExpressions?: {
+    readonly user?: string;
+    readonly platform?: string;
+    readonly timeout?: string;
+  };
 }
 
 /** A param value as written in the definition: a literal, or `{ expression: '...' }` evaluated when the step becomes ready. */
@@ -148,6 +159,12 @@ interface StepCommon {
   readonly retry: RetryPolicy;
   /** Per-attempt timeout; absent means no limit. */
   readonly timeoutMs?: number;
+  /**
+   * The timeout as a CEL expression giving a duration (`'90s'`, `'PT1H'`) or
+   * seconds; replaces `timeoutMs`. Evaluated when each attempt becomes ready
+   * and recorded in its `StepReady` (`settings.timeout_ms`).
+   */
+  readonly timeoutExpression?: string;
   readonly failureMode: FailureMode;
   /** Named CEL expressions evaluated over the step's result once it succeeds. */
   readonly outputs: Readonly<Record<string, string>>;
@@ -162,7 +179,10 @@ export interface NoopStep extends StepCommon {
 /** Waits on an engine timer; takes no executor slot. */
 export interface SleepStep extends StepCommon {
   readonly type: 'sleep';
+  /** 0 when `durationExpression` gives the duration. */
   readonly durationMs: number;
+  /** A CEL expression giving a duration or seconds, evaluated when the step becomes ready (the wake-up time is in `StepReady`). */
+  readonly durationExpression?: string;
 }
 
 /**

@@ -1,0 +1,66 @@
+import { accepted, refused } from './testing/documents';
+
+const doc = (steps: Record<string, unknown>[]) => ({
+  id: 'wf',
+  params: { wait: { type: 'string', default: '30s' }, retries: { type: 'long', default: 2 } },
+  steps,
+});
+
+describe('durations, timeouts and retry limits as expressions', () => {
+  it('reads a sleep duration, a timeout and retry limits written as expressions over params', () => {
+    const [nap, load] = accepted(
+      doc([
+        { id: 'nap', type: 'sleep', duration: '${params.wait}' },
+        {
+          id: 'load',
+          type: 'noop',
+          depends_on: ['nap'],
+          timeout: { expression: "params.wait + 'm'" },
+          retry_policy: { user_error_limit: '${params.retries}', platform_error_limit: 3 },
+        },
+      ]),
+    ).steps;
+    expect(nap).toMatchObject({ type: 'sleep', durationMs: 0, durationExpression: 'params.wait' });
+    expect(load).toMatchObject({
+      timeoutExpression: "params.wait + 'm'",
+      retry: { userErrorLimit: 0, platformErrorLimit: 3, limitExpressions: { user: 'params.retries' } },
+    });
+    expect(load).not.toHaveProperty('timeoutMs');
+  });
+
+  it('keeps literal durations and limits as numbers, with no expression', () => {
+    const [nap] = accepted(doc([{ id: 'nap', type: 'sleep', duration: '2m', timeout: '5m' }])).steps;
+    expect(nap).toMatchObject({ durationMs: 120_000, timeoutMs: 300_000 });
+    expect(nap).not.toHaveProperty('durationExpression');
+    expect(nap).not.toHaveProperty('timeoutExpression');
+  });
+
+  it('checks the expressions at push like any step value: undeclared params, unknown steps', () => {
+    expect(
+      refused(
+        doc([
+          { id: 'nap', type: 'sleep', duration: '${params.nope}' },
+          { id: 'b', type: 'noop', retry_policy: { timeout_limit: '${steps.ghost.outputs.n}' } },
+        ]),
+      ).map((error) => [error.path, error.message]),
+    ).toEqual([
+      ['$.steps[0].duration', expect.stringContaining("unknown parameter 'nope'")],
+      ['$.steps[1].retry_policy.timeout_limit', expect.stringContaining("unknown step 'ghost'")],
+    ]);
+  });
+
+  it('refuses a literal that is neither a value nor an expression, saying both forms', () => {
+    expect(
+      refused(doc([{ id: 'a', type: 'noop', timeout: 'soon', retry_policy: { user_error_limit: 'two' } }])),
+    ).toEqual([
+      {
+        path: '$.steps[0].retry_policy.user_error_limit',
+        message: 'a retry limit is an integer 0-100, or an expression such as "${params.retries}"',
+      },
+      {
+        path: '$.steps[0].timeout',
+        message: expect.stringContaining('or an expression such as "${params.wait}"'),
+      },
+    ]);
+  });
+});
