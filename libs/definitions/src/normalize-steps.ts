@@ -137,7 +137,13 @@ function normalizeStep(
         type: 'foreach',
         loopParams,
         ...foreachPacing(step, path, ctx),
-        body: loopBody(step, path, [...Object.keys(loopParams), LOOP_INDEX], graph, ctx),
+        body: loopBody(
+          step,
+          path,
+          [...Object.keys(params), ...Object.keys(loopParams), LOOP_INDEX],
+          graph,
+          ctx,
+        ),
       };
     }
     case 'while': {
@@ -146,7 +152,7 @@ function normalizeStep(
           path: `${path}.condition`,
           source: step.condition,
           scope: 'condition',
-          extraParams: new Set([LOOP_INDEX, LOOP_PREVIOUS]),
+          extraParams: new Set([...Object.keys(params), LOOP_INDEX, LOOP_PREVIOUS]),
         });
       }
       const maxIterations = step.max_iterations ?? DEFAULT_WHILE_MAX_ITERATIONS;
@@ -161,7 +167,7 @@ function normalizeStep(
         type: 'while',
         condition: step.condition ?? '',
         maxIterations,
-        body: loopBody(step, path, [LOOP_INDEX, LOOP_PREVIOUS], graph, ctx),
+        body: loopBody(step, path, [...Object.keys(params), LOOP_INDEX, LOOP_PREVIOUS], graph, ctx),
       };
     }
     case 'subworkflow':
@@ -276,8 +282,9 @@ function foreachPacing(
 
 /**
  * A loop's body: its own graph, whose steps read the enclosing graph's params
- * plus `values` (the loop params and `loop_index`, or a while's `loop_index`
- * and `loop_previous`), exactly the params its child runs declare.
+ * plus `values` (the loop step's own params, then the loop params and
+ * `loop_index`, or a while's `loop_index` and `loop_previous`), exactly the
+ * params its child runs declare.
  */
 function loopBody(
   step: StepDto,

@@ -64,3 +64,47 @@ describe('durations, timeouts and retry limits as expressions', () => {
     ]);
   });
 });
+
+describe("a loop step's own params", () => {
+  it('are readable in its body and, for a while, its condition', () => {
+    expect(() =>
+      accepted({
+        id: 'wf',
+        steps: [
+          {
+            id: 'each',
+            type: 'foreach',
+            params: { region: 'eu' },
+            loop_params: { n: [1, 2] },
+            steps: [{ id: 'work', type: 'noop', params: { where: '${params.region}' } }],
+          },
+          {
+            id: 'again',
+            type: 'while',
+            params: { times: 3 },
+            condition: 'params.loop_index < int(params.times)',
+            steps: [{ id: 'work', type: 'noop', params: { n: '${params.times}' } }],
+          },
+        ],
+      }),
+    ).not.toThrow();
+  });
+
+  it('are not readable by other steps as params', () => {
+    expect(
+      refused({
+        id: 'wf',
+        steps: [
+          {
+            id: 'each',
+            type: 'foreach',
+            params: { region: 'eu' },
+            loop_params: { n: [1] },
+            steps: [{ id: 'w', type: 'noop' }],
+          },
+          { id: 'after', type: 'noop', depends_on: ['each'], params: { r: '${params.region}' } },
+        ],
+      }).map((error) => error.path),
+    ).toEqual(['$.steps[1].params.r']);
+  });
+});

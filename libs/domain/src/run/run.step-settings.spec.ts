@@ -1,5 +1,5 @@
 import type { ParamDefinition, SleepStep } from '../workflow/workflow-definition';
-import { cmd, edge, ev, NO_RETRY, step, T0, workflow } from './testing/fixtures';
+import { cmd, edge, ev, foreachStep, NO_RETRY, step, T0, whileStep, workflow } from './testing/fixtures';
 import { given, givenCommands } from './testing/given-when-then';
 
 /**
@@ -135,5 +135,55 @@ describe("other steps' params", () => {
     givenCommands(cmd.start(chain), cmd.started('a'))
       .when(cmd.complete('a'))
       .then(ev.succeeded('a'), ev.ready('b', 1, { from: 'eu' }));
+  });
+});
+
+describe("a loop step's own params inside its body", () => {
+  it('given a foreach with params, then each iteration reads them, the run params under them and the loop values over them', () => {
+    const definition = workflow(
+      [
+        foreachStep(
+          'each',
+          { table: { literal: ['orders'] } },
+          {
+            params: {
+              region: { literal: 'us' },
+              day: { expression: "params.region + '-1'" },
+              table: { literal: 'x' },
+            },
+          },
+        ),
+      ],
+      [],
+      { params: [{ name: 'region', type: 'string', required: false, default: 'eu' }] },
+    );
+    const outcome = givenCommands().when(cmd.start(definition));
+    expect(outcome.events).toContainEqual(
+      expect.objectContaining({
+        type: 'ChildRunsStarted',
+        children: [
+          {
+            index: 0,
+            runId: 'run-1~each~1~0',
+            params: { region: 'us', day: 'eu-1', table: 'orders', loop_index: 0 },
+          },
+        ],
+      }),
+    );
+  });
+
+  it('given a while with params, then its condition reads them', () => {
+    const definition = workflow([
+      whileStep('loop', 'params.loop_index < int(params.times)', { params: { times: { literal: 2 } } }),
+    ]);
+    const outcome = givenCommands().when(cmd.start(definition));
+    expect(outcome.events).toContainEqual(
+      expect.objectContaining({
+        type: 'ChildRunsStarted',
+        children: [
+          { index: 0, runId: 'run-1~loop~1~0', params: { times: 2, loop_index: 0, loop_previous: {} } },
+        ],
+      }),
+    );
   });
 });
