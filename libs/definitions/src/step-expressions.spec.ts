@@ -49,6 +49,37 @@ describe('durations, timeouts and retry limits as expressions', () => {
     ]);
   });
 
+  it('checks at push what it can: a param of a type that cannot give the value, a constant expression', () => {
+    expect(
+      refused({
+        id: 'wf',
+        params: { flag: { type: 'boolean', default: true }, day: { type: 'string', default: 'x' } },
+        steps: [
+          {
+            id: 'a',
+            type: 'noop',
+            timeout: '${params.flag}',
+            retry_policy: { user_error_limit: '${params.day}' },
+          },
+          { id: 'b', type: 'sleep', duration: "${'soon'}" },
+        ],
+      }),
+    ).toEqual([
+      {
+        path: '$.steps[0].retry_policy.user_error_limit',
+        message: 'params.day is a string param; a retry limit needs a long',
+      },
+      {
+        path: '$.steps[0].timeout',
+        message: 'params.flag is a boolean param; a duration needs a string, long or double',
+      },
+      {
+        path: '$.steps[1].duration',
+        message: expect.stringMatching(/^the expression gives "soon": 'soon' is not a duration/),
+      },
+    ]);
+  });
+
   it('refuses a literal that is neither a value nor an expression, saying both forms', () => {
     expect(
       refused(doc([{ id: 'a', type: 'noop', timeout: 'soon', retry_policy: { user_error_limit: 'two' } }])),
