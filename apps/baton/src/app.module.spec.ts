@@ -134,6 +134,61 @@ describe('the all-in-one app', () => {
     expect(fromReadModel.at(-1)).toBe('RunSucceeded');
   });
 
+  it('runs Maestro-shaped steps end to end: dotted ids, a computed sleep, a non-retryable exit code made once', async () => {
+    const document = [
+      'id: spec.maestro-shaped',
+      'params:',
+      '  wait: { type: string, default: 50ms }',
+      '  retries: { type: long, default: 3 }',
+      'steps:',
+      '  - id: job.1',
+      '    type: sleep',
+      '    duration: ${params.wait}',
+      '  - id: job.2',
+      '    type: shell',
+      '    depends_on: [job.1]',
+      "    command: [sh, -c, 'exit 3']",
+      '    non_retryable_exit_codes: [3]',
+      '    retry_policy:',
+      '      user_error_limit: ${params.retries}',
+      '      backoff: { type: fixed, delay: 10ms }',
+    ].join('\n');
+    const pushed = await fetch(`${base}/api/v1/workflows`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/yaml' },
+      body: document,
+    });
+    expect(pushed.status).toBe(201);
+    const started = await fetch(`${base}/api/v1/workflows/spec.maestro-shaped/runs`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId: 'maestro-shaped-1' }),
+    });
+    expect(started.status).toBe(202);
+    const { runId } = (await started.json()) as { runId: string };
+    const run = await waitFor(async () => {
+      const body = (await (await fetch(`${base}/api/v1/runs/${runId}`, { headers: auth })).json()) as {
+        status: string;
+        steps: { stepId: string; status: string; attempt: number }[];
+      };
+      return body.status === 'running' || body.status === 'queued' ? null : body;
+    });
+    expect(run.status).toBe('failed');
+    expect(run.steps.map(({ stepId, status, attempt }) => ({ stepId, status, attempt }))).toEqual([
+      { stepId: 'job.1', status: 'succeeded', attempt: 1 },
+      // Three user retries allowed, none made: exit code 3 is not retryable.
+      { stepId: 'job.2', status: 'failed', attempt: 1 },
+    ]);
+    const page = (await (
+      await fetch(`${base}/api/v1/runs/${runId}/events?limit=500`, { headers: auth })
+    ).json()) as { items: { type: string; payload: Record<string, unknown> }[] };
+    const payloads = page.items.map((item) => item.payload);
+    expect(payloads.find((e) => e.type === 'StepReady' && e.stepId === 'job.1')?.settings).toEqual({
+      duration_ms: 50,
+    });
+    expect(payloads.find((e) => e.type === 'StepFailed')).toMatchObject({ exitCode: 3, nonRetryable: true });
+  });
+
   async function eventTypes(runId: string): Promise<string[]> {
     const page = (await (
       await fetch(`${base}/api/v1/runs/${runId}/events?limit=500`, { headers: auth })

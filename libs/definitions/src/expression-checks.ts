@@ -86,11 +86,16 @@ export function checkExpressions(
     if (allowed.includes('steps')) {
       for (const id of stepRefs) {
         if (!names.stepIds.has(id))
-          fail(
-            `unknown step '${id}' in steps.${id}` + (inBody ? '; a loop body reads only its own steps' : ''),
-          );
+          fail(`unknown step '${id}' in steps.${id}` + unknownStepHint(id, names.stepIds, inBody));
       }
     }
   }
   return errors;
+}
+
+/** A dotted id such as `job.1` is not a CEL field name: `steps.job.1` reads step `job`. */
+function unknownStepHint(id: string, stepIds: ReadonlySet<string>, inBody: boolean): string {
+  const dotted = [...stepIds].find((stepId) => stepId.startsWith(`${id}.`));
+  if (dotted !== undefined) return `; for step '${dotted}' write steps['${dotted}']`;
+  return inBody ? '; a loop body reads only its own steps' : '';
 }

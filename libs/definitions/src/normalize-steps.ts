@@ -1,6 +1,6 @@
-import type { Edge, LoopBody, StepDefinition } from '@baton/domain';
+import type { Edge, LoopBody, ShellStep, StepDefinition } from '@baton/domain';
 import { appendPath } from './definition-error';
-import { optionalMs, durationMs } from './duration';
+import { optionalMs } from './duration';
 import { ENV_NAME, HEADER_NAME, IDENTIFIER, PARAM_NAME, SIGNAL_PARAM_NAME } from './dto/patterns';
 import { type StepDto, STEP_TYPES } from './dto/step.dto';
 import { SHORTHAND, isPlainObject } from './dto/transforms';
@@ -9,7 +9,7 @@ import { LOOP_INDEX, LOOP_PREVIOUS, normalizeLoopParams } from './loop-params';
 import { type Graph, type NormalizeContext, checkParamValuesBytes } from './normalize-context';
 import { retryPolicy } from './retry-policy';
 import { checkStepFields } from './step-fields';
-import { toStepValue, toStepValues } from './step-values';
+import { looksLikeExpression, toStepValue, toStepValues } from './step-values';
 
 /** Defaults of the loop steps (documented in examples/README.md). */
 export const DEFAULT_FOREACH_CONCURRENCY = 20;
@@ -89,8 +89,8 @@ function normalizeStep(
     ...(step.name === undefined ? {} : { name: step.name }),
     ...(step.description === undefined ? {} : { description: step.description }),
     params,
-    retry: retryPolicy(step.retry_policy, `${path}.retry_policy`, errors),
-    ...optionalMs('timeoutMs', step.timeout),
+    retry: retryPolicy(step.retry_policy, `${path}.retry_policy`, errors, sites),
+    ...durationOrExpression(step.timeout, `${path}.timeout`, 'timeoutMs', 'timeoutExpression', sites, ctx),
     failureMode: step.failure_mode ?? 'fail_immediately',
     outputs,
     pool: step.pool ?? 'default',
@@ -98,8 +98,17 @@ function normalizeStep(
   switch (step.type) {
     case 'noop':
       return { ...common, type: 'noop' };
-    case 'sleep':
-      return { ...common, type: 'sleep', durationMs: durationMs(step.duration) ?? 0 };
+    case 'sleep': {
+      const duration = durationOrExpression(
+        step.duration,
+        `${path}.duration`,
+        'durationMs',
+        'durationExpression',
+        sites,
+        ctx,
+      );
+      return { ...common, type: 'sleep', durationMs: 0, ...duration };
+    }
     case 'shell':
       return {
         ...common,
@@ -107,6 +116,7 @@ function normalizeStep(
         command: Array.isArray(step.command) ? step.command : [],
         ...(step.working_directory === undefined ? {} : { workingDirectory: step.working_directory }),
         env: toStepValues(step.env, `${path}.env`, ENV_NAME, sites, errors),
+        ...retryableExitCodes(step, path, errors),
       };
     case 'http':
       return {
@@ -127,7 +137,13 @@ function normalizeStep(
         type: 'foreach',
         loopParams,
         ...foreachPacing(step, path, ctx),
-        body: loopBody(step, path, [...Object.keys(loopParams), LOOP_INDEX], graph, ctx),
+        body: loopBody(
+          step,
+          path,
+          [...Object.keys(params), ...Object.keys(loopParams), LOOP_INDEX],
+          graph,
+          ctx,
+        ),
       };
     }
     case 'while': {
@@ -136,7 +152,7 @@ function normalizeStep(
           path: `${path}.condition`,
           source: step.condition,
           scope: 'condition',
-          extraParams: new Set([LOOP_INDEX, LOOP_PREVIOUS]),
+          extraParams: new Set([...Object.keys(params), LOOP_INDEX, LOOP_PREVIOUS]),
         });
       }
       const maxIterations = step.max_iterations ?? DEFAULT_WHILE_MAX_ITERATIONS;
@@ -151,7 +167,7 @@ function normalizeStep(
         type: 'while',
         condition: step.condition ?? '',
         maxIterations,
-        body: loopBody(step, path, [LOOP_INDEX, LOOP_PREVIOUS], graph, ctx),
+        body: loopBody(step, path, [...Object.keys(params), LOOP_INDEX, LOOP_PREVIOUS], graph, ctx),
       };
     }
     case 'subworkflow':
@@ -173,6 +189,46 @@ function normalizeStep(
       throw new Error(`unknown step type ${String(unexpected)}`);
     }
   }
+}
+
+/**
+ * A duration written as a literal (`{ [ms]: 30000 }`) or as an expression
+ * (`{ [expression]: "params.wait" }`, evaluated when the step becomes ready).
+ * Either gives at most one of the two keys.
+ */
+function durationOrExpression<M extends string, E extends string>(
+  raw: unknown,
+  path: string,
+  msKey: M,
+  expressionKey: E,
+  sites: ExpressionSite[],
+  ctx: NormalizeContext,
+): { [K in M]?: number } & { [K in E]?: string } {
+  if (!looksLikeExpression(raw))
+    return optionalMs(msKey, raw) as { [K in M]?: number } & { [K in E]?: string };
+  const value = toStepValue(raw, path, sites, ctx.errors);
+  return ('expression' in value ? { [expressionKey]: value.expression } : {}) as { [K in M]?: number } & {
+    [K in E]?: string;
+  };
+}
+
+/** `non_retryable_exit_codes` or `retryable_exit_codes`: one of them, since together they would contradict. */
+function retryableExitCodes(
+  step: StepDto,
+  path: string,
+  errors: NormalizeContext['errors'],
+): { retryableExitCodes?: ShellStep['retryableExitCodes'] } {
+  const except = step.non_retryable_exit_codes;
+  const only = step.retryable_exit_codes;
+  if (Array.isArray(except) && Array.isArray(only)) {
+    errors.push({
+      path: `${path}.retryable_exit_codes`,
+      message: 'give non_retryable_exit_codes or retryable_exit_codes, not both',
+    });
+  }
+  if (Array.isArray(except)) return { retryableExitCodes: { except } };
+  if (Array.isArray(only)) return { retryableExitCodes: { only } };
+  return {};
 }
 
 function normalizeOutputs(
@@ -226,8 +282,9 @@ function foreachPacing(
 
 /**
  * A loop's body: its own graph, whose steps read the enclosing graph's params
- * plus `values` (the loop params and `loop_index`, or a while's `loop_index`
- * and `loop_previous`), exactly the params its child runs declare.
+ * plus `values` (the loop step's own params, then the loop params and
+ * `loop_index`, or a while's `loop_index` and `loop_previous`), exactly the
+ * params its child runs declare.
  */
 function loopBody(
   step: StepDto,

@@ -77,6 +77,20 @@ export function parseWorkflowDocument(
   };
 }
 
+/**
+ * `errors` found later about a document that parsed (e.g. push-time checks
+ * against the registry), with line and column added and sorted by path.
+ */
+export function locateErrors(
+  text: string,
+  errors: readonly DefinitionError[],
+  format: DocumentFormat = detectFormat(text),
+): DefinitionError[] {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, schema: format === 'json' ? 'json' : 'core' });
+  return sortErrors(errors.map((error) => locate(error, document, lineCounter)));
+}
+
 export function detectFormat(text: string): DocumentFormat {
   return /^\s*[{[]/.test(text) ? 'json' : 'yaml';
 }

@@ -2,6 +2,8 @@ import type { Backoff, RetryPolicy } from '@baton/domain';
 import type { DefinitionError } from './definition-error';
 import type { BackoffDto, RetryPolicyDto } from './dto/retry-policy.dto';
 import { durationMs } from './duration';
+import type { ExpressionSite } from './expression-checks';
+import { looksLikeExpression, toStepValue } from './step-values';
 
 /**
  * Defaults a user gets without writing them (documented in examples/README.md):
@@ -21,16 +23,46 @@ export function retryPolicy(
   dto: RetryPolicyDto | undefined,
   path: string,
   errors: DefinitionError[],
+  sites: ExpressionSite[],
 ): RetryPolicy {
   if (typeof dto !== 'object' || dto === null) return DEFAULT_RETRY_POLICY;
   const limit = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+  // A limit written as an expression: evaluated when each attempt becomes ready; the number is then unused.
+  const limitExpressions: { user?: string; platform?: string; timeout?: string } = {};
+  for (const [kind, field] of LIMIT_FIELDS) {
+    const raw = dto[field];
+    if (!looksLikeExpression(raw)) continue;
+    const value = toStepValue(raw, `${path}.${field}`, sites, errors);
+    if ('expression' in value) limitExpressions[kind] = value.expression;
+  }
+  const backoffs: { user?: Backoff; platform?: Backoff; timeout?: Backoff } = {};
+  for (const [kind, field] of PER_KIND_BACKOFFS) {
+    const given = dto[field];
+    if (typeof given === 'object' && given !== null)
+      backoffs[kind] = backoff(given, `${path}.${field}`, errors);
+  }
   return {
     userErrorLimit: limit(dto.user_error_limit, DEFAULT_RETRY_POLICY.userErrorLimit),
     platformErrorLimit: limit(dto.platform_error_limit, DEFAULT_RETRY_POLICY.platformErrorLimit),
     timeoutLimit: limit(dto.timeout_limit, DEFAULT_RETRY_POLICY.timeoutLimit),
     backoff: backoff(dto.backoff, `${path}.backoff`, errors),
+    // Only when given, so a policy without them normalizes as it did before they existed.
+    ...(Object.keys(backoffs).length > 0 ? { backoffs } : {}),
+    ...(Object.keys(limitExpressions).length > 0 ? { limitExpressions } : {}),
   };
 }
+
+const LIMIT_FIELDS = [
+  ['user', 'user_error_limit'],
+  ['platform', 'platform_error_limit'],
+  ['timeout', 'timeout_limit'],
+] as const;
+
+const PER_KIND_BACKOFFS = [
+  ['user', 'user_error_backoff'],
+  ['platform', 'platform_error_backoff'],
+  ['timeout', 'timeout_backoff'],
+] as const;
 
 function backoff(dto: BackoffDto | undefined, path: string, errors: DefinitionError[]): Backoff {
   if (typeof dto !== 'object' || dto === null) return DEFAULT_RETRY_POLICY.backoff;

@@ -6,7 +6,10 @@ export const TYPE_FIELDS: Readonly<
 > = {
   noop: { required: [], optional: [] },
   sleep: { required: ['duration'], optional: [] },
-  shell: { required: ['command'], optional: ['env', 'working_directory'] },
+  shell: {
+    required: ['command'],
+    optional: ['env', 'working_directory', 'non_retryable_exit_codes', 'retryable_exit_codes'],
+  },
   http: { required: ['url'], optional: ['method', 'headers', 'body', 'success_statuses'] },
   handler: { required: ['handler'], optional: [] },
   foreach: { required: ['loop_params', 'steps'], optional: ['concurrency', 'ordered'] },

@@ -1,4 +1,5 @@
 import { plainToInstance } from 'class-transformer';
+import { checkComputedSettings } from './computed-settings';
 import { validateSync } from 'class-validator';
 import { type DefinitionError, sortErrors } from './definition-error';
 import { checkDocumentLimits } from './document-limits';
@@ -53,6 +54,8 @@ export function validateWorkflowDocument(
     const stepIds = new Set(graph.stepIds.filter((id): id is string => id !== undefined));
     errors.push(...checkExpressions(graph.sites, { ...graph.names, stepIds }, limits.maxExpressionLength));
   }
+  // Needs a sound draft (its expressions parse, its params are typed).
+  if (errors.length === 0) errors.push(...checkComputedSettings(built.draft));
   return errors.length === 0
     ? { ok: true, definition: built.draft }
     : { ok: false, errors: sortErrors(errors) };

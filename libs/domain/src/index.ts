@@ -1,5 +1,7 @@
 export * from './shared/json';
 export * from './shared/json-nesting';
+export { DURATION_HELP, parseDuration } from './shared/duration';
+export type { DurationResult } from './shared/duration';
 export * from './workflow/workflow-definition';
 export * from './expressions';
 export * from './run';

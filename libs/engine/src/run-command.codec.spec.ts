@@ -30,4 +30,15 @@ describe('decodeRunCommand', () => {
       reason: 'unknown command type "Nope"',
     });
   });
+
+  it('takes a FailStep with or without an exit code, and refuses one that is not an integer', () => {
+    const fail = (extra: string) =>
+      `{"type":"FailStep","runId":"r-1","stepId":"a","attempt":1,"executorId":"e","errorKind":"user","message":"x","metadata":{"commandId":"c","at":1}${extra}}`;
+    expect(decodeRunCommand(record(fail('')))).toMatchObject({ ok: true });
+    expect(decodeRunCommand(record(fail(',"exitCode":3')))).toMatchObject({
+      ok: true,
+      value: { exitCode: 3 },
+    });
+    expect(decodeRunCommand(record(fail(',"exitCode":"3"')))).toMatchObject({ ok: false });
+  });
 });

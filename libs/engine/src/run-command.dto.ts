@@ -10,6 +10,7 @@ import {
   IsNotEmptyObject,
   IsObject,
   IsString,
+  Max,
   MaxLength,
   Min,
   MinLength,
@@ -72,6 +73,8 @@ class FailStepDto extends StepReportDto {
   @IsIn(['FailStep']) type!: 'FailStep';
   @IsIn(['user', 'platform']) errorKind!: 'user' | 'platform';
   @IsString() @MaxLength(64 * 1024) message!: string;
+  // Optional: executors before it and other workers may leave it out.
+  @IsOptional() @IsInt() @Min(-2147483648) @Max(2147483647) exitCode?: number;
 }
 
 const TIMER_KINDS: readonly TimerKind[] = ['run_timeout', 'step_timeout', 'lease', 'retry', 'sleep'];

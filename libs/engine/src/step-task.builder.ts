@@ -9,6 +9,9 @@ import { STEP_TASK_SCHEMA_VERSION, type StepTask } from '@baton/executor';
  */
 export function buildStepTask(run: Run, ready: StepReady, pool: string, leaseMs: number): StepTask {
   const step = stepById(run, ready.stepId);
+  // A timeout expression's value was recorded in the StepReady; the literal otherwise.
+  const timeoutMs =
+    typeof ready.settings.timeout_ms === 'number' ? ready.settings.timeout_ms : step.timeoutMs;
   const common = {
     schemaVersion: STEP_TASK_SCHEMA_VERSION as typeof STEP_TASK_SCHEMA_VERSION,
     runId: run.runId,
@@ -19,7 +22,7 @@ export function buildStepTask(run: Run, ready: StepReady, pool: string, leaseMs:
     pool,
     params: ready.params,
     leaseMs,
-    ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   };
   switch (step.type) {
     case 'noop':

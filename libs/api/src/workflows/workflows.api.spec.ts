@@ -332,6 +332,37 @@ describe('OpenAPI and metrics', () => {
     );
   });
 
+  it('refuses at push a subworkflow call passing a param its existing child does not declare, with the path and line', async () => {
+    const child =
+      'id: called-child\nparams:\n  who:\n    type: string\n    default: x\nsteps:\n  - id: a\n    type: noop\n';
+    const push = (body: string) =>
+      fetch(`${sut.base}/api/v1/workflows`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/yaml' },
+        body,
+      });
+    expect((await push(child)).status).toBe(201);
+    const caller = (param: string, workflowId = 'called-child') =>
+      `id: calls-child\nsteps:\n  - id: run-child\n    type: subworkflow\n    workflow_id: ${workflowId}\n    params:\n      ${param}: x\n`;
+    const refused = await push(caller('whom'));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      message: 'the workflow document has 1 error in its subworkflow calls',
+      errors: [
+        {
+          path: '$.steps[0].params.whom',
+          message: expect.stringContaining(
+            "workflow called-child (version 1, the active one) does not declare param 'whom'",
+          ),
+          line: 7,
+        },
+      ],
+    });
+    expect((await push(caller('who'))).status).toBe(201);
+    // A child that does not exist yet is not checked: it may be pushed next.
+    expect((await push(caller('whom', 'not-yet-pushed'))).status).toBe(201);
+  });
+
   it('never leaks a stack trace: an unexpected failure is a bare 500', async () => {
     await sut.sql.query('ALTER TABLE workflows RENAME TO workflows_gone');
     try {

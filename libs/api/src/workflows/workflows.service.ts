@@ -8,6 +8,7 @@ import {
 import type { PushResult, WorkflowRegistry, WorkflowSummary, WorkflowVersion } from '@baton/readmodel';
 import { inScope, type Principal } from '@baton/auth';
 import { ForbiddenError, InvalidRequestError, NotFoundError } from '../http/api.errors';
+import { checkCalledWorkflows } from './subworkflow-calls.check';
 
 /** `GET /workflows/{id}`: the summary, the active version's definition and source, and every version. */
 export interface WorkflowDetail extends WorkflowSummary {
@@ -46,7 +47,8 @@ export class WorkflowsService {
     caller: Principal,
     activate = true,
   ): Promise<PushResult> {
-    const result = parseWorkflowDocument(source, formatOf(contentType, source), this.limits);
+    const format = formatOf(contentType, source);
+    const result = parseWorkflowDocument(source, format, this.limits);
     if (!result.ok) {
       const count = result.errors.length;
       throw new InvalidRequestError(
@@ -59,6 +61,7 @@ export class WorkflowsService {
         `${caller.subject} may push workflows starting with ${caller.scopes?.join(', ')} only, not ${result.definition.id}`,
       );
     }
+    await checkCalledWorkflows(this.registry, result.definition, source, format, (id) => inScope(caller, id));
     return this.registry.push({ definition: result.definition, source, pushedBy: caller.subject, activate });
   }
 

@@ -9,10 +9,15 @@ export const WORKFLOW_ID = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 export const WORKFLOW_ID_RULE =
   'must start with a letter and contain only letters, digits, _, . and - (at most 128 characters)';
 
-/** Letters, digits, `_` and `-`; read in CEL as `steps.load` or `steps['load-eu']`. */
-export const STEP_ID = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
+/**
+ * Letters, digits, `_`, `-` and `.` (Maestro's samples name steps `job.1`);
+ * read in CEL as `steps.load`, or `steps['load-eu']` / `steps['job.1']` when
+ * the id is not an identifier. Never `~` or `/`: child run ids
+ * (`run~step~attempt~index`) and timer ids (`kind/step/attempt`) are built with them.
+ */
+export const STEP_ID = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 export const STEP_ID_RULE =
-  'must start with a letter and contain only letters, digits, _ and - (at most 128 characters)';
+  'must start with a letter and contain only letters, digits, _, - and . (at most 128 characters)';
 
 /** A signal name, as `POST /api/v1/signals` and the `baton.signals` topic key carry it. */
 export const SIGNAL_NAME = /^[A-Za-z][A-Za-z0-9_./-]{0,127}$/;

@@ -1,5 +1,5 @@
-import { IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { IsDuration } from './validators';
+import { IsIn, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsDuration, IsRetryLimit } from './validators';
 import { NestedObject } from './transforms';
 
 export const BACKOFF_TYPES = ['fixed', 'exponential'] as const;
@@ -34,25 +34,35 @@ export class BackoffDto {
 
 export class RetryPolicyDto {
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  user_error_limit?: number;
+  @IsRetryLimit()
+  user_error_limit?: unknown;
 
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  platform_error_limit?: number;
+  @IsRetryLimit()
+  platform_error_limit?: unknown;
 
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  timeout_limit?: number;
+  @IsRetryLimit()
+  timeout_limit?: unknown;
 
   @IsOptional()
   @NestedObject(BackoffDto)
   @ValidateNested({ message: 'backoff must be a map like { type: fixed, delay: 10s }' })
   backoff?: BackoffDto;
+
+  /** Per-kind backoffs (Maestro's), each replacing `backoff` for its kind. */
+  @IsOptional()
+  @NestedObject(BackoffDto)
+  @ValidateNested({ message: 'user_error_backoff must be a map like { type: fixed, delay: 10s }' })
+  user_error_backoff?: BackoffDto;
+
+  @IsOptional()
+  @NestedObject(BackoffDto)
+  @ValidateNested({ message: 'platform_error_backoff must be a map like { type: fixed, delay: 10s }' })
+  platform_error_backoff?: BackoffDto;
+
+  @IsOptional()
+  @NestedObject(BackoffDto)
+  @ValidateNested({ message: 'timeout_backoff must be a map like { type: fixed, delay: 10s }' })
+  timeout_backoff?: BackoffDto;
 }

@@ -1,5 +1,6 @@
 import {
   Allow,
+  ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -23,20 +24,13 @@ import {
   WORKFLOW_ID_RULE,
 } from './patterns';
 import { RetryPolicyDto } from './retry-policy.dto';
+import { TYPE_FIELDS } from '../step-fields';
 import { EachNestedObject, EachObjectOrShorthand, NestedObject } from './transforms';
-import { IsArgv, IsDuration, IsValueMap, IsVersionSelector } from './validators';
+import { IsArgv, IsDurationOrExpression, IsValueMap, IsVersionSelector } from './validators';
 
-export const STEP_TYPES: readonly StepType[] = [
-  'noop',
-  'sleep',
-  'shell',
-  'http',
-  'handler',
-  'foreach',
-  'while',
-  'subworkflow',
-  'wait_for_signal',
-];
+/** Derived from the typed table of step fields, so a new step type cannot be forgotten here. */
+export const STEP_TYPES: readonly StepType[] = Object.keys(TYPE_FIELDS) as StepType[];
+const EXIT_CODES_RULE = (field: string) => `${field} must be a list of exit codes (integers 0-255)`;
 export const FAILURE_MODES: readonly FailureMode[] = ['fail_immediately', 'finish_running', 'ignore'];
 export const HTTP_METHODS: readonly HttpStep['method'][] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 
@@ -99,7 +93,7 @@ export class StepDto {
   retry_policy?: RetryPolicyDto;
 
   @IsOptional()
-  @IsDuration()
+  @IsDurationOrExpression()
   timeout?: unknown;
 
   @IsOptional()
@@ -117,7 +111,7 @@ export class StepDto {
 
   // sleep
   @IsOptional()
-  @IsDuration()
+  @IsDurationOrExpression()
   duration?: unknown;
 
   // shell
@@ -133,6 +127,22 @@ export class StepDto {
   @IsString()
   @MinLength(1)
   working_directory?: string;
+
+  @IsOptional()
+  @IsArray({ message: EXIT_CODES_RULE('non_retryable_exit_codes') })
+  @ArrayMaxSize(256)
+  @IsInt({ each: true, message: EXIT_CODES_RULE('non_retryable_exit_codes') })
+  @Min(0, { each: true, message: EXIT_CODES_RULE('non_retryable_exit_codes') })
+  @Max(255, { each: true, message: EXIT_CODES_RULE('non_retryable_exit_codes') })
+  non_retryable_exit_codes?: number[];
+
+  @IsOptional()
+  @IsArray({ message: EXIT_CODES_RULE('retryable_exit_codes') })
+  @ArrayMaxSize(256)
+  @IsInt({ each: true, message: EXIT_CODES_RULE('retryable_exit_codes') })
+  @Min(0, { each: true, message: EXIT_CODES_RULE('retryable_exit_codes') })
+  @Max(255, { each: true, message: EXIT_CODES_RULE('retryable_exit_codes') })
+  retryable_exit_codes?: number[];
 
   // http
   @IsOptional()

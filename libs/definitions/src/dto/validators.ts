@@ -1,6 +1,7 @@
 import { type ValidationOptions, registerDecorator } from 'class-validator';
 import { parseDuration } from '../duration';
 import { isPlainObject } from './transforms';
+import { looksLikeExpression } from '../step-values';
 
 function custom(
   name: string,
@@ -23,6 +24,28 @@ function custom(
       },
     });
   };
+}
+
+/**
+ * A duration, or an expression giving one (`"${params.wait}"`,
+ * `{ expression: "..." }`), checked by the expression pass and evaluated
+ * when the step becomes ready.
+ */
+export function IsDurationOrExpression(): PropertyDecorator {
+  return custom('isDurationOrExpression', (value) => {
+    if (looksLikeExpression(value)) return undefined;
+    const parsed = parseDuration(value);
+    return parsed.ok ? undefined : `${parsed.message}, or an expression such as "\${params.wait}"`;
+  });
+}
+
+/** A retry limit: an integer 0-100, or an expression giving one. */
+export function IsRetryLimit(): PropertyDecorator {
+  return custom('isRetryLimit', (value) => {
+    if (looksLikeExpression(value)) return undefined;
+    const ok = typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100;
+    return ok ? undefined : 'a retry limit is an integer 0-100, or an expression such as "${params.retries}"';
+  });
 }
 
 /** A duration such as `30s`, `1h30m`, `PT1H` or a number of seconds. */

@@ -44,6 +44,7 @@ import {
   withMeter,
 } from './cel-budget';
 import { toJson } from './cel-json';
+import { timestampOverrides } from './cel-timestamps';
 import type { SignalExpressionContext, SignalSetExpressionContext } from '../signals/signal-triggers';
 import type { EvaluationResult, ExpressionContext, ExpressionError } from './expression';
 
@@ -118,8 +119,9 @@ interface Compiled {
 }
 
 // The standard library plus the strings extension (trim, split, lowerAscii, replace, format...),
-// with every call metered; later functions of the same signature replace earlier ones.
-const env = meteredEnv(celEnv({ funcs: [...strings, ...meteredStrings] }));
+// with every call metered; later functions of the same signature replace earlier ones
+// (`timestamp(int)` reads seconds, as the spec says: see cel-timestamps.ts).
+const env = meteredEnv(celEnv({ funcs: [...strings, ...meteredStrings, ...timestampOverrides] }));
 const iterationTemplate = parse(ITERATION_TEMPLATE_SOURCE).expr;
 const CACHE_CAPACITY = 1024;
 // Compilation is a pure function of the source, so errors are cached too.

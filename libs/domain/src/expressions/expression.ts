@@ -12,7 +12,15 @@ import type { JsonValue } from '../shared/json';
 export interface ExpressionContext {
   readonly params: Readonly<Record<string, JsonValue>>;
   readonly steps: Readonly<
-    Record<string, { readonly status: string; readonly outputs: Readonly<Record<string, JsonValue>> }>
+    Record<
+      string,
+      {
+        readonly status: string;
+        readonly outputs: Readonly<Record<string, JsonValue>>;
+        /** The params the step's latest attempt was given (absent in contexts built before steps had them). */
+        readonly params?: Readonly<Record<string, JsonValue>>;
+      }
+    >
   >;
   readonly run: {
     readonly id: string;

@@ -1,10 +1,11 @@
 import type { JsonValue } from '../shared/json';
-import type { RetryPolicy } from '../workflow/workflow-definition';
+import type { Backoff, RetryPolicy, StepDefinition } from '../workflow/workflow-definition';
 import type { RunDeciderDeps } from './run.deps';
 import type { BranchResults } from './run.events';
 import { evaluateBranches, evaluateOutputs } from './run.expressions';
 import { failRun, progress, stepDefinition } from './run.progress';
 import type { FailureKind } from './run.state';
+import { retryLimit } from './run.step-settings';
 import type { RunTransaction } from './run.transaction';
 
 /**
@@ -60,6 +61,9 @@ export function attemptSucceeded(
  * failure mode: `fail_immediately` fails the run now, `finish_running` blocks
  * the step's successors and lets everything else finish, `ignore` lets the
  * successors run as if it had succeeded with no outputs.
+ *
+ * `exitCode` (reported by the executor) can make a user error final whatever
+ * the budget: a shell step's `retryableExitCodes` say which codes may be retried.
  */
 export function attemptFailed(
   tx: RunTransaction,
@@ -68,7 +72,7 @@ export function attemptFailed(
   kind: FailureKind,
   message: string,
   deps: RunDeciderDeps,
-  options: { readonly retryable: boolean },
+  options: { readonly retryable: boolean; readonly exitCode?: number },
 ): void {
   const run = tx.run;
   const step = stepDefinition(run, stepId);
@@ -76,7 +80,9 @@ export function attemptFailed(
   const state = run.steps[stepId];
   const used =
     kind === 'user' ? state.userErrors : kind === 'platform' ? state.platformErrors : state.timeouts;
-  const willRetry = options.retryable && used < limitOf(step.retry, kind);
+  const { exitCode } = options;
+  const nonRetryable = kind === 'user' && exitCode !== undefined && !exitCodeRetryable(step, exitCode);
+  const willRetry = options.retryable && !nonRetryable && used < retryLimit(run, step, kind);
 
   let branches: BranchResults = {};
   let branchError: string | null = null;
@@ -87,10 +93,22 @@ export function attemptFailed(
   }
 
   if (kind === 'timeout') tx.emit({ type: 'StepTimedOut', stepId, attempt, willRetry, branches });
-  else tx.emit({ type: 'StepFailed', stepId, attempt, errorKind: kind, message, willRetry, branches });
+  else {
+    tx.emit({
+      type: 'StepFailed',
+      stepId,
+      attempt,
+      errorKind: kind,
+      message,
+      willRetry,
+      ...(exitCode === undefined ? {} : { exitCode }),
+      ...(nonRetryable ? { nonRetryable } : {}),
+      branches,
+    });
+  }
 
   if (willRetry) {
-    const delayMs = retryDelayMs(step.retry, attempt);
+    const delayMs = retryDelayFor(step.retry, kind, attempt, used);
     tx.emit({ type: 'StepRetryScheduled', stepId, attempt: attempt + 1, delayMs, fireAt: tx.at + delayMs });
     return;
   }
@@ -99,38 +117,56 @@ export function attemptFailed(
     return;
   }
   if (step.failureMode === 'fail_immediately') {
-    failRun(tx, 'step_failed', stepId, `step ${stepId} failed (${kind} error): ${message}`, 'run_failed');
+    const why = nonRetryable ? `; exit code ${exitCode} is not retryable` : '';
+    failRun(
+      tx,
+      'step_failed',
+      stepId,
+      `step ${stepId} failed (${kind} error): ${message}${why}`,
+      'run_failed',
+    );
     return;
   }
   progress(tx, deps);
 }
 
-function limitOf(policy: RetryPolicy, kind: FailureKind): number {
-  switch (kind) {
-    case 'user':
-      return policy.userErrorLimit;
-    case 'platform':
-      return policy.platformErrorLimit;
-    case 'timeout':
-      return policy.timeoutLimit;
-    default: {
-      const unexpected: never = kind;
-      throw new Error(`unknown failure kind ${String(unexpected)}`);
-    }
-  }
+/** Whether a shell step may retry a failure with this exit code; other steps have no exit codes. */
+function exitCodeRetryable(step: StepDefinition, exitCode: number): boolean {
+  if (step.type !== 'shell' || step.retryableExitCodes === undefined) return true;
+  const codes = step.retryableExitCodes;
+  return 'only' in codes ? codes.only.includes(exitCode) : !codes.except.includes(exitCode);
 }
 
 /**
- * Delay before the attempt after `failedAttempt`: fixed, or
+ * Delay before the retry of a `kind` failure of `failedAttempt`, the kind
+ * having been retried `kindRetries` times before: the kind's own backoff with
+ * its exponent on `kindRetries`, else the shared backoff on the attempt number.
+ */
+export function retryDelayFor(
+  policy: RetryPolicy,
+  kind: FailureKind,
+  failedAttempt: number,
+  kindRetries: number,
+): number {
+  const own = policy.backoffs?.[kind];
+  return own === undefined ? retryDelayMs(policy, failedAttempt) : backoffDelayMs(own, kindRetries);
+}
+
+/**
+ * Delay before the attempt after `failedAttempt` by the shared backoff: fixed, or
  * `initialDelayMs * multiplier^(failedAttempt - 1)` capped at `maxDelayMs`.
  */
 export function retryDelayMs(policy: RetryPolicy, failedAttempt: number): number {
-  const { backoff } = policy;
+  return backoffDelayMs(policy.backoff, failedAttempt - 1);
+}
+
+/** `initialDelayMs * multiplier^exponent` capped at `maxDelayMs`, or the fixed delay. */
+function backoffDelayMs(backoff: Backoff, exponent: number): number {
   switch (backoff.kind) {
     case 'fixed':
       return backoff.delayMs;
     case 'exponential': {
-      const raw = backoff.initialDelayMs * Math.pow(backoff.multiplier, failedAttempt - 1);
+      const raw = backoff.initialDelayMs * Math.pow(backoff.multiplier, exponent);
       return Math.min(backoff.maxDelayMs, Math.round(raw));
     }
     default: {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { childRunId, isChildRunId } from './run.children';
 
-const stepId = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,20}$/);
+// Step ids as definitions allow them, dots included (`job.1`).
+const stepId = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,20}$/);
 const counter = fc.nat({ max: 1_000_000 });
 
 describe('child run ids', () => {

@@ -31,7 +31,7 @@ export function childRunId(parentRunId: string, stepId: string, attempt: number,
 }
 
 /** `~<step id>~<attempt>~<index>` at the end; step ids cannot hold `~` and top-level run ids are UUIDs. */
-const CHILD_RUN_ID = /~[A-Za-z][A-Za-z0-9_-]*~\d+~\d+$/;
+const CHILD_RUN_ID = /~[A-Za-z][A-Za-z0-9_.-]*~\d+~\d+$/;
 
 /** Whether `runId` is a child run's (a foreach or while iteration, a subworkflow), by the suffix its parent gave it. */
 export function isChildRunId(runId: string): boolean {
@@ -166,7 +166,7 @@ function continueForeach(tx: RunTransaction, step: ForeachStep, deps: RunDecider
       children.push({
         index,
         runId: childRunId(run.runId, step.id, attempt, index),
-        params: { ...run.params, ...iterationValues(state.values, index), loop_index: index },
+        params: { ...bodyParams(run, step.id), ...iterationValues(state.values, index), loop_index: index },
       });
     }
     tx.emit({
@@ -206,7 +206,7 @@ function continueWhile(tx: RunTransaction, step: WhileStep, deps: RunDeciderDeps
   const { attempt } = run.steps[step.id];
   const state = loopOf(run, step.id);
   const index = state.progress.started;
-  const params = { ...run.params, loop_index: index, loop_previous: state.previous };
+  const params = { ...bodyParams(run, step.id), loop_index: index, loop_previous: state.previous };
   const context = { ...stepContext(run, { step: { id: step.id, attempt } }), params };
   const condition = deps.expressions.evaluateCondition(step.condition, context);
   if (!condition.ok) {
@@ -234,6 +234,17 @@ function continueWhile(tx: RunTransaction, step: WhileStep, deps: RunDeciderDeps
     running: state.progress.running + 1,
   };
   tx.emit({ type: 'ChildRunsStarted', stepId: step.id, attempt, children: [child], progress });
+}
+
+/**
+ * What a loop body's steps read as `params`, before the iteration's own
+ * values: the run's params, overridden by the loop step's own params as its
+ * attempt resolved them (recorded in its StepReady, so replay reads the same).
+ * A null step param is left out: a child run cannot declare a param of no type.
+ */
+function bodyParams(run: Run, stepId: string): JsonObject {
+  const own = Object.entries(run.steps[stepId].params ?? {}).filter(([, value]) => value !== null);
+  return { ...run.params, ...Object.fromEntries(own) };
 }
 
 /** A child failure fails the attempt as a user error; the step's retry policy and failure mode apply. */

@@ -98,6 +98,13 @@ export interface FailStep extends CommandBase {
   readonly executorId: string;
   readonly errorKind: StepErrorKind;
   readonly message: string;
+  /**
+   * The process's exit code, when the step is a process that exited
+   * (optional: executors before it, and workers in other languages, may not
+   * send it). The engine decides from it whether the failure may be retried
+   * (`retryableExitCodes` of a shell step).
+   */
+  readonly exitCode?: number;
 }
 
 export type TimerKind = 'run_timeout' | 'step_timeout' | 'lease' | 'retry' | 'sleep';

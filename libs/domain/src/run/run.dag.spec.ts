@@ -119,4 +119,21 @@ describe('DAG scheduling', () => {
         },
       );
   });
+
+  it("schedules dotted step ids (Maestro's job.1) and reads them as steps['job.1']", () => {
+    const dotted = workflow(
+      [step('job.1', { outputs: { n: 'result.n' } }), step('job.2'), step('job.3')],
+      [
+        edge('job.1', 'job.2', "steps['job.1'].outputs.n > 5"),
+        edge('job.1', 'job.3', "steps['job.1'].outputs.n <= 5"),
+      ],
+    );
+    givenCommands(cmd.start(dotted), cmd.started('job.1'))
+      .when(cmd.complete('job.1', 1, 1, { n: 7 }))
+      .then(
+        ev.succeeded('job.1', 1, { n: 7 }, { 'job.2': true, 'job.3': false }),
+        ev.ready('job.2'),
+        ev.skipped('job.3', 'condition_false'),
+      );
+  });
 });

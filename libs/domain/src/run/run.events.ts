@@ -154,6 +154,10 @@ export interface StepFailed extends EventBase {
   readonly errorKind: StepErrorKind;
   readonly message: string;
   readonly willRetry: boolean;
+  /** The exit code the executor reported, when it did (absent before it existed). */
+  readonly exitCode?: number;
+  /** Present and true when the failure was not retryable whatever the budget (e.g. a non-retryable exit code). */
+  readonly nonRetryable?: boolean;
   /** Filled only for a final failure under `failureMode: 'ignore'` (successors run). */
   readonly branches: BranchResults;
 }

@@ -22,6 +22,7 @@ import {
   type StepState,
   type StepStatus,
 } from './run.state';
+import { stepTimeoutMs } from './run.step-settings';
 
 /**
  * The only place run state changes. Pure: returns a new state and never
@@ -190,12 +191,33 @@ function stepReady(run: Run, event: StepReady): Run {
           firstFailure: null,
         }
       : null;
-  const next = withoutStepTimers(withStep(run, stepId, { status, attempt, loop }), stepId);
+  const next = withoutStepTimers(
+    withReadySettings(withStep(run, stepId, { status, attempt, loop }), event),
+    stepId,
+  );
   if (dispatch.kind === 'timer') return withTimer(next, 'sleep', dispatch.wakeAt, stepId, attempt);
-  const timeoutMs = run.definition.steps.find((step) => step.id === stepId)?.timeoutMs;
+  const definition = run.definition.steps.find((step) => step.id === stepId);
+  const timeoutMs = definition === undefined ? undefined : stepTimeoutMs(next, definition);
   if (status === 'waiting' && timeoutMs !== undefined)
     return withTimer(next, 'step_timeout', event.at + timeoutMs, stepId, attempt);
   return next;
+}
+
+/**
+ * What the attempt's `StepReady` recorded for later decisions: its params, and
+ * the values of the expressions of `run.step-settings.ts`. The previous
+ * attempt's values go; only what this attempt recorded stays.
+ */
+function withReadySettings(run: Run, event: StepReady): Run {
+  const { timeoutMs: _timeout, retryLimits: _limits, ...step } = run.steps[event.stepId];
+  const { timeout_ms: timeoutMs, retry_limits: retryLimits } = event.settings;
+  const next: StepState = {
+    ...step,
+    params: event.params,
+    ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
+    ...(retryLimits === undefined ? {} : { retryLimits: asObject(retryLimits) as StepState['retryLimits'] }),
+  };
+  return { ...run, steps: { ...run.steps, [event.stepId]: next } };
 }
 
 function asObject(value: JsonValue | undefined): JsonObject {

@@ -11,6 +11,7 @@ import type {
 import type { ExpressionEvaluator } from './run.deps';
 import type { BranchResults } from './run.events';
 import type { Run, StepState } from './run.state';
+import { resolveStepSettings } from './run.step-settings';
 
 /**
  * Everything the decider evaluates, in one place. Each function returns
@@ -140,11 +141,15 @@ export function stepContext(
   extra: Pick<ExpressionContext, 'step' | 'result'> = {},
   override?: { readonly stepId: string; readonly status: StepState['status']; readonly outputs: JsonObject },
 ): ExpressionContext {
-  const steps: Record<string, { status: string; outputs: JsonObject }> = {};
+  // `params`: what the step's latest attempt was given (`{}` before it was ready), as Maestro lets steps read.
+  const steps: Record<string, { status: string; outputs: JsonObject; params: JsonObject }> = {};
   for (const [id, step] of Object.entries(run.steps)) {
-    steps[id] = { status: STATUS_NAMES[step.status], outputs: step.outputs };
+    steps[id] = { status: STATUS_NAMES[step.status], outputs: step.outputs, params: step.params ?? {} };
   }
-  if (override) steps[override.stepId] = { status: STATUS_NAMES[override.status], outputs: override.outputs };
+  if (override) {
+    const params = run.steps[override.stepId]?.params ?? {};
+    steps[override.stepId] = { status: STATUS_NAMES[override.status], outputs: override.outputs, params };
+  }
   return { params: run.params, steps, run: runContext(run), ...extra };
 }
 
@@ -177,7 +182,9 @@ export function resolveStepInputs(
   };
   const params = record(`steps.${step.id}.params`, step.params);
   if (!params.ok) return params;
-  const settings: JsonObject = {};
+  const computed = resolveStepSettings(step, context, expressions);
+  if (!computed.ok) return computed;
+  const settings: JsonObject = { ...computed.value };
   if (step.type === 'foreach') {
     const loopParams: JsonObject = {};
     for (const [name, v] of Object.entries(step.loopParams)) {

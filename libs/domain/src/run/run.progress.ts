@@ -138,7 +138,11 @@ export function makeReady(
     case 'sleep':
       tx.emit({
         ...ready(step, attempt, params, settings),
-        dispatch: { kind: 'timer', wakeAt: tx.at + step.durationMs },
+        // An expression's duration was evaluated into the settings; the wake-up time is recorded here.
+        dispatch: {
+          kind: 'timer',
+          wakeAt: tx.at + (typeof settings.duration_ms === 'number' ? settings.duration_ms : step.durationMs),
+        },
       });
       return;
     case 'foreach':

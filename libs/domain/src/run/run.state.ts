@@ -64,6 +64,16 @@ export interface StepState {
   readonly failure: FailureKind | null;
   /** Child runs of the current attempt of a foreach, while or subworkflow step; null otherwise. */
   readonly loop: LoopState | null;
+  /**
+   * The params of the latest attempt, as its `StepReady` resolved them (other
+   * steps read them as `steps.x.params`); absent before the step was first
+   * ready, and in snapshots written before this field existed.
+   */
+  readonly params?: JsonObject;
+  /** The current attempt's timeout when an expression gave it (`StepReady.settings.timeout_ms`). */
+  readonly timeoutMs?: number;
+  /** The current attempt's retry limits that expressions gave (`StepReady.settings.retry_limits`). */
+  readonly retryLimits?: Readonly<Partial<Record<FailureKind, number>>>;
 }
 
 /**

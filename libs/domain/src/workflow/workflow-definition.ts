@@ -191,12 +191,30 @@ export type Backoff =
  * exit, HTTP 4xx/5xx, handler threw); a *platform* error is Baton's or the
  * machine's (executor lost, lease expired); a *timeout* is the step's timeout.
  * Each kind has its own budget; the attempt number counts all of them.
+ *
+ * `backoff` applies to every kind, its exponent counting attempts (the
+ * attempt after attempt n waits `initial * multiplier^(n-1)`). A kind with a
+ * backoff of its own in `backoffs` (Maestro's per-kind backoff) waits by that
+ * one instead, its exponent counting only that kind's retries so far.
+ * Versions pushed before `backoffs` existed have none.
  */
 export interface RetryPolicy {
   readonly userErrorLimit: number;
   readonly platformErrorLimit: number;
   readonly timeoutLimit: number;
   readonly backoff: Backoff;
+  readonly backoffs?: { readonly user?: Backoff; readonly platform?: Backoff; readonly timeout?: Backoff };
+  /**
+   * Limits given as CEL expressions (over params and the steps before, as a
+   * step param is), each replacing its kind's number. Evaluated when each
+   * attempt becomes ready and recorded in its `StepReady` (`settings.retry_limits`),
+   * so replay never re-evaluates; a result that is not an integer 0-100 fails the step.
+   */
+  readonly limitExpressions?: {
+    readonly user?: string;
+    readonly platform?: string;
+    readonly timeout?: string;
+  };
 }
 
 /** A param value as written in the definition: a literal, or `{ expression: '...' }` evaluated when the step becomes ready. */
@@ -210,6 +228,12 @@ interface StepCommon {
   readonly retry: RetryPolicy;
   /** Per-attempt timeout; absent means no limit. */
   readonly timeoutMs?: number;
+  /**
+   * The timeout as a CEL expression giving a duration (`'90s'`, `'PT1H'`) or
+   * seconds; replaces `timeoutMs`. Evaluated when each attempt becomes ready
+   * and recorded in its `StepReady` (`settings.timeout_ms`).
+   */
+  readonly timeoutExpression?: string;
   readonly failureMode: FailureMode;
   /** Named CEL expressions evaluated over the step's result once it succeeds. */
   readonly outputs: Readonly<Record<string, string>>;
@@ -224,7 +248,10 @@ export interface NoopStep extends StepCommon {
 /** Waits on an engine timer; takes no executor slot. */
 export interface SleepStep extends StepCommon {
   readonly type: 'sleep';
+  /** 0 when `durationExpression` gives the duration. */
   readonly durationMs: number;
+  /** A CEL expression giving a duration or seconds, evaluated when the step becomes ready (the wake-up time is in `StepReady`). */
+  readonly durationExpression?: string;
 }
 
 /**
@@ -238,6 +265,12 @@ export interface ShellStep extends StepCommon {
   readonly workingDirectory?: string;
   /** Extra environment, same value forms as params. */
   readonly env: Readonly<Record<string, StepParamValue>>;
+  /**
+   * Which exit codes may be retried as user errors (within `userErrorLimit`):
+   * every code but `except`, or only the codes of `only`. Absent: every code.
+   * A failure with no exit code (killed by a signal, cannot start) is retryable.
+   */
+  readonly retryableExitCodes?: { readonly except: readonly number[] } | { readonly only: readonly number[] };
 }
 
 export interface HttpStep extends StepCommon {

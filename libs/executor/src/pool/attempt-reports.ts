@@ -62,12 +62,14 @@ export function failedRecord(
   by: Reporter,
   errorKind: StepErrorKind,
   message: string,
+  exitCode?: number,
 ): OutgoingRecord {
   const command: FailStep = {
     type: 'FailStep',
     ...attemptFields(id, by),
     errorKind,
     message: clip(message),
+    ...(exitCode === undefined ? {} : { exitCode }),
   };
   return commandRecord(command);
 }
@@ -91,7 +93,7 @@ export function outcomeRecord(
   switch (outcome.errorKind) {
     case 'user':
     case 'platform':
-      return failedRecord(id, by, outcome.errorKind, outcome.message);
+      return failedRecord(id, by, outcome.errorKind, outcome.message, exitCodeOf(outcome.result));
     case 'timeout':
     case 'cancelled':
       return null;
@@ -100,6 +102,13 @@ export function outcomeRecord(
       throw new Error(`unknown error kind ${String(never)}`);
     }
   }
+}
+
+/** The integer `exitCode` a runtime put in a failed outcome's result (the shell runtime does), if any. */
+function exitCodeOf(result: unknown): number | undefined {
+  if (typeof result !== 'object' || result === null || !('exitCode' in result)) return undefined;
+  const code = result.exitCode;
+  return typeof code === 'number' && Number.isInteger(code) ? code : undefined;
 }
 
 export function stepLogsRecord(id: AttemptIdentity, logs: LogTail): OutgoingRecord {

@@ -55,7 +55,7 @@ describe('ExecutorPool', () => {
     );
   });
 
-  it('reports a failing shell step as FailStep{user} with the stderr tail, its StepLogs written before', async () => {
+  it('reports a failing shell step as FailStep{user} with its exit code and the stderr tail, its StepLogs written before', async () => {
     const sut = harness.pool();
     await sut.start();
     const task = taskFor('shell', {
@@ -76,7 +76,13 @@ describe('ExecutorPool', () => {
     );
 
     const [failed] = await harness.commandsOf('FailStep');
-    expect(failed).toMatchObject({ runId: task.runId, errorKind: 'user', executorId: 'executor-a' });
+    // The engine decides from the exit code whether the step may be retried (non_retryable_exit_codes).
+    expect(failed).toMatchObject({
+      runId: task.runId,
+      errorKind: 'user',
+      executorId: 'executor-a',
+      exitCode: 3,
+    });
     expect(failed.message).toContain('exited with code 3');
     expect(failed.message).toContain('disk full');
     // The logs were already in the log when the failure became visible.

@@ -4,6 +4,7 @@ import { rejection } from '../run.errors';
 import { checkReport } from '../run.guards';
 import type { CommandHandler } from '../run.handler';
 import { stepDefinition } from '../run.progress';
+import { stepTimeoutMs } from '../run.step-settings';
 
 /**
  * What executors report. Executors are not writers of truth: each report is
@@ -18,7 +19,7 @@ export const reportStepStarted: CommandHandler<ReportStepStarted> = (command, tx
     return rejection('InvalidLease', `lease duration must be positive, got ${command.leaseDurationMs}`);
   }
   const step = stepDefinition(tx.run, command.stepId);
-  const timeoutMs = step?.timeoutMs;
+  const timeoutMs = step === undefined ? undefined : stepTimeoutMs(tx.run, step);
   tx.emit({
     type: 'StepStarted',
     stepId: command.stepId,
@@ -69,6 +70,7 @@ export const failStep: CommandHandler<FailStep> = (command, tx, deps) => {
   if (refused !== null) return refused;
   attemptFailed(tx, command.stepId, command.attempt, command.errorKind, command.message, deps, {
     retryable: true,
+    ...(command.exitCode === undefined ? {} : { exitCode: command.exitCode }),
   });
   return null;
 };
