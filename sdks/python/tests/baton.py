@@ -120,8 +120,9 @@ class Baton:
         wait_until(ended, timeout_s, f"run {run_id} to be {statuses} (last seen {seen.get('run')})")
         return seen["run"]
 
-    def events(self, run_id: str) -> list[Dict[str, Any]]:
-        page = self.request("GET", f"/runs/{run_id}/events?limit=500")
+    def events(self, run_id: str, event_type: Optional[str] = None) -> list[Dict[str, Any]]:
+        only = f"&type={event_type}" if event_type else ""
+        page = self.request("GET", f"/runs/{run_id}/events?limit=500{only}")
         return list(page["items"]) if page else []
 
     def metric(self, name: str, labels: str) -> float:

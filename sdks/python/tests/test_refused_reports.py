@@ -81,12 +81,10 @@ def test_a_malformed_report_is_recorded_on_its_run_and_counted(baton: Baton, bro
     producer.flush(30)
 
     def rejected() -> bool:
-        return any(
-            e["type"] == "CommandRejected" and e["payload"].get("code") == "InvalidCommand" for e in baton.events(run_id)
-        )
+        return any(e["payload"].get("code") == "InvalidCommand" for e in baton.events(run_id, "CommandRejected"))
 
-    wait_until(rejected, 60, "a CommandRejected InvalidCommand on the run")
-    [event] = [e for e in baton.events(run_id) if e["type"] == "CommandRejected"]
+    wait_until(rejected, 60, "a CommandRejected InvalidCommand on the run (GET /runs/{id}/events?type=CommandRejected)")
+    [event] = baton.events(run_id, "CommandRejected")
     assert "$.executorId" in event["payload"]["message"]
     assert baton.metric("baton_engine_rejected_reports_total", 'reason="invalid"') >= before + 1
     baton.request("POST", f"/runs/{run_id}/cancel", '{"reason": "done"}')
