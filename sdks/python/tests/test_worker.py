@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any, Iterator
 
 import pytest
+from confluent_kafka import Consumer, Producer, TopicPartition
 
 from baton import Baton, wait_until
 from baton_worker import StepContext, UserError, Worker
@@ -194,3 +196,40 @@ steps:
         second.stop()
     assert run["status"] == "succeeded"
     assert steps_of(run)["job"]["attempt"] == 2
+
+
+def test_a_record_that_is_not_a_task_is_dead_lettered_and_the_pool_goes_on(
+    baton: Baton, brokers: str, worker: Worker, tag: str
+) -> None:
+    letters = Consumer({"bootstrap.servers": brokers, "group.id": f"pysdk-letters-{tag}"})
+    end = letters.get_watermark_offsets(TopicPartition("baton.dead-letters", 0), timeout=10)[1]
+    letters.assign([TopicPartition("baton.dead-letters", 0, end)])
+    worker.handler("ok")(lambda ctx: {"ok": True})
+    worker.start()
+    baton.push(f"""
+id: pysdk.after-garbage-{tag}
+steps:
+  - {{ id: ok, type: handler, handler: ok, pool: py-{tag} }}
+""")
+    # The first run makes the engine create the pool's topic (the broker creates none by itself).
+    assert baton.wait_for(baton.start(f"pysdk.after-garbage-{tag}"), ("succeeded", "failed"))["status"] == "succeeded"
+    producer = Producer({"bootstrap.servers": brokers, "partitioner": "murmur2_random"})
+    producer.produce(f"baton.step-tasks.py-{tag}", "not a task", f"garbage-{tag}")
+    assert producer.flush(30) == 0
+
+    assert baton.wait_for(baton.start(f"pysdk.after-garbage-{tag}"), ("succeeded", "failed"))["status"] == "succeeded"
+    found: list[dict[str, Any]] = []
+
+    def dead_lettered() -> bool:
+        message = letters.poll(0.2)
+        value = None if message is None or message.error() else message.value()
+        if value is not None:
+            letter = json.loads(value)
+            if letter["source"]["key"] == f"garbage-{tag}":
+                found.append(letter)
+        return len(found) > 0
+
+    wait_until(dead_lettered, 30, "the garbage record in baton.dead-letters")
+    letters.close()
+    assert found[0]["value"] == "not a task"
+    assert found[0]["reason"].startswith("invalid step task")
