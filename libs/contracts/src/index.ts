@@ -21,3 +21,6 @@ export {
   type SealedParams,
 } from './secret-sealer';
 export { JsonBounds, MAX_RUN_PARAMS_BYTES, MAX_RUN_PARAMS_DEPTH } from './json-bounds.validator';
+export { StepCancellationDto, StepLogsDto, StepStartGrantedDto } from './step-messages.dto';
+export { DeadLetterDto } from './dead-letter.dto';
+export { StatusCloudEventDto } from './status-event.dto';

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
+import { JSONSchema } from 'class-validator-jsonschema';
 import {
   ArrayMaxSize,
   Equals,
@@ -46,6 +47,12 @@ export class RunRequestDto {
   })
   workflowId!: string;
 
+  @JSONSchema(() => ({
+    oneOf: [
+      { type: 'integer', minimum: 1 },
+      { type: 'string', enum: ['active'] },
+    ],
+  }))
   @IsOptional()
   @ValidateIf((o: RunRequestDto) => o.version !== 'active')
   @IsInt({ message: "version must be a version number or 'active'" })

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** The engine's Prometheus metrics (names: `baton_engine_*`, base units). */
 export class EngineMetrics {
   readonly commands: Counter<'outcome'>;
+  readonly rejectedReports: Counter<'reason'>;
   readonly events: Counter;
   readonly batchSeconds: Histogram;
   readonly runsOwned: Gauge;
@@ -23,6 +24,12 @@ export class EngineMetrics {
       name: 'baton_engine_commands_total',
       help: 'Run commands handled, by outcome (accepted, rejected, dead_letter, forgotten_run: for a child run that ended).',
       labelNames: ['outcome'],
+      registers,
+    });
+    this.rejectedReports = new Counter({
+      name: 'baton_engine_rejected_reports_total',
+      help: 'Records on baton.run-commands not decided where they arrived, by reason: wrong_partition (not routed by murmur2 of the key; written again to its partition), invalid (a dead letter; recorded on its run as CommandRejected/InvalidCommand when it names one), key_mismatch (key is not the run id; a dead letter).',
+      labelNames: ['reason'],
       registers,
     });
     this.events = new Counter({ name: 'baton_engine_events_total', help: 'Run events written.', registers });

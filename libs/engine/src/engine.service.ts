@@ -45,6 +45,8 @@ export class EngineService {
   private readonly knownPools = new Set<string>(['default']);
   private readonly processor: KeyedStateProcessor<RunState, TimedBatch>;
   private producer: Producer | null = null;
+  /** Read once at start: records are checked against the partition their key routes to. */
+  private commandPartitions: number | undefined;
   private timerHandle: NodeJS.Timeout | null = null;
   private timerAt: number | null = null;
   private firing = false;
@@ -71,7 +73,8 @@ export class EngineService {
       decodeState: decodeRunState,
       process: (states, records, now) => {
         const endTimer = this.metrics.batchSeconds.startTimer();
-        return { ...processCommands(states, records, { ...ctx, now }), endTimer };
+        const commandPartitions = this.commandPartitions;
+        return { ...processCommands(states, records, { ...ctx, now, commandPartitions }), endTimer };
       },
       beforeCommit: (result) => this.ensurePools(result.pools),
       onAdopted: (runId, state, partition) => {
@@ -98,6 +101,7 @@ export class EngineService {
 
   async start(): Promise<void> {
     await this.log.ensureTopics(coreTopics(this.options.topics));
+    this.commandPartitions = await this.log.partitionCount(Topics.runCommands);
     this.producer = await this.log.producer();
     await this.processor.start();
     this.armTimer();
@@ -118,8 +122,14 @@ export class EngineService {
   /** A batch's metrics count once its commit succeeded. */
   private committed(result: TimedBatch): void {
     result.endTimer();
-    const { commands, events, rejected, deadLetters, forgottenRun } = result.counts;
-    this.metrics.commands.inc({ outcome: 'accepted' }, commands - rejected - deadLetters - forgottenRun);
+    const { commands, events, rejected, deadLetters, forgottenRun, refusedReports } = result.counts;
+    const rerouted = refusedReports.wrong_partition ?? 0;
+    this.metrics.commands.inc(
+      { outcome: 'accepted' },
+      commands - rejected - deadLetters - forgottenRun - rerouted,
+    );
+    for (const [reason, count] of Object.entries(refusedReports))
+      this.metrics.rejectedReports.inc({ reason }, count);
     if (rejected > 0) this.metrics.commands.inc({ outcome: 'rejected' }, rejected);
     if (forgottenRun > 0) this.metrics.commands.inc({ outcome: 'forgotten_run' }, forgottenRun);
     if (deadLetters > 0) this.metrics.commands.inc({ outcome: 'dead_letter' }, deadLetters);

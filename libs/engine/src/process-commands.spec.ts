@@ -1,7 +1,13 @@
-import { DEFAULT_RUN_LIMITS, type RunState } from '@baton/domain';
+import type { RunState } from '@baton/domain';
 import type { OutgoingRecord } from '@baton/eventlog';
 import { processCommands, type ProcessContext } from './process-commands';
-import { commandRecord, definitionFromYaml } from './testing/engine-fixtures';
+import {
+  commandRecord,
+  definitionFromYaml,
+  meta,
+  processContext,
+  startRunCommand,
+} from './testing/engine-fixtures';
 
 const definition = definitionFromYaml(`
 id: etl
@@ -19,22 +25,8 @@ steps:
     depends_on: [extract]
 `);
 
-const ctx: ProcessContext = {
-  now: 1_000,
-  leaseMs: 30_000,
-  source: 'baton/engine',
-  limits: DEFAULT_RUN_LIMITS,
-};
-const meta = (commandId: string) => ({ commandId, at: 5 });
-const startRun = {
-  type: 'StartRun',
-  runId: 'r1',
-  definition,
-  params: {},
-  requestId: 'q1',
-  scheduledAt: 0,
-  metadata: meta('c1'),
-};
+const ctx: ProcessContext = processContext;
+const startRun = startRunCommand(definition);
 
 function topicsOf(records: readonly OutgoingRecord[]): string[] {
   return records.map((r) => r.topic);

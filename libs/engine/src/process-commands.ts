@@ -4,6 +4,7 @@ import {
   evolve,
   initialState,
   isChildRunId,
+  rejectCommand,
   type RunCommand,
   type RunEvent,
   type ReportStepStarted,
@@ -17,9 +18,9 @@ import {
   type StepCancellation,
   type StepStartGranted,
 } from '@baton/contracts';
-import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
+import { partitionForKey, type LogRecord, type OutgoingRecord } from '@baton/eventlog';
 import { linkedRecords } from './child-run-records';
-import { decodeRunCommand } from './run-command.codec';
+import { decodeRunCommand, refusedCommandOf } from './run-command.codec';
 import { statusEventRecord } from './status-events';
 import { buildStepTask } from './step-task.builder';
 
@@ -31,7 +32,18 @@ export interface ProcessContext {
   /** CloudEvents `source` of status events. */
   readonly source: string;
   readonly limits: RunLimits;
+  /**
+   * Partitions of the run-commands topic. A record its key does not route to
+   * the partition it arrived on (a producer that does not partition with
+   * murmur2, Kafka's Java default) is written again under the same key, so it
+   * reaches the engine that owns its run instead of being refused here by one
+   * that does not. Unset: no such check (tests of one partition).
+   */
+  readonly commandPartitions?: number;
 }
+
+/** Why a record on the run-commands topic was not decided where it arrived (`baton_engine_rejected_reports_total`). */
+export type ReportRefusal = 'wrong_partition' | 'invalid' | 'key_mismatch';
 
 export interface ProcessedBatch {
   /** Everything to write in the batch's transaction, in order. */
@@ -49,6 +61,8 @@ export interface ProcessedBatch {
     deadLetters: number;
     /** Commands for a child run that had already ended and been forgotten: refused without an event. */
     forgottenRun: number;
+    /** Records written again to their own partition (`wrong_partition`), or refused before the decider. */
+    refusedReports: Partial<Record<ReportRefusal, number>>;
   };
 }
 
@@ -82,14 +96,49 @@ export function processCommands(
   const changed = new Map<string, RunState>();
   const forgotten = new Set<string>();
   const pools = new Set<string>();
-  const counts = { commands: commands.length, events: 0, rejected: 0, deadLetters: 0, forgottenRun: 0 };
+  const refusedReports: Partial<Record<ReportRefusal, number>> = {};
+  const counts = {
+    commands: commands.length,
+    events: 0,
+    rejected: 0,
+    deadLetters: 0,
+    forgottenRun: 0,
+    refusedReports,
+  };
+  const refuse = (why: ReportRefusal) => (refusedReports[why] = (refusedReports[why] ?? 0) + 1);
   const deps = { ...defaultRunDeps, limits: ctx.limits };
 
   for (const record of commands) {
+    if (
+      ctx.commandPartitions !== undefined &&
+      partitionForKey(record.key, ctx.commandPartitions) !== record.partition
+    ) {
+      records.push({
+        topic: Topics.runCommands,
+        key: record.key,
+        value: record.value,
+        headers: record.headers,
+      });
+      refuse('wrong_partition');
+      continue;
+    }
     const decoded = decodeRunCommand(record);
     if (!decoded.ok) {
       records.push(deadLetterRecord(record, decoded.reason, decoded.problems, ctx.now));
       counts.deadLetters++;
+      refuse(decoded.keyMismatch === true ? 'key_mismatch' : 'invalid');
+      // A malformed report about a run held here is recorded on that run, so the step it names is not stranded unseen.
+      const refused = refusedCommandOf(record, ctx.now);
+      const held = refused && (changed.get(refused.runId) ?? states.get(refused.runId));
+      if (refused && held && held.status !== 'absent') {
+        const message = [decoded.reason, ...decoded.problems.map((p) => `${p.path}: ${p.message}`)].join(
+          '; ',
+        );
+        const [event] = rejectCommand(held, refused, { code: 'InvalidCommand', message });
+        records.push({ topic: Topics.runEvents, key: event.runId, value: JSON.stringify(event) });
+        changed.set(refused.runId, evolve(held, event));
+        counts.events++;
+      }
       continue;
     }
     const command = stamp(decoded.value, ctx.now);

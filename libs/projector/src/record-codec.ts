@@ -1,5 +1,5 @@
 import { RUN_EVENT_SCHEMA_VERSION, type RunEvent, type RunEventType } from '@baton/domain';
-import type { Decoded, StepLogs } from '@baton/contracts';
+import { decodeMessage, StepLogsDto, type Decoded, type StepLogs } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
 
 /**
@@ -143,35 +143,8 @@ export function decodeRunEvent(record: LogRecord): Decoded<RunEvent> {
 
 /** Decodes one record of `baton.step-logs`. */
 export function decodeStepLogs(record: LogRecord): Decoded<StepLogs> {
-  const parsed = parseObject(record.value);
-  if (!parsed.ok) return parsed;
-  const value = parsed.value;
-  const problems = check(value, {
-    schemaVersion: 'int',
-    runId: 'string',
-    stepId: 'string',
-    attempt: 'int',
-    stdout: 'string',
-    stderr: 'string',
-    truncatedBytes: 'object',
-  });
-  if (problems.length === 0) {
-    problems.push(
-      ...check(
-        value.truncatedBytes as Record<string, unknown>,
-        { stdout: 'number', stderr: 'number' },
-        '$.truncatedBytes',
-      ),
-    );
-  }
-  if (problems.length === 0 && value.schemaVersion !== 1) {
-    problems.push({ path: '$.schemaVersion', message: 'must be 1' });
-  }
-  if (problems.length === 0 && (value.attempt as number) < 1) {
-    problems.push({ path: '$.attempt', message: 'must be at least 1' });
-  }
-  if (problems.length > 0) return { ok: false, reason: 'invalid StepLogs', problems };
-  return { ok: true, value: value as unknown as StepLogs };
+  // The DTO the JSON Schema `schemas/step-logs.json` is generated from.
+  return decodeMessage(StepLogsDto, record.value);
 }
 
 function parseObject(text: string | null): Decoded<Record<string, unknown>> {

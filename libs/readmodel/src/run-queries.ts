@@ -294,20 +294,21 @@ export class RunQueries {
   }
 
   /**
-   * Events of a run by seq, from `afterSeq` (exclusive; 0 = from the start).
+   * Events of a run by seq, from `afterSeq` (exclusive; 0 = from the start),
+   * only those of `type` when given (`CommandRejected`: the refused commands).
    * `nextAfterSeq` is null when nothing more is stored yet.
    */
   async getRunEvents(
     runId: string,
-    options: { readonly afterSeq?: number; readonly limit: number },
+    options: { readonly afterSeq?: number; readonly limit: number; readonly type?: string },
   ): Promise<{ items: RunEventRecord[]; nextAfterSeq: number | null }> {
     const limit = clampLimit(options.limit);
     const rows = await this.sql.query<{ seq: number; type: string; at: Date; payload: JsonObject }>(
       `SELECT seq, type, at, payload FROM run_events
-        WHERE run_id = $1 AND seq > $2
+        WHERE run_id = $1 AND seq > $2 AND ($4::text IS NULL OR type = $4)
         ORDER BY seq
         LIMIT $3`,
-      [runId, options.afterSeq ?? 0, limit + 1],
+      [runId, options.afterSeq ?? 0, limit + 1, options.type ?? null],
     );
     const items = rows.slice(0, limit).map((row) => ({
       seq: row.seq,

@@ -4,6 +4,7 @@ import { Confirm, ErrorBox, StatusBadge, useApi } from '../components/common';
 import { Dag, type NodeState } from '../components/Dag';
 import { Gantt } from '../components/Gantt';
 import { ParamsForm } from '../components/ParamsForm';
+import { RefusedCommands } from '../components/RefusedCommands';
 import { StepPanel } from '../components/StepPanel';
 import { layoutDag } from '../layout';
 import { Link, navigate, useLocation } from '../router';
@@ -244,6 +245,7 @@ export function RunPage({ runId }: { runId: string }) {
             <h2>Timeline</h2>
             <Gantt steps={run.steps} now={now} onSelect={select} selected={selected} />
           </div>
+          <RefusedCommands runId={runId} lastSeq={run.lastSeq} />
           <details class="card">
             <summary>Run params</summary>
             <pre class="json">{JSON.stringify(run.params, null, 2)}</pre>

@@ -149,6 +149,17 @@ export class ListRunsQueryDto {
 /** Query of `GET /runs/{runId}/events`. */
 export class RunEventsQueryDto {
   @ApiPropertyOptional({
+    type: 'string',
+    pattern: '^[A-Za-z]{1,64}$',
+    example: 'CommandRejected',
+    description:
+      'Only events of this type; CommandRejected lists the commands the engine refused (late or malformed executor reports, code InvalidCommand)',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{1,64}$/, { message: 'type must be an event type such as CommandRejected' })
+  type?: string;
+
+  @ApiPropertyOptional({
     type: 'integer',
     minimum: 0,
     maximum: MAX_INT32,

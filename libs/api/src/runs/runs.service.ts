@@ -161,9 +161,12 @@ export class RunsService {
   ): Promise<{ items: RunEventRecord[]; nextAfterSeq: number | null }> {
     const afterSeq = query.afterSeq ?? 0;
     const limit = query.limit ?? DEFAULT_EVENTS_PAGE;
-    const stored = await this.queries.getRunEvents(runId, { afterSeq, limit });
+    const stored = await this.queries.getRunEvents(runId, { afterSeq, limit, type: query.type });
+    // The archive answers for runs the read model no longer has (not for a filter that matched nothing).
     const page =
-      stored.items.length > 0 || !this.archive ? stored : await this.archivedEvents(runId, afterSeq, limit);
+      stored.items.length > 0 || !this.archive || query.type !== undefined
+        ? stored
+        : await this.archivedEvents(runId, afterSeq, limit);
     // A run has events from seq 1: none from the start means the run is not (yet) known.
     if (page.items.length > 0 || afterSeq > 0) return page;
     const dropped = await this.queries.getDroppedRequest(runId);

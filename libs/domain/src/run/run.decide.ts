@@ -14,6 +14,7 @@ import { stopRun } from './handlers/stop-run.handler';
 import { startRun } from './handlers/start-run.handler';
 import type { RunCommand, RunCommandType } from './run.commands';
 import { defaultRunDeps, type RunDeciderDeps } from './run.deps';
+import type { RunRejection } from './run.errors';
 import type { RunEvent } from './run.events';
 import type { CommandHandler } from './run.handler';
 import type { RunState } from './run.state';
@@ -66,6 +67,28 @@ export function decide(
   if (tx.events.length > 0) {
     throw new Error(`handler for ${command.type} emitted events and then refused: ${refused.code}`);
   }
+  return rejectCommand(
+    state,
+    { runId: command.runId, type: command.type, metadata: command.metadata },
+    refused,
+  );
+}
+
+/** What a refused command is known by: enough to number and attribute its `CommandRejected`. */
+export interface RefusedCommand {
+  readonly runId: string;
+  /** `Unknown` for a record whose `type` names no command. */
+  readonly type: RunCommandType | 'Unknown';
+  readonly metadata: { readonly commandId: string; readonly at: number; readonly by?: string };
+}
+
+/**
+ * The one `CommandRejected` for a refused command. The shell uses it too, for
+ * a record on the run's partition it could not decode as a command (code
+ * `InvalidCommand`): an executor's malformed report is then visible on the
+ * run it was about, not only in the dead letters.
+ */
+export function rejectCommand(state: RunState, command: RefusedCommand, refused: RunRejection): RunEvent[] {
   const rejected = new RunTransaction(state, command.runId, command.metadata.at, command.metadata.by);
   rejected.emit({
     type: 'CommandRejected',

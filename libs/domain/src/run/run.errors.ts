@@ -23,7 +23,9 @@ export type RejectionCode =
   | 'StepNotSkippable'
   | 'StepNotPaused'
   | 'StepNotWaiting'
-  | 'UnknownChild';
+  | 'UnknownChild'
+  /** A record on the run's partition that is not a valid command (the shell's validation refused it; also a dead letter). */
+  | 'InvalidCommand';
 
 /** A typed domain error; the shell maps it to a rejection event or an HTTP status. */
 export interface RunRejection {

@@ -252,7 +252,8 @@ export interface RunCancelled extends EventBase {
 /** A command the decider refused; recorded so the refusal is visible, and changes nothing but `seq`. */
 export interface CommandRejected extends EventBase {
   readonly type: 'CommandRejected';
-  readonly commandType: RunCommandType;
+  /** `Unknown` when the refused record named no command type (it failed validation: code `InvalidCommand`). */
+  readonly commandType: RunCommandType | 'Unknown';
   readonly commandId: string;
   readonly code: RejectionCode;
   readonly message: string;

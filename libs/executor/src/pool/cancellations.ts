@@ -1,17 +1,6 @@
-import 'reflect-metadata';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
-import { decodeMessage, type Decoded, type StepCancellation } from '@baton/contracts';
+import { decodeMessage, StepCancellationDto, type Decoded, type StepCancellation } from '@baton/contracts';
 
 /** Edge validation of `baton.step-cancellations` records (written by the engine). */
-class StepCancellationDto {
-  @IsIn([1]) schemaVersion!: 1;
-  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
-  @IsString() @MinLength(1) stepId!: string;
-  @IsInt() @Min(1) attempt!: number;
-  @IsString() reason!: string;
-  @IsOptional() @IsString() @MinLength(1) executorId?: string;
-}
-
 export function decodeCancellation(value: string | null): Decoded<StepCancellation> {
   return decodeMessage(StepCancellationDto, value);
 }

@@ -1,17 +1,6 @@
-import 'reflect-metadata';
-import { IsIn, IsInt, IsString, MaxLength, Min, MinLength } from 'class-validator';
-import { decodeMessage, type Decoded, type StepStartGranted } from '@baton/contracts';
+import { decodeMessage, StepStartGrantedDto, type Decoded, type StepStartGranted } from '@baton/contracts';
 
 /** Edge validation of `baton.step-grants` records (written by the engine). */
-class StepStartGrantedDto {
-  @IsIn([1]) schemaVersion!: 1;
-  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
-  @IsString() @MinLength(1) stepId!: string;
-  @IsInt() @Min(1) attempt!: number;
-  @IsString() @MinLength(1) executorId!: string;
-  @IsInt() @Min(0) leaseExpiresAt!: number;
-}
-
 export function decodeGrant(value: string | null): Decoded<StepStartGranted> {
   return decodeMessage(StepStartGrantedDto, value);
 }

@@ -27,7 +27,7 @@ const STEP_TYPES: readonly StepTaskType[] = ['noop', 'shell', 'http', 'handler']
 const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 
 /** An object whose values are all strings (env, headers). */
-function IsStringRecord(): PropertyDecorator {
+export function IsStringRecord(): PropertyDecorator {
   return ValidateBy({
     name: 'isStringRecord',
     validator: {
@@ -41,7 +41,7 @@ function IsStringRecord(): PropertyDecorator {
   });
 }
 
-class StepTaskDto {
+export class StepTaskDto {
   @IsIn([STEP_TASK_SCHEMA_VERSION]) schemaVersion!: number;
   @IsString() @MinLength(1) @MaxLength(200) runId!: string;
   @IsString() @MinLength(1) workflowId!: string;
@@ -77,7 +77,7 @@ class HandlerSpecDto {
 }
 
 /** noop's spec is `{}`; a DTO without properties cannot express that (class-validator refuses it as unknown). */
-const SPEC_DTOS: { readonly [T in Exclude<StepTaskType, 'noop'>]: ClassConstructor<object> } = {
+export const SPEC_DTOS: { readonly [T in Exclude<StepTaskType, 'noop'>]: ClassConstructor<object> } = {
   shell: ShellSpecDto,
   http: HttpSpecDto,
   handler: HandlerSpecDto,

@@ -429,6 +429,8 @@ function describeRunQueries(sqlOf: () => SqlClient): void {
       expect(rest.items.map((e) => e.seq)).toEqual([3, 4, 5]);
       expect(rest.nextAfterSeq).toBeNull();
       expect((await sut.getRunEvents(runId, { afterSeq: 3, limit: 2 })).nextAfterSeq).toBeNull();
+      const started = await sut.getRunEvents(runId, { limit: 10, type: 'RunStarted' });
+      expect(started.items.map((e) => e.seq)).toEqual([1]);
       expect(await sut.getRunEvents(uniqueId('none'), { limit: 10 })).toEqual({
         items: [],
         nextAfterSeq: null,
