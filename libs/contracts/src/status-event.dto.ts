@@ -29,7 +29,7 @@ const STEP_STATUSES: readonly StepStatusName[] = [
   'running',
   'succeeded',
   'failed',
-  'retrying',
+  'retry_waiting',
   'timed_out',
   'skipped',
   'cancelled',
