@@ -8,10 +8,11 @@ const DIR = '/data/.baton/log';
 describe('checkLogIdentity: a read model that knows runs the log does not refuses the start', () => {
   let sql: SqlClient;
 
+  // Opening PGlite and migrating takes seconds on a busy 2-core machine.
   beforeAll(async () => {
     sql = await PGliteSqlClient.open();
     await migrate(sql);
-  });
+  }, 30_000);
 
   afterAll(async () => {
     await sql.close();

@@ -57,5 +57,5 @@ describe('openEventLog', () => {
       await sql.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 30_000); // opens PGlite and migrates: seconds on a busy 2-core machine
 });
