@@ -66,12 +66,15 @@ class CompleteStepDto extends StepReportDto {
   @IsIn(['CompleteStep']) type!: 'CompleteStep';
   /** Any JSON value (the step's result). */
   @Allow() result!: unknown;
+  /** The attempt's StepLogs record was acknowledged before this report. */
+  @IsOptional() @IsBoolean() logsWritten?: boolean;
 }
 
 class FailStepDto extends StepReportDto {
   @IsIn(['FailStep']) type!: 'FailStep';
   @IsIn(['user', 'platform']) errorKind!: 'user' | 'platform';
   @IsString() @MaxLength(64 * 1024) message!: string;
+  @IsOptional() @IsBoolean() logsWritten?: boolean;
 }
 
 const TIMER_KINDS: readonly TimerKind[] = ['run_timeout', 'step_timeout', 'lease', 'retry', 'sleep'];
@@ -119,6 +122,7 @@ class ChildRunFinishedDto extends CommandDto {
   @IsIn(['succeeded', 'failed', 'cancelled']) outcome!: ChildRunOutcome;
   @IsObject() outputs!: object;
   @IsString() @MaxLength(64 * 1024) message!: string;
+  @IsOptional() @IsBoolean() logsWritten?: boolean;
 }
 
 class DeliverSignalDto extends CommandDto {

@@ -62,6 +62,7 @@ export class RowSet {
       depth: event.parent?.depth ?? 0,
       breakpoints: event.breakpoints ?? [],
       stopReason: null,
+      terminalPending: null,
       lastSeq: event.seq,
       updatedAt: event.at,
     });
@@ -134,6 +135,11 @@ export class RowSet {
       }),
       ...patch,
     });
+  }
+
+  /** The runs of this batch whose terminal status is folded but not shown yet. */
+  pendingRuns(): string[] {
+    return [...this.runs.values()].filter((row) => row.terminalPending !== null).map((row) => row.runId);
   }
 
   changedRuns(): RunRow[] {

@@ -1,6 +1,7 @@
 import type { LoopProgress, RunEvent, StepDispatch } from '@baton/domain';
 import type { SqlClient } from '@baton/readmodel';
 import { attemptKey, RowSet, stepKey } from './row-set';
+import { lockForSettling, settleRunEvents, settlingWork } from './run-settling';
 import {
   insertRunEvents,
   loadAttempts,
@@ -12,6 +13,7 @@ import {
   type AttemptKey,
   type PublishedEvent,
   type StepKey,
+  type TerminalFields,
 } from './read-model-rows';
 
 /** What one batch did. */
@@ -40,28 +42,32 @@ export interface RunProjectionResult {
  * back in one multi-row upsert per table. Same rows in, same events in, same
  * rows out: a rebuild from the log writes identical rows (times come from the
  * events, never from a clock).
+ *
+ * A terminal event's status is shown only once what it implies is readable
+ * (children, promised log tails): see run-settling.ts.
  */
 export async function projectRunEvents(
   tx: SqlClient,
   published: readonly PublishedEvent[],
 ): Promise<RunProjectionResult> {
   if (published.length === 0) return { applied: 0, duplicates: 0, withoutRun: 0, gaps: [] };
+  const byRun = groupByRun(published.map((p) => p.event));
+  await lockForSettling(tx, byRun.keys());
   await insertRunEvents(tx, uniqueBySeq(published));
 
-  const byRun = groupByRun(published.map((p) => p.event));
   const existing = await lockRuns(tx, [...byRun.keys()]);
   const set = new RowSet(existing);
   let duplicates = 0;
-  let withoutRun = 0;
   const gaps: { runId: string; lastSeq: number; seq: number }[] = [];
   const toApply: RunEvent[] = [];
+  const withoutRun: RunEvent[] = [];
   for (const [runId, events] of byRun) {
     let lastSeq = existing.get(runId)?.lastSeq;
     for (const event of events) {
       if (lastSeq !== undefined && event.seq <= lastSeq) {
         duplicates++;
       } else if (lastSeq === undefined && event.type !== 'RunStarted') {
-        withoutRun++;
+        withoutRun.push(event);
       } else {
         if (lastSeq !== undefined && event.seq !== lastSeq + 1) gaps.push({ runId, lastSeq, seq: event.seq });
         toApply.push(event);
@@ -77,7 +83,8 @@ export async function projectRunEvents(
   await upsertRuns(tx, set.changedRuns());
   await upsertSteps(tx, set.changedSteps());
   await upsertAttempts(tx, set.changedAttempts());
-  return { applied: toApply.length, duplicates, withoutRun, gaps };
+  await settleRunEvents(tx, settlingWork(toApply, withoutRun), set.pendingRuns());
+  return { applied: toApply.length, duplicates, withoutRun: withoutRun.length, gaps };
 }
 
 /**
@@ -95,12 +102,15 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
     case 'StepReady': {
       const status = readyStatus(event.dispatch);
       const step = set.step(event.runId, event.stepId);
+      // A sleep or a signal wait has no executor to report a start: it starts when it is ready.
+      const startedNow = status === 'sleeping' || event.dispatch.kind === 'signal';
       set.patchStep(event.runId, event.stepId, {
         status,
         attempt: event.attempt,
         params: event.params,
         // The first time the step became ready: the order the API lists steps in.
         readyAt: step?.readyAt ?? at,
+        ...(startedNow ? { startedAt: step?.startedAt ?? at } : {}),
         endedAt: null,
         errorKind: null,
         errorMessage: null,
@@ -117,7 +127,7 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
         status,
         executorId: null,
         readyAt: at,
-        startedAt: null,
+        startedAt: startedNow ? at : null,
         endedAt: null,
         leaseExpiresAt: null,
         errorKind: null,
@@ -248,31 +258,25 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
         failureStepId: null,
         failureMessage: null,
         stopReason: null,
+        terminalPending: null,
       });
       // Reset steps are pending again; their attempt number and attempt rows stay (the history).
       for (const stepId of event.resetSteps) {
         set.patchStep(event.runId, stepId, { ...PENDING_AGAIN, updatedAt: at });
       }
       return;
+    // Terminal events are held back until what they imply is readable (run-settling.ts).
     case 'RunSucceeded':
-      set.patchRun(event.runId, { status: 'succeeded', endedAt: at });
+      set.patchRun(event.runId, { terminalPending: terminal('succeeded', at, null, null, null) });
       return;
     case 'RunFailed':
       set.patchRun(event.runId, {
-        status: 'failed',
-        endedAt: at,
-        failureReason: event.reason,
-        failureStepId: event.stepId,
-        failureMessage: event.message,
+        terminalPending: terminal('failed', at, event.reason, event.stepId, event.message),
       });
       return;
     case 'RunCancelled':
       set.patchRun(event.runId, {
-        status: 'cancelled',
-        endedAt: at,
-        failureReason: 'cancelled',
-        failureStepId: null,
-        failureMessage: event.reason,
+        terminalPending: terminal('cancelled', at, 'cancelled', null, event.reason),
       });
       return;
     case 'CommandRejected':
@@ -281,6 +285,16 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
     default:
       assertNever(event);
   }
+}
+
+function terminal(
+  status: TerminalFields['status'],
+  at: number,
+  failureReason: string | null,
+  failureStepId: string | null,
+  failureMessage: string | null,
+): TerminalFields {
+  return { status, endedAt: new Date(at).toISOString(), failureReason, failureStepId, failureMessage };
 }
 
 /** Where a ready step waits, in the domain's words: a pool (`ready`), a sleep timer, or children or a signal. */

@@ -23,6 +23,7 @@ export function attemptSucceeded(
   stepId: string,
   result: JsonValue,
   deps: RunDeciderDeps,
+  report: AttemptReport = {},
 ): void {
   const run = tx.run;
   const step = stepDefinition(run, stepId);
@@ -30,7 +31,7 @@ export function attemptSucceeded(
   const { attempt } = run.steps[stepId];
   const outputs = evaluateOutputs(run, step, attempt, result, deps.expressions);
   if (!outputs.ok) {
-    attemptFailed(tx, stepId, attempt, 'user', outputs.message, deps, { retryable: true });
+    attemptFailed(tx, stepId, attempt, 'user', outputs.message, deps, { retryable: true, ...report });
     return;
   }
   const branches = evaluateBranches(
@@ -45,6 +46,7 @@ export function attemptSucceeded(
     attempt,
     outputs: outputs.value,
     branches: branches.ok ? branches.value : {},
+    ...logsField(report),
   });
   if (!branches.ok) {
     failRun(tx, 'expression_error', stepId, branches.message, 'run_failed');
@@ -68,7 +70,7 @@ export function attemptFailed(
   kind: FailureKind,
   message: string,
   deps: RunDeciderDeps,
-  options: { readonly retryable: boolean },
+  options: { readonly retryable: boolean } & AttemptReport,
 ): void {
   const run = tx.run;
   const step = stepDefinition(run, stepId);
@@ -87,7 +89,17 @@ export function attemptFailed(
   }
 
   if (kind === 'timeout') tx.emit({ type: 'StepTimedOut', stepId, attempt, willRetry, branches });
-  else tx.emit({ type: 'StepFailed', stepId, attempt, errorKind: kind, message, willRetry, branches });
+  else
+    tx.emit({
+      type: 'StepFailed',
+      stepId,
+      attempt,
+      errorKind: kind,
+      message,
+      willRetry,
+      branches,
+      ...logsField(options),
+    });
 
   if (willRetry) {
     const delayMs = retryDelayMs(step.retry, attempt);
@@ -103,6 +115,17 @@ export function attemptFailed(
     return;
   }
   progress(tx, deps);
+}
+
+/** What an executor's report adds to how its attempt ended. */
+export interface AttemptReport {
+  /** The executor wrote the attempt's log tail before reporting (`CompleteStep.logsWritten`). */
+  readonly logsWritten?: boolean;
+}
+
+/** The field is written only when true, so events of reports without it stay as they were. */
+function logsField(report: AttemptReport): { logsWritten?: true } {
+  return report.logsWritten === true ? { logsWritten: true } : {};
 }
 
 function limitOf(policy: RetryPolicy, kind: FailureKind): number {

@@ -87,6 +87,8 @@ export interface CompleteStep extends CommandBase {
   readonly executorId: string;
   /** What the step produced; the step's `outputs` expressions read it as `result`. */
   readonly result: JsonValue;
+  /** The executor's `StepLogs` record for this attempt was acknowledged before this report (see `StepSucceeded.logsWritten`). */
+  readonly logsWritten?: boolean;
 }
 
 export type StepErrorKind = 'user' | 'platform';
@@ -98,6 +100,8 @@ export interface FailStep extends CommandBase {
   readonly executorId: string;
   readonly errorKind: StepErrorKind;
   readonly message: string;
+  /** As `CompleteStep.logsWritten`. */
+  readonly logsWritten?: boolean;
 }
 
 export type TimerKind = 'run_timeout' | 'step_timeout' | 'lease' | 'retry' | 'sleep';

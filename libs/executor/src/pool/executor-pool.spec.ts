@@ -76,7 +76,13 @@ describe('ExecutorPool', () => {
     );
 
     const [failed] = await harness.commandsOf('FailStep');
-    expect(failed).toMatchObject({ runId: task.runId, errorKind: 'user', executorId: 'executor-a' });
+    // The report says the tail went first, so the read model holds the run's end until the tail is stored.
+    expect(failed).toMatchObject({
+      runId: task.runId,
+      errorKind: 'user',
+      executorId: 'executor-a',
+      logsWritten: true,
+    });
     expect(failed.message).toContain('exited with code 3');
     expect(failed.message).toContain('disk full');
     // The logs were already in the log when the failure became visible.

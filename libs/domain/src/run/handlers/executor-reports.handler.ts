@@ -60,7 +60,7 @@ export const reportStepHeartbeat: CommandHandler<ReportStepHeartbeat> = (command
 export const completeStep: CommandHandler<CompleteStep> = (command, tx, deps) => {
   const refused = checkReport(tx.state, command, 'running');
   if (refused !== null) return refused;
-  attemptSucceeded(tx, command.stepId, command.result, deps);
+  attemptSucceeded(tx, command.stepId, command.result, deps, { logsWritten: command.logsWritten });
   return null;
 };
 
@@ -69,6 +69,7 @@ export const failStep: CommandHandler<FailStep> = (command, tx, deps) => {
   if (refused !== null) return refused;
   attemptFailed(tx, command.stepId, command.attempt, command.errorKind, command.message, deps, {
     retryable: true,
+    logsWritten: command.logsWritten,
   });
   return null;
 };
