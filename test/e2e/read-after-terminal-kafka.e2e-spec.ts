@@ -10,6 +10,8 @@ import { readAfterTerminalScenario } from './support/read-after-terminal';
 
 jest.setTimeout(400_000);
 
+const RUNS = 12;
+
 describe('read-after-terminal on Kafka and PostgreSQL', () => {
   const dir = tempDir('read-after-terminal-kafka');
   let cluster: KafkaCluster;
@@ -38,14 +40,14 @@ describe('read-after-terminal on Kafka and PostgreSQL', () => {
     if (setupDone && failures === 0) dir.remove();
   });
 
-  it('shows every step, child run, output and log tail of 8 concurrent runs the moment each turns terminal', async () => {
+  it('shows every step, child run, output and log tail of 12 concurrent runs the moment each turns terminal', async () => {
     try {
       await cluster.group.guard(async () => {
         const began = Date.now();
         const workflowId = `rat${Date.now().toString(36)}.tree`;
-        const readings = await readAfterTerminalScenario(cluster.api, workflowId, 8, 240_000);
+        const readings = await readAfterTerminalScenario(cluster.api, workflowId, RUNS, 240_000);
         figures.push(
-          `8 runs x (1 + 3 + 9 runs, 11 shell steps) in ${seconds(Date.now() - began)}, ` +
+          `${RUNS} runs x (1 + 3 + 9 runs, 10 shell steps) in ${seconds(Date.now() - began)}, ` +
             `slowest read ${Math.max(...readings.map((r) => r.readMs))} ms`,
         );
         expect(readings.flatMap((r) => r.problems)).toEqual([]);

@@ -7,21 +7,28 @@ import { sleep } from './processes';
  * shell step, a sleep and a nested foreach of logging leaves (3 x 3 child
  * runs of child runs, spread over every partition); a poller per run reads
  * the run as soon as its status turns terminal, then at once its steps,
- * children, grandchildren, their steps and every log tail.
+ * children, grandchildren, their steps and every log tail. Without the
+ * projector's settling (run-settling.ts) this finds children still running
+ * and log tails missing (see docs/operations.md, "Reading a run that ended").
  */
 
 const REGIONS = ['eu', 'us', 'ap'];
 const DAYS = 3;
 
 export function readAfterTerminalWorkflow(id: string): string {
+  // The run ends right after its last step: the foreach (children on other
+  // partitions) or, when `delay` holds job1 back, a shell step's log tail.
   return `
 id: ${id}
 params:
   regions: { type: array, default: [${REGIONS.join(', ')}] }
+  delay: { type: long, default: 0 }
 steps:
   - id: job1
     type: shell
-    command: [sh, -c, 'echo "hello from job1"']
+    command: [sh, -c, 'sleep "$DELAY"; echo "hello from job1"']
+    env:
+      DELAY: \${params.delay}
   - id: nap
     type: sleep
     duration: 150ms
@@ -43,9 +50,6 @@ steps:
             env:
               REGION: \${params.region}
               DAY: \${params.day}
-  - id: done
-    type: noop
-    depends_on: [job1, nap, regions]
 `;
 }
 
@@ -67,7 +71,12 @@ export async function readAfterTerminalScenario(
   await api.push(readAfterTerminalWorkflow(workflowId));
   const tag = Date.now().toString(36);
   const runIds = await api.startMany(
-    Array.from({ length: count }, (_, i) => ({ workflowId, params: {}, requestId: `rat-${tag}-${i}` })),
+    // Every other run holds job1 back, so that it ends on a shell step instead of the foreach.
+    Array.from({ length: count }, (_, i) => ({
+      workflowId,
+      params: { delay: i % 2 === 0 ? 0 : 4 },
+      requestId: `rat-${tag}-${i}`,
+    })),
     count,
   );
   return Promise.all(runIds.map((runId) => readAtTerminal(api, runId, timeoutMs)));
@@ -97,7 +106,7 @@ async function completenessProblems(api: BatonApi, run: RunDetail): Promise<stri
     return step;
   };
   if (run.status !== 'succeeded') problems.push(`run ${run.runId}: ${run.status}`);
-  for (const stepId of ['job1', 'nap', 'regions', 'done']) expectStep(run, stepId);
+  for (const stepId of ['job1', 'nap', 'regions']) expectStep(run, stepId);
   const regions = run.steps.find((s) => s.stepId === 'regions');
   if (regions?.outputs === null || regions?.outputs === undefined) problems.push(`regions: no outputs`);
   problems.push(...(await logProblems(api, run.runId, 'job1', 'hello from job1')));
