@@ -74,7 +74,7 @@ function storable(text: string): string {
 export function projectBatch(sql: SqlClient, batch: DecodedBatch): Promise<BatchResult> {
   if (batch.events.length === 0 && batch.logs.length === 0) return Promise.resolve(EMPTY);
   return sql.transaction(async (tx) => {
-    // Every lock the transaction needs, at once and in order (projectRunEvents takes a subset again).
+    // Every lock the transaction needs, at once and in order.
     await lockForSettling(tx, [...batch.events.map((p) => p.event.runId), ...batch.logs.map((l) => l.runId)]);
     const result = await projectRunEvents(tx, batch.events);
     await upsertStepLogs(tx, batch.logs);

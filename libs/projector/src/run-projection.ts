@@ -1,7 +1,7 @@
 import type { LoopProgress, RunEvent, StepDispatch } from '@baton/domain';
 import type { SqlClient } from '@baton/readmodel';
 import { attemptKey, RowSet, stepKey } from './row-set';
-import { lockForSettling, settleRunEvents, settlingWork } from './run-settling';
+import { settleRunEvents, settlingWork } from './run-settling';
 import {
   insertRunEvents,
   loadAttempts,
@@ -44,16 +44,16 @@ export interface RunProjectionResult {
  * events, never from a clock).
  *
  * A terminal event's status is shown only once what it implies is readable
- * (children, promised log tails): see run-settling.ts.
+ * (children, promised log tails): see run-settling.ts. The caller holds
+ * `lockForSettling` on the batch's runs (`projectBatch` does).
  */
 export async function projectRunEvents(
   tx: SqlClient,
   published: readonly PublishedEvent[],
 ): Promise<RunProjectionResult> {
   if (published.length === 0) return { applied: 0, duplicates: 0, withoutRun: 0, gaps: [] };
-  const byRun = groupByRun(published.map((p) => p.event));
-  await lockForSettling(tx, byRun.keys());
   await insertRunEvents(tx, uniqueBySeq(published));
+  const byRun = groupByRun(published.map((p) => p.event));
 
   const existing = await lockRuns(tx, [...byRun.keys()]);
   const set = new RowSet(existing);
