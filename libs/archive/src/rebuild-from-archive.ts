@@ -45,7 +45,7 @@ export async function rebuildFromArchive(
   options: RebuildFromArchiveOptions = {},
 ): Promise<RebuildFromArchiveResult> {
   const batchSize = options.batchSize ?? 500;
-  await sql.query('TRUNCATE run_events, step_attempts, steps, runs');
+  await sql.query('TRUNCATE run_events, step_attempts, steps, runs, run_awaits');
   let events = 0;
   let applied = 0;
   let refused = 0;

@@ -67,6 +67,8 @@ class CompleteStepDto extends StepReportDto {
   @IsIn(['CompleteStep']) type!: 'CompleteStep';
   /** Any JSON value (the step's result). */
   @Allow() result!: unknown;
+  /** The attempt's StepLogs record was acknowledged before this report. */
+  @IsOptional() @IsBoolean() logsWritten?: boolean;
 }
 
 class FailStepDto extends StepReportDto {
@@ -75,6 +77,7 @@ class FailStepDto extends StepReportDto {
   @IsString() @MaxLength(64 * 1024) message!: string;
   // Optional: executors before it and other workers may leave it out.
   @IsOptional() @IsInt() @Min(-2147483648) @Max(2147483647) exitCode?: number;
+  @IsOptional() @IsBoolean() logsWritten?: boolean;
 }
 
 const TIMER_KINDS: readonly TimerKind[] = ['run_timeout', 'step_timeout', 'lease', 'retry', 'sleep'];
@@ -122,6 +125,7 @@ class ChildRunFinishedDto extends CommandDto {
   @IsIn(['succeeded', 'failed', 'cancelled']) outcome!: ChildRunOutcome;
   @IsObject() outputs!: object;
   @IsString() @MaxLength(64 * 1024) message!: string;
+  @IsOptional() @IsBoolean() logsWritten?: boolean;
 }
 
 class DeliverSignalDto extends CommandDto {

@@ -4,6 +4,7 @@ import { sqlState, type SqlClient } from '@baton/readmodel';
 import { insertRunEvents, upsertStepLogs, type PublishedEvent, type StepLogRow } from './read-model-rows';
 import { decodeRunEvent, decodeStepLogs } from './record-codec';
 import { projectRunEvents, type RunProjectionResult } from './run-projection';
+import { lockForSettling, settleLogs } from './run-settling';
 
 /** The topics the projector reads. */
 export const PROJECTED_TOPICS = [Topics.runEvents, Topics.stepLogs] as const;
@@ -44,8 +45,8 @@ export function decodeBatch(records: readonly LogRecord[], now: number): Decoded
         runId,
         stepId,
         attempt,
-        stdoutTail: stdout,
-        stderrTail: stderr,
+        stdoutTail: storable(stdout),
+        stderrTail: storable(stderr),
         truncated: truncatedBytes.stdout > 0 || truncatedBytes.stderr > 0,
         // The log's append time, not a clock: a rebuild writes the same row.
         updatedAt: record.timestamp,
@@ -60,12 +61,24 @@ export function decodeBatch(records: readonly LogRecord[], now: number): Decoded
   return { events, logs: [...logs.values()], deadLetters, lastEventAt: last ? last.event.at : null };
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, which a step may well print; it is
+ * stored as U+FFFD, so the tail (which a run's terminal status may wait for)
+ * is never refused.
+ */
+function storable(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
 /** Writes a decoded batch in ONE transaction: all of it or none of it. */
 export function projectBatch(sql: SqlClient, batch: DecodedBatch): Promise<BatchResult> {
   if (batch.events.length === 0 && batch.logs.length === 0) return Promise.resolve(EMPTY);
   return sql.transaction(async (tx) => {
+    // Every lock the transaction needs, at once and in order.
+    await lockForSettling(tx, [...batch.events.map((p) => p.event.runId), ...batch.logs.map((l) => l.runId)]);
     const result = await projectRunEvents(tx, batch.events);
     await upsertStepLogs(tx, batch.logs);
+    await settleLogs(tx, batch.logs);
     return { ...result, logs: batch.logs.length };
   });
 }

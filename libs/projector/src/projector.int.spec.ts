@@ -10,7 +10,7 @@ import { projectRecords } from './project-batch';
 import { RunProjectorService } from './projector.service';
 import { rebuildProjection } from './rebuild-projection';
 import {
-  iterationRun,
+  iterationsOfRestartedForeachRun,
   pausedAndStoppedRun,
   restartedForeachRun,
   skippedByUserRun,
@@ -96,10 +96,9 @@ describe('projection on PostgreSQL', () => {
 
   it('projects loops, child runs, breakpoints, stops, user skips and restarts, matching the fold', async () => {
     const parent = id('pg-loop');
-    const link = { runId: parent, stepId: 'each', attempt: 1, index: 0, depth: 1, notify: true };
     const histories = [
       restartedForeachRun(parent),
-      iterationRun(`${parent}~each~1~0`, link),
+      ...iterationsOfRestartedForeachRun(parent),
       pausedAndStoppedRun(id('pg-stop')),
       skippedByUserRun(id('pg-skip')),
     ];
@@ -109,12 +108,32 @@ describe('projection on PostgreSQL', () => {
 
     expect(await verifyReadModel(sql, histories.flat())).toEqual([]);
     expect(await queries.getRun(parent)).toMatchObject({ status: 'succeeded', runAttempt: 2 });
-    expect((await queries.listChildRuns(parent, { stepId: 'each', limit: 10 })).items).toEqual([
+    const children = (await queries.listChildRuns(parent, { stepId: 'each', limit: 10 })).items;
+    expect(children).toHaveLength(6);
+    expect(children).toContainEqual(
       expect.objectContaining({
         runId: `${parent}~each~1~0`,
         parent: { runId: parent, stepId: 'each', attempt: 1, index: 0, depth: 1 },
       }),
+    );
+  });
+
+  it('settles parents whose children are projected in concurrent transactions, in any order', async () => {
+    // Each run's events in order, every run at once (as partitions on several projectors):
+    // a parent's end and its children's ends race; the advisory locks order them.
+    const parents = Array.from({ length: 4 }, (_, i) => id(`pg-settle-${i}`));
+    const histories = parents.flatMap((parent) => [
+      restartedForeachRun(parent),
+      ...iterationsOfRestartedForeachRun(parent),
     ]);
+    await Promise.all(
+      histories.map(async (history) => {
+        for (let i = 0; i < history.length; i += 2) await project(history.slice(i, i + 2));
+      }),
+    );
+    expect(await verifyReadModel(sql, histories.flat())).toEqual([]);
+    for (const parent of parents) expect((await queries.getRun(parent))?.status).toBe('succeeded');
+    expect(await sql.query(`SELECT * FROM run_awaits WHERE run_id = ANY($1::text[])`, [parents])).toEqual([]);
   });
 });
 

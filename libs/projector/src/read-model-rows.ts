@@ -35,8 +35,19 @@ export interface RunRow {
   readonly breakpoints: readonly string[];
   /** Set by `RunStopping`, cleared by `RunRestarted` (like the domain's `stopping`). */
   readonly stopReason: string | null;
+  /** A terminal event already folded but not shown yet (see run-settling.ts); null otherwise. */
+  readonly terminalPending: TerminalFields | null;
   readonly lastSeq: number;
   readonly updatedAt: number;
+}
+
+/** What a terminal event sets on the run row once it is shown. `endedAt` is ISO text (jsonb has no timestamps). */
+export interface TerminalFields {
+  readonly status: 'succeeded' | 'failed' | 'cancelled';
+  readonly endedAt: string;
+  readonly failureReason: string | null;
+  readonly failureStepId: string | null;
+  readonly failureMessage: string | null;
 }
 
 export interface StepRow {
@@ -138,6 +149,7 @@ const RUN_COLUMNS: readonly Column<RunRow>[] = [
   { name: 'depth', type: 'integer', value: (r) => r.depth },
   { name: 'breakpoints', type: 'jsonb', value: (r) => json(r.breakpoints) },
   { name: 'stop_reason', type: 'text', value: (r) => r.stopReason },
+  { name: 'terminal_pending', type: 'jsonb', value: (r) => json(r.terminalPending) },
   { name: 'last_seq', type: 'bigint', value: (r) => r.lastSeq },
   { name: 'updated_at', type: 'timestamptz', value: (r) => time(r.updatedAt) },
 ];
@@ -368,6 +380,7 @@ function toRunRow(row: Record<string, unknown>): RunRow {
     depth: row.depth as number,
     breakpoints: row.breakpoints as string[],
     stopReason: row.stop_reason as string | null,
+    terminalPending: (row.terminal_pending ?? null) as TerminalFields | null,
     lastSeq: Number(row.last_seq),
     updatedAt: ms(row.updated_at)!,
   };

@@ -50,7 +50,7 @@ export async function rebuildProjection(
   const batchSize = options.batchSize ?? 500;
   const partitions = await projectedPartitions(log);
   await assertNothingTrimmed(log, partitions);
-  await sql.query('TRUNCATE run_events, step_attempts, steps, runs, step_logs');
+  await sql.query('TRUNCATE run_events, step_attempts, steps, runs, step_logs, run_awaits');
   const records: Record<string, number> = {};
   let applied = 0;
   let stepLogs = 0;

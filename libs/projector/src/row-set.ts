@@ -66,6 +66,7 @@ export class RowSet {
       depth: event.parent?.depth ?? 0,
       breakpoints: event.breakpoints ?? [],
       stopReason: null,
+      terminalPending: null,
       lastSeq: event.seq,
       updatedAt: event.at,
     });
@@ -138,6 +139,11 @@ export class RowSet {
       }),
       ...patch,
     });
+  }
+
+  /** The runs of this batch whose terminal status is folded but not shown yet. */
+  pendingRuns(): string[] {
+    return [...this.runs.values()].filter((row) => row.terminalPending !== null).map((row) => row.runId);
   }
 
   changedRuns(): RunRow[] {

@@ -5,6 +5,7 @@ import { migrate, PGliteSqlClient, RunQueries, type SqlClient } from '@baton/rea
 import { decodeBatch, projectBatch } from './project-batch';
 import {
   iterationRun,
+  iterationsOfRestartedForeachRun,
   pausedAndStoppedRun,
   restartedForeachRun,
   skippedByUserRun,
@@ -132,6 +133,7 @@ describe('run projection of loops, child runs and run actions', () => {
   describe('restart', () => {
     it('makes a finished run running again as its next attempt, the reset steps pending, their attempts kept', async () => {
       const history = restartedForeachRun('r-restart');
+      await project(iterationsOfRestartedForeachRun('r-restart').flat());
       await project(upTo(history, 9));
       expect(await queries.getRun('r-restart')).toMatchObject({
         status: 'failed',
@@ -247,7 +249,7 @@ describe('run projection of loops, child runs and run actions', () => {
   describe('like every event', () => {
     const histories = (prefix: string): RunEvent[][] => [
       restartedForeachRun(`${prefix}-each`),
-      iterationRun(`${prefix}-each~each~1~0`, link(`${prefix}-each`, 0)),
+      ...iterationsOfRestartedForeachRun(`${prefix}-each`),
       pausedAndStoppedRun(`${prefix}-stop`),
       skippedByUserRun(`${prefix}-skip`),
     ];

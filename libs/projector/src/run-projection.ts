@@ -2,6 +2,7 @@ import type { LoopProgress, RunEvent, StepDispatch } from '@baton/domain';
 import type { SqlClient } from '@baton/readmodel';
 import { attemptKey, RowSet, stepKey } from './row-set';
 import { runFactOf, type RunFact } from './run-facts';
+import { settleRunEvents, settlingWork } from './run-settling';
 import {
   insertRunEvents,
   loadAttempts,
@@ -13,6 +14,7 @@ import {
   type AttemptKey,
   type PublishedEvent,
   type StepKey,
+  type TerminalFields,
 } from './read-model-rows';
 
 /** What one batch did. */
@@ -43,6 +45,10 @@ export interface RunProjectionResult {
  * back in one multi-row upsert per table. Same rows in, same events in, same
  * rows out: a rebuild from the log writes identical rows (times come from the
  * events, never from a clock).
+ *
+ * A terminal event's status is shown only once what it implies is readable
+ * (children, promised log tails): see run-settling.ts. The caller holds
+ * `lockForSettling` on the batch's runs (`projectBatch` does).
  */
 export async function projectRunEvents(
   tx: SqlClient,
@@ -50,21 +56,21 @@ export async function projectRunEvents(
 ): Promise<RunProjectionResult> {
   if (published.length === 0) return { applied: 0, duplicates: 0, withoutRun: 0, gaps: [], facts: [] };
   await insertRunEvents(tx, uniqueBySeq(published));
-
   const byRun = groupByRun(published.map((p) => p.event));
+
   const existing = await lockRuns(tx, [...byRun.keys()]);
   const set = new RowSet(existing);
   let duplicates = 0;
-  let withoutRun = 0;
   const gaps: { runId: string; lastSeq: number; seq: number }[] = [];
   const toApply: RunEvent[] = [];
+  const withoutRun: RunEvent[] = [];
   for (const [runId, events] of byRun) {
     let lastSeq = existing.get(runId)?.lastSeq;
     for (const event of events) {
       if (lastSeq !== undefined && event.seq <= lastSeq) {
         duplicates++;
       } else if (lastSeq === undefined && event.type !== 'RunStarted') {
-        withoutRun++;
+        withoutRun.push(event);
       } else {
         if (lastSeq !== undefined && event.seq !== lastSeq + 1) gaps.push({ runId, lastSeq, seq: event.seq });
         toApply.push(event);
@@ -85,7 +91,8 @@ export async function projectRunEvents(
   await upsertRuns(tx, set.changedRuns());
   await upsertSteps(tx, set.changedSteps());
   await upsertAttempts(tx, set.changedAttempts());
-  return { applied: toApply.length, duplicates, withoutRun, gaps, facts };
+  await settleRunEvents(tx, settlingWork(toApply, withoutRun), set.pendingRuns());
+  return { applied: toApply.length, duplicates, withoutRun: withoutRun.length, gaps, facts };
 }
 
 /**
@@ -103,12 +110,15 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
     case 'StepReady': {
       const status = readyStatus(event.dispatch);
       const step = set.step(event.runId, event.stepId);
+      // A sleep or a signal wait has no executor to report a start: it starts when it is ready.
+      const startedNow = status === 'sleeping' || event.dispatch.kind === 'signal';
       set.patchStep(event.runId, event.stepId, {
         status,
         attempt: event.attempt,
         params: event.params,
         // The first time the step became ready: the order the API lists steps in.
         readyAt: step?.readyAt ?? at,
+        ...(startedNow ? { startedAt: step?.startedAt ?? at } : {}),
         endedAt: null,
         errorKind: null,
         errorMessage: null,
@@ -125,7 +135,7 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
         status,
         executorId: null,
         readyAt: at,
-        startedAt: null,
+        startedAt: startedNow ? at : null,
         endedAt: null,
         leaseExpiresAt: null,
         errorKind: null,
@@ -256,31 +266,25 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
         failureStepId: null,
         failureMessage: null,
         stopReason: null,
+        terminalPending: null,
       });
       // Reset steps are pending again; their attempt number and attempt rows stay (the history).
       for (const stepId of event.resetSteps) {
         set.patchStep(event.runId, stepId, { ...PENDING_AGAIN, updatedAt: at });
       }
       return;
+    // Terminal events are held back until what they imply is readable (run-settling.ts).
     case 'RunSucceeded':
-      set.patchRun(event.runId, { status: 'succeeded', endedAt: at });
+      set.patchRun(event.runId, { terminalPending: terminal('succeeded', at, null, null, null) });
       return;
     case 'RunFailed':
       set.patchRun(event.runId, {
-        status: 'failed',
-        endedAt: at,
-        failureReason: event.reason,
-        failureStepId: event.stepId,
-        failureMessage: event.message,
+        terminalPending: terminal('failed', at, event.reason, event.stepId, event.message),
       });
       return;
     case 'RunCancelled':
       set.patchRun(event.runId, {
-        status: 'cancelled',
-        endedAt: at,
-        failureReason: 'cancelled',
-        failureStepId: null,
-        failureMessage: event.reason,
+        terminalPending: terminal('cancelled', at, 'cancelled', null, event.reason),
       });
       return;
     case 'CommandRejected':
@@ -289,6 +293,16 @@ export function applyRunEvent(set: RowSet, event: RunEvent): void {
     default:
       assertNever(event);
   }
+}
+
+function terminal(
+  status: TerminalFields['status'],
+  at: number,
+  failureReason: string | null,
+  failureStepId: string | null,
+  failureMessage: string | null,
+): TerminalFields {
+  return { status, endedAt: new Date(at).toISOString(), failureReason, failureStepId, failureMessage };
 }
 
 /** Where a ready step waits, in the domain's words: a pool (`ready`), a sleep timer, or children or a signal. */

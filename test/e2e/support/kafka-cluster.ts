@@ -17,6 +17,8 @@ export interface KafkaCluster {
   readonly apiProcess: BatonProcess;
   readonly engine: BatonProcess;
   readonly projector: BatonProcess;
+  /** Every projector, `projector` first (more than one with `projectorCount`). */
+  readonly projectors: BatonProcess[];
   readonly executors: BatonProcess[];
   readonly brokers: string[];
   readonly databaseUrl: string;
@@ -38,6 +40,8 @@ export async function startKafkaCluster(options: {
   readonly executorSlots: number;
   /** Extra environment of every process (e.g. a shared `BATON_SECRETS_KEY`). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Projector processes sharing the partitions (default 1). */
+  readonly projectorCount?: number;
 }): Promise<KafkaCluster> {
   const brokers = kafkaBrokers();
   await requireKafka(brokers);
@@ -51,7 +55,8 @@ export async function startKafkaCluster(options: {
     BATON_LOG_LEVEL: 'info',
     ...options.env,
   };
-  const ports = await freePorts(3 + options.executorCount);
+  const projectorCount = options.projectorCount ?? 1;
+  const ports = await freePorts(2 + projectorCount + options.executorCount);
   const dataDir = (name: string) => ({ BATON_DATA_DIR: join(options.dir, name) });
   const apiProcess = group.add({
     name: 'api',
@@ -65,17 +70,16 @@ export async function startKafkaCluster(options: {
     port: ports[1],
     env: { ...shared, ...dataDir('engine') },
   });
-  const projector = group.add({
-    name: 'projector',
-    app: 'projector',
-    port: ports[2],
-    env: { ...shared, ...dataDir('projector') },
+  const projectors = Array.from({ length: projectorCount }, (_, i) => {
+    const name = i === 0 ? 'projector' : `projector-${i + 1}`;
+    return group.add({ name, app: 'projector', port: ports[2 + i], env: { ...shared, ...dataDir(name) } });
   });
+  const projector = projectors[0];
   const executors = Array.from({ length: options.executorCount }, (_, i) =>
     group.add({
       name: `executor-${i + 1}`,
       app: 'executor',
-      port: ports[3 + i],
+      port: ports[2 + projectorCount + i],
       env: {
         ...shared,
         ...dataDir(`executor-${i + 1}`),
@@ -93,7 +97,7 @@ export async function startKafkaCluster(options: {
     // The API first: it creates the schema; the others start side by side.
     await group.guard(() => apiProcess.start());
     await group.guard(() =>
-      Promise.all([engine, projector, ...executors].map((p) => p.start())).then(() => undefined),
+      Promise.all([engine, ...projectors, ...executors].map((p) => p.start())).then(() => undefined),
     );
   } catch (error) {
     await dispose(true);
@@ -105,6 +109,7 @@ export async function startKafkaCluster(options: {
     apiProcess,
     engine,
     projector,
+    projectors,
     executors,
     brokers,
     databaseUrl: database.url,

@@ -106,4 +106,13 @@ describe('GET /api/v1/events/stream?runId= with Last-Event-ID', () => {
     const ids = await idsOf(response, (seen) => seen.length > 0, 1500);
     expect(ids).toEqual([]);
   });
+
+  it('replays nothing on a workflow stream: resuming is per run (documented in docs/events.md)', async () => {
+    const response = await fetch(`${sut.base}/api/v1/events/stream?workflowId=wf`, {
+      headers: { 'Last-Event-ID': `${runId}/1` },
+    });
+    expect(response.status).toBe(200);
+    const ids = await idsOf(response, (seen) => seen.length > 0, 1500);
+    expect(ids).toEqual([]);
+  });
 });

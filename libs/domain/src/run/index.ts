@@ -42,5 +42,5 @@ export { evolve } from './run.evolve';
 export { replay } from './run.replay';
 export { dueTimers, nextDeadline } from './run.timers';
 export { retryDelayMs } from './run.attempts';
-export { childRunId, foreachSize, isChildRunId, iterationValues } from './run.children';
+export { childRunId, foreachSize, isChildRunId, iterationValues, parentRunIdOf } from './run.children';
 export { iterationDefinition } from './child-definition';

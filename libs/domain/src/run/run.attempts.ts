@@ -24,6 +24,7 @@ export function attemptSucceeded(
   stepId: string,
   result: JsonValue,
   deps: RunDeciderDeps,
+  report: AttemptReport = {},
 ): void {
   const run = tx.run;
   const step = stepDefinition(run, stepId);
@@ -31,7 +32,7 @@ export function attemptSucceeded(
   const { attempt } = run.steps[stepId];
   const outputs = evaluateOutputs(run, step, attempt, result, deps.expressions);
   if (!outputs.ok) {
-    attemptFailed(tx, stepId, attempt, 'user', outputs.message, deps, { retryable: true });
+    attemptFailed(tx, stepId, attempt, 'user', outputs.message, deps, { retryable: true, ...report });
     return;
   }
   const branches = evaluateBranches(
@@ -46,6 +47,7 @@ export function attemptSucceeded(
     attempt,
     outputs: outputs.value,
     branches: branches.ok ? branches.value : {},
+    ...logsField(report),
   });
   if (!branches.ok) {
     failRun(tx, 'expression_error', stepId, branches.message, 'run_failed');
@@ -72,7 +74,7 @@ export function attemptFailed(
   kind: FailureKind,
   message: string,
   deps: RunDeciderDeps,
-  options: { readonly retryable: boolean; readonly exitCode?: number },
+  options: { readonly retryable: boolean; readonly exitCode?: number } & AttemptReport,
 ): void {
   const run = tx.run;
   const step = stepDefinition(run, stepId);
@@ -104,6 +106,7 @@ export function attemptFailed(
       ...(exitCode === undefined ? {} : { exitCode }),
       ...(nonRetryable ? { nonRetryable } : {}),
       branches,
+      ...logsField(options),
     });
   }
 
@@ -135,6 +138,17 @@ function exitCodeRetryable(step: StepDefinition, exitCode: number): boolean {
   if (step.type !== 'shell' || step.retryableExitCodes === undefined) return true;
   const codes = step.retryableExitCodes;
   return 'only' in codes ? codes.only.includes(exitCode) : !codes.except.includes(exitCode);
+}
+
+/** What an executor's report adds to how its attempt ended. */
+export interface AttemptReport {
+  /** The executor wrote the attempt's log tail before reporting (`CompleteStep.logsWritten`). */
+  readonly logsWritten?: boolean;
+}
+
+/** The field is written only when true, so events of reports without it stay as they were. */
+function logsField(report: AttemptReport): { logsWritten?: true } {
+  return report.logsWritten === true ? { logsWritten: true } : {};
 }
 
 /**

@@ -38,6 +38,16 @@ export function isChildRunId(runId: string): boolean {
   return CHILD_RUN_ID.test(runId);
 }
 
+/**
+ * The parent's run id, read back from a child run id (`childRunId`), or null
+ * for a top-level run. Lenient about the step id's characters, so it keeps
+ * working whatever step ids become allowed (none may hold `~`).
+ */
+export function parentRunIdOf(runId: string): string | null {
+  const match = /^(.+)~[^~]+~\d+~\d+$/.exec(runId);
+  return match === null ? null : match[1];
+}
+
 /** Right after the step's `StepReady` (dispatch `children`): the first children, or the end if there are none. */
 export function startChildren(
   tx: RunTransaction,

@@ -87,6 +87,8 @@ export interface CompleteStep extends CommandBase {
   readonly executorId: string;
   /** What the step produced; the step's `outputs` expressions read it as `result`. */
   readonly result: JsonValue;
+  /** The executor's `StepLogs` record for this attempt was acknowledged before this report (see `StepSucceeded.logsWritten`). */
+  readonly logsWritten?: boolean;
 }
 
 export type StepErrorKind = 'user' | 'platform';
@@ -105,6 +107,8 @@ export interface FailStep extends CommandBase {
    * (`retryableExitCodes` of a shell step).
    */
   readonly exitCode?: number;
+  /** As `CompleteStep.logsWritten`. */
+  readonly logsWritten?: boolean;
 }
 
 export type TimerKind = 'run_timeout' | 'step_timeout' | 'lease' | 'retry' | 'sleep';

@@ -145,6 +145,12 @@ export interface StepSucceeded extends EventBase {
   readonly attempt: number;
   readonly outputs: JsonObject;
   readonly branches: BranchResults;
+  /**
+   * Only when the executor's report said so: the attempt's log tail is on
+   * `baton.step-logs` (written before the report), so the read model shows
+   * the run ended only once that tail is stored. Absent: no tail is promised.
+   */
+  readonly logsWritten?: true;
 }
 
 export interface StepFailed extends EventBase {
@@ -160,6 +166,8 @@ export interface StepFailed extends EventBase {
   readonly nonRetryable?: boolean;
   /** Filled only for a final failure under `failureMode: 'ignore'` (successors run). */
   readonly branches: BranchResults;
+  /** As `StepSucceeded.logsWritten`. */
+  readonly logsWritten?: true;
 }
 
 export interface StepTimedOut extends EventBase {

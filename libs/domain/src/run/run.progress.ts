@@ -103,6 +103,15 @@ function completeIfDone(tx: RunTransaction): void {
     return;
   }
   if (run.counts.pending > 0) return;
+  if (run.failedStepId === null && run.counts.cancelled > 0) {
+    // Only after a restart from a step: steps outside the restarted part kept their cancellation.
+    const kept = run.definition.steps.filter((s) => run.steps[s.id].status === 'cancelled').map((s) => s.id);
+    tx.emit({
+      type: 'RunCancelled',
+      reason: `step ${kept.join(', ')} stayed cancelled: the restart did not re-run it`,
+    });
+    return;
+  }
   if (run.failedStepId === null) {
     tx.emit({ type: 'RunSucceeded' });
     return;

@@ -155,6 +155,44 @@ describe('RestartRun', () => {
       .then(restarted('from_step', ['a', 'b'], { fromStepId: 'a' }), ev.ready('a', 2), ev.ready('b', 2));
   });
 
+  it('from_step: a step the kill cancelled that nothing waits for keeps its outcome, and the run ends cancelled', () => {
+    const parallel = workflow([step('a'), step('b')]);
+    const killed = [cmd.start(parallel), cmd.started('a'), cmd.started('b'), cmd.cancel('oops', 10)];
+    const outcome = givenCommands(...killed)
+      .when(cmd.restart('from_step', 100, { stepId: 'a' }))
+      .then(restarted('from_step', ['a'], { fromStepId: 'a' }), ev.ready('a', 2));
+    expect(outcome.after).toMatchObject({ steps: { b: { status: 'cancelled', attempt: 1 } } });
+    givenCommands(...killed, cmd.restart('from_step', 100, { stepId: 'a' }), cmd.started('a', 2, 110))
+      .when(cmd.complete('a', 2, 120))
+      .then(ev.succeeded('a', 2), {
+        type: 'RunCancelled',
+        reason: 'step b stayed cancelled: the restart did not re-run it',
+      });
+  });
+
+  it('from_step: re-runs a cancelled step outside the restarted part only when a step still to run waits for it', () => {
+    // a -> c <- b, d -> e: the kill cancelled a, b and d (e never ran); from c needs a and b; e needs d.
+    const joins = workflow(
+      [step('a'), step('b'), step('c'), step('d'), step('e'), step('f')],
+      [edge('a', 'c'), edge('b', 'c'), edge('d', 'e')],
+    );
+    givenCommands(
+      cmd.start(joins),
+      cmd.started('a'),
+      cmd.started('b'),
+      cmd.started('d'),
+      cmd.started('f'),
+      cmd.cancel('oops', 10),
+    )
+      .when(cmd.restart('from_step', 100, { stepId: 'c' }))
+      .then(
+        restarted('from_step', ['a', 'b', 'c', 'd'], { fromStepId: 'c' }),
+        ev.ready('a', 2),
+        ev.ready('b', 2),
+        ev.ready('d', 2),
+      );
+  });
+
   it('from_step: refuses an unknown or missing step', () => {
     givenCommands(...failedAtB())
       .when(cmd.restart('from_step', 100, { stepId: 'ghost' }))

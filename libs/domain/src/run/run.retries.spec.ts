@@ -240,3 +240,27 @@ describe('leases and heartbeats', () => {
       .thenRejected('StaleAttempt');
   });
 });
+
+describe("an executor's promise that the log tail was written", () => {
+  it('is carried by the event of the attempt it reported, and only when made', () => {
+    const start = cmd.start(retrying(policy({ userErrorLimit: 1 })));
+    givenCommands(start, cmd.started('a'))
+      .when({ ...cmd.fail('a', 'user', 1, 100), logsWritten: true })
+      .then(
+        { ...failed('user', 1, true), logsWritten: true },
+        { type: 'StepRetryScheduled', stepId: 'a', attempt: 2, delayMs: 1_000, fireAt: T0 + 1_100 },
+      );
+    givenCommands(start, cmd.started('a'))
+      .when({ ...cmd.complete('a', 1, 100), logsWritten: true })
+      .then(
+        { type: 'StepSucceeded', stepId: 'a', attempt: 1, outputs: {}, branches: {}, logsWritten: true },
+        { type: 'RunSucceeded' },
+      );
+    givenCommands(start, cmd.started('a'))
+      .when({ ...cmd.complete('a', 1, 100), logsWritten: false })
+      .then(
+        { type: 'StepSucceeded', stepId: 'a', attempt: 1, outputs: {}, branches: {} },
+        { type: 'RunSucceeded' },
+      );
+  });
+});

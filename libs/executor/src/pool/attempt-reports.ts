@@ -25,6 +25,12 @@ export interface Reporter {
   readonly executorId: string;
   /** Epoch ms for `metadata.at` (the engine stamps its own time as well). */
   readonly at: number;
+  /**
+   * The attempt's StepLogs record was acknowledged: the final report says so
+   * (`logsWritten`), and the read model then shows the run ended only once
+   * the tail is stored.
+   */
+  readonly logsWritten?: boolean;
 }
 
 /** `confirm`: the executor waits for the engine's grant before it runs the step. */
@@ -53,7 +59,12 @@ export function completedRecord(
   by: Reporter,
   result: CompleteStep['result'],
 ): OutgoingRecord {
-  const command: CompleteStep = { type: 'CompleteStep', ...attemptFields(id, by), result };
+  const command: CompleteStep = {
+    type: 'CompleteStep',
+    ...attemptFields(id, by),
+    result,
+    ...(by.logsWritten ? { logsWritten: true } : {}),
+  };
   return commandRecord(command);
 }
 
@@ -70,6 +81,7 @@ export function failedRecord(
     errorKind,
     message: clip(message),
     ...(exitCode === undefined ? {} : { exitCode }),
+    ...(by.logsWritten ? { logsWritten: true } : {}),
   };
   return commandRecord(command);
 }

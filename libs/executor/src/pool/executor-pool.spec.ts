@@ -76,12 +76,14 @@ describe('ExecutorPool', () => {
     );
 
     const [failed] = await harness.commandsOf('FailStep');
-    // The engine decides from the exit code whether the step may be retried (non_retryable_exit_codes).
+    // The engine decides from the exit code whether the step may be retried (non_retryable_exit_codes),
+    // and the report says the tail went first, so the read model holds the run's end until it is stored.
     expect(failed).toMatchObject({
       runId: task.runId,
       errorKind: 'user',
       executorId: 'executor-a',
       exitCode: 3,
+      logsWritten: true,
     });
     expect(failed.message).toContain('exited with code 3');
     expect(failed.message).toContain('disk full');

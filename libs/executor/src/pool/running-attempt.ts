@@ -119,8 +119,8 @@ export class RunningAttempt {
       return { outcome: 'refused', heartbeats: this.heartbeats };
     }
     const reporter: Reporter = { executorId: this.settings.executorId, at: this.settings.clock.now() };
-    await this.publish(stepLogsRecord(this.task, outcome.logs), 'step logs');
-    const { record, label } = this.finalReport(outcome, reporter);
+    const logsWritten = await this.publish(stepLogsRecord(this.task, outcome.logs), 'step logs');
+    const { record, label } = this.finalReport(outcome, { ...reporter, logsWritten });
     if (record) await this.publish(record, 'final report');
     logger.info(
       {
@@ -219,17 +219,20 @@ export class RunningAttempt {
       .finally(() => (this.beating = undefined));
   }
 
-  /** Writes one record, retrying with back-off; a record that cannot be written is left to the lease. */
-  private async publish(record: OutgoingRecord, what: string): Promise<void> {
+  /**
+   * Writes one record, retrying with back-off; a record that cannot be written
+   * is left to the lease. True once acknowledged.
+   */
+  private async publish(record: OutgoingRecord, what: string): Promise<boolean> {
     const { producer, publishTries, logger } = this.settings;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await producer.send([record]);
-        return;
+        return true;
       } catch (error) {
         if (attempt >= publishTries) {
           logger.error({ error: describeError(error) }, `${what} not written; the lease will expire instead`);
-          return;
+          return false;
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
       }

@@ -56,16 +56,37 @@ export function restartedForeachRun(runId: string): RunEvent[] {
   ]);
 }
 
-/** An iteration of `parent`'s `each`: a run of its own with the parent link, that succeeds. */
-export function iterationRun(runId: string, parent: ParentLink): RunEvent[] {
+/** An iteration of `parent`'s `each`: a run of its own with the parent link, that succeeds (or fails). */
+export function iterationRun(
+  runId: string,
+  parent: ParentLink,
+  outcome: 'succeeded' | 'failed' = 'succeeded',
+): RunEvent[] {
   return historyOf(runId, [
     cmd.startWith(workflow([step('work')], [], { params: [{ name: 'n', type: 'long', required: true }] }), {
       parent,
       params: { n: parent.index },
     }),
     cmd.started('work', 1, 10),
-    cmd.complete('work', 1, 20),
+    outcome === 'succeeded' ? cmd.complete('work', 1, 20) : cmd.fail('work', 'user', 1, 20),
   ]);
+}
+
+/**
+ * The six iteration runs `restartedForeachRun(parentRunId)` records as ended
+ * (three per attempt; iteration 1 of attempt 1 fails): a parent is shown
+ * terminal only once they are.
+ */
+export function iterationsOfRestartedForeachRun(parentRunId: string): RunEvent[][] {
+  return [1, 2].flatMap((attempt) =>
+    [0, 1, 2].map((index) =>
+      iterationRun(
+        childRunId(parentRunId, 'each', attempt, index),
+        { runId: parentRunId, stepId: 'each', attempt, index, depth: 1, notify: true },
+        attempt === 1 && index === 1 ? 'failed' : 'succeeded',
+      ),
+    ),
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { workflowQueueDropsSchema } from './0005-workflow-queue-drops';
 import { queuedRunParamsSchema } from './0006-queued-run-params';
 import { attemptRunAttemptSchema } from './0007-attempt-run-attempt';
 import { versionPushedBySchema } from './0008-version-pushed-by';
+import { runSettlingSchema } from './0009-run-settling';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   queuedRunParamsSchema,
   attemptRunAttemptSchema,
   versionPushedBySchema,
+  runSettlingSchema,
 ];

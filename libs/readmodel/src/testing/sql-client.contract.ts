@@ -239,6 +239,7 @@ export function describeSqlClientContract(harness: SqlHarness): void {
       );
       expect(tables.map((t) => t.table_name)).toEqual([
         'baton_schema_migrations',
+        'run_awaits',
         'run_events',
         'runs',
         'step_attempts',

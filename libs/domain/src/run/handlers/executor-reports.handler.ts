@@ -61,7 +61,7 @@ export const reportStepHeartbeat: CommandHandler<ReportStepHeartbeat> = (command
 export const completeStep: CommandHandler<CompleteStep> = (command, tx, deps) => {
   const refused = checkReport(tx.state, command, 'running');
   if (refused !== null) return refused;
-  attemptSucceeded(tx, command.stepId, command.result, deps);
+  attemptSucceeded(tx, command.stepId, command.result, deps, { logsWritten: command.logsWritten });
   return null;
 };
 
@@ -71,6 +71,7 @@ export const failStep: CommandHandler<FailStep> = (command, tx, deps) => {
   attemptFailed(tx, command.stepId, command.attempt, command.errorKind, command.message, deps, {
     retryable: true,
     ...(command.exitCode === undefined ? {} : { exitCode: command.exitCode }),
+    logsWritten: command.logsWritten,
   });
   return null;
 };

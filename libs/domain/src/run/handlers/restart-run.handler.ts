@@ -4,14 +4,17 @@ import { resolveRunParams } from '../run.expressions';
 import type { CommandHandler } from '../run.handler';
 import { progress } from '../run.progress';
 import type { Run } from '../run.state';
+import type { Edge } from '../../workflow/workflow-definition';
 
 /**
  * Starts the next attempt of a finished run, on the same definition:
  * - `incomplete` re-runs every step that did not succeed (succeeded steps
  *   keep their outputs, which the re-run steps read);
  * - `beginning` re-runs every step;
- * - `from_step` re-runs the step and everything downstream of it, plus the
- *   steps the run's end cancelled.
+ * - `from_step` re-runs the step and everything downstream of it; a step
+ *   the run's end cancelled elsewhere keeps its outcome unless a step that
+ *   has still to run waits for it (left cancelled, that one could never
+ *   start). A run that ends with such a step still cancelled ends cancelled.
  * Given params replace the run's; they are checked like a new run's.
  */
 export const restartRun: CommandHandler<RestartRun> = (command, tx, deps) => {
@@ -53,25 +56,42 @@ function stepsToReset(run: Run, command: RestartRun): string[] {
       return ids;
     case 'incomplete':
       return ids.filter((id) => run.steps[id].status !== 'succeeded');
-    case 'from_step': {
-      const downstream = new Set<string>([command.stepId as string]);
-      // Definition order is not topological, so repeat until nothing is added.
-      for (let grew = true; grew;) {
-        grew = false;
-        for (const edge of run.definition.edges) {
-          if (downstream.has(edge.from) && !downstream.has(edge.to)) {
-            downstream.add(edge.to);
-            grew = true;
-          }
-        }
-      }
-      // A step the run's end cancelled never finished: its successors wait on
-      // it, so it runs again too (left cancelled, the run could never end).
-      return ids.filter((id) => downstream.has(id) || run.steps[id].status === 'cancelled');
-    }
+    case 'from_step':
+      return fromStep(run, command.stepId as string);
     default: {
       const unexpected: never = command.mode;
       throw new Error(`unknown restart mode ${String(unexpected)}`);
+    }
+  }
+}
+
+/**
+ * The step, its downstream, then (to a fixpoint) every cancelled step with a
+ * successor that will run: reset, or pending because it never ran. The rest
+ * keeps its outcome. In definition order.
+ */
+function fromStep(run: Run, stepId: string): string[] {
+  const { edges } = run.definition;
+  const reset = new Set<string>([stepId]);
+  // Definition order is not topological, so each closure repeats until nothing is added.
+  closeOver(edges, reset, (edge) => (reset.has(edge.from) ? edge.to : null));
+  closeOver(edges, reset, (edge) => {
+    const waits = reset.has(edge.to) || run.steps[edge.to].status === 'pending';
+    return waits && run.steps[edge.from].status === 'cancelled' ? edge.from : null;
+  });
+  return run.definition.steps.map((step) => step.id).filter((id) => reset.has(id));
+}
+
+/** Adds what `pick` names for each edge to `set` until nothing more is added. */
+function closeOver(edges: readonly Edge[], set: Set<string>, pick: (edge: Edge) => string | null): void {
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const edge of edges) {
+      const id = pick(edge);
+      if (id !== null && !set.has(id)) {
+        set.add(id);
+        grew = true;
+      }
     }
   }
 }
