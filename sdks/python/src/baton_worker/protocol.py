@@ -140,13 +140,22 @@ def heartbeat(attempt: AttemptId, executor_id: str) -> Dict[str, Any]:
     return _report("ReportStepHeartbeat", attempt, executor_id)
 
 
-def complete(attempt: AttemptId, executor_id: str, result: JsonValue) -> Dict[str, Any]:
-    return _report("CompleteStep", attempt, executor_id, result=result)
+def _logs(logs_written: bool) -> Dict[str, Any]:
+    # Only when the StepLogs record was acked: the read model then holds the run's end until the tail is in.
+    return {"logsWritten": True} if logs_written else {}
 
 
-def fail(attempt: AttemptId, executor_id: str, kind: ErrorKind, message: str) -> Dict[str, Any]:
+def complete(attempt: AttemptId, executor_id: str, result: JsonValue, logs_written: bool = False) -> Dict[str, Any]:
+    return _report("CompleteStep", attempt, executor_id, result=result, **_logs(logs_written))
+
+
+def fail(
+    attempt: AttemptId, executor_id: str, kind: ErrorKind, message: str, logs_written: bool = False
+) -> Dict[str, Any]:
     # FailStep carries no result (the engine refuses one); at most 64 KiB of message.
-    return _report("FailStep", attempt, executor_id, errorKind=kind, message=message[: 64 * 1024])
+    return _report(
+        "FailStep", attempt, executor_id, errorKind=kind, message=message[: 64 * 1024], **_logs(logs_written)
+    )
 
 
 def step_logs(attempt: AttemptId, stdout: "Tail", stderr: "Tail") -> Dict[str, Any]:

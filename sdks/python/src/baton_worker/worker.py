@@ -238,10 +238,12 @@ class Worker:
         task, ctx = attempt.task, attempt.ctx
         if outcome.writes_logs:
             self._send_to(protocol.STEP_LOGS, task.run_id, protocol.step_logs(task.id, ctx.stdout, ctx.stderr))
+        # _send_to returned, so the tail is acked: the report may say so.
+        logs = outcome.writes_logs
         if outcome.status == "succeeded":
-            self._send(protocol.complete(task.id, self.executor_id, outcome.result))
+            self._send(protocol.complete(task.id, self.executor_id, outcome.result, logs))
         elif outcome.status == "failed" and outcome.kind is not None:
-            self._send(protocol.fail(task.id, self.executor_id, outcome.kind, outcome.message))
+            self._send(protocol.fail(task.id, self.executor_id, outcome.kind, outcome.message, logs))
         # timeout: the engine's own step timer decides; cancelled, refused, lost, unrun: nothing.
         log.info(
             "attempt ended",
