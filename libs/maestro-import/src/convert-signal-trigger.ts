@@ -1,10 +1,10 @@
-import type { JsonValue } from '@baton/domain';
+import { fitsParamType, type JsonValue, type ParamType } from '@baton/domain';
 import { SIGNAL_NAME, SIGNAL_PARAM_NAME } from '@baton/definitions/dto/patterns';
 import { MAX_SIGNAL_SET_MEMBERS } from '@baton/definitions/normalize-signal-set';
 import { convertStepParams, isExpression } from './convert-params';
 import { type BatonValue, oneLine, paramType } from './convert-values';
 import { type ImportReport, type JsonObject, child, isObject } from './report';
-import { type KnownParam, type SelType, celLiteral } from './sel/sel-scope';
+import { type KnownParam, celLiteral } from './sel/sel-scope';
 import { fieldRef, translateSel } from './sel/sel-to-cel';
 
 /** Maestro's signal match operators (`SignalOperator`), all of which CEL spells the same. */
@@ -33,7 +33,7 @@ interface Member {
 export function convertSignalTrigger(
   trigger: JsonObject,
   path: string,
-  workflowParams: ReadonlyMap<string, SelType>,
+  declared: Readonly<Record<string, JsonObject>>,
   report: ImportReport,
 ): JsonObject | undefined {
   report.leftovers(
@@ -78,7 +78,7 @@ export function convertSignalTrigger(
       "Baton dedups signals by the signal's id, not an expression; left out",
     );
   }
-  keepDeclared(params, path, workflowParams, report);
+  keepDeclared(params, path, declared, report);
   const runParams = Object.keys(params).length > 0 ? { params } : {};
   if (single) {
     const match = matches.get(members[0].alias)!;
@@ -250,19 +250,28 @@ function literalCel(value: BatonValue): string | undefined {
   }
 }
 
-/** Baton refuses a trigger param the workflow does not declare. */
+/** Baton refuses a trigger param the workflow does not declare, or a literal not of its type. */
 function keepDeclared(
   params: Record<string, BatonValue>,
   path: string,
-  workflowParams: ReadonlyMap<string, SelType>,
+  declared: Readonly<Record<string, JsonObject>>,
   report: ImportReport,
 ): void {
-  for (const key of Object.keys(params)) {
-    if (workflowParams.has(key)) continue;
-    report.unmapped(
-      child(child(path, 'params'), key),
-      `the workflow declares no param '${key}'; left out of the trigger`,
-    );
-    delete params[key];
+  for (const [key, value] of Object.entries(params)) {
+    const at = child(child(path, 'params'), key);
+    const type = Object.hasOwn(declared, key) ? (declared[key].type as ParamType) : undefined;
+    if (type === undefined) {
+      report.unmapped(at, `the workflow declares no param '${key}'; left out of the trigger`);
+      delete params[key];
+      continue;
+    }
+    const literal = isObject(value) && 'literal' in value ? value.literal : value;
+    if (!isExpression(value) && !fitsParamType(literal as JsonValue, type)) {
+      report.unmapped(
+        at,
+        `${JSON.stringify(literal)} is not a ${type}, the workflow param's type; left out of the trigger`,
+      );
+      delete params[key];
+    }
   }
 }

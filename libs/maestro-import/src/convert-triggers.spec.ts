@@ -61,4 +61,27 @@ describe('triggers', () => {
       kind: 'unmapped',
     });
   });
+
+  it('leaves out a trigger on more signals than Baton joins, or reading a signal it does not have', () => {
+    const nine = Object.fromEntries([...'abcdefghi'].map((c) => [`${c}.done`, {}]));
+    const sut = convert({
+      workflow: {
+        id: 'spec.flow',
+        params: { day: { value: 'x', type: 'STRING' } },
+        steps: [{ step: { id: 'a', type: 'NoOp' } }],
+        signal_triggers: [
+          { definitions: nine },
+          {
+            definitions: { 'a.done': {}, 'b.done': {} },
+            condition: "params.getFromSignal('c.done', 'x') > 1",
+          },
+          { definitions: { 'a.done': {} }, params: { day: { value: 3, type: 'LONG' } } },
+        ],
+      },
+    });
+    expect(sut.definition.triggers.signals).toEqual([{ signal: 'a.done' }]);
+    expect(sut.at('$.workflow.signal_triggers[0]')[0].message).toContain('9 signals');
+    expect(sut.at('$.workflow.signal_triggers[1].condition')[0].message).toContain('names no signal');
+    expect(sut.at('$.workflow.signal_triggers[2].params.day')[0].message).toContain('not a string');
+  });
 });

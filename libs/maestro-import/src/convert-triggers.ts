@@ -1,6 +1,5 @@
 import { convertSignalTrigger } from './convert-signal-trigger';
 import { type ImportReport, type JsonObject, child, isObject } from './report';
-import type { SelType } from './sel/sel-scope';
 
 const PREDEFINED: Readonly<Record<string, string>> = {
   '@HOURLY': '0 * * * *',
@@ -16,7 +15,7 @@ const PREDEFINED: Readonly<Record<string, string>> = {
 export function convertTriggers(
   workflow: JsonObject,
   path: string,
-  params: ReadonlyMap<string, SelType>,
+  declared: Readonly<Record<string, JsonObject>>,
   report: ImportReport,
 ): JsonObject | undefined {
   const cron = list(workflow.time_triggers, child(path, 'time_triggers'), report).flatMap(([t, at]) => {
@@ -25,7 +24,7 @@ export function convertTriggers(
   });
   const signals = list(workflow.signal_triggers, child(path, 'signal_triggers'), report).flatMap(
     ([t, at]) => {
-      const converted = convertSignalTrigger(t, at, params, report);
+      const converted = convertSignalTrigger(t, at, declared, report);
       return converted ? [converted] : [];
     },
   );

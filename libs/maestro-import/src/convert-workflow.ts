@@ -118,7 +118,7 @@ export function convertMaestroDocument(doc: JsonObject): Conversion {
       if (limit !== undefined) definition.step_concurrency = limit;
     }
   }
-  const triggers = convertTriggers(workflow, workflowPath, params.types, report);
+  const triggers = convertTriggers(workflow, workflowPath, params.params, report);
   if (triggers) definition.triggers = triggers;
 
   const stepParams = new Map<string, ReadonlyMap<string, KnownParam>>();

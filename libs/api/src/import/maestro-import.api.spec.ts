@@ -79,7 +79,12 @@ describe('POST /api/v1/import/maestro', () => {
     expect((await post(JSON.stringify(MAESTRO), viewer, '?push=true')).status).toBe(403);
     const pushed = await post(JSON.stringify(MAESTRO), ADMIN, '?push=true');
     expect(pushed.status).toBe(200);
-    expect(pushed.body.pushed).toEqual({ workflowId: 'maestro.demo', version: 1, created: true });
+    expect(pushed.body.pushed).toEqual({
+      workflowId: 'maestro.demo',
+      version: 1,
+      created: true,
+      activeVersion: 1,
+    });
     const stored = await fetch(`${sut.base}/api/v1/workflows/maestro.demo`, {
       headers: { authorization: `Bearer ${ADMIN}` },
     });
