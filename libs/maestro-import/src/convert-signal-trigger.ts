@@ -7,7 +7,7 @@ import { type ImportReport, type JsonObject, child, isObject } from './report';
 import { type KnownParam, celLiteral } from './sel/sel-scope';
 import { fieldRef, translateSel } from './sel/sel-to-cel';
 
-/** Maestro's signal match operators (`SignalOperator`), all of which CEL spells the same. */
+/** Maestro's match operators besides `=` (`SignalOperator`), which CEL spells the same. */
 const RANGE_OPERATORS = new Set(['>', '>=', '<', '<=']);
 
 /** One entry of a Maestro trigger's `definitions`, by the alias Baton's `all` gives it. */
