@@ -41,7 +41,8 @@ describe('run strategy', () => {
     ['sequential', 'sequential'],
     ['STRICT_SEQUENTIAL', 'strict_sequential'],
     ['first_only', 'first_only'],
-    ['SERIAL_LATEST_ONLY', 'last_only'],
+    ['SERIAL_LATEST_ONLY', 'serial_latest_only'],
+    ['LAST_ONLY', 'last_only'],
     ['parallel', 'parallel'],
     [
       { rule: 'PARALLEL', workflow_concurrency: 3 },
@@ -56,9 +57,41 @@ describe('run strategy', () => {
     ).toEqual(expected);
   });
 
-  it("maps LAST_ONLY to Baton's last_only and says how they differ", () => {
+  it('maps LAST_ONLY and SERIAL_LATEST_ONLY under their own names, with nothing to report', () => {
     const sut = convert(triggers);
     expect(sut.definition.run_strategy).toBe('last_only');
-    expect(sut.at('$.properties.run_strategy')[0].message).toContain('SERIAL_LATEST_ONLY');
+    expect(sut.at('$.properties.run_strategy')).toEqual([]);
+  });
+
+  it.each([0, 2.5, 200_000, 'many'])(
+    'keeps the default bound of 20 for PARALLEL with a workflow_concurrency of %j, reported',
+    (concurrency) => {
+      const sut = convert(
+        workflowOf([{ step: { id: 'a', type: 'NoOp' } }], undefined, {
+          run_strategy: { rule: 'PARALLEL', workflow_concurrency: concurrency },
+        }),
+      );
+      expect(sut.definition.run_strategy).toBe('parallel');
+      expect(sut.at('$.properties.run_strategy')[0]).toMatchObject({ kind: 'unmapped' });
+    },
+  );
+});
+
+describe('step concurrency', () => {
+  it("maps Maestro's step_concurrency and reports that Baton counts per run", () => {
+    const sut = convert(
+      workflowOf([{ step: { id: 'a', type: 'NoOp' } }], undefined, { step_concurrency: 4 }),
+    );
+    expect(sut.definition.step_concurrency).toBe(4);
+    expect(sut.at('$.properties.step_concurrency')[0]).toMatchObject({ kind: 'changed' });
+    expect(sut.at('$.properties.step_concurrency')[0].message).toContain('per run');
+  });
+
+  it.each([0, -1, 1.5, '4'])('leaves out a step_concurrency of %j, reported', (value) => {
+    const sut = convert(
+      workflowOf([{ step: { id: 'a', type: 'NoOp' } }], undefined, { step_concurrency: value }),
+    );
+    expect(sut.definition.step_concurrency).toBeUndefined();
+    expect(sut.at('$.properties.step_concurrency')[0]).toMatchObject({ kind: 'unmapped' });
   });
 });

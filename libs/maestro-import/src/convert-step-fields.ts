@@ -1,3 +1,4 @@
+import { parseDuration } from '@baton/definitions';
 import { type ImportReport, type JsonObject, child } from './report';
 
 const FAILURE_MODES: Readonly<Record<string, string>> = {
@@ -35,28 +36,38 @@ const UNITS: Readonly<Record<string, string>> = {
  * `1 hour 30 minutes`) as a Baton duration; undefined, reported, for an
  * expression (`${...}`) or anything else.
  */
-export function convertDuration(value: unknown, path: string, report: ImportReport): string | undefined {
-  // Baton durations are positive: a zero one is reported like any other it cannot read.
-  if (typeof value === 'number' && value > 0) return `${value}s`;
-  if (typeof value === 'string') {
-    const text = value.trim().toLowerCase();
-    if (/^\d+$/.test(text) && Number(text) > 0) return `${Number(text)}s`;
-    const parts = [...text.matchAll(/(\d+)\s*([a-z]+)/g)];
-    const whole =
-      parts
-        .map((p) => p[0])
-        .join('')
-        .replace(/\s/g, '') === text.replace(/[\s,]|and/g, '');
-    if (
-      parts.length > 0 &&
-      whole &&
-      parts.every((p) => Object.hasOwn(UNITS, p[2])) &&
-      parts.some((p) => Number(p[1]) > 0)
-    ) {
-      return parts.map((p) => `${p[1]}${UNITS[p[2]]}`).join('');
-    }
-  }
+export function convertDuration(
+  value: unknown,
+  path: string,
+  report: ImportReport,
+): string | number | undefined {
+  const candidate = durationOf(value);
+  // Whatever was read must be a duration Baton takes (positive, at most 366 days, no 5e-324).
+  if (candidate !== undefined && parseDuration(candidate).ok) return candidate;
   report.unmapped(path, `duration ${JSON.stringify(value)} must be a literal in Baton today; left out`);
+  return undefined;
+}
+
+function durationOf(value: unknown): string | number | undefined {
+  // Baton durations are positive: a zero one is reported like any other it cannot read.
+  if (typeof value === 'number' && value > 0) return Number.isInteger(value) ? `${value}s` : value;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().toLowerCase();
+  if (/^\d+$/.test(text) && Number(text) > 0) return `${Number(text)}s`;
+  const parts = [...text.matchAll(/(\d+)\s*([a-z]+)/g)];
+  const whole =
+    parts
+      .map((p) => p[0])
+      .join('')
+      .replace(/\s/g, '') === text.replace(/[\s,]|and/g, '');
+  if (
+    parts.length > 0 &&
+    whole &&
+    parts.every((p) => Object.hasOwn(UNITS, p[2])) &&
+    parts.some((p) => Number(p[1]) > 0)
+  ) {
+    return parts.map((p) => `${p[1]}${UNITS[p[2]]}`).join('');
+  }
   return undefined;
 }
 

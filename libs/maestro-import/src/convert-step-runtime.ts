@@ -17,7 +17,7 @@ const sleep: RuntimeConverter = (body, path, _scope, report) => {
   const params = isObject(body.params) ? body.params : {};
   const definition = isObject(params.sleep_seconds) ? params.sleep_seconds : {};
   const at = child(child(path, 'params'), 'sleep_seconds');
-  let duration: string | undefined;
+  let duration: string | number | undefined;
   if ('value' in definition) duration = convertDuration(definition.value, at, report);
   else report.unmapped(at, 'a computed sleep_seconds; Baton sleep durations are literals today');
   // Baton refuses a zero sleep: the placeholder is the shortest whole second.

@@ -1,8 +1,5 @@
-import { SIGNAL_NAME } from '@baton/definitions/dto/patterns';
-import { convertStepParams } from './convert-params';
-import { oneLine } from './convert-values';
+import { convertSignalTrigger } from './convert-signal-trigger';
 import { type ImportReport, type JsonObject, child, isObject } from './report';
-import type { SelType } from './sel/sel-scope';
 
 const PREDEFINED: Readonly<Record<string, string>> = {
   '@HOURLY': '0 * * * *',
@@ -18,7 +15,7 @@ const PREDEFINED: Readonly<Record<string, string>> = {
 export function convertTriggers(
   workflow: JsonObject,
   path: string,
-  params: ReadonlyMap<string, SelType>,
+  declared: Readonly<Record<string, JsonObject>>,
   report: ImportReport,
 ): JsonObject | undefined {
   const cron = list(workflow.time_triggers, child(path, 'time_triggers'), report).flatMap(([t, at]) => {
@@ -27,7 +24,7 @@ export function convertTriggers(
   });
   const signals = list(workflow.signal_triggers, child(path, 'signal_triggers'), report).flatMap(
     ([t, at]) => {
-      const converted = convertSignalTrigger(t, at, params, report);
+      const converted = convertSignalTrigger(t, at, declared, report);
       return converted ? [converted] : [];
     },
   );
@@ -104,100 +101,4 @@ function unixCron(cron: string, path: string, report: ImportReport): string | un
     .join(' ');
   report.changed(path, `Quartz cron '${cron}' rewritten as '${converted}'`);
   return converted;
-}
-
-/**
- * A signal trigger. Baton starts a run on one signal whose params equal
- * literals; Maestro's triggers on several signals, with join keys, other
- * operators or a condition, are reported (they map once multi-signal
- * triggers with conditions land).
- */
-function convertSignalTrigger(
-  trigger: JsonObject,
-  path: string,
-  params: ReadonlyMap<string, SelType>,
-  report: ImportReport,
-): JsonObject | undefined {
-  report.leftovers(
-    trigger,
-    path,
-    ['definitions', 'condition', 'dedup_expr', 'params'],
-    'signal trigger field',
-  );
-  const definitions = isObject(trigger.definitions) ? Object.entries(trigger.definitions) : [];
-  const later = 'maps once multi-signal triggers with conditions land';
-  if (definitions.length !== 1) {
-    report.unmapped(
-      path,
-      `a trigger on ${definitions.length} signals; Baton's signal triggers take one (${later}); trigger left out`,
-    );
-    return undefined;
-  }
-  const [name, definition] = definitions[0];
-  const at = child(child(path, 'definitions'), name);
-  if (!SIGNAL_NAME.test(name)) {
-    report.unmapped(at, `signal name '${name}' is not one Baton accepts yet; trigger left out`);
-    return undefined;
-  }
-  const spec: JsonObject = isObject(definition) ? definition : {};
-  report.leftovers(spec, at, ['match_params', 'join_keys'], 'signal definition field');
-  if (Array.isArray(spec.join_keys) && spec.join_keys.length > 0) {
-    report.unmapped(
-      child(at, 'join_keys'),
-      `join keys join several signals; one signal needs none (left out)`,
-    );
-  }
-  const match: JsonObject = {};
-  for (const [key, condition] of Object.entries(isObject(spec.match_params) ? spec.match_params : {})) {
-    const where = child(child(at, 'match_params'), key);
-    const operator = isObject(condition) ? (condition.operator ?? '=') : undefined;
-    if (!isObject(condition) || operator !== '=' || !('value' in condition)) {
-      report.unmapped(
-        where,
-        `a match on ${key} with operator ${String(operator)}; Baton's signal triggers match literals by equality (${later}); trigger left out`,
-      );
-      return undefined;
-    }
-    if (JSON.stringify(condition.value).includes('${')) {
-      report.unmapped(
-        where,
-        `a match on ${key} with an interpolated value; Baton's trigger matches are literals; trigger left out`,
-      );
-      return undefined;
-    }
-    match[key] = condition.value;
-  }
-  if (typeof trigger.condition === 'string') {
-    report.unmapped(
-      child(path, 'condition'),
-      `a trigger condition (${oneLine(trigger.condition)}); ${later}; trigger left out`,
-    );
-    return undefined;
-  }
-  if (trigger.dedup_expr !== undefined) {
-    report.unmapped(
-      child(path, 'dedup_expr'),
-      "Baton dedups signals by the signal's id, not an expression; left out",
-    );
-  }
-  const triggerParams = convertStepParams(
-    trigger.params,
-    child(path, 'params'),
-    { params: new Map(), triggerSignal: name },
-    report,
-  );
-  for (const key of Object.keys(triggerParams)) {
-    if (params.has(key)) continue;
-    // Baton refuses a trigger param the workflow does not declare.
-    report.unmapped(
-      child(child(path, 'params'), key),
-      `the workflow declares no param '${key}'; left out of the trigger`,
-    );
-    delete triggerParams[key];
-  }
-  return {
-    signal: name,
-    ...(Object.keys(match).length > 0 ? { match } : {}),
-    ...(Object.keys(triggerParams).length > 0 ? { params: triggerParams } : {}),
-  };
 }

@@ -1,6 +1,6 @@
 import { WORKFLOW_ID } from '@baton/definitions/dto/patterns';
 import { convertWorkflowParams, knownParams } from './convert-params';
-import { convertRunStrategy } from './convert-run-strategy';
+import { convertRunStrategy, convertStepConcurrency } from './convert-run-strategy';
 import { convertDuration } from './convert-step-fields';
 import { convertGraph } from './convert-steps';
 import { convertTriggers } from './convert-triggers';
@@ -16,8 +16,6 @@ export interface Conversion {
 
 /** Maestro constructs Baton does not have, with what to do instead or when they will map. */
 const KNOWN_GAPS: Readonly<Record<string, string>> = {
-  step_concurrency:
-    "Maestro's per-run step concurrency; Baton runs every ready step (maps once step_concurrency lands)",
   instance_step_concurrency:
     "Maestro's step concurrency across a run's subworkflows and loops; Baton has none",
   alerting: 'Baton has no alerting of its own; alert on its Prometheus metrics or status events',
@@ -46,8 +44,9 @@ const WORKFLOW_FIELDS = [
   'signal_triggers',
   'params',
   'steps',
+  'step_concurrency',
 ];
-const PROPERTY_FIELDS = ['owner', 'run_strategy', 'description', 'tags'];
+const PROPERTY_FIELDS = ['owner', 'run_strategy', 'step_concurrency', 'description', 'tags'];
 
 /**
  * Converts a parsed Maestro document: a create request `{ properties,
@@ -105,7 +104,21 @@ export function convertMaestroDocument(doc: JsonObject): Conversion {
     child(propertiesPath, 'run_strategy'),
     report,
   );
-  const triggers = convertTriggers(workflow, workflowPath, params.types, report);
+  // Maestro keeps it in the properties; a bare workflow document may carry it itself.
+  for (const [holder, at] of [
+    [properties, propertiesPath],
+    [workflow, workflowPath],
+  ] as const) {
+    if (holder.step_concurrency === undefined) continue;
+    const path = child(at, 'step_concurrency');
+    if (definition.step_concurrency !== undefined)
+      report.unmapped(path, "given twice; the properties' value used");
+    else {
+      const limit = convertStepConcurrency(holder.step_concurrency, path, report);
+      if (limit !== undefined) definition.step_concurrency = limit;
+    }
+  }
+  const triggers = convertTriggers(workflow, workflowPath, params.params, report);
   if (triggers) definition.triggers = triggers;
 
   const stepParams = new Map<string, ReadonlyMap<string, KnownParam>>();

@@ -75,6 +75,52 @@ const body = fc.record(
   },
   { requiredKeys: ['id'] },
 );
+// Mostly what Maestro accepts (so that most become Baton set triggers), some of what it does not.
+const signalName = fc.oneof(
+  { weight: 30, arbitrary: fc.constantFrom('a.b', 'c/d', 'a_b', 'e-f', 'g/h.i', 'j', 'k.l', 'm/n', 'o') },
+  { weight: 1, arbitrary: fc.constantFrom('9x', 'bad name', '') },
+);
+const matchValue = fc.oneof(
+  { weight: 12, arbitrary: fc.oneof(fc.integer(), fc.string({ maxLength: 5 })) },
+  { weight: 1, arbitrary: value },
+);
+const signalTrigger = fc.record(
+  {
+    definitions: fc.dictionary(
+      signalName,
+      fc.record(
+        {
+          match_params: fc.dictionary(
+            fc.constantFrom('k', 'j-k'),
+            fc.record({
+              value: matchValue,
+              operator: fc.oneof(fc.constantFrom('=', '<', '>='), fc.constant('!=')),
+            }),
+            { maxKeys: 2 },
+          ),
+          join_keys: fc.oneof(
+            { weight: 12, arbitrary: fc.constant(['day']) },
+            { weight: 3, arbitrary: fc.constantFrom([], ['date'], ['day', 'date'], ['x-y']) },
+            { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      { minKeys: 1, maxKeys: 4 },
+    ),
+    params,
+    condition: fc.oneof(
+      fc.constantFrom(
+        "params.getFromSignal('a.b', 'k') > 1",
+        "params.getFromSignal('c/d', 'day') == params.getFromSignal('a.b', 'day')",
+        "n == 'x' && params.getFromSignal('k')",
+        'n > 1',
+      ),
+      sel,
+    ),
+  },
+  { requiredKeys: ['definitions'] },
+);
 const wrapper = (steps: fc.Arbitrary<unknown[]>) =>
   fc
     .tuple(fc.constantFrom('step', 'foreach', 'while', 'subworkflow', 'template', 'junk'), body, steps)
@@ -88,8 +134,12 @@ const document = fc.record(
       {
         run_strategy: fc.oneof(
           fc.constantFrom('sequential', 'LAST_ONLY', 'nope', 3),
-          fc.record({ rule: fc.string(), workflow_concurrency: fc.integer() }),
+          fc.record({
+            rule: fc.oneof(fc.string(), fc.constantFrom('PARALLEL', 'SERIAL_LATEST_ONLY', 'LAST_ONLY')),
+            workflow_concurrency: fc.oneof(fc.integer(), fc.double(), fc.constant('x')),
+          }),
         ),
+        step_concurrency: fc.oneof(fc.integer(), fc.double(), fc.constant('4')),
         owner: fc.jsonValue({ maxDepth: 1 }),
       },
       { requiredKeys: [] },
@@ -107,21 +157,7 @@ const document = fc.record(
           }),
           { maxLength: 2 },
         ),
-        signal_triggers: fc.array(
-          fc.record({
-            definitions: fc.dictionary(
-              fc.constantFrom('a.b', 'c/d'),
-              fc.record({
-                match_params: fc.dictionary(
-                  fc.constantFrom('k'),
-                  fc.record({ value, operator: fc.constantFrom('=', '<') }),
-                ),
-              }),
-            ),
-            params,
-          }),
-          { maxLength: 2 },
-        ),
+        signal_triggers: fc.array(signalTrigger, { maxLength: 2 }),
       },
       { requiredKeys: ['steps'] },
     ),

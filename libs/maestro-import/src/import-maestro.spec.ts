@@ -49,7 +49,7 @@ describe('importMaestro', () => {
     expect(sut.ok && sut.issues.map((i) => `${i.kind} ${i.path}`)).toEqual(
       expect.arrayContaining([
         'unmapped $.workflow.criticality',
-        'unmapped $.properties.step_concurrency',
+        'changed $.properties.step_concurrency',
         'unmapped $.properties.alerting',
         'changed $.properties.owner',
         'unmapped $.workflow.steps[1]',

@@ -1,8 +1,21 @@
-import { celExpressions, evaluateCondition, type WorkflowDefinition } from '@baton/domain';
+import {
+  celExpressions,
+  celSignalExpressions,
+  decideSignalOffer,
+  emptySignalJoinState,
+  evaluateCondition,
+  evolveSignalJoin,
+  offersFor,
+  signalSetContext,
+  triggerParams,
+  type JsonObject,
+  type SignalJoinState,
+  type WorkflowDefinition,
+} from '@baton/domain';
 import { resolveRunParams } from '@baton/domain/run/run.expressions';
 import { validateWorkflowDocument } from '@baton/definitions';
 import { importMaestro } from './import-maestro';
-import { conditionalDag, paramsAndSel } from './testing/maestro-documents';
+import { conditionalDag, paramsAndSel, triggers } from './testing/maestro-documents';
 
 /** The imported document as the engine holds it. */
 function definitionOf(doc: Record<string, unknown>): WorkflowDefinition {
@@ -59,5 +72,50 @@ describe('imported workflows at run time', () => {
     ]);
     expect(taken({ threshold: 100, region: 'eu' })).toEqual([true, false, true]);
     expect(taken({ threshold: 300, region: 'us' })).toEqual([false, true, false]);
+  });
+
+  /** Sends signals through the imported workflow's set trigger at `index`; the runs it starts, by their params. */
+  function joiner(index: number) {
+    const definition = definitionOf(triggers);
+    const workflows = [{ workflowId: definition.id, version: 1, signals: definition.triggers!.signals }];
+    let state: SignalJoinState = emptySignalJoinState;
+    const runs: JsonObject[] = [];
+    const send = (signalId: string, name: string, params: JsonObject) => {
+      const signal = { type: 'SignalSent' as const, signalId, name, params, sentAt: 0 };
+      for (const offer of offersFor(signal, workflows).filter((o) => o.triggerIndex === index)) {
+        const events = decideSignalOffer(offer, state, {
+          now: 0,
+          retention: { maxAgeMs: 60_000, maxCount: 10 },
+          expressions: celSignalExpressions,
+        });
+        state = events.reduce(evolveSignalJoin, state);
+        for (const event of events) {
+          if (event.type !== 'SignalsJoined') continue;
+          const result = triggerParams(event.trigger, signalSetContext(event.signals), celSignalExpressions);
+          runs.push(result.ok ? result.value : { error: result.message });
+        }
+      }
+    };
+    return { send, runs };
+  }
+
+  it("join signals as Maestro's trigger would: matches, the join key, the condition, the run's params", () => {
+    const { send, runs } = joiner(2);
+    send('s-us', 'warehouse/sales', { region: 'us', date: '2026-01-02' }); // no match
+    send('s-eu', 'warehouse/sales', { region: 'eu', date: '2026-01-02' });
+    send('fx-old', 'fx.rates', { date: '2026-01-02', version: 1 }); // condition false
+    send('fx-other-day', 'fx.rates', { date: '2026-01-03', version: 5 }); // join key differs
+    expect(runs).toEqual([]);
+    send('fx-new', 'fx.rates', { date: '2026-01-02', version: 2 });
+    expect(runs).toEqual([{ day: '2026-01-02' }]);
+  });
+
+  it("start a run on a range match as Maestro's >= would", () => {
+    const { send, runs } = joiner(1);
+    send('low', 'a.done', { n: 2 });
+    send('text', 'a.done', { n: 'x' });
+    expect(runs).toEqual([]);
+    send('enough', 'a.done', { n: 3 });
+    expect(runs).toEqual([{}]);
   });
 });

@@ -16,6 +16,11 @@ export interface KnownParam {
   readonly type: SelType;
   /** Absent when the param is computed (an expression): it cannot be inlined. */
   readonly literal?: JsonValue;
+  /**
+   * The param's CEL, when the expression reads the same context it was
+   * translated for (a signal trigger's condition reads the trigger's params).
+   */
+  readonly cel?: string;
 }
 
 /**
@@ -32,8 +37,11 @@ export interface SelScope {
   readonly stepParams?: ReadonlyMap<string, KnownParam>;
   /** Another step's params, by its Maestro id (`params.getFromStep`, `step__param`). */
   readonly otherStepParam?: (stepId: string, name: string) => KnownParam | undefined;
-  /** In a signal trigger: the one signal's name, whose params are `signal.params`. */
-  readonly triggerSignal?: string;
+  /**
+   * In a signal trigger: its signals by Maestro name → the CEL of their
+   * params (`signal.params` for a one-signal trigger, `signals.<alias>.params`).
+   */
+  readonly triggerSignals?: ReadonlyMap<string, string>;
   /** Signal dependencies of the step: index -> the CEL of the matched signal's params. */
   readonly signalDependency?: (index: string) => string | undefined;
 }

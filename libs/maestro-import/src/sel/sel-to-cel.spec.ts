@@ -96,7 +96,10 @@ describe('translateSel', () => {
 
   it('reads the signal in a signal trigger, and a signal dependency as its wait step', () => {
     expect(
-      translateSel("params.getFromSignal('table')", { params: new Map(), triggerSignal: 'db.ready' }),
+      translateSel("params.getFromSignal('table')", {
+        params: new Map(),
+        triggerSignals: new Map([['db.ready', 'signal.params']]),
+      }),
     ).toMatchObject({
       cel: 'signal.params.table',
     });

@@ -140,6 +140,7 @@ export class Translator {
    * step param is written in place, and said so.
    */
   private inline(param: KnownParam, what: string): CelFragment {
+    if (param.cel !== undefined) return { cel: param.cel, type: param.type, binding: 0 };
     if (param.literal === undefined) {
       throw new Unmappable(
         `SEL not translated: reads ${what}, which is computed; Baton expressions cannot read step params`,
@@ -149,16 +150,26 @@ export class Translator {
     return { ...celLiteral(param.literal), type: param.type };
   }
 
-  /** `params.getFromSignal(...)`: only a signal trigger's params can read the signal. */
+  /**
+   * `params.getFromSignal(name, param)`, or `(param)` in a trigger on one
+   * signal: only a signal trigger's params and condition can read its signals.
+   */
   signalParam(args: readonly string[]): CelFragment {
-    const signal = this.scope.triggerSignal;
-    const name = args.length === 1 ? args[0] : args.length === 2 && args[0] === signal ? args[1] : undefined;
-    if (signal === undefined || name === undefined) {
+    const signals = this.scope.triggerSignals;
+    const only = signals?.size === 1 ? [...signals.values()][0] : undefined;
+    const [prefix, name] =
+      args.length === 1 ? [only, args[0]] : args.length === 2 ? [signals?.get(args[0]), args[1]] : [];
+    if (signals === undefined) {
       throw new Unmappable(
         "SEL not translated: params.getFromSignal reads the signal that started the run; Baton steps cannot, pass it through the signal trigger's params",
       );
     }
-    return { cel: `signal.params${fieldRef(name)}`, type: 'unknown', binding: 8 };
+    if (prefix === undefined || name === undefined) {
+      throw new Unmappable(
+        `SEL not translated: params.getFromSignal(${args.map((a) => `'${a}'`).join(', ')}) names no signal of this trigger`,
+      );
+    }
+    return { cel: `${prefix}${fieldRef(name)}`, type: 'unknown', binding: 8 };
   }
 
   /** `params.getFromSignalDependency(i, name)`: the i-th signal dependency became a wait_for_signal step. */

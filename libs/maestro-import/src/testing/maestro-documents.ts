@@ -197,7 +197,7 @@ export const triggers: Doc = {
   properties: { run_strategy: 'LAST_ONLY' },
   workflow: {
     id: 'triggers.demo',
-    params: { mode: text('delta'), table: text('none') },
+    params: { mode: text('delta'), table: text('none'), day: text('') },
     time_triggers: [
       { type: 'CRON', cron: '0 30 6 ? * 2-6 *', timezone: 'Europe/Paris' },
       { type: 'CRON', cron: '15 * * * *' },
@@ -210,7 +210,20 @@ export const triggers: Doc = {
         params: { table: sel("params.getFromSignal('name')"), mode: text('full') },
       },
       { definitions: { 'a.done': { match_params: { n: { value: 3, operator: '>=' } } } } },
-      { definitions: { 'a.done': {}, 'b.done': {} }, condition: 'true' },
+      {
+        definitions: {
+          'warehouse/sales': {
+            match_params: { region: { value: 'eu', operator: '=' } },
+            join_keys: ['date'],
+          },
+          'fx.rates': { join_keys: ['date'] },
+        },
+        params: { day: sel("params.getFromSignal('warehouse/sales', 'date')") },
+        condition: "day != '' && params.getFromSignal('fx.rates', 'version') >= 2",
+      },
+      { definitions: { 'a.done': { join_keys: ['day'] }, 'b.done': { join_keys: ['date'] } } },
+      { definitions: { 'a.done': {}, 'b.done': {} }, condition: 'new DateTime() != null' },
+      { definitions: { 'a.done': { join_keys: ['day'] }, 'b.done': {} } },
     ],
     steps: [{ step: { id: 'run', type: 'NoOp' } }],
   },
