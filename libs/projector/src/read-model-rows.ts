@@ -1,5 +1,5 @@
 import type { JsonObject, LoopProgress, RunEvent } from '@baton/domain';
-import { jsonParam, type SqlClient } from '@baton/readmodel';
+import { jsonbText, jsonParam, type SqlClient } from '@baton/readmodel';
 
 /**
  * The read model's run tables as the projector sees them: one plain object
@@ -216,7 +216,7 @@ const RUN_EVENT_COLUMNS: readonly Column<PublishedEvent>[] = [
   { name: 'type', type: 'text', value: (e) => e.event.type },
   { name: 'schema_version', type: 'integer', value: (e) => e.event.schemaVersion },
   { name: 'at', type: 'timestamptz', value: (e) => time(e.event.at) },
-  { name: 'payload', type: 'jsonb', value: (e) => e.json },
+  { name: 'payload', type: 'jsonb', value: (e) => jsonbText(e.json) },
 ];
 
 const columnList = <R>(columns: readonly Column<R>[]) => columns.map((c) => c.name).join(', ');

@@ -1,5 +1,5 @@
 export type { SqlClient } from './sql-client';
-export { jsonParam, isUniqueViolation, sqlState } from './sql-client';
+export { jsonbText, jsonParam, isUniqueViolation, sqlState } from './sql-client';
 export { PgSqlClient, pgTlsFromEnv } from './pg-sql-client';
 export type { PgSqlClientOptions, PgTls } from './pg-sql-client';
 export { PGliteSqlClient } from './pglite-sql-client';

@@ -39,7 +39,18 @@ export interface SqlClient {
 
 /** JSON text for a `$n::jsonb` parameter; see the conventions above. */
 export function jsonParam(value: unknown): string {
-  return JSON.stringify(value);
+  return jsonbText(JSON.stringify(value));
+}
+
+/**
+ * JSON text that a `jsonb` column takes: PostgreSQL refuses the escape
+ * `\u0000` (NUL) in jsonb, and one such string in a param or a reason would
+ * fail every batch that carries it, for ever. The read model shows U+FFFD
+ * there; the log keeps the original. An escaped backslash before `u0000`
+ * (`\\u0000`, the text itself) is left alone.
+ */
+export function jsonbText(json: string): string {
+  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
 }
 
 /** The one `int8` parser both adapters install: a number when exact, a bigint otherwise. */

@@ -42,7 +42,7 @@ export function jsonBody(limitBytes = JSON_BODY_LIMIT_BYTES, maxNesting = JSON_B
     req.on('end', () => {
       if (refused) return;
       const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') {
+      if (/^[ \t\n\r]*$/.test(text)) {
         next();
         return;
       }

@@ -14,9 +14,10 @@ const WRITES = new Set(['post', 'put', 'patch', 'delete']);
  * (503 with Retry-After), any POST refuses content types a browser could
  * post cross-site (415, `requireNonSimpleContentType`), and request bodies refuse unknown fields
  * (`forbidNonWhitelisted`), which the schema says with `additionalProperties: false`.
- * `@IsOptional` takes null (in a body) and an empty value (in a query) as
- * absent, so optional fields say `nullable` and optional string query
- * parameters `allowEmptyValue` (an empty integer is refused: `queryInteger`).
+ * `@IsOptional` takes null (in a body) as absent, so optional fields say
+ * `nullable`; an optional query parameter says `allowEmptyValue` when an
+ * empty value reads as absent (integers: `queryInteger`) or fits its schema
+ * (strings without a pattern, enum or minimum length; the others refuse it).
  */
 export function completeErrorResponses(document: OpenAPIObject): OpenAPIObject {
   const schemas = document.components?.schemas ?? {};
@@ -27,7 +28,7 @@ export function completeErrorResponses(document: OpenAPIObject): OpenAPIObject {
       const hasBody = operation.requestBody !== undefined;
       for (const parameter of operation.parameters ?? []) {
         if ('in' in parameter && parameter.in === 'query' && parameter.required !== true)
-          parameter.allowEmptyValue = true;
+          if (acceptsEmptyString(parameter.schema)) parameter.allowEmptyValue = true;
       }
       if (hasBody || (operation.parameters ?? []).length > 0)
         add(responses, '400', 'Invalid request: `errors` lists each problem with its JSON path');
@@ -68,4 +69,19 @@ function add(
     content: { 'application/json': { schema: ERROR } },
     ...(headers === undefined ? {} : { headers }),
   };
+}
+
+/**
+ * Whether an empty value of a query parameter reads as absent: integers do
+ * (`queryInteger`); strings only without a pattern, enum or minimum length.
+ */
+function acceptsEmptyString(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null || '$ref' in schema) return false;
+  const value = schema as { type?: unknown; pattern?: unknown; enum?: unknown; minLength?: unknown };
+  if (value.type !== 'string') return true;
+  return (
+    value.pattern === undefined &&
+    value.enum === undefined &&
+    (typeof value.minLength !== 'number' || value.minLength === 0)
+  );
 }

@@ -29,7 +29,11 @@ export class ChildRunsQueryDto {
   @Max(MAX_INT32)
   attempt?: number;
 
-  @ApiPropertyOptional({ example: 'failed', description: 'running, succeeded, failed, cancelled' })
+  @ApiPropertyOptional({
+    example: 'failed',
+    pattern: '^[a-z_]{1,32}$',
+    description: 'running, succeeded, failed, cancelled',
+  })
   @IsOptional()
   @Matches(/^[a-z_]{1,32}$/, { message: 'status must be a run status such as running or failed' })
   status?: string;

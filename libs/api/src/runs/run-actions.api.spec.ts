@@ -146,6 +146,14 @@ describe('run action routes', () => {
       expect((await commandsOf(runId))[2]).not.toHaveProperty('stepId');
     });
 
+    it('takes params: null as no new params (the fuzz found a 500 here)', async () => {
+      const runId = await seedRun('succeeded');
+      expect((await post(`/runs/${runId}/restart`, { mode: 'beginning', params: null })).status).toBe(202);
+      const [command] = await commandsOf(runId);
+      expect(command).toMatchObject({ type: 'RestartRun', mode: 'beginning' });
+      expect(command).not.toHaveProperty('params');
+    });
+
     it.each([
       [{ mode: 'from_step' }, '$.stepId', 'mode from_step needs stepId'],
       [{ mode: 'beginning', stepId: 'load' }, '$.stepId', 'stepId goes with mode from_step only'],

@@ -61,13 +61,14 @@ export class RunActionsService {
       );
     }
     const definition = await this.definitionOf(run);
-    let params = body.params;
+    // `params: null` is absent (an optional field, as the OpenAPI says `nullable`).
+    let params = body.params ?? undefined;
     if (definition) {
       if (stepId !== undefined && !stepOf(definition, stepId)) {
         const message = `${describeWorkflow(definition)} has no step "${stepId}"; its steps are: ${stepIds(definition)}`;
         throw new InvalidRequestError(message, [{ path: '$.stepId', message }]);
       }
-      const errors = checkRunParams(definition, { ...run.params, ...body.params });
+      const errors = checkRunParams(definition, { ...run.params, ...params });
       if (errors.length > 0) {
         throw new InvalidRequestError(
           `params do not fit ${describeWorkflow(definition)}: ${errors[0].message}`,

@@ -19,8 +19,11 @@ import type { JsonObject } from '@baton/domain';
 import { MAX_PAGE_SIZE } from '@baton/readmodel';
 import { MAX_INT32, queryInteger } from '../http/int-param.pipe';
 
-/** The last instant a JavaScript Date (and so the SQL timestamp it becomes) can hold. */
-const MAX_DATE_MS = 8_640_000_000_000_000;
+/**
+ * 9999-12-31T23:59:59.999Z: the last instant whose ISO text has a four-digit
+ * year. Later Dates print as `+275760-…`, which PostgreSQL refuses (a 500).
+ */
+const MAX_DATE_MS = 253_402_300_799_999;
 
 /** Body of `POST /workflows/{id}/runs`. */
 export class StartRunDto {
@@ -85,7 +88,11 @@ export class ListRunsQueryDto {
   @MaxLength(128)
   workflowId?: string;
 
-  @ApiPropertyOptional({ example: 'running', description: 'running, succeeded, failed, cancelled' })
+  @ApiPropertyOptional({
+    example: 'running',
+    pattern: STATUS.source,
+    description: 'running, succeeded, failed, cancelled',
+  })
   @IsOptional()
   @Matches(STATUS, { message: 'status must be a run status such as running or failed' })
   status?: string;
@@ -114,7 +121,11 @@ export class ListRunsQueryDto {
   @MaxLength(1024)
   cursor?: string;
 
-  @ApiPropertyOptional({ example: '27933381', description: 'Only runs whose id starts with this text' })
+  @ApiPropertyOptional({
+    example: '27933381',
+    pattern: '^[A-Za-z0-9~._-]{1,200}$',
+    description: 'Only runs whose id starts with this text',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z0-9~._-]{1,200}$/, { message: 'runIdPrefix must be the start of a run id' })
   runIdPrefix?: string;
