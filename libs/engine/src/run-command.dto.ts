@@ -126,6 +126,7 @@ class ChildRunFinishedDto extends CommandDto {
   @IsObject() outputs!: object;
   @IsString() @MaxLength(64 * 1024) message!: string;
   @IsOptional() @IsBoolean() logsWritten?: boolean;
+  @IsOptional() @IsBoolean() neverStarted?: boolean;
 }
 
 class DeliverSignalDto extends CommandDto {

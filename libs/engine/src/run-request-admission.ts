@@ -147,6 +147,7 @@ function childNotFound(parent: SubworkflowParent, message: string, now: number):
     outcome: 'failed',
     outputs: {},
     message,
+    neverStarted: true,
     metadata: { commandId: `admit-failed/${parent.runId}`, at: now },
   };
   return { topic: Topics.runCommands, key: link.runId, value: JSON.stringify(command) };

@@ -192,6 +192,20 @@ describe('a run is shown terminal only once what its end implies is readable', (
     expect(await statusOf(parent)).toBe('failed');
   });
 
+  it('does not wait for a child that never started (its workflow is unknown: no event of it ever comes)', async () => {
+    const parent = `settle-never-${fresh++}`;
+    const child = childRunId(parent, 'each', 1, 0);
+    const history = historyOf(parent, [
+      cmd.start(workflow([foreachStep('each', { n: { range: { from: 0, to: 1, step: 1 } } })]), {}, 0),
+      { ...cmd.childFinished('each', 1, 0, 'failed', 100), childRunId: child, neverStarted: true },
+    ]);
+    expect(history.find((e) => e.type === 'ChildRunEnded')).toMatchObject({ neverStarted: true });
+    expect(history[history.length - 1].type).toBe('RunFailed');
+
+    await project(events(history));
+    expect(await statusOf(parent)).toBe('failed');
+  });
+
   it('stores a log tail holding U+0000, so a run waiting for it ends', async () => {
     const runId = `settle-nul-${fresh++}`;
     const history = historyOf(runId, [

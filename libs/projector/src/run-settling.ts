@@ -52,7 +52,8 @@ export function settlingWork(applied: readonly RunEvent[], withoutRun: readonly 
   const childEnds: { runId: string; childRunId: string }[] = [];
   const promisedLogs: LogKey[] = [];
   for (const event of applied) {
-    if (event.type === 'ChildRunEnded') childEnds.push({ runId: event.runId, childRunId: event.childRunId });
+    if (event.type === 'ChildRunEnded' && event.neverStarted !== true)
+      childEnds.push({ runId: event.runId, childRunId: event.childRunId });
     else if ((event.type === 'StepSucceeded' || event.type === 'StepFailed') && event.logsWritten === true)
       promisedLogs.push({ runId: event.runId, stepId: event.stepId, attempt: event.attempt });
   }

@@ -47,7 +47,7 @@ export async function documentedRoutes(
         method: method.toUpperCase(),
         template,
         path,
-        mutating: method !== 'get',
+        mutating: method !== 'get' && !READ_ONLY_POSTS.has(template),
         scoped: /\{(workflowId|runId)\}/.test(template),
       });
     }
@@ -102,3 +102,6 @@ async function statusOnce(
     clearTimeout(timer);
   }
 }
+
+/** POSTs that store nothing and so need only read (converting a Maestro document; `?push=true` asks admin). */
+const READ_ONLY_POSTS: ReadonlySet<string> = new Set(['/api/v1/import/maestro']);

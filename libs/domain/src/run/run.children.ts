@@ -100,6 +100,7 @@ export function childEnded(
     readonly outcome: ChildRunOutcome;
     readonly outputs: JsonObject;
     readonly message: string;
+    readonly neverStarted?: true;
   },
   deps: RunDeciderDeps,
 ): void {

@@ -179,6 +179,8 @@ export interface ChildRunFinished extends CommandBase {
   /** The child's succeeded steps' outputs by step id. */
   readonly outputs: JsonObject;
   readonly message: string;
+  /** The child could not start (its workflow is unknown): no run of it will ever exist. */
+  readonly neverStarted?: boolean;
 }
 
 /** Written by the signal router when a signal matches a waiting step. */

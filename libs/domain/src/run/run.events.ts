@@ -112,6 +112,8 @@ export interface ChildRunEnded extends EventBase {
   readonly outputs: JsonObject;
   readonly message: string;
   readonly progress: LoopProgress;
+  /** The child could not start (unknown workflow): the read model has no run of it to wait for. Only when true. */
+  readonly neverStarted?: true;
 }
 
 export interface StepStarted extends EventBase {

@@ -33,6 +33,7 @@ export const childRunFinished: CommandHandler<ChildRunFinished> = (command, tx, 
     return rejection('UnknownChild', `run ${command.childRunId} is not a running child of step ${step.id}`);
   }
   const { index, childRunId, outcome, outputs, message } = command;
-  childEnded(tx, step, { index, childRunId, outcome, outputs, message }, deps);
+  const never = command.neverStarted === true ? { neverStarted: true as const } : {};
+  childEnded(tx, step, { index, childRunId, outcome, outputs, message, ...never }, deps);
   return null;
 };
