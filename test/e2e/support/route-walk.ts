@@ -91,9 +91,9 @@ async function statusOnce(
       method: route.method,
       headers: {
         ...(token === undefined ? {} : authHeader(token)),
-        ...(route.mutating ? { 'content-type': contentType } : {}),
+        ...(route.method === 'GET' ? {} : { 'content-type': contentType }),
       },
-      body: route.mutating ? (push ? (options.pushBody ?? 'id: x') : '{}') : undefined,
+      body: route.method === 'GET' ? undefined : push ? (options.pushBody ?? 'id: x') : '{}',
       signal: abort.signal,
     });
     abort.abort();
