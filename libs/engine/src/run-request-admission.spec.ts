@@ -154,6 +154,7 @@ describe('admitRunRequest', () => {
       outcome: 'failed',
       outputs: {},
       message: 'workflow ghost has no version 3',
+      neverStarted: true,
       metadata: { commandId: 'admit-failed/child-run', at: NOW },
     } satisfies ChildRunFinished);
   });
