@@ -1,4 +1,5 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CqrsModule, EventBus } from '@nestjs/cqrs';
 import type { EventLog } from '@baton/eventlog';
 import { HealthService, MetricsRegistry } from '@baton/observability';
 import {
@@ -26,14 +27,13 @@ import { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
 import { ParamSealer } from './runs/param-sealer';
 import { RunPublisher } from './runs/run-publisher';
 import { RunActionsController } from './runs/run-actions.controller';
-import { RunActionsService } from './runs/run-actions.service';
 import { RunsController } from './runs/runs.controller';
-import { RunsService } from './runs/runs.service';
-import { EVENT_ARCHIVE, type EventArchive } from '@baton/archive';
+import { RUN_HANDLERS } from './runs/run.handlers';
 import type { SecretSealer } from '@baton/contracts';
 import { definitionLimitsFromEnv } from '@baton/definitions';
 import { StatusEventsController } from './status-events/status-events.controller';
 import { StatusEventsHub } from './status-events/status-events.hub';
+import { MissedStatusEventsHandler } from './status-events/queries/missed-status-events.handler';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { WorkflowsService } from './workflows/workflows.service';
 import { WorkflowCommandPublisher } from './workflows/workflow-command-publisher';
@@ -41,8 +41,11 @@ import { SignalsController } from './signals/signals.controller';
 import { SIGNALS_PROVIDERS } from './signals/signals.providers';
 import { WorkflowQueueController } from './workflows/workflow-queue.controller';
 import { WorkflowQueueApiService } from './workflows/workflow-queue.service';
+import { WORKFLOW_HANDLERS, WORKFLOW_QUEUE_HANDLERS } from './workflows/workflow.handlers';
 import { MaestroImportController } from './import/maestro-import.controller';
 import { MaestroImportService } from './import/maestro-import.service';
+import { ImportMaestroWorkflowHandler } from './import/commands/import-maestro-workflow.handler';
+import { AUTH_HANDLERS } from './auth/auth.handlers';
 
 /** Opens the producer and the status consumer with the application; stops them before the platform closes the log. */
 class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
@@ -91,6 +94,8 @@ export const API_CONTROLLERS = [
  *   await app.listen(8080);
  */
 @Module({
+  // The in-process buses at the edge: one handler per operator action and read-model query (see *.handlers.ts).
+  imports: [CqrsModule.forRoot()],
   controllers: [...API_CONTROLLERS],
   providers: [
     { provide: ID_GENERATOR, useValue: randomIds },
@@ -131,9 +136,9 @@ export const API_CONTROLLERS = [
     },
     {
       provide: StatusEventsHub,
-      inject: [EVENT_LOG, ID_GENERATOR],
-      useFactory: (log: EventLog, ids: IdGenerator) =>
-        new StatusEventsHub(log, `baton-api-status-${ids.next()}`, new Logger('StatusEvents')),
+      inject: [EVENT_LOG, EventBus, ID_GENERATOR],
+      useFactory: (log: EventLog, bus: EventBus, ids: IdGenerator) =>
+        new StatusEventsHub(log, bus, `baton-api-status-${ids.next()}`, new Logger('StatusEvents')),
     },
     {
       provide: WorkflowsService,
@@ -147,27 +152,6 @@ export const API_CONTROLLERS = [
       inject: [WorkflowsService],
       useFactory: (workflows: WorkflowsService) =>
         new MaestroImportService(workflows, definitionLimitsFromEnv(process.env)),
-    },
-    {
-      provide: RunsService,
-      inject: [
-        WorkflowRegistry,
-        RunQueries,
-        RunPublisher,
-        CLOCK,
-        ID_GENERATOR,
-        { token: EVENT_ARCHIVE, optional: true },
-        ParamSealer,
-      ],
-      useFactory: (
-        registry: WorkflowRegistry,
-        queries: RunQueries,
-        publisher: RunPublisher,
-        clock: Clock,
-        ids: IdGenerator,
-        archive: EventArchive | undefined,
-        secrets: ParamSealer,
-      ) => new RunsService(registry, queries, publisher, clock, ids, archive ?? null, secrets),
     },
     {
       provide: WorkflowQueueQueries,
@@ -190,28 +174,13 @@ export const API_CONTROLLERS = [
         ids: IdGenerator,
       ) => new WorkflowQueueApiService(registry, queries, publisher, clock, ids),
     },
-    {
-      provide: RunActionsService,
-      inject: [
-        RunQueries,
-        WorkflowRegistry,
-        RunPublisher,
-        WorkflowCommandPublisher,
-        CLOCK,
-        ID_GENERATOR,
-        ParamSealer,
-      ],
-      useFactory: (
-        queries: RunQueries,
-        registry: WorkflowRegistry,
-        publisher: RunPublisher,
-        workflowCommands: WorkflowCommandPublisher,
-        clock: Clock,
-        ids: IdGenerator,
-        secrets: ParamSealer,
-      ) => new RunActionsService(queries, registry, publisher, workflowCommands, clock, ids, secrets),
-    },
     ...SIGNALS_PROVIDERS,
+    ...RUN_HANDLERS,
+    ...WORKFLOW_HANDLERS,
+    ...WORKFLOW_QUEUE_HANDLERS,
+    ...AUTH_HANDLERS,
+    ImportMaestroWorkflowHandler,
+    MissedStatusEventsHandler,
     ApiLifecycle,
   ],
   exports: [StatusEventsHub, StorageState, TokenStore, AUTH_CONFIG],

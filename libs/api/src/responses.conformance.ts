@@ -11,9 +11,9 @@ import type {
   WorkflowVersion,
 } from '@baton/readmodel';
 import type * as Api from './responses';
-import type { RunActionAnswer } from './runs/run-actions.service';
-import type { StartRunAnswer } from './runs/runs.service';
-import type { SendSignalAnswer } from './signals/signals.service';
+import type { RunActionAnswer } from './runs/commands/run-action-answer';
+import type { StartRunAnswer } from './runs/commands/start-run.command';
+import type { SendSignalAnswer } from './signals/commands/send-signal.command';
 import type { BreakpointsAnswer, WorkflowCommandAnswer } from './workflows/workflow-queue.service';
 
 // Compile-time only (checked by `npm run typecheck`, nothing at run time):

@@ -1,20 +1,22 @@
-import { Body, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { TokenStore, type ApiToken, type Authenticator, type Principal } from '@baton/auth';
+import type { ApiToken, Principal } from '@baton/auth';
 import { ApiController } from '../http/api-controller.decorator';
-import { NotFoundError } from '../http/api.errors';
 import { ErrorDto } from '../http/error.dto';
 import { Requires, Unscoped } from './access.decorator';
-import { AUTHENTICATOR } from './auth.tokens';
 import { Caller } from './caller.decorator';
 import { ApiTokenDto, CreatedTokenDto, CreateTokenDto } from './tokens.dto';
+import { CreateTokenCommand } from './commands/create-token.command';
+import { RevokeTokenCommand } from './commands/revoke-token.command';
+import { ListTokensQuery } from './queries/list-tokens.query';
 
 /** API tokens: an unscoped admin creates, lists and revokes them. */
 @ApiController('api/v1/tokens', 'tokens')
 export class TokensController {
   constructor(
-    private readonly tokens: TokenStore,
-    @Inject(AUTHENTICATOR) private readonly authenticator: Pick<Authenticator, 'forget'>,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post()
@@ -26,17 +28,8 @@ export class TokensController {
     summary: 'Create an API token; the answer is the only time its text is shown',
   })
   @ApiCreatedResponse({ type: CreatedTokenDto })
-  async create(
-    @Body() body: CreateTokenDto,
-    @Caller() caller: Principal,
-  ): Promise<ApiToken & { token: string }> {
-    const created = await this.tokens.create({
-      name: body.name,
-      role: body.role,
-      scopes: body.scopes?.length ? body.scopes : null,
-      createdBy: caller.subject,
-    });
-    return { ...created.record, token: created.token };
+  create(@Body() body: CreateTokenDto, @Caller() caller: Principal): Promise<ApiToken & { token: string }> {
+    return this.commands.execute(new CreateTokenCommand(body, caller.subject));
   }
 
   @Get()
@@ -48,7 +41,7 @@ export class TokensController {
   })
   @ApiOkResponse({ type: [ApiTokenDto] })
   list(): Promise<ApiToken[]> {
-    return this.tokens.list();
+    return this.queries.execute(new ListTokensQuery());
   }
 
   @Delete(':tokenId')
@@ -60,10 +53,7 @@ export class TokensController {
   })
   @ApiOkResponse({ type: ApiTokenDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No live token has that id' })
-  async revoke(@Param('tokenId') tokenId: string, @Caller() caller: Principal): Promise<ApiToken> {
-    const revoked = await this.tokens.revoke(tokenId, caller.subject);
-    if (!revoked) throw new NotFoundError(`no live token has id ${tokenId} (baton token list shows them)`);
-    this.authenticator.forget(`token:${tokenId}`);
-    return revoked;
+  revoke(@Param('tokenId') tokenId: string, @Caller() caller: Principal): Promise<ApiToken> {
+    return this.commands.execute(new RevokeTokenCommand(tokenId, caller.subject));
   }
 }

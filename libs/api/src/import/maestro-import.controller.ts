@@ -1,4 +1,5 @@
 import { Body, HttpCode, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -15,11 +16,12 @@ import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import { documentText, WORKFLOW_CONTENT_TYPES } from '../http/workflow-source.middleware';
 import { MaestroImportQueryDto, MaestroImportResponseDto } from './maestro-import.dto';
-import { type MaestroImportAnswer, MaestroImportService } from './maestro-import.service';
+import type { MaestroImportAnswer } from './maestro-import.service';
+import { ImportMaestroWorkflowCommand } from './commands/import-maestro-workflow.command';
 
 @ApiController('api/v1/import', 'import')
 export class MaestroImportController {
-  constructor(private readonly imports: MaestroImportService) {}
+  constructor(private readonly commands: CommandBus) {}
 
   // Converting stores nothing, so reading is enough; the service asks admin of a push.
   @Post('maestro')
@@ -57,6 +59,8 @@ export class MaestroImportController {
     @Query() query: MaestroImportQueryDto,
     @Caller() caller: Principal,
   ): Promise<MaestroImportAnswer> {
-    return this.imports.convert(documentText(body), query.push === 'true', caller);
+    return this.commands.execute(
+      new ImportMaestroWorkflowCommand(documentText(body), query.push === 'true', caller),
+    );
   }
 }

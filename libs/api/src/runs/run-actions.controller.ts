@@ -1,4 +1,5 @@
 import { Body, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -12,7 +13,12 @@ import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import { RestartRunDto, RunActionReasonDto, RunActionResponseDto } from './run-actions.dto';
-import { type RunActionAnswer, RunActionsService } from './run-actions.service';
+import { KillRunCommand } from './commands/kill-run.command';
+import { RestartRunCommand } from './commands/restart-run.command';
+import { ResumeStepCommand } from './commands/resume-step.command';
+import type { RunActionAnswer } from './commands/run-action-answer';
+import { SkipStepCommand } from './commands/skip-step.command';
+import { StopRunCommand } from './commands/stop-run.command';
 
 const ASYNC =
   'Publishes the command on baton.run-commands and answers 202 at once; the engine decides it ' +
@@ -20,7 +26,7 @@ const ASYNC =
 
 @ApiController('api/v1/runs/:runId', 'runs')
 export class RunActionsController {
-  constructor(private readonly actions: RunActionsService) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post('restart')
   @HttpCode(202)
@@ -42,7 +48,7 @@ export class RunActionsController {
     @Body() body: RestartRunDto,
     @Caller() caller: Principal,
   ): Promise<RunActionAnswer> {
-    return this.actions.restart(runId, body, caller.subject);
+    return this.commands.execute(new RestartRunCommand(runId, body, caller.subject));
   }
 
   @Post('stop')
@@ -61,7 +67,7 @@ export class RunActionsController {
     @Body() body: RunActionReasonDto,
     @Caller() caller: Principal,
   ): Promise<RunActionAnswer> {
-    return this.actions.stop(runId, body, caller.subject);
+    return this.commands.execute(new StopRunCommand(runId, body, caller.subject));
   }
 
   @Post('kill')
@@ -80,7 +86,7 @@ export class RunActionsController {
     @Body() body: RunActionReasonDto,
     @Caller() caller: Principal,
   ): Promise<RunActionAnswer> {
-    return this.actions.kill(runId, body, caller.subject);
+    return this.commands.execute(new KillRunCommand(runId, body, caller.subject));
   }
 
   // Its own route (not a second path on kill) so each operation has one stable operationId.
@@ -100,7 +106,7 @@ export class RunActionsController {
     @Body() body: RunActionReasonDto,
     @Caller() caller: Principal,
   ): Promise<RunActionAnswer> {
-    return this.actions.kill(runId, body, caller.subject);
+    return this.commands.execute(new KillRunCommand(runId, body, caller.subject));
   }
 
   @Post('steps/:stepId/skip')
@@ -120,7 +126,7 @@ export class RunActionsController {
     @Body() body: RunActionReasonDto,
     @Caller() caller: Principal,
   ): Promise<RunActionAnswer> {
-    return this.actions.skip(runId, stepId, body, caller.subject);
+    return this.commands.execute(new SkipStepCommand(runId, stepId, body, caller.subject));
   }
 
   @Post('steps/:stepId/resume')
@@ -142,6 +148,6 @@ export class RunActionsController {
     @Param('stepId') stepId: string,
     @Caller() caller: Principal,
   ): Promise<RunActionAnswer> {
-    return this.actions.resume(runId, stepId, caller.subject);
+    return this.commands.execute(new ResumeStepCommand(runId, stepId, caller.subject));
   }
 }

@@ -1,4 +1,5 @@
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -9,7 +10,7 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import type { Page, RunDetail, RunEventRecord, RunSummary, StepLogs } from '@baton/readmodel';
+import type { Page, RunDetail, RunSummary, StepLogs } from '@baton/readmodel';
 import type { Principal } from '@baton/auth';
 import { Requires } from '../auth/access.decorator';
 import { Caller } from '../auth/caller.decorator';
@@ -24,14 +25,22 @@ import {
   StartRunResponseDto,
   StepLogsDto,
 } from './runs.responses.dto';
-import { RunsService, type StartRunAnswer } from './runs.service';
+import { type StartRunAnswer, StartRunCommand } from './commands/start-run.command';
+import { GetRunQuery } from './queries/get-run.query';
+import { GetStepLogsQuery } from './queries/get-step-logs.query';
+import { ListChildRunsQuery } from './queries/list-child-runs.query';
+import { ListRunEventsQuery, type RunEventsPage } from './queries/list-run-events.query';
+import { ListRunsQuery } from './queries/list-runs.query';
 
 const NEVER_STARTED =
   "The run never started: its workflow's run strategy dropped its request (the message says which and why)";
 
 @ApiController('api/v1', 'runs')
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post('workflows/:workflowId/runs')
   @HttpCode(202)
@@ -59,7 +68,7 @@ export class RunsController {
     @Body() body: StartRunDto,
     @Caller() caller: Principal,
   ): Promise<StartRunAnswer> {
-    return this.runs.start(workflowId, body, caller.subject);
+    return this.commands.execute(new StartRunCommand(workflowId, body, caller.subject));
   }
 
   @Get('runs')
@@ -71,7 +80,7 @@ export class RunsController {
   @ApiOkResponse({ type: RunPageDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad query or cursor' })
   list(@Query() query: ListRunsQueryDto, @Caller() caller: Principal): Promise<Page<RunSummary>> {
-    return this.runs.list(query, caller.scopes);
+    return this.queries.execute(new ListRunsQuery(query, caller.scopes));
   }
 
   @Get('runs/:runId')
@@ -80,7 +89,7 @@ export class RunsController {
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown, or not projected yet' })
   @ApiGoneResponse({ type: ErrorDto, description: NEVER_STARTED })
   get(@Param('runId') runId: string): Promise<RunDetail> {
-    return this.runs.get(runId);
+    return this.queries.execute(new GetRunQuery(runId));
   }
 
   @Get('runs/:runId/children')
@@ -97,18 +106,15 @@ export class RunsController {
     @Query() query: ChildRunsQueryDto,
     @Caller() caller: Principal,
   ): Promise<Page<RunSummary>> {
-    return this.runs.children(runId, query, caller.scopes);
+    return this.queries.execute(new ListChildRunsQuery(runId, query, caller.scopes));
   }
 
   @Get('runs/:runId/events')
   @ApiOperation({ operationId: 'listRunEvents', summary: "A run's events by seq" })
   @ApiOkResponse({ type: RunEventsPageDto, description: 'None (yet) for a run not projected yet' })
   @ApiGoneResponse({ type: ErrorDto, description: NEVER_STARTED })
-  events(
-    @Param('runId') runId: string,
-    @Query() query: RunEventsQueryDto,
-  ): Promise<{ items: RunEventRecord[]; nextAfterSeq: number | null }> {
-    return this.runs.events(runId, query);
+  events(@Param('runId') runId: string, @Query() query: RunEventsQueryDto): Promise<RunEventsPage> {
+    return this.queries.execute(new ListRunEventsQuery(runId, query));
   }
 
   @Get('runs/:runId/steps/:stepId/logs')
@@ -124,6 +130,6 @@ export class RunsController {
     @Param('stepId') stepId: string,
     @Query() query: StepLogsQueryDto,
   ): Promise<StepLogs> {
-    return this.runs.logs(runId, stepId, query.attempt);
+    return this.queries.execute(new GetStepLogsQuery(runId, stepId, query.attempt));
   }
 }

@@ -1,4 +1,5 @@
 import { Global, type INestApplication, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
 /**
  * `POST /api/v1/signals` over real HTTP and a real embedded log, in a module
  * holding what `ApiModule` registers for signals (the controller and
- * `SIGNALS_PROVIDERS`) next to the API's HTTP plumbing.
+ * `SIGNALS_PROVIDERS`, over the command bus) next to the API's HTTP plumbing.
  */
 describe('POST /api/v1/signals', () => {
   let dir: string;
@@ -49,7 +50,7 @@ describe('POST /api/v1/signals', () => {
     class TestPlatform {}
 
     const moduleRef = await Test.createTestingModule({
-      imports: [ObservabilityModule.forService('signals-test'), TestPlatform],
+      imports: [ObservabilityModule.forService('signals-test'), TestPlatform, CqrsModule.forRoot()],
       controllers: [SignalsController],
       providers: [
         { provide: ID_GENERATOR, useValue: ids },

@@ -1,4 +1,5 @@
 import { Body, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOperation } from '@nestjs/swagger';
 import type { Principal } from '@baton/auth';
 import { Requires, Unscoped } from '../auth/access.decorator';
@@ -6,11 +7,11 @@ import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
 import { ErrorDto } from '../http/error.dto';
 import { SendSignalDto, SendSignalResponseDto } from './signals.dto';
-import { SignalsService, type SendSignalAnswer } from './signals.service';
+import { type SendSignalAnswer, SendSignalCommand } from './commands/send-signal.command';
 
 @ApiController('api/v1', 'signals')
 export class SignalsController {
-  constructor(private readonly signals: SignalsService) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post('signals')
   @HttpCode(202)
@@ -28,6 +29,6 @@ export class SignalsController {
   @ApiAcceptedResponse({ type: SendSignalResponseDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad name, params or signal id, with paths' })
   send(@Body() body: SendSignalDto, @Caller() caller: Principal): Promise<SendSignalAnswer> {
-    return this.signals.send(body, caller.subject);
+    return this.commands.execute(new SendSignalCommand(body, caller.subject));
   }
 }

@@ -1,23 +1,21 @@
 import { Get, Headers, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import type { Principal } from '@baton/auth';
-import type { StatusCloudEvent } from '@baton/contracts';
 import { Caller } from '../auth/caller.decorator';
 import { ApiController } from '../http/api-controller.decorator';
-import { RunsService } from '../runs/runs.service';
 import { sseFrames, writeSse } from './sse';
 import { StatusStreamQueryDto } from './status-events.dto';
 import { StatusEventsHub } from './status-events.hub';
-import { MAX_REPLAYED_EVENTS, resumedStream, resumeSeq, statusEventsOf } from './status-replay';
-
-const REPLAY_PAGE = 1000;
+import { MissedStatusEventsQuery } from './queries/missed-status-events.query';
+import { resumedStream, resumeSeq } from './status-replay';
 
 @ApiController('api/v1/events', 'events')
 export class StatusEventsController {
   constructor(
     private readonly hub: StatusEventsHub,
-    private readonly runs: RunsService,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('stream')
@@ -50,24 +48,9 @@ export class StatusEventsController {
     const events =
       afterSeq === null || query.runId === undefined
         ? live
-        : resumedStream(live, afterSeq, () => this.missed(query.runId as string, afterSeq, caller));
+        : resumedStream(live, afterSeq, () =>
+            this.queries.execute(new MissedStatusEventsQuery(query.runId as string, afterSeq, caller)),
+          );
     writeSse(response, sseFrames(events));
-  }
-
-  /** A run's status events after `afterSeq`, read from the read model (or the archive) a page at a time. */
-  private async missed(runId: string, afterSeq: number, caller: Principal): Promise<StatusCloudEvent[]> {
-    const run = await this.runs.get(runId);
-    // The live stream filters by scope; the replay must not show what it would not.
-    if (caller.scopes !== null && !caller.scopes.some((prefix) => run.workflowId.startsWith(prefix)))
-      return [];
-    const workflow = { id: run.workflowId, version: run.workflowVersion };
-    const found: StatusCloudEvent[] = [];
-    let after: number | null = afterSeq;
-    for (let read = 0; after !== null && read < MAX_REPLAYED_EVENTS; read += REPLAY_PAGE) {
-      const page = await this.runs.events(runId, { afterSeq: after, limit: REPLAY_PAGE });
-      found.push(...statusEventsOf(page.items, workflow));
-      after = page.items.length < REPLAY_PAGE ? null : page.nextAfterSeq;
-    }
-    return found;
   }
 }

@@ -1,7 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
-import { filter, type Observable, Subject } from 'rxjs';
+import { type EventBus, ofType } from '@nestjs/cqrs';
+import { filter, map, type Observable, ReplaySubject, takeUntil } from 'rxjs';
 import { Topics, type StatusCloudEvent } from '@baton/contracts';
 import type { Batch, Consumer, EventLog } from '@baton/eventlog';
+import { StatusEventReceived } from './status-event-received.event';
 
 /** Which status events a client wants; omitted fields match everything. */
 export interface StatusFilter {
@@ -12,8 +14,9 @@ export interface StatusFilter {
 }
 
 /**
- * One consumer of `baton.status-events` per API process, fanned out to every
- * connected SSE client through a Subject (each client filters its own view).
+ * One consumer of `baton.status-events` per API process, published on the
+ * process's `EventBus` as `StatusEventReceived`; every connected SSE client
+ * subscribes to the bus (each filters its own view).
  *
  * The group id is unique to this process and starts from the latest offset:
  * every API process sees every status event from the moment it started, and
@@ -22,11 +25,13 @@ export interface StatusFilter {
  * thrown away with the process.
  */
 export class StatusEventsHub {
-  private readonly events = new Subject<StatusCloudEvent>();
+  /** Emits once, at `stop`: every client's stream completes (a replay subject, so a late client's too). */
+  private readonly stopped = new ReplaySubject<void>(1);
   private consumer: Consumer | null = null;
 
   constructor(
     private readonly log: EventLog,
+    private readonly bus: Pick<EventBus, 'publish' | 'pipe'>,
     private readonly groupId: string,
     private readonly logger: LoggerService,
   ) {}
@@ -47,11 +52,15 @@ export class StatusEventsHub {
     const consumer = this.consumer;
     this.consumer = null;
     await consumer?.stop();
-    this.events.complete();
+    this.stopped.next();
+    this.stopped.complete();
   }
 
   stream(wanted: StatusFilter): Observable<StatusCloudEvent> {
-    return this.events.pipe(
+    return this.bus.pipe(
+      ofType(StatusEventReceived),
+      map((received) => received.event),
+      takeUntil(this.stopped),
       filter(
         (event) =>
           (wanted.runId === undefined || event.data.runId === wanted.runId) &&
@@ -66,7 +75,7 @@ export class StatusEventsHub {
   private publish(batch: Batch): void {
     for (const record of batch.records) {
       const event = parseStatusEvent(record.value);
-      if (event) this.events.next(event);
+      if (event) this.bus.publish(new StatusEventReceived(event));
       else
         this.logger.warn(
           `skipped a malformed status event at ${record.topic}/${record.partition}@${record.offset}`,

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ import { AUTH_OFF_PROVIDERS, FakeClock } from '../testing/api-test-app';
 import { WorkflowCommandPublisher } from './workflow-command-publisher';
 import { WorkflowQueueController } from './workflow-queue.controller';
 import { WorkflowQueueApiService } from './workflow-queue.service';
+import { WORKFLOW_QUEUE_HANDLERS } from './workflow.handlers';
 
 // PGlite takes seconds to start: one app for the file.
 jest.setTimeout(60_000);
@@ -73,7 +75,7 @@ describe('workflow queue routes', () => {
     }
     const publisher = new WorkflowCommandPublisher(log, { runPartitions: 2, requestPartitions: 2 });
     const moduleRef = await Test.createTestingModule({
-      imports: [ObservabilityModule.forService('queue-api-test')],
+      imports: [ObservabilityModule.forService('queue-api-test'), CqrsModule.forRoot()],
       controllers: [WorkflowQueueController],
       providers: [
         {
@@ -92,6 +94,7 @@ describe('workflow queue routes', () => {
               next: () => `id-${++id}`,
             }),
         },
+        ...WORKFLOW_QUEUE_HANDLERS,
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false, forceCloseConnections: true });

@@ -1,4 +1,5 @@
 import { Body, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -19,11 +20,12 @@ import {
   WorkflowQueueDto,
   WorkflowQueueQueryDto,
 } from './workflow-queue.dto';
-import {
-  type BreakpointsAnswer,
-  type WorkflowCommandAnswer,
-  WorkflowQueueApiService,
-} from './workflow-queue.service';
+import type { BreakpointsAnswer, WorkflowCommandAnswer } from './workflow-queue.service';
+import { PauseWorkflowCommand } from './commands/pause-workflow.command';
+import { ResumeWorkflowCommand } from './commands/resume-workflow.command';
+import { SetWorkflowBreakpointsCommand } from './commands/set-workflow-breakpoints.command';
+import { UnblockWorkflowCommand } from './commands/unblock-workflow.command';
+import { GetWorkflowQueueQuery } from './queries/get-workflow-queue.query';
 
 const ASYNC =
   'Publishes the command on baton.workflow-commands and answers 202 at once; the workflow queue ' +
@@ -31,7 +33,10 @@ const ASYNC =
 
 @ApiController('api/v1/workflows/:workflowId', 'workflows')
 export class WorkflowQueueController {
-  constructor(private readonly queue: WorkflowQueueApiService) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Get('queue')
   @ApiOperation({
@@ -45,7 +50,7 @@ export class WorkflowQueueController {
     @Param('workflowId') workflowId: string,
     @Query() query: WorkflowQueueQueryDto,
   ): Promise<WorkflowQueueView> {
-    return this.queue.queue(workflowId, query);
+    return this.queries.execute(new GetWorkflowQueueQuery(workflowId, query));
   }
 
   @Post('pause')
@@ -62,7 +67,7 @@ export class WorkflowQueueController {
     @Param('workflowId') workflowId: string,
     @Caller() caller: Principal,
   ): Promise<WorkflowCommandAnswer> {
-    return this.queue.pause(workflowId, caller.subject);
+    return this.commands.execute(new PauseWorkflowCommand(workflowId, caller.subject));
   }
 
   @Post('resume')
@@ -79,7 +84,7 @@ export class WorkflowQueueController {
     @Param('workflowId') workflowId: string,
     @Caller() caller: Principal,
   ): Promise<WorkflowCommandAnswer> {
-    return this.queue.resume(workflowId, caller.subject);
+    return this.commands.execute(new ResumeWorkflowCommand(workflowId, caller.subject));
   }
 
   @Post('unblock')
@@ -96,7 +101,7 @@ export class WorkflowQueueController {
     @Param('workflowId') workflowId: string,
     @Caller() caller: Principal,
   ): Promise<WorkflowCommandAnswer> {
-    return this.queue.unblock(workflowId, caller.subject);
+    return this.commands.execute(new UnblockWorkflowCommand(workflowId, caller.subject));
   }
 
   @Put('breakpoints')
@@ -115,6 +120,6 @@ export class WorkflowQueueController {
     @Body() body: SetBreakpointsDto,
     @Caller() caller: Principal,
   ): Promise<BreakpointsAnswer> {
-    return this.queue.setBreakpoints(workflowId, body, caller.subject);
+    return this.commands.execute(new SetWorkflowBreakpointsCommand(workflowId, body, caller.subject));
   }
 }

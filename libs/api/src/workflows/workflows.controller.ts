@@ -1,4 +1,5 @@
 import { Body, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -20,7 +21,13 @@ import { IntParamPipe, MAX_INT32 } from '../http/int-param.pipe';
 import { documentText, WORKFLOW_CONTENT_TYPES } from '../http/workflow-source.middleware';
 import { PushQueryDto } from './push-query.dto';
 import { PushResultDto, WorkflowDetailDto, WorkflowSummaryDto, WorkflowVersionDto } from './workflows.dto';
-import { type WorkflowDetail, WorkflowsService } from './workflows.service';
+import type { WorkflowDetail } from './workflows.service';
+import { ActivateWorkflowVersionCommand } from './commands/activate-workflow-version.command';
+import { DeactivateWorkflowCommand } from './commands/deactivate-workflow.command';
+import { PushWorkflowCommand } from './commands/push-workflow.command';
+import { GetWorkflowVersionQuery } from './queries/get-workflow-version.query';
+import { GetWorkflowQuery } from './queries/get-workflow.query';
+import { ListWorkflowsQuery } from './queries/list-workflows.query';
 
 const VERSION_PARAM = {
   name: 'version',
@@ -29,7 +36,10 @@ const VERSION_PARAM = {
 
 @ApiController('api/v1/workflows', 'workflows')
 export class WorkflowsController {
-  constructor(private readonly workflows: WorkflowsService) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -61,14 +71,16 @@ export class WorkflowsController {
     @Caller() caller: Principal,
     @Headers('content-type') contentType?: string,
   ): Promise<PushResult> {
-    return this.workflows.push(documentText(body), contentType, caller, query.activate ?? true);
+    return this.commands.execute(
+      new PushWorkflowCommand(documentText(body), contentType, caller, query.activate ?? true),
+    );
   }
 
   @Get()
   @ApiOperation({ operationId: 'listWorkflows', summary: 'All workflows with their active version, by id' })
   @ApiOkResponse({ type: [WorkflowSummaryDto] })
   list(@Caller() caller: Principal): Promise<WorkflowSummary[]> {
-    return this.workflows.list(caller);
+    return this.queries.execute(new ListWorkflowsQuery(caller));
   }
 
   @Get(':workflowId')
@@ -79,7 +91,7 @@ export class WorkflowsController {
   @ApiOkResponse({ type: WorkflowDetailDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   get(@Param('workflowId') workflowId: string): Promise<WorkflowDetail> {
-    return this.workflows.get(workflowId);
+    return this.queries.execute(new GetWorkflowQuery(workflowId));
   }
 
   @Get(':workflowId/versions/:version')
@@ -94,7 +106,7 @@ export class WorkflowsController {
     @Param('workflowId') workflowId: string,
     @Param('version', new IntParamPipe('version')) version: number,
   ): Promise<WorkflowVersion> {
-    return this.workflows.getVersion(workflowId, version);
+    return this.queries.execute(new GetWorkflowVersionQuery(workflowId, version));
   }
 
   @Post(':workflowId/versions/:version/activate')
@@ -108,7 +120,7 @@ export class WorkflowsController {
     @Param('workflowId') workflowId: string,
     @Param('version', new IntParamPipe('version')) version: number,
   ): Promise<WorkflowSummary> {
-    return this.workflows.activate(workflowId, version);
+    return this.commands.execute(new ActivateWorkflowVersionCommand(workflowId, version));
   }
 
   @Post(':workflowId/deactivate')
@@ -129,6 +141,6 @@ export class WorkflowsController {
   })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Unknown workflow' })
   deactivate(@Param('workflowId') workflowId: string): Promise<WorkflowSummary> {
-    return this.workflows.deactivate(workflowId);
+    return this.commands.execute(new DeactivateWorkflowCommand(workflowId));
   }
 }
