@@ -35,7 +35,7 @@ export class RunPublisher {
     await this.send({ topic: Topics.runRequests, key: request.workflowId, value: JSON.stringify(request) });
   }
 
-  /** An operator's command on one run (see `RunActionsService`), for the engine owning its partition. */
+  /** An operator's command on one run (see the handlers in `runs/commands`), for the engine owning its partition. */
   async sendRunCommand(command: RunActionCommand): Promise<void> {
     await this.send({ topic: Topics.runCommands, key: command.runId, value: JSON.stringify(command) });
   }
