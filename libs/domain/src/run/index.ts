@@ -44,3 +44,10 @@ export { dueTimers, nextDeadline } from './run.timers';
 export { retryDelayMs } from './run.attempts';
 export { childRunId, foreachSize, isChildRunId, iterationValues, parentRunIdOf } from './run.children';
 export { iterationDefinition } from './child-definition';
+export {
+  STEP_VALUE_FIELDS,
+  valueFieldsOf,
+  type StepOf,
+  type ValueField,
+  type ValueFields,
+} from './step-value-fields';
