@@ -1,19 +1,20 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { Topics } from '@baton/contracts';
+import { Topics, type Decoded } from '@baton/contracts';
 import {
   evolve,
   evolveWorkflowQueue,
   initialState,
   initialWorkflowQueueState,
-  type RunEvent,
   type RunState,
   type WorkflowQueueState,
 } from '@baton/domain';
-import type { WorkflowEvent } from '@baton/domain/workflow-queue';
+import type { LogRecord } from '@baton/eventlog';
 import { statusCloudEvent } from '@baton/engine/status-events';
 import { decodeBatch, projectBatch } from '@baton/projector/project-batch';
+import { decodeRunEvent } from '@baton/projector/record-codec';
+import { decodeWorkflowEvent } from '@baton/projector/workflow-queue/workflow-event.codec';
 import { projectWorkflowEventRecords } from '@baton/projector/workflow-queue/project-workflow-events';
 import { dumpRunTables, dumpWorkflowQueueTables } from '@baton/projector/testing/read-model-dump';
 import { migrate, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
@@ -45,13 +46,14 @@ afterAll(async () => {
 
 describe.each(historyNames())('golden history %s', (name) => {
   const history = readHistory(name);
-  const runEvents = valuesOf<RunEvent>(history, Topics.runEvents);
+  // Decoded as the projector decodes them: older schema versions come out upcast (docs/events.md).
+  const runEvents = decodedOf(history, Topics.runEvents, decodeRunEvent);
 
   it('folds to the recorded final states', () => {
     const runs: Record<string, RunState> = {};
     for (const event of runEvents) runs[event.runId] = evolve(runs[event.runId] ?? initialState(), event);
     const queues: Record<string, WorkflowQueueState> = {};
-    for (const event of valuesOf<WorkflowEvent>(history, Topics.workflowEvents)) {
+    for (const event of decodedOf(history, Topics.workflowEvents, decodeWorkflowEvent)) {
       queues[event.workflowId] = evolveWorkflowQueue(
         queues[event.workflowId] ?? initialWorkflowQueueState(),
         event,
@@ -92,9 +94,19 @@ describe.each(historyNames())('golden history %s', (name) => {
   });
 });
 
-/** The parsed values of one topic's records, in history order (each key's records in log order). */
-function valuesOf<T>(history: readonly HistoryLine[], topic: string): T[] {
-  return history.filter((line) => line.topic === topic && line.value !== null).map((line) => line.value as T);
+/** One topic's records decoded, in history order (each key's records in log order); a record that does not decode fails. */
+function decodedOf<T>(
+  history: readonly HistoryLine[],
+  topic: string,
+  decode: (record: LogRecord) => Decoded<T>,
+): T[] {
+  return history
+    .filter((line) => line.topic === topic)
+    .map((line) => {
+      const decoded = decode(recordOf(line));
+      if (!decoded.ok) throw new Error(`${topic}@${line.partition}:${line.offset}: ${decoded.reason}`);
+      return decoded.value;
+    });
 }
 
 /**

@@ -51,3 +51,4 @@ export {
   type ValueField,
   type ValueFields,
 } from './step-value-fields';
+export { RUN_EVENT_UPCASTERS, upcastRunEvent } from './run.upcasters';
