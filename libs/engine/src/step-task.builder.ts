@@ -1,4 +1,13 @@
-import type { JsonObject, JsonValue, Run, StepDefinition, StepOf, StepReady } from '@baton/domain';
+import {
+  runsOnPool,
+  type JsonObject,
+  type JsonValue,
+  type PoolStepType,
+  type Run,
+  type StepDefinition,
+  type StepOf,
+  type StepReady,
+} from '@baton/domain';
 import { STEP_TASK_SCHEMA_VERSION, type StepTask, type StepTaskOf, type StepTaskType } from '@baton/executor';
 
 /**
@@ -24,13 +33,21 @@ export function buildStepTask(run: Run, ready: StepReady, pool: string, leaseMs:
     leaseMs,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   };
-  if (!isPoolStep(step)) {
+  if (!runsOnPool(step)) {
     throw new Error(`${step.type} step ${step.id} is run by the engine and never goes to a pool`);
   }
   return taskOf(step, ready.settings, common);
 }
 
-type PoolStep = StepOf<StepTaskType>;
+type PoolStep = StepOf<PoolStepType>;
+
+/**
+ * The domain's pool step types are exactly the task protocol's: a type added
+ * to one side only does not compile (here).
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const POOL_TYPES_ARE_TASK_TYPES: Same<PoolStepType, StepTaskType> = true;
+void POOL_TYPES_ARE_TASK_TYPES;
 type TaskCommon = Omit<StepTask, 'type' | 'spec'>;
 
 /**
@@ -57,10 +74,6 @@ const TASK_SPECS: {
   }),
   handler: (step) => ({ name: step.handler }),
 };
-
-function isPoolStep(step: StepDefinition): step is PoolStep {
-  return Object.prototype.hasOwnProperty.call(TASK_SPECS, step.type);
-}
 
 function taskOf<S extends PoolStep>(step: S, settings: JsonObject, common: TaskCommon): StepTask {
   // The entry for `step.type` takes exactly this step (the table is keyed by type).

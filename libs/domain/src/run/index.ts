@@ -45,8 +45,11 @@ export { retryDelayMs } from './run.attempts';
 export { childRunId, foreachSize, isChildRunId, iterationValues, parentRunIdOf } from './run.children';
 export { iterationDefinition } from './child-definition';
 export {
+  STEP_RUNS_ON,
   STEP_VALUE_FIELDS,
+  runsOnPool,
   valueFieldsOf,
+  type PoolStepType,
   type StepOf,
   type ValueField,
   type ValueFields,

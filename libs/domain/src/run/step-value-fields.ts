@@ -46,6 +46,32 @@ export const STEP_VALUE_FIELDS: { readonly [T in StepType]: ValueFields<StepOf<T
   wait_for_signal: { match: { kind: 'record', of: (step) => step.match } },
 };
 
+/**
+ * Where each step type runs: on an executor pool (the engine publishes a task
+ * for it, `libs/engine/src/step-task.builder.ts`) or in the engine itself
+ * (a timer, child runs, a signal wait: `makeReady` has a case for each).
+ * The engine checks at compile time that the pool types are exactly the task
+ * protocol's types, so a pool type cannot be added on one side only.
+ */
+export const STEP_RUNS_ON = {
+  noop: 'pool',
+  sleep: 'engine',
+  shell: 'pool',
+  http: 'pool',
+  handler: 'pool',
+  foreach: 'engine',
+  while: 'engine',
+  subworkflow: 'engine',
+  wait_for_signal: 'engine',
+} as const satisfies { readonly [T in StepType]: 'pool' | 'engine' };
+
+/** The step types an executor pool runs. */
+export type PoolStepType = { [T in StepType]: (typeof STEP_RUNS_ON)[T] extends 'pool' ? T : never }[StepType];
+
+export function runsOnPool(step: StepDefinition): step is StepOf<PoolStepType> {
+  return STEP_RUNS_ON[step.type] === 'pool';
+}
+
 /** The value fields of `step`'s type, typed for that step. */
 export function valueFieldsOf<S extends StepDefinition>(step: S): ValueFields<S> {
   // The table is keyed by type, so the entry for `step.type` takes exactly this step's shape.
