@@ -30,6 +30,8 @@ module.exports = {
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
     // Against an EventStoreDB server named by BATON_TEST_EVENTSTORE_URL (none can run here; see docs/archive.md).
     { ...shared, displayName: 'esdb', testMatch: ['<rootDir>/libs/**/*.esdb-spec.ts'] },
+    // Records test/golden/histories from the built all-in-one (`npm run golden:record`), never part of the test run.
+    { ...shared, displayName: 'golden-record', testMatch: ['<rootDir>/test/golden/record.golden.ts'] },
     // Benchmarks print machine-readable figures; `npm run bench:micro`, never part of the test run.
     { ...shared, displayName: 'bench', testMatch: ['<rootDir>/{apps,libs}/*/bench/**/*.bench.ts'] },
   ],

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from '@baton/api';
 import { ArchiverModule } from '@baton/archive';
 import { EngineModule } from '@baton/engine';
-import { ExecutorPoolModule, type StepRuntimesOptions } from '@baton/executor';
+import { defaultStepRuntimeTable, ExecutorPoolModule, type StepRuntimesOptions } from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule, type PlatformConfig } from '@baton/platform';
 import { ProjectorModule } from '@baton/projector';
@@ -42,8 +42,8 @@ export class AppModule {
         ExecutorPoolModule.forPool({
           pool: 'default',
           slots: options.executorSlots,
-          handlers: exampleHandlers(),
-          ...(options.runtimes === undefined ? {} : { runtimes: options.runtimes }),
+          // The all-in-one's runtime table: Baton's runtimes with the example handlers.
+          runtimes: defaultStepRuntimeTable(exampleHandlers(), options.runtimes),
           ...(options.secretFilesDir === undefined ? {} : { secretFilesDir: options.secretFilesDir }),
         }),
       ],

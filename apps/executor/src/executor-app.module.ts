@@ -1,5 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ExecutorPoolModule, stepRuntimesFromEnv, type StepRuntimesOptions } from '@baton/executor';
+import {
+  defaultStepRuntimeTable,
+  ExecutorPoolModule,
+  HandlerRegistry,
+  stepRuntimesFromEnv,
+  type StepRuntimesOptions,
+} from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule } from '@baton/platform';
 
@@ -33,7 +39,11 @@ export class ExecutorAppModule {
       imports: [
         ObservabilityModule.forService('executor'),
         PlatformModule.forRoot(),
-        ExecutorPoolModule.forPool(settings),
+        // A standalone executor registers no handlers: handler steps need a process built with its own.
+        ExecutorPoolModule.forPool({
+          ...settings,
+          runtimes: defaultStepRuntimeTable(new HandlerRegistry(), settings.runtimes),
+        }),
       ],
     };
   }

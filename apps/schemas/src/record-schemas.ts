@@ -75,12 +75,13 @@ export const RECORD_SCHEMAS: readonly RecordSchema[] = [
       allOf: [
         ref(StepTaskDto),
         {
-          oneOf: [
-            { properties: { type: { const: 'noop' }, spec: { type: 'object', maxProperties: 0 } } },
-            ...Object.entries(SPEC_DTOS).map(([type, dto]) => ({
-              properties: { type: { const: type }, spec: ref(dto) },
-            })),
-          ],
+          oneOf: Object.entries(SPEC_DTOS).map(([type, dto]) => ({
+            // A type without a spec DTO takes `{}`.
+            properties: {
+              type: { const: type },
+              spec: dto ? ref(dto) : { type: 'object', maxProperties: 0 },
+            },
+          })),
         },
       ],
     },

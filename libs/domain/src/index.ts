@@ -16,3 +16,4 @@ export {
   isSecretReference,
   secretParamValue,
 } from './workflow/secret-values';
+export { upcast, upcasterChain, type Upcaster, type UpcasterChain } from './shared/upcaster';

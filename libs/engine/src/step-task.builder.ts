@@ -1,5 +1,14 @@
-import type { JsonValue, Run, StepDefinition, StepReady } from '@baton/domain';
-import { STEP_TASK_SCHEMA_VERSION, type StepTask } from '@baton/executor';
+import {
+  runsOnPool,
+  type JsonObject,
+  type JsonValue,
+  type PoolStepType,
+  type Run,
+  type StepDefinition,
+  type StepOf,
+  type StepReady,
+} from '@baton/domain';
+import { STEP_TASK_SCHEMA_VERSION, type StepTask, type StepTaskOf, type StepTaskType } from '@baton/executor';
 
 /**
  * Turns a `StepReady` bound for a pool into the task an executor receives
@@ -24,44 +33,52 @@ export function buildStepTask(run: Run, ready: StepReady, pool: string, leaseMs:
     leaseMs,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   };
-  switch (step.type) {
-    case 'noop':
-      return { ...common, type: 'noop', spec: {} };
-    case 'shell':
-      return {
-        ...common,
-        type: 'shell',
-        spec: {
-          command: step.command,
-          env: stringMap(ready.settings.env),
-          ...(step.workingDirectory === undefined ? {} : { workingDirectory: step.workingDirectory }),
-        },
-      };
-    case 'http':
-      return {
-        ...common,
-        type: 'http',
-        spec: {
-          method: step.method,
-          url: String(ready.settings.url),
-          headers: stringMap(ready.settings.headers),
-          ...(ready.settings.body === undefined ? {} : { body: ready.settings.body }),
-          ...(step.successStatuses === undefined ? {} : { successStatuses: step.successStatuses }),
-        },
-      };
-    case 'handler':
-      return { ...common, type: 'handler', spec: { name: step.handler } };
-    case 'sleep':
-    case 'foreach':
-    case 'while':
-    case 'subworkflow':
-    case 'wait_for_signal':
-      throw new Error(`${step.type} step ${step.id} is run by the engine and never goes to a pool`);
-    default: {
-      const never: never = step;
-      throw new Error(`unknown step type ${(never as StepDefinition).type}`);
-    }
+  if (!runsOnPool(step)) {
+    throw new Error(`${step.type} step ${step.id} is run by the engine and never goes to a pool`);
   }
+  return taskOf(step, ready.settings, common);
+}
+
+type PoolStep = StepOf<PoolStepType>;
+
+/**
+ * The domain's pool step types are exactly the task protocol's: a type added
+ * to one side only does not compile (here).
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const POOL_TYPES_ARE_TASK_TYPES: Same<PoolStepType, StepTaskType> = true;
+void POOL_TYPES_ARE_TASK_TYPES;
+type TaskCommon = Omit<StepTask, 'type' | 'spec'>;
+
+/**
+ * What each pool step type passes to the executor (its task `spec`), built
+ * from the definition's static fields and the values the decider resolved
+ * into `StepReady.settings` (`STEP_VALUE_FIELDS`). Keyed by the task
+ * protocol's types, so a new one does not compile without its entry here.
+ */
+const TASK_SPECS: {
+  readonly [T in StepTaskType]: (step: StepOf<T>, settings: JsonObject) => StepTaskOf<T>['spec'];
+} = {
+  noop: () => ({}),
+  shell: (step, settings) => ({
+    command: step.command,
+    env: stringMap(settings.env),
+    ...(step.workingDirectory === undefined ? {} : { workingDirectory: step.workingDirectory }),
+  }),
+  http: (step, settings) => ({
+    method: step.method,
+    url: String(settings.url),
+    headers: stringMap(settings.headers),
+    ...(settings.body === undefined ? {} : { body: settings.body }),
+    ...(step.successStatuses === undefined ? {} : { successStatuses: step.successStatuses }),
+  }),
+  handler: (step) => ({ name: step.handler }),
+};
+
+function taskOf<S extends PoolStep>(step: S, settings: JsonObject, common: TaskCommon): StepTask {
+  // The entry for `step.type` takes exactly this step (the table is keyed by type).
+  const spec = TASK_SPECS[step.type] as (step: S, settings: JsonObject) => StepTask['spec'];
+  return { ...common, type: step.type, spec: spec(step, settings) } as StepTask;
 }
 
 const stepIndexes = new WeakMap<Run['definition'], Map<string, StepDefinition>>();

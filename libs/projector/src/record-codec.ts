@@ -1,4 +1,4 @@
-import { RUN_EVENT_SCHEMA_VERSION, type RunEvent, type RunEventType } from '@baton/domain';
+import { RUN_EVENT_SCHEMA_VERSION, upcastRunEvent, type RunEvent, type RunEventType } from '@baton/domain';
 import { decodeMessage, StepLogsDto, type Decoded, type StepLogs } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
 
@@ -105,7 +105,8 @@ type Problems = { path: string; message: string }[];
 export function decodeRunEvent(record: LogRecord): Decoded<RunEvent> {
   const parsed = parseObject(record.value);
   if (!parsed.ok) return parsed;
-  const value = parsed.value;
+  // An older schema version becomes the current shape first; the checks below are of the current one.
+  const value = upcastRunEvent(parsed.value);
   const type = value.type;
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(EVENT_FIELDS, type)) {
     return {

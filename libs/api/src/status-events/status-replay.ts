@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import type { StatusCloudEvent } from '@baton/contracts';
-import type { RunEvent } from '@baton/domain';
+import { upcastRunEvent, type RunEvent } from '@baton/domain';
 import { statusCloudEvent } from '@baton/engine';
 import type { RunEventRecord } from '@baton/readmodel';
 
@@ -72,7 +72,9 @@ export function statusEventsOf(
   workflow: { readonly id: string; readonly version: number },
 ): StatusCloudEvent[] {
   return records.flatMap((record) => {
-    const event = statusCloudEvent(record.payload as unknown as RunEvent, workflow, REPLAY_SOURCE);
+    // Stored events are as written (any schema version): upcast like every reader of recorded events.
+    const current = upcastRunEvent(record.payload) as unknown as RunEvent;
+    const event = statusCloudEvent(current, workflow, REPLAY_SOURCE);
     return event ? [event] : [];
   });
 }

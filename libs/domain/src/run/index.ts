@@ -44,3 +44,14 @@ export { dueTimers, nextDeadline } from './run.timers';
 export { retryDelayMs } from './run.attempts';
 export { childRunId, foreachSize, isChildRunId, iterationValues, parentRunIdOf } from './run.children';
 export { iterationDefinition } from './child-definition';
+export {
+  STEP_RUNS_ON,
+  STEP_VALUE_FIELDS,
+  runsOnPool,
+  valueFieldsOf,
+  type PoolStepType,
+  type StepOf,
+  type ValueField,
+  type ValueFields,
+} from './step-value-fields';
+export { RUN_EVENT_UPCASTERS, upcastRunEvent } from './run.upcasters';

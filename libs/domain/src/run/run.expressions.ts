@@ -3,6 +3,7 @@ import { fitsParamType } from '../workflow/param-types';
 import { secretParamValue } from '../workflow/secret-values';
 import type { JsonObject, JsonValue } from '../shared/json';
 import type {
+  LoopParamValue,
   ParamDefinition,
   StepDefinition,
   StepParamValue,
@@ -12,6 +13,7 @@ import type { ExpressionEvaluator } from './run.deps';
 import type { BranchResults } from './run.events';
 import type { Run, StepState } from './run.state';
 import { resolveStepSettings } from './run.step-settings';
+import { valueFieldsOf, type ValueField } from './step-value-fields';
 
 /**
  * Everything the decider evaluates, in one place. Each function returns
@@ -158,7 +160,7 @@ export interface StepInputs {
   readonly settings: JsonObject;
 }
 
-/** A step's params and its type's value fields, evaluated when it becomes ready. */
+/** A step's params and its type's value fields (`STEP_VALUE_FIELDS`), evaluated when it becomes ready. */
 export function resolveStepInputs(
   run: Run,
   step: StepDefinition,
@@ -166,65 +168,77 @@ export function resolveStepInputs(
   expressions: ExpressionEvaluator,
 ): Resolved<StepInputs> {
   const context = stepContext(run, { step: { id: step.id, attempt } });
-  const value = (path: string, v: StepParamValue): Resolved<JsonValue> => {
-    if ('literal' in v) return { ok: true, value: v.literal };
-    const result = expressions.evaluate(v.expression, context);
-    return result.ok ? result : { ok: false, message: `${path}: ${result.error.message}` };
-  };
-  const record = (path: string, values: Readonly<Record<string, StepParamValue>>): Resolved<JsonObject> => {
-    const out: JsonObject = {};
-    for (const [name, v] of Object.entries(values)) {
-      const resolved = value(`${path}.${name}`, v);
-      if (!resolved.ok) return resolved;
-      out[name] = resolved.value;
-    }
-    return { ok: true, value: out };
-  };
-  const params = record(`steps.${step.id}.params`, step.params);
+  const resolve = new ValueResolver(context, expressions);
+  const params = resolve.record(`steps.${step.id}.params`, step.params);
   if (!params.ok) return params;
   const computed = resolveStepSettings(step, context, expressions);
   if (!computed.ok) return computed;
   const settings: JsonObject = { ...computed.value };
-  if (step.type === 'foreach') {
-    const loopParams: JsonObject = {};
-    for (const [name, v] of Object.entries(step.loopParams)) {
-      if ('range' in v) {
-        loopParams[name] = { range: { ...v.range } };
-        continue;
-      }
-      const resolved = value(`steps.${step.id}.loop_params.${name}`, v);
-      if (!resolved.ok) return resolved;
-      if (!Array.isArray(resolved.value)) {
-        return {
-          ok: false,
-          message: `steps.${step.id}.loop_params.${name}: expected an array, got ${describe(resolved.value)}`,
-        };
-      }
-      loopParams[name] = resolved.value;
-    }
-    settings.loop_params = loopParams;
-  } else if (step.type === 'wait_for_signal') {
-    const match = record(`steps.${step.id}.match`, step.match);
-    if (!match.ok) return match;
-    settings.match = match.value;
-  } else if (step.type === 'shell') {
-    const env = record(`steps.${step.id}.env`, step.env);
-    if (!env.ok) return env;
-    settings.env = env.value;
-  } else if (step.type === 'http') {
-    const url = value(`steps.${step.id}.url`, step.url);
-    if (!url.ok) return url;
-    const headers = record(`steps.${step.id}.headers`, step.headers);
-    if (!headers.ok) return headers;
-    settings.url = url.value;
-    settings.headers = headers.value;
-    if (step.body !== undefined) {
-      const body = value(`steps.${step.id}.body`, step.body);
-      if (!body.ok) return body;
-      settings.body = body.value;
-    }
+  for (const [name, field] of Object.entries(valueFieldsOf(step))) {
+    const resolved = resolve.field(`steps.${step.id}.${name}`, field, step);
+    if (!resolved.ok) return resolved;
+    if (resolved.value !== undefined) settings[name] = resolved.value;
   }
   return { ok: true, value: { params: params.value, settings } };
+}
+
+/** Evaluates value fields over one step's context; errors carry the field's path. */
+class ValueResolver {
+  constructor(
+    private readonly context: ExpressionContext,
+    private readonly expressions: ExpressionEvaluator,
+  ) {}
+
+  field<S>(path: string, field: ValueField<S>, step: S): Resolved<JsonValue | undefined> {
+    switch (field.kind) {
+      case 'value': {
+        const v = field.of(step);
+        return v === undefined ? { ok: true, value: undefined } : this.value(path, v);
+      }
+      case 'record':
+        return this.record(path, field.of(step));
+      case 'loop':
+        return this.loop(path, field.of(step));
+      default: {
+        const never: never = field;
+        return { ok: false, message: `${path}: unknown field kind ${JSON.stringify(never)}` };
+      }
+    }
+  }
+
+  value(path: string, v: StepParamValue): Resolved<JsonValue> {
+    if ('literal' in v) return { ok: true, value: v.literal };
+    const result = this.expressions.evaluate(v.expression, this.context);
+    return result.ok ? result : { ok: false, message: `${path}: ${result.error.message}` };
+  }
+
+  record(path: string, values: Readonly<Record<string, StepParamValue>>): Resolved<JsonObject> {
+    const out: JsonObject = {};
+    for (const [name, v] of Object.entries(values)) {
+      const resolved = this.value(`${path}.${name}`, v);
+      if (!resolved.ok) return resolved;
+      out[name] = resolved.value;
+    }
+    return { ok: true, value: out };
+  }
+
+  /** Loop params: a range is kept as it is (never expanded); anything else must give an array. */
+  loop(path: string, values: Readonly<Record<string, LoopParamValue>>): Resolved<JsonObject> {
+    const out: JsonObject = {};
+    for (const [name, v] of Object.entries(values)) {
+      if ('range' in v) {
+        out[name] = { range: { ...v.range } };
+        continue;
+      }
+      const resolved = this.value(`${path}.${name}`, v);
+      if (!resolved.ok) return resolved;
+      if (!Array.isArray(resolved.value)) {
+        return { ok: false, message: `${path}.${name}: expected an array, got ${describe(resolved.value)}` };
+      }
+      out[name] = resolved.value;
+    }
+    return { ok: true, value: out };
+  }
 }
 
 /** The step's named outputs, evaluated over what the executor reported. */

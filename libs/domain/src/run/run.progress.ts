@@ -8,6 +8,7 @@ import { assertNever } from './run.evolve';
 import { startChildren } from './run.children';
 import type { RunTransaction } from './run.transaction';
 import { attemptFailed } from './run.attempts';
+import { runsOnPool } from './step-value-fields';
 
 /**
  * Moves the run forward after anything changed: decides every pending step
@@ -143,6 +144,11 @@ export function makeReady(
     return;
   }
   const { params, settings } = inputs.value;
+  if (runsOnPool(step)) {
+    tx.emit({ ...ready(step, attempt, params, settings), dispatch: { kind: 'pool', pool: step.pool } });
+    return;
+  }
+  // The engine's own step types (STEP_RUNS_ON): one case each.
   switch (step.type) {
     case 'sleep':
       tx.emit({
@@ -165,12 +171,6 @@ export function makeReady(
         ...ready(step, attempt, params, settings),
         dispatch: { kind: 'signal', signal: step.signal, match: asObject(settings.match) },
       });
-      return;
-    case 'noop':
-    case 'shell':
-    case 'http':
-    case 'handler':
-      tx.emit({ ...ready(step, attempt, params, settings), dispatch: { kind: 'pool', pool: step.pool } });
       return;
     default:
       assertNever(step);

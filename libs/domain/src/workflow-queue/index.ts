@@ -20,3 +20,4 @@ export { initialWorkflowQueueState, workflowQueueStateFromSnapshot } from './wor
 export { decideWorkflowCommand } from './workflow-queue.decide';
 export { evolveWorkflowQueue } from './workflow-queue.evolve';
 export { replayWorkflowQueue } from './workflow-queue.replay';
+export { WORKFLOW_EVENT_UPCASTERS, upcastWorkflowEvent } from './workflow-queue.upcasters';

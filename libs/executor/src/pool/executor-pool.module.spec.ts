@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { JsonLogger, MetricsRegistry } from '@baton/observability';
 import { CLOCK, EVENT_LOG, systemClock } from '@baton/platform';
-import { HandlerRegistry } from '../runtimes';
+import { defaultStepRuntimeTable, HandlerRegistry } from '../runtimes';
 import { ExecutorPoolModule } from './executor-pool.module';
 import { LAYOUT, PoolHarness, sleep, taskFor } from './testing/pool-fixtures';
 
@@ -42,7 +42,7 @@ describe('ExecutorPoolModule', () => {
           slots: 1,
           executorId: 'nest-1',
           topics: LAYOUT,
-          handlers,
+          runtimes: defaultStepRuntimeTable(handlers),
         }),
       ],
     }).compile();

@@ -17,15 +17,19 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import { HandlerRegistry, type StepRuntimesOptions } from '../runtimes';
+import { StepRuntimes, StepSecrets, type StepRuntimeTable } from '../runtimes';
 import { ExecutorPool } from './executor-pool';
 import type { ExecutorPoolOptions } from './executor-pool.options';
 
 export interface ExecutorPoolModuleOptions extends Omit<ExecutorPoolOptions, 'executorId'> {
   /** Default `<hostname>-<pid>-<random>`: unique per process, readable in the read model. */
   readonly executorId?: string;
-  /** The pool's handlers; default the `HandlerRegistry` provider if the app has one, else none. */
-  readonly handlers?: HandlerRegistry;
+  /**
+   * The runtime of each step type (type → runtime), chosen by the composition
+   * root, e.g. `defaultStepRuntimeTable(handlers, sandboxing)`. The module
+   * only puts the secrets step in front of it.
+   */
+  readonly runtimes: StepRuntimeTable;
   /** `file:` secret references are read from here only (`BATON_SECRET_FILES_DIR`). Default `/run/secrets`. */
   readonly secretFilesDir?: string;
 }
@@ -55,7 +59,8 @@ export function defaultExecutorId(): string {
  *
  * @example
  *   @Module({ imports: [PlatformModule.forRoot(), ObservabilityModule.forService('executor'),
- *                       ExecutorPoolModule.forPool({ pool: 'default', slots: 8 })] })
+ *                       ExecutorPoolModule.forPool({ pool: 'default', slots: 8,
+ *                         runtimes: defaultStepRuntimeTable(handlers) })] })
  *   export class ExecutorAppModule {}
  */
 @Module({})
@@ -72,7 +77,6 @@ export class ExecutorPoolModule {
             CLOCK,
             MetricsRegistry,
             { token: PLATFORM_CONFIG, optional: true },
-            { token: HandlerRegistry, optional: true },
             { token: JsonLogger, optional: true },
             { token: SECRET_SEALER, optional: true },
           ],
@@ -81,28 +85,22 @@ export class ExecutorPoolModule {
             clock: Clock,
             metrics: MetricsRegistry,
             config: PlatformConfig | undefined,
-            handlers: HandlerRegistry | undefined,
             logger: JsonLogger | undefined,
             sealer: SecretSealer | null | undefined,
           ) => {
-            const { handlers: given, executorId, topics, secretFilesDir, ...rest } = options;
+            const { runtimes: table, executorId, topics, secretFilesDir, ...rest } = options;
             // Every pool opens sealed secrets with the platform's key (none: such steps fail as platform errors).
-            const runtimes: StepRuntimesOptions = {
-              ...rest.runtimes,
-              secrets: { sealer: sealer ?? null, filesDir: secretFilesDir, ...rest.runtimes?.secrets },
-            };
+            const runtimes = new StepRuntimes(
+              table,
+              new StepSecrets({ sealer: sealer ?? null, filesDir: secretFilesDir }),
+            );
             return new ExecutorPool(
               log,
               clock,
               metrics,
               logger ?? JsonLogger.create({ service: 'executor' }),
-              given ?? handlers ?? new HandlerRegistry(),
-              {
-                ...rest,
-                runtimes,
-                executorId: executorId ?? defaultExecutorId(),
-                topics: topics ?? config?.topics,
-              },
+              runtimes,
+              { ...rest, executorId: executorId ?? defaultExecutorId(), topics: topics ?? config?.topics },
             );
           },
         },

@@ -1,5 +1,4 @@
 import type { TopicLayout } from '@baton/contracts';
-import type { StepRuntimesOptions } from '../runtimes';
 
 export interface ExecutorPoolOptions {
   /** The pool this executor serves: it consumes `baton.step-tasks.<pool>`. */
@@ -37,7 +36,6 @@ export interface ExecutorPoolOptions {
   readonly confirmWaitMs?: number;
   /** When given, missing topics are created on start (a pool may start before the engine sent it anything). */
   readonly topics?: TopicLayout;
-  readonly runtimes?: StepRuntimesOptions;
 }
 
 export function checkOptions(options: ExecutorPoolOptions, leaseMs: number, heartbeatMs: number): void {

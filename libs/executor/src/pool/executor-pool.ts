@@ -4,7 +4,7 @@ import type { JsonLogger } from '@baton/observability';
 import type { Clock } from '@baton/platform';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createStepRuntimes, HandlerRegistry, StepRuntimes, type StepTask } from '../runtimes';
+import type { StepRuntimes, StepTask } from '../runtimes';
 import { failedRecord, startedRecord } from './attempt-reports';
 import { decodeCancellation, RecentlyCancelled } from './cancellations';
 import { decodeGrant, PendingStarts, type StartVerdict } from './start-grants';
@@ -74,7 +74,7 @@ const PUBLISH_TRIES = 5;
  * the cancellation group.
  *
  * @example
- *   const pool = new ExecutorPool(log, systemClock, metrics, JsonLogger.create(), handlers, {
+ *   const pool = new ExecutorPool(log, systemClock, metrics, JsonLogger.create(), createStepRuntimes(handlers), {
  *     pool: 'default', slots: 8, executorId: 'worker-1',
  *   });
  *   await pool.start();
@@ -91,7 +91,6 @@ export class ExecutorPool {
   private readonly metrics: ExecutorPoolMetrics;
   private readonly log: Logger;
   private readonly slots: Slots;
-  private readonly runtimes: StepRuntimes;
   private readonly running = new Map<string, Launched>();
   private readonly cancelled = new RecentlyCancelled();
   /** Attempts whose start the engine refused to this executor. */
@@ -112,7 +111,8 @@ export class ExecutorPool {
     private readonly clock: Clock,
     registry: Registry,
     logger: JsonLogger,
-    handlers: HandlerRegistry,
+    /** The pool's runtime table (with its secrets step), built by the composition root. */
+    private readonly runtimes: StepRuntimes,
     private readonly options: ExecutorPoolOptions,
   ) {
     this.leaseMs = options.leaseMs ?? 30_000;
@@ -127,7 +127,6 @@ export class ExecutorPool {
     this.metrics = new ExecutorPoolMetrics(registry);
     this.log = logger.child({ pool: options.pool, executorId: options.executorId });
     this.slots = new Slots(options.slots, (busy) => this.reportBusy(busy));
-    this.runtimes = createStepRuntimes(handlers, options.runtimes);
   }
 
   get executorId(): string {

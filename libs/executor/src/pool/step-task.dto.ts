@@ -23,7 +23,6 @@ import { STEP_TASK_SCHEMA_VERSION, type HttpMethod, type StepTask, type StepTask
  * not crash the pool: it is dead-lettered with every problem and its JSON path.
  */
 
-const STEP_TYPES: readonly StepTaskType[] = ['noop', 'shell', 'http', 'handler'];
 const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 
 /** An object whose values are all strings (env, headers). */
@@ -39,22 +38,6 @@ export function IsStringRecord(): PropertyDecorator {
       defaultMessage: (args) => `${args?.property ?? 'value'} must be an object of string values`,
     },
   });
-}
-
-export class StepTaskDto {
-  @IsIn([STEP_TASK_SCHEMA_VERSION]) schemaVersion!: number;
-  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
-  @IsString() @MinLength(1) workflowId!: string;
-  @IsInt() @Min(1) workflowVersion!: number;
-  @IsString() @MinLength(1) stepId!: string;
-  @IsInt() @Min(1) attempt!: number;
-  @IsString() @MinLength(1) pool!: string;
-  @IsIn(STEP_TYPES) type!: StepTaskType;
-  @IsObject() params!: object;
-  @IsOptional() @IsInt() @Min(1) timeoutMs?: number;
-  @IsInt() @Min(1) leaseMs!: number;
-  /** Checked by the spec DTO of `type` (below). */
-  @IsObject() spec!: object;
 }
 
 class ShellSpecDto {
@@ -76,12 +59,35 @@ class HandlerSpecDto {
   @IsString() @MinLength(1) name!: string;
 }
 
-/** noop's spec is `{}`; a DTO without properties cannot express that (class-validator refuses it as unknown). */
-export const SPEC_DTOS: { readonly [T in Exclude<StepTaskType, 'noop'>]: ClassConstructor<object> } = {
+/**
+ * The spec DTO of every task type, keyed by the protocol's types (a new type
+ * does not compile without its entry). `null`: the spec is `{}`, which a DTO
+ * without properties cannot express (class-validator refuses it as unknown).
+ */
+export const SPEC_DTOS: { readonly [T in StepTaskType]: ClassConstructor<object> | null } = {
+  noop: null,
   shell: ShellSpecDto,
   http: HttpSpecDto,
   handler: HandlerSpecDto,
 };
+/** Derived from the table of spec DTOs, so it cannot fall behind the protocol. */
+const STEP_TYPES = Object.keys(SPEC_DTOS) as readonly StepTaskType[];
+
+export class StepTaskDto {
+  @IsIn([STEP_TASK_SCHEMA_VERSION]) schemaVersion!: number;
+  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsString() @MinLength(1) workflowId!: string;
+  @IsInt() @Min(1) workflowVersion!: number;
+  @IsString() @MinLength(1) stepId!: string;
+  @IsInt() @Min(1) attempt!: number;
+  @IsString() @MinLength(1) pool!: string;
+  @IsIn(STEP_TYPES) type!: StepTaskType;
+  @IsObject() params!: object;
+  @IsOptional() @IsInt() @Min(1) timeoutMs?: number;
+  @IsInt() @Min(1) leaseMs!: number;
+  /** Checked by the spec DTO of `type` (`SPEC_DTOS`). */
+  @IsObject() spec!: object;
+}
 
 /** The attempt a record is about, when that much can be read from it (see `decodeStepTask`). */
 export interface AttemptIdentity {
@@ -118,13 +124,14 @@ export function decodeStepTask(value: string | null): DecodedTask {
 }
 
 function specProblems(task: StepTask): { path: string; message: string }[] {
-  if (task.type === 'noop') {
+  const dto = SPEC_DTOS[task.type];
+  if (dto === null) {
     return Object.keys(task.spec).map((key) => ({
       path: `$.spec.${key}`,
       message: `property ${key} should not exist`,
     }));
   }
-  const spec = decodeMessage(SPEC_DTOS[task.type], JSON.stringify(task.spec));
+  const spec = decodeMessage(dto, JSON.stringify(task.spec));
   if (spec.ok) return [];
   return spec.problems.map((problem) => ({
     path: problem.path.replace(/^\$/, '$.spec'),

@@ -3,7 +3,7 @@ import { HttpRuntime, type HttpRuntimeOptions } from './http.runtime';
 import { NoopRuntime } from './noop.runtime';
 import { ShellPolicyRuntime, type ShellPolicy } from './shell-policy';
 import { ShellRuntime, type ShellRuntimeOptions } from './shell.runtime';
-import { StepRuntimes } from './step-runtime';
+import { StepRuntimes, type StepRuntimeTable } from './step-runtime';
 import { StepSecrets, type StepSecretsOptions } from './step-secrets';
 
 /** How an executor pool's runtimes are set up; every field optional. */
@@ -16,19 +16,32 @@ export interface StepRuntimesOptions {
   readonly secrets?: StepSecretsOptions;
 }
 
-/** The runtimes of one executor pool: noop, shell (behind its policy), http, the pool's handlers. */
+/**
+ * Baton's runtime table (type → runtime): noop, shell (behind its policy),
+ * http, the pool's handlers. Composition roots pass it to
+ * `ExecutorPoolModule.forPool({ runtimes })`; a process that runs other
+ * runtimes builds its own table (the compiler checks every type has one).
+ */
+export function defaultStepRuntimeTable(
+  handlers: HandlerRegistry,
+  options: Omit<StepRuntimesOptions, 'secrets'> = {},
+): StepRuntimeTable {
+  const shell = new ShellRuntime(options.shell);
+  return {
+    noop: new NoopRuntime(),
+    shell: options.shellPolicy ? new ShellPolicyRuntime(shell, options.shellPolicy) : shell,
+    http: new HttpRuntime(options.http),
+    handler: new HandlerRuntime(handlers),
+  };
+}
+
+/** The default table behind the secrets step (when `options.secrets` is given). */
 export function createStepRuntimes(
   handlers: HandlerRegistry,
   options: StepRuntimesOptions = {},
 ): StepRuntimes {
-  const shell = new ShellRuntime(options.shell);
   return new StepRuntimes(
-    {
-      noop: new NoopRuntime(),
-      shell: options.shellPolicy ? new ShellPolicyRuntime(shell, options.shellPolicy) : shell,
-      http: new HttpRuntime(options.http),
-      handler: new HandlerRuntime(handlers),
-    },
+    defaultStepRuntimeTable(handlers, options),
     options.secrets ? new StepSecrets(options.secrets) : null,
   );
 }

@@ -7,7 +7,11 @@ export { NoopRuntime } from './noop.runtime';
 export { ShellRuntime, paramEnvName, paramEnvValue } from './shell.runtime';
 export type { ShellRuntimeOptions } from './shell.runtime';
 export { StepRuntimes } from './step-runtime';
-export { createStepRuntimes, type StepRuntimesOptions } from './create-step-runtimes';
+export {
+  createStepRuntimes,
+  defaultStepRuntimeTable,
+  type StepRuntimesOptions,
+} from './create-step-runtimes';
 export { shellRefusal, type ShellPolicy } from './shell-policy';
 export { stepRuntimesFromEnv } from './runtimes-from-env';
 export { DEFAULT_HTTP_DENY, HttpTargetPolicy, type HttpTargetPolicyOptions } from './http-target-policy';

@@ -1,7 +1,14 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { SEALED_SECRET_PREFIX, SECRET_REF_PREFIX, SECRET_TOKEN_PATTERN, type JsonValue } from '@baton/domain';
-import { failed, type StepFailed, type StepOutcome, type StepTask } from './step-task';
+import {
+  failed,
+  type StepFailed,
+  type StepOutcome,
+  type StepTask,
+  type StepTaskOf,
+  type StepTaskType,
+} from './step-task';
 
 /** What opens sealed tokens: the platform's `SecretSealer`. */
 export interface SecretUnsealer {
@@ -143,48 +150,36 @@ export function maskerOf(clear: readonly string[]): (text: string) => string {
   return (text) => sorted.reduce((out, secret) => out.split(secret).join(MASK), text);
 }
 
+/**
+ * The spec fields of each task type that carry resolved values (where a
+ * step reads its inputs, so where secrets are opened); keyed by the
+ * protocol's types, so a new type does not compile without its entry.
+ */
+const SECRET_INPUTS: { readonly [T in StepTaskType]: readonly (keyof StepTaskOf<T>['spec'] & string)[] } = {
+  noop: [],
+  shell: ['env'],
+  http: ['url', 'headers', 'body'],
+  handler: [],
+};
+
+/** The task's spec as plain values (every spec is JSON). */
+function specOf(task: StepTask): Readonly<Record<string, JsonValue | undefined>> {
+  return task.spec as unknown as Readonly<Record<string, JsonValue | undefined>>;
+}
+
 function stepInputs(task: StepTask): JsonValue {
-  switch (task.type) {
-    case 'shell':
-      return task.spec.env;
-    case 'http':
-      return [task.spec.url, task.spec.headers, task.spec.body ?? null];
-    case 'noop':
-    case 'handler':
-      return null;
-    default: {
-      const unexpected: never = task;
-      return unexpected;
-    }
-  }
+  const spec = specOf(task);
+  return SECRET_INPUTS[task.type].map((field) => spec[field] ?? null);
 }
 
 function withInputs(task: StepTask, swap: <T extends JsonValue>(value: T) => T): StepTask {
-  const params = swap(task.params as JsonValue) as StepTask['params'];
-  switch (task.type) {
-    case 'shell':
-      return { ...task, params, spec: { ...task.spec, env: swap(task.spec.env) } };
-    case 'http': {
-      const { body, ...spec } = task.spec;
-      return {
-        ...task,
-        params,
-        spec: {
-          ...spec,
-          url: swap(spec.url),
-          headers: swap(spec.headers),
-          ...(body === undefined ? {} : { body: swap(body) }),
-        },
-      };
-    }
-    case 'noop':
-    case 'handler':
-      return { ...task, params };
-    default: {
-      const unexpected: never = task;
-      return unexpected;
-    }
+  const spec: Record<string, JsonValue | undefined> = { ...specOf(task) };
+  for (const field of SECRET_INPUTS[task.type]) {
+    const value = spec[field];
+    if (value !== undefined) spec[field] = swap(value);
   }
+  // Same type, same fields: only values inside the listed fields were swapped.
+  return { ...task, params: swap(task.params as JsonValue) as StepTask['params'], spec } as StepTask;
 }
 
 function collectTokens(value: unknown, into: Set<string>): void {

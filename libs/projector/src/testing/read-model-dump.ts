@@ -28,3 +28,25 @@ export async function dumpRunTables(
   }
   return dump;
 }
+
+/** Every row of the workflow-queue tables of `workflowIds` (all columns, times as ISO text), in key order. */
+export async function dumpWorkflowQueueTables(
+  sql: SqlClient,
+  workflowIds: readonly string[],
+): Promise<Record<string, unknown[]>> {
+  const tables: Record<string, string> = {
+    workflow_queue_status: 'workflow_id',
+    workflow_queue_runs: 'workflow_id, position',
+    workflow_queue_drops: 'workflow_id, seq',
+  };
+  const dump: Record<string, unknown[]> = {};
+  for (const [table, order] of Object.entries(tables)) {
+    const rows = await sql.query<{ row: unknown }>(
+      `SELECT row_to_json(t) AS row FROM ${table} t
+       WHERE workflow_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY ${order}`,
+      [JSON.stringify(workflowIds)],
+    );
+    dump[table] = rows.map((r) => r.row);
+  }
+  return dump;
+}

@@ -1,5 +1,6 @@
 import {
   WORKFLOW_EVENT_SCHEMA_VERSION,
+  upcastWorkflowEvent,
   type WorkflowEvent,
   type WorkflowEventType,
 } from '@baton/domain/workflow-queue';
@@ -49,13 +50,15 @@ type Problems = { path: string; message: string }[];
 /** Decodes one record of `baton.workflow-events`; the key must be the event's workflow id (it chose the partition). */
 export function decodeWorkflowEvent(record: LogRecord): Decoded<WorkflowEvent> {
   if (record.value === null) return { ok: false, reason: 'empty record value', problems: [] };
-  let value: unknown;
+  let parsed: unknown;
   try {
-    value = JSON.parse(record.value);
+    parsed = JSON.parse(record.value);
   } catch (error) {
     return { ok: false, reason: `value is not JSON: ${(error as Error).message}`, problems: [] };
   }
-  if (!isObject(value)) return { ok: false, reason: 'value must be a JSON object', problems: [] };
+  if (!isObject(parsed)) return { ok: false, reason: 'value must be a JSON object', problems: [] };
+  // An older schema version becomes the current shape first; the checks below are of the current one.
+  const value = upcastWorkflowEvent(parsed);
   const type = value.type;
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(EVENT_FIELDS, type)) {
     return invalid(

@@ -15,7 +15,7 @@ import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { EmbeddedEventLog, partitionForKey, type Consumer, type LogRecord } from '@baton/eventlog';
 import { JsonLogger, MetricsRegistry } from '@baton/observability';
 import { systemClock, type Clock } from '@baton/platform';
-import { HandlerRegistry } from '../../runtimes';
+import { createStepRuntimes, HandlerRegistry } from '../../runtimes';
 import type { StepTask } from '../../runtimes';
 import { ExecutorPool } from '../executor-pool';
 import type { ExecutorPoolOptions } from '../executor-pool.options';
@@ -106,14 +106,14 @@ export class PoolHarness {
     handlers = new HandlerRegistry(),
     clock: Clock = systemClock,
   ): ExecutorPool {
-    const pool = new ExecutorPool(this.log, clock, this.metrics, JsonLogger.create({}, 'silent'), handlers, {
+    const runtimes = createStepRuntimes(handlers, { shell: { killGraceMs: 200 } });
+    const pool = new ExecutorPool(this.log, clock, this.metrics, JsonLogger.create({}, 'silent'), runtimes, {
       pool: POOL,
       slots: 2,
       executorId: 'executor-a',
       leaseMs: 3_000,
       stopGraceMs: 2_000,
       topics: LAYOUT,
-      runtimes: { shell: { killGraceMs: 200 } },
       ...options,
     });
     this.pools.push(pool);
