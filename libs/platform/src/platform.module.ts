@@ -13,7 +13,7 @@ import { HealthService, JsonLogger } from '@baton/observability';
 import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
 import { systemClock } from './clock';
 import { checkLogIdentity } from './log-identity';
-import { loadPlatformConfig, type PlatformConfig } from './platform.config';
+import type { PlatformConfig } from './platform.config';
 import { openSecretSealer } from './secrets-key';
 import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SECRET_SEALER, SQL_CLIENT } from './tokens';
 
@@ -117,12 +117,12 @@ export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
 /**
  * The adapters every Baton process shares: the event log (embedded or Kafka),
  * the read-model database (PGlite or PostgreSQL, migrated on start) and the
- * clock, chosen by `PlatformConfig` (environment by default).
+ * clock, chosen by `PlatformConfig` (the process config's `platform`).
  */
 @Global()
 @Module({})
 export class PlatformModule {
-  static forRoot(config: PlatformConfig = loadPlatformConfig()): DynamicModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
     return {
       module: PlatformModule,
       providers: [

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunEvent } from '@baton/domain';
 import { Topics } from '@baton/contracts';
 import { KafkaEventLog, type EventLog } from '@baton/eventlog';
+import { testKafkaBrokers } from '@baton/eventlog/testing/test-brokers';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { MetricsRegistry } from '@baton/observability';
 import { migrate, PgSqlClient, RunQueries, type SqlClient } from '@baton/readmodel';
@@ -142,7 +143,11 @@ describe('RunProjectorService on Kafka and PostgreSQL', () => {
 
   beforeAll(async () => {
     try {
-      log = await KafkaEventLog.connect({ clientId: 'baton-projector-int', sessionTimeoutMs: 6_000 });
+      log = await KafkaEventLog.connect({
+        brokers: testKafkaBrokers(),
+        clientId: 'baton-projector-int',
+        sessionTimeoutMs: 6_000,
+      });
     } catch (error) {
       throw new Error(
         `No Kafka broker answers at ${process.env.BATON_KAFKA_BROKERS ?? '127.0.0.1:9092'}; ` +

@@ -1,7 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
 import {
   Authenticator,
-  loadAuthConfig,
   migrateAuthSchema,
   OidcVerifier,
   RateLimiter,
@@ -13,9 +12,9 @@ import type { SqlClient } from '@baton/readmodel';
 import { AUTH_CONFIG, AUTHENTICATOR, RATE_LIMITER } from './auth.tokens';
 
 /**
- * Authentication for `ApiModule`. The configuration is read once from the
- * environment at start (`loadAuthConfig`: a bad value stops the process with
- * its name), unless an app or a spec provides AUTH_CONFIG itself.
+ * Authentication for `ApiModule`. AUTH_CONFIG is the process config's
+ * (`ApiModule.forRoot(config)`, read once by `loadApiConfig`: a bad value stops
+ * the process with its name).
  */
 export const AUTH_PROVIDERS: Provider[] = [
   {
@@ -48,9 +47,3 @@ export const AUTH_PROVIDERS: Provider[] = [
       config.mutationsPerMinute > 0 ? new RateLimiter(config.mutationsPerMinute, () => clock.now()) : null,
   },
 ];
-
-/** AUTH_CONFIG from the environment, for apps that do not provide their own. */
-export const AUTH_CONFIG_FROM_ENV: Provider = {
-  provide: AUTH_CONFIG,
-  useFactory: () => loadAuthConfig(process.env),
-};

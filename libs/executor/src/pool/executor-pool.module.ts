@@ -15,6 +15,7 @@ import {
   PLATFORM_CONFIG,
   SECRET_SEALER,
   type Clock,
+  type Environment,
   type PlatformConfig,
 } from '@baton/platform';
 import { HandlerRegistry, type StepRuntimesOptions } from '../runtimes';
@@ -28,6 +29,8 @@ export interface ExecutorPoolModuleOptions extends Omit<ExecutorPoolOptions, 'ex
   readonly handlers?: HandlerRegistry;
   /** `file:` secret references are read from here only (`BATON_SECRET_FILES_DIR`). Default `/run/secrets`. */
   readonly secretFilesDir?: string;
+  /** Where `env:NAME` secret references are read: the executor's environment, passed by the app. Default none. */
+  readonly secretEnv?: Environment;
 }
 
 /** Starts the pool once the application is up; stops it (gracefully) before the platform closes the log. */
@@ -54,7 +57,7 @@ export function defaultExecutorId(): string {
  * per pool this process serves.
  *
  * @example
- *   @Module({ imports: [PlatformModule.forRoot(), ObservabilityModule.forService('executor'),
+ *   @Module({ imports: [PlatformModule.forRoot(config.platform), ObservabilityModule.forService('executor'),
  *                       ExecutorPoolModule.forPool({ pool: 'default', slots: 8 })] })
  *   export class ExecutorAppModule {}
  */
@@ -85,17 +88,22 @@ export class ExecutorPoolModule {
             logger: JsonLogger | undefined,
             sealer: SecretSealer | null | undefined,
           ) => {
-            const { handlers: given, executorId, topics, secretFilesDir, ...rest } = options;
+            const { handlers: given, executorId, topics, secretFilesDir, secretEnv, ...rest } = options;
             // Every pool opens sealed secrets with the platform's key (none: such steps fail as platform errors).
             const runtimes: StepRuntimesOptions = {
               ...rest.runtimes,
-              secrets: { sealer: sealer ?? null, filesDir: secretFilesDir, ...rest.runtimes?.secrets },
+              secrets: {
+                sealer: sealer ?? null,
+                filesDir: secretFilesDir,
+                ...(secretEnv === undefined ? {} : { env: secretEnv }),
+                ...rest.runtimes?.secrets,
+              },
             };
             return new ExecutorPool(
               log,
               clock,
               metrics,
-              logger ?? JsonLogger.create({ service: 'executor' }),
+              logger ?? JsonLogger.forProcess(),
               given ?? handlers ?? new HandlerRegistry(),
               {
                 ...rest,

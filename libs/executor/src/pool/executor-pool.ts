@@ -9,7 +9,13 @@ import { failedRecord, startedRecord } from './attempt-reports';
 import { decodeCancellation, RecentlyCancelled } from './cancellations';
 import { decodeGrant, PendingStarts, type StartVerdict } from './start-grants';
 import { ExecutorPoolMetrics } from './executor-pool.metrics';
-import { checkOptions, settlesWithin, type ExecutorPoolOptions } from './executor-pool.options';
+import {
+  checkOptions,
+  heartbeatPeriod,
+  REFUSAL_LEASE_MS,
+  settlesWithin,
+  type ExecutorPoolOptions,
+} from './executor-pool.options';
 import { attemptKey, RunningAttempt, type AttemptSettings } from './running-attempt';
 import { Slots, SlotWaitEnded, type Slot } from './slots';
 import { RedeliveryWatch } from './redelivery-watch';
@@ -31,14 +37,15 @@ const PUBLISH_TRIES = 5;
  * Taking a task (consumer group `baton-executor.<pool>` over the pool's topic):
  * validate it at the edge (invalid: dead letter, and `FailStep{platform}` when
  * it still names its attempt, so the step is retried instead of left `ready`
- * forever); wait for a free slot; write `ReportStepStarted` with a lease;
+ * forever); wait for a free slot; write `ReportStepStarted` with the lease the
+ * task carries (the engine's `BATON_LEASE_MS`);
  * start the attempt in the background; commit the task's offset; take the
  * next record. The batch handler never waits for a step to finish, so a step
  * that runs for hours does not hold its partition or delay a rebalance.
  *
  * From the commit on, the Kafka offset no longer protects the attempt; the
  * lease does. The engine holds the step `running` for this executor as long
- * as heartbeats (every `heartbeatMs`, under half the lease) keep the lease
+ * as heartbeats (every third of the lease) keep the lease
  * alive. If this process dies (SIGKILL, OOM, lost machine) it reports nothing
  * and the engine's lease timer retries the step as a platform error. The
  * offset is committed after the start report and the launch: a crash in
@@ -82,8 +89,6 @@ const PUBLISH_TRIES = 5;
  *   await pool.stop();
  */
 export class ExecutorPool {
-  private readonly leaseMs: number;
-  private readonly heartbeatMs: number;
   private readonly stopGraceMs: number;
   private readonly slotWaitMs: number;
   private readonly groupId: string;
@@ -115,11 +120,9 @@ export class ExecutorPool {
     handlers: HandlerRegistry,
     private readonly options: ExecutorPoolOptions,
   ) {
-    this.leaseMs = options.leaseMs ?? 30_000;
-    this.heartbeatMs = options.heartbeatMs ?? Math.floor(this.leaseMs / 3);
     this.stopGraceMs = options.stopGraceMs ?? 30_000;
     this.slotWaitMs = options.slotWaitMs ?? 5_000;
-    checkOptions(options, this.leaseMs, this.heartbeatMs);
+    checkOptions(options);
     this.redeliveries = new RedeliveryWatch(options.confirmAfterMs ?? 30_000);
     this.confirmWaitMs = options.confirmWaitMs ?? 60_000;
     this.groupId = `baton-executor.${options.pool}`;
@@ -166,7 +169,7 @@ export class ExecutorPool {
       eachBatch: (batch) => this.onTasks(batch),
     });
     await this.tasks.start();
-    this.log.info({ slots: this.options.slots, leaseMs: this.leaseMs }, 'executor pool started');
+    this.log.info({ slots: this.options.slots }, 'executor pool started');
   }
 
   /** Graceful stop (see the class comment). Idempotent. */
@@ -249,7 +252,7 @@ export class ExecutorPool {
     try {
       const sentAt = this.clock.now();
       const by = { executorId: this.executorId, at: sentAt };
-      await this.send([startedRecord(task, by, this.leaseMs, confirm)]);
+      await this.send([startedRecord(task, by, task.leaseMs, confirm)]);
       this.metrics.taskWaitSeconds.observe(
         { pool: this.options.pool },
         Math.max(0, sentAt - record.timestamp) / 1000,
@@ -289,8 +292,9 @@ export class ExecutorPool {
       runtimes: this.runtimes,
       clock: this.clock,
       executorId: this.executorId,
-      leaseMs: this.leaseMs,
-      heartbeatMs: this.heartbeatMs,
+      // The engine's lease, carried by the task (BATON_LEASE_MS has one owner: the engine).
+      leaseMs: task.leaseMs,
+      heartbeatMs: heartbeatPeriod(task.leaseMs, this.options.heartbeatMs),
       publishTries: PUBLISH_TRIES,
       logger: log,
     };
@@ -334,7 +338,7 @@ export class ExecutorPool {
     const by = { executorId: this.executorId, at: now };
     const message = `executor ${this.executorId} refused the step task: ${decoded.reason}${problems ? ` (${problems})` : ''}`;
     await this.send([
-      startedRecord(identity, by, this.leaseMs),
+      startedRecord(identity, by, REFUSAL_LEASE_MS),
       failedRecord(identity, by, 'platform', message),
     ]);
   }

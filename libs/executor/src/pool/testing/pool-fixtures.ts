@@ -110,7 +110,6 @@ export class PoolHarness {
       pool: POOL,
       slots: 2,
       executorId: 'executor-a',
-      leaseMs: 3_000,
       stopGraceMs: 2_000,
       topics: LAYOUT,
       runtimes: { shell: { killGraceMs: 200 } },
