@@ -1,13 +1,12 @@
 import {
   type DynamicModule,
   Inject,
-  Logger,
   Module,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { HealthService, MetricsRegistry } from '@baton/observability';
+import { batonLogger, HealthService, MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
@@ -145,7 +144,7 @@ export const API_CONTROLLERS = [
       provide: StatusEventsHub,
       inject: [EVENT_LOG, ID_GENERATOR],
       useFactory: (log: EventLog, ids: IdGenerator) =>
-        new StatusEventsHub(log, `baton-api-status-${ids.next()}`, new Logger('StatusEvents')),
+        new StatusEventsHub(log, `baton-api-status-${ids.next()}`, batonLogger('StatusEvents')),
     },
     {
       provide: WorkflowsService,

@@ -1,13 +1,12 @@
 import {
   type DynamicModule,
-  Logger,
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
 import type { SecretSealer } from '@baton/contracts';
-import { MetricsRegistry } from '@baton/observability';
+import { batonLogger, MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
@@ -75,7 +74,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         health: WriterHealth,
         options: EngineModuleOptions,
       ) => {
-        const engine = new EngineService(log, clock, metrics, new Logger('Engine'), {
+        const engine = new EngineService(log, clock, metrics, batonLogger('Engine'), {
           topics: config.topics,
           limits: config.runLimits,
           leaseMs: options.leaseMs,
@@ -99,7 +98,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           new WorkflowRegistry(sql),
           clock,
           metrics,
-          new Logger('Admission'),
+          batonLogger('Admission'),
           undefined,
           sealer ?? null,
         ),

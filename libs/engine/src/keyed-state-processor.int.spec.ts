@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
+import { batonLogger } from '@baton/observability';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { KafkaEventLog, type EventLog, type KafkaEventLogOptions, type LogRecord } from '@baton/eventlog';
 import { testKafkaBrokers } from '@baton/eventlog/testing/test-brokers';
@@ -53,7 +53,7 @@ function countingProcessor(
   names: { group: string; input: string; state: string },
   beforeCommit?: (result: KeyedBatchResult<number>) => Promise<void>,
 ) {
-  return new KeyedStateProcessor<number>(log, systemClock, new Logger('KeyedStateProcessorIT'), {
+  return new KeyedStateProcessor<number>(log, systemClock, batonLogger('KeyedStateProcessorIT'), {
     name: 'Counter',
     keysAre: 'counters',
     groupId: names.group,

@@ -75,6 +75,11 @@ export class JsonLogger implements LoggerService {
   }
 
   error(message: unknown, trace?: string, context?: string): void {
+    if (isStructured(message)) {
+      const { msg, ...fields } = message;
+      this.pino.error({ context, trace, ...fields }, msg);
+      return;
+    }
     this.pino.error({ context, trace, ...errorFields(message) }, describe(message));
   }
 

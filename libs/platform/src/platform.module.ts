@@ -1,15 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type DynamicModule,
-  Global,
-  Inject,
-  Logger,
-  Module,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } from '@baton/eventlog';
-import { HealthService, JsonLogger } from '@baton/observability';
+import { batonLogger, HealthService, JsonLogger } from '@baton/observability';
 import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
 import { systemClock } from './clock';
 import { checkLogIdentity } from './log-identity';
@@ -46,7 +39,7 @@ function registerReadiness(health: HealthService | undefined, log: EventLog, sql
 
 /** The adapters' warnings go to the process's JSON log (Nest's `Logger` writes through it once the app is up). */
 const warnAs = (context: string) => (message: string, error?: unknown) =>
-  new Logger(context).warn(error === undefined ? message : `${message}: ${errorText(error)}`);
+  batonLogger(context).warn(message, error === undefined ? {} : { error: errorText(error) });
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -19,6 +19,7 @@ import {
 import { dumpRunTables } from './testing/read-model-dump';
 import { cancelledRun, eventRecords, failedRun, succeededRun, T0 } from './testing/run-histories';
 import { readRunEvents, verifyReadModel } from './verify-read-model';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 // Against a real PostgreSQL (deploy/postgres/postgres.sh start, or BATON_TEST_DATABASE_URL as an
 // admin URL) and a real Kafka broker (deploy/kafka/kafka.sh start, or BATON_KAFKA_BROKERS). Each
@@ -28,7 +29,7 @@ jest.setTimeout(90_000);
 
 const suffix = randomUUID().slice(0, 8);
 const id = (name: string) => `${name}-${suffix}`;
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 const clock = { now: () => Date.now() };
 
 let db: TestDatabase;

@@ -1,4 +1,5 @@
-import { Logger, type Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
+import { batonLogger } from '@baton/observability';
 import {
   Authenticator,
   migrateAuthSchema,
@@ -30,7 +31,7 @@ export const AUTH_PROVIDERS: Provider[] = [
     inject: [AUTH_CONFIG, TokenStore, CLOCK],
     useFactory: (config: AuthConfig, tokens: TokenStore, clock: Clock) => {
       if (!config.enabled) {
-        new Logger('Auth').warn(
+        batonLogger('Auth').warn(
           'BATON_AUTH=off: the API accepts every request without a token, as admin. ' +
             'Anyone who can reach this port can run code on the executors.',
         );

@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import { filter, type Observable, Subject } from 'rxjs';
 import { Topics, type StatusCloudEvent } from '@baton/contracts';
 import type { Batch, Consumer, EventLog } from '@baton/eventlog';
@@ -28,7 +28,7 @@ export class StatusEventsHub {
   constructor(
     private readonly log: EventLog,
     private readonly groupId: string,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
   ) {}
 
   async start(): Promise<void> {
@@ -68,10 +68,11 @@ export class StatusEventsHub {
       const event = parseStatusEvent(record.value);
       if (event) this.events.next(event);
       else
-        this.logger.warn(
-          `skipped a malformed status event at ${record.topic}/${record.partition}@${record.offset}`,
-          'StatusEvents',
-        );
+        this.logger.warn('skipped a malformed status event', {
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+        });
     }
   }
 }

@@ -1,12 +1,11 @@
 import {
   type DynamicModule,
-  Logger,
   Module,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { MetricsRegistry } from '@baton/observability';
+import { batonLogger, MetricsRegistry } from '@baton/observability';
 import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
 import { EVENT_ARCHIVE, EventArchiveModule } from '../event-archive.module';
 import type { ArchiveConfig } from '../archive.config';
@@ -47,7 +46,7 @@ class ArchiverLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         registry: MetricsRegistry,
         config: PlatformConfig,
       ) =>
-        new ArchiverService(log, archive, clock, registry, new Logger('Archiver'), {
+        new ArchiverService(log, archive, clock, registry, batonLogger('Archiver'), {
           topics: config.topics,
         }),
     },
