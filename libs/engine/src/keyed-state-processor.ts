@@ -27,7 +27,7 @@ export interface KeyedBatchResult<S> {
  * function that decides a batch.
  */
 export interface KeyedStateProcessorSpec<S, R extends KeyedBatchResult<S> = KeyedBatchResult<S>> {
-  /** For logs: the context, and what a key is ("runs" logs "owns partition 3 with 120 runs"). */
+  /** For logs: the writer, and what a key is (`owns partition` logs `{ partition: 3, keys: 120, keysAre: 'runs' }`). */
   readonly name: string;
   readonly keysAre: string;
   /** Consumer group; transactional ids are `<groupId>.<partition>`. */
@@ -224,7 +224,8 @@ export class KeyedStateProcessor<
     this.logger.info('owns partition', {
       writer: this.spec.name,
       partition,
-      [this.spec.keysAre]: states.size,
+      keys: states.size,
+      keysAre: this.spec.keysAre,
     });
   }
 
