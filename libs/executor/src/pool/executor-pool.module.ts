@@ -7,7 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { JsonLogger, MetricsRegistry } from '@baton/observability';
+import { batonLogger, JsonLogger, MetricsRegistry } from '@baton/observability';
 import type { SecretSealer } from '@baton/contracts';
 import {
   CLOCK,
@@ -103,7 +103,7 @@ export class ExecutorPoolModule {
               log,
               clock,
               metrics,
-              logger ?? JsonLogger.forProcess(),
+              batonLogger('ExecutorPool', logger ?? JsonLogger.forProcess()),
               given ?? handlers ?? new HandlerRegistry(),
               {
                 ...rest,

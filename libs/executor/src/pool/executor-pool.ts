@@ -1,8 +1,7 @@
 import { coreTopics, deadLetterRecord, stepTasksTopic, Topics } from '@baton/contracts';
 import type { Batch, Consumer, EventLog, LogRecord, Producer, TopicPartition } from '@baton/eventlog';
-import type { JsonLogger } from '@baton/observability';
+import type { BatonLogger } from '@baton/observability';
 import type { Clock } from '@baton/platform';
-import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createStepRuntimes, HandlerRegistry, StepRuntimes, type StepTask } from '../runtimes';
 import { failedRecord, startedRecord } from './attempt-reports';
@@ -81,7 +80,7 @@ const PUBLISH_TRIES = 5;
  * the cancellation group.
  *
  * @example
- *   const pool = new ExecutorPool(log, systemClock, metrics, JsonLogger.create(), handlers, {
+ *   const pool = new ExecutorPool(log, systemClock, metrics, batonLogger('ExecutorPool'), handlers, {
  *     pool: 'default', slots: 8, executorId: 'worker-1',
  *   });
  *   await pool.start();
@@ -94,7 +93,7 @@ export class ExecutorPool {
   private readonly groupId: string;
   private readonly topic: string;
   private readonly metrics: ExecutorPoolMetrics;
-  private readonly log: Logger;
+  private readonly log: BatonLogger;
   private readonly slots: Slots;
   private readonly runtimes: StepRuntimes;
   private readonly running = new Map<string, Launched>();
@@ -116,7 +115,7 @@ export class ExecutorPool {
     private readonly eventLog: EventLog,
     private readonly clock: Clock,
     registry: Registry,
-    logger: JsonLogger,
+    logger: BatonLogger,
     handlers: HandlerRegistry,
     private readonly options: ExecutorPoolOptions,
   ) {
@@ -169,7 +168,7 @@ export class ExecutorPool {
       eachBatch: (batch) => this.onTasks(batch),
     });
     await this.tasks.start();
-    this.log.info({ slots: this.options.slots }, 'executor pool started');
+    this.log.info('executor pool started', { slots: this.options.slots });
   }
 
   /** Graceful stop (see the class comment). Idempotent. */
@@ -187,10 +186,10 @@ export class ExecutorPool {
     this.stopWaiting.abort();
     await this.tasks?.stop();
     if (this.running.size > 0) {
-      this.log.info(
-        { attempts: this.running.size, graceMs: this.stopGraceMs },
-        'waiting for running attempts',
-      );
+      this.log.info('waiting for running attempts', {
+        attempts: this.running.size,
+        graceMs: this.stopGraceMs,
+      });
       const all = Promise.all([...this.running.values()].map((launched) => launched.settled));
       if (!(await settlesWithin(all, this.stopGraceMs))) {
         for (const { attempt } of this.running.values()) attempt.stop('shutdown');
@@ -200,7 +199,7 @@ export class ExecutorPool {
     await this.cancellations?.stop();
     await this.producer?.close();
     this.state = 'stopped';
-    this.log.info({}, 'executor pool stopped');
+    this.log.info('executor pool stopped');
   }
 
   private async onTasks(batch: Batch): Promise<void> {
@@ -278,7 +277,7 @@ export class ExecutorPool {
         ? 'already running here'
         : null;
     if (why === null) return false;
-    this.attemptLog(task).info({}, `task skipped: ${why}`);
+    this.attemptLog(task).info('task skipped', { why });
     if (why === 'cancelled before it started') {
       this.metrics.attempts.inc({ pool: this.options.pool, outcome: 'cancelled' });
     }
@@ -302,14 +301,14 @@ export class ExecutorPool {
     // The refusal of an optimistic start may be read before the launch.
     if (this.refused.has(attempt.key)) attempt.stop('refused');
     const startedAt = this.clock.now();
-    log.info({ type: task.type, confirm: verdict !== null }, 'attempt started');
+    log.info('attempt started', { type: task.type, confirm: verdict !== null });
     const settled = attempt.done
       .then((result) => {
         const labels = { pool: this.options.pool };
         this.metrics.attempts.inc({ ...labels, outcome: result.outcome });
         this.metrics.attemptSeconds.observe(labels, Math.max(0, this.clock.now() - startedAt) / 1000);
       })
-      .catch((error: unknown) => log.error({ error: String(error) }, 'attempt bookkeeping failed'))
+      .catch((error: unknown) => log.error('attempt bookkeeping failed', { error: String(error) }))
       .finally(() => {
         this.running.delete(attempt.key);
         slot.release();
@@ -322,16 +321,13 @@ export class ExecutorPool {
     await this.send([deadLetterRecord(record, decoded.reason, decoded.problems, now)]);
     const identity = decoded.identity;
     const problems = decoded.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
-    this.log.warn(
-      {
-        ...(identity ?? {}),
-        offset: record.offset,
-        partition: record.partition,
-        reason: decoded.reason,
-        problems,
-      },
-      'step task dead-lettered',
-    );
+    this.log.warn('step task dead-lettered', {
+      ...(identity ?? {}),
+      offset: record.offset,
+      partition: record.partition,
+      reason: decoded.reason,
+      problems,
+    });
     this.metrics.attempts.inc({ pool: this.options.pool, outcome: 'invalid' });
     if (identity === null) return;
     // The engine only accepts a failure for a running step: start it, then fail it (same key, in order).
@@ -347,10 +343,10 @@ export class ExecutorPool {
     for (const record of batch.records) {
       const decoded = decodeCancellation(record.value);
       if (!decoded.ok) {
-        this.log.warn(
-          { offset: record.offset, reason: decoded.reason },
-          'unreadable step cancellation ignored',
-        );
+        this.log.warn('unreadable step cancellation ignored', {
+          offset: record.offset,
+          reason: decoded.reason,
+        });
         continue;
       }
       const { executorId, reason } = decoded.value;
@@ -363,7 +359,7 @@ export class ExecutorPool {
       }
       const launched = this.running.get(key);
       if (!launched) continue;
-      this.attemptLog(launched.attempt.task).info({ reason }, 'cancelling attempt');
+      this.attemptLog(launched.attempt.task).info('cancelling attempt', { reason });
       launched.attempt.stop(executorId === undefined ? 'cancelled' : 'refused');
     }
   }
@@ -372,7 +368,7 @@ export class ExecutorPool {
     for (const record of batch.records) {
       const decoded = decodeGrant(record.value);
       if (!decoded.ok) {
-        this.log.warn({ offset: record.offset, reason: decoded.reason }, 'unreadable step grant ignored');
+        this.log.warn('unreadable step grant ignored', { offset: record.offset, reason: decoded.reason });
         continue;
       }
       if (decoded.value.executorId === this.executorId)
@@ -396,8 +392,8 @@ export class ExecutorPool {
     return this.producer;
   }
 
-  private attemptLog(id: { runId: string; stepId: string; attempt: number }): Logger {
-    return this.log.child({ runId: id.runId, stepId: id.stepId, attempt: id.attempt });
+  private attemptLog(id: { runId: string; stepId: string; attempt: number }): BatonLogger {
+    return this.log.forRun(id.runId, id.stepId).child({ attempt: id.attempt });
   }
 
   private reportBusy(busy: number): void {

@@ -13,7 +13,8 @@ import {
 import type { RunCommand } from '@baton/domain';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { EmbeddedEventLog, partitionForKey, type Consumer, type LogRecord } from '@baton/eventlog';
-import { JsonLogger, MetricsRegistry } from '@baton/observability';
+import { MetricsRegistry } from '@baton/observability';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 import { systemClock, type Clock } from '@baton/platform';
 import { HandlerRegistry } from '../../runtimes';
 import type { StepTask } from '../../runtimes';
@@ -106,7 +107,7 @@ export class PoolHarness {
     handlers = new HandlerRegistry(),
     clock: Clock = systemClock,
   ): ExecutorPool {
-    const pool = new ExecutorPool(this.log, clock, this.metrics, JsonLogger.create({}, 'silent'), handlers, {
+    const pool = new ExecutorPool(this.log, clock, this.metrics, SILENT_LOGGER, handlers, {
       pool: POOL,
       slots: 2,
       executorId: 'executor-a',
