@@ -48,7 +48,8 @@ export function readEnvironment<T extends object>(schema: new () => T, env: Envi
 function describe(errors: readonly ValidationError[], env: Record<string, string | undefined>): string {
   return errors
     .map((error) => {
-      const problems = Object.values(error.constraints ?? {}).join(', ');
+      // Several constraints may share one message (a port's integer, min and max).
+      const problems = [...new Set(Object.values(error.constraints ?? {}))].join(', ');
       return `${problems} (got '${env[error.property]}')`;
     })
     .join('; ');
