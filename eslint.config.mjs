@@ -17,6 +17,28 @@ export default tseslint.config(
     },
   },
   {
+    // Configuration is read once, in apps/*/main.ts, and passed down (issue 16.6): libraries take
+    // their settings from config objects, never from the process. Specs, test helpers and benches may.
+    files: ['libs/**/src/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/*.int.spec.ts',
+      '**/*.esdb-spec.ts',
+      'libs/*/src/**/testing/**',
+      'libs/*/bench/**',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'libs never read process.env: take the setting from the config main.ts passes down.',
+        },
+      ],
+    },
+  },
+  {
     // The domain core is pure: no frameworks, no I/O (STYLE.md, principle 1).
     files: ['libs/domain/src/**/*.ts'],
     rules: {

@@ -1,11 +1,22 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from '@baton/api';
 import { EventArchiveModule } from '@baton/archive';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule } from '@baton/platform';
+import type { ApiProcessConfig } from './api.config';
 
 /** The REST API as its own process: serves the read model and publishes run requests and cancels. */
-@Module({
-  imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(), EventArchiveModule, ApiModule],
-})
-export class ApiAppModule {}
+@Module({})
+export class ApiAppModule {
+  static forConfig(config: ApiProcessConfig): DynamicModule {
+    return {
+      module: ApiAppModule,
+      imports: [
+        ObservabilityModule.forService(config.service),
+        PlatformModule.forRoot(config.platform),
+        EventArchiveModule.forRoot(config.archive),
+        ApiModule.forRoot(config.api),
+      ],
+    };
+  }
+}

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { configureApi } from '@baton/api';
-import { bootstrapService } from '@baton/platform';
+import { bootstrapService, configOrExit } from '@baton/platform';
 import { ApiAppModule } from './api-app.module';
+import { loadApiProcessConfig } from './api.config';
 
-void bootstrapService(ApiAppModule, {
-  service: 'api',
-  defaultPort: 8080,
+const config = configOrExit(() => loadApiProcessConfig(process.env));
+void bootstrapService(ApiAppModule.forConfig(config), {
+  ...config,
   configure: (app) => {
-    configureApi(app);
+    configureApi(app, config.api.http);
   },
 });

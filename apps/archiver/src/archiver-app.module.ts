@@ -1,10 +1,20 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ArchiverModule } from '@baton/archive';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule } from '@baton/platform';
+import type { ArchiverProcessConfig } from './archiver.config';
 
 /** The archiver as its own process: every run event into its run's permanent stream. */
-@Module({
-  imports: [ObservabilityModule.forService('archiver'), PlatformModule.forRoot(), ArchiverModule],
-})
-export class ArchiverAppModule {}
+@Module({})
+export class ArchiverAppModule {
+  static forConfig(config: ArchiverProcessConfig): DynamicModule {
+    return {
+      module: ArchiverAppModule,
+      imports: [
+        ObservabilityModule.forService(config.service),
+        PlatformModule.forRoot(config.platform),
+        ArchiverModule.forRoot(config.archive),
+      ],
+    };
+  }
+}

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@baton/platform';
+import { bootstrapService, configOrExit } from '@baton/platform';
 import { ArchiverAppModule } from './archiver-app.module';
+import { loadArchiverProcessConfig } from './archiver.config';
 
-void bootstrapService(ArchiverAppModule, { service: 'archiver', defaultPort: 8084 });
+const config = configOrExit(() => loadArchiverProcessConfig(process.env));
+void bootstrapService(ArchiverAppModule.forConfig(config), config);

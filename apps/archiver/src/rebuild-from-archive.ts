@@ -8,10 +8,10 @@ import { loadPlatformConfig, openDatabase } from '@baton/platform';
  * the all-in-one process, which owns the data directory).
  */
 async function main(): Promise<void> {
-  const sql = await openDatabase(loadPlatformConfig());
+  const sql = await openDatabase(loadPlatformConfig(process.env));
   const started = Date.now();
   try {
-    const archive = await openEventArchive(loadArchiveConfig(), sql);
+    const archive = await openEventArchive(loadArchiveConfig(process.env), sql);
     try {
       const result = await rebuildFromArchive(archive, sql, {
         onProgress: ({ events }) => {

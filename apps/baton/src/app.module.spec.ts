@@ -4,13 +4,19 @@ import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureApi } from '@baton/api';
-import { loadPlatformConfig, SQL_CLIENT } from '@baton/platform';
+import { stepTasksTopic, Topics } from '@baton/contracts';
+import type { EventLog } from '@baton/eventlog';
+import { EVENT_LOG, SQL_CLIENT } from '@baton/platform';
 import type { SqlClient } from '@baton/readmodel';
 import { AppModule } from './app.module';
+import { loadConfig } from './baton.config';
 
 // The all-in-one process in-process, on the embedded log and PGlite in a temp
 // dir: the README's `npm start` path, from an HTTP request to a finished run.
 jest.setTimeout(60_000);
+
+/** Not the default (30 s): the lease the engine puts in tasks and the executor asks for must be this one. */
+const LEASE_MS = 4_321;
 
 describe('the all-in-one app', () => {
   let dataDir: string;
@@ -22,17 +28,18 @@ describe('the all-in-one app', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'baton-app-'));
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AppModule.forOptions({
-          platform: loadPlatformConfig({ BATON_DATA_DIR: dataDir, BATON_RUN_PARTITIONS: '2' }),
-          examplesDir: resolve(__dirname, '../../../examples'),
-          executorSlots: 4,
-          leaseMs: 30_000,
-        }),
-      ],
-    }).compile();
-    sut = configureApi(moduleRef.createNestApplication({ logger: false, forceCloseConnections: true }));
+    const config = loadConfig({
+      BATON_DATA_DIR: dataDir,
+      BATON_RUN_PARTITIONS: '2',
+      BATON_EXAMPLES_DIR: resolve(__dirname, '../../../examples'),
+      BATON_EXECUTOR_SLOTS: '4',
+      BATON_LEASE_MS: String(LEASE_MS),
+    });
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forOptions(config)] }).compile();
+    sut = configureApi(
+      moduleRef.createNestApplication({ logger: false, forceCloseConnections: true }),
+      config.api.http,
+    );
     sut.enableShutdownHooks();
     await sut.listen(0, '127.0.0.1');
     base = await sut.getUrl();
@@ -189,6 +196,22 @@ describe('the all-in-one app', () => {
     expect(payloads.find((e) => e.type === 'StepFailed')).toMatchObject({ exitCode: 3, nonRetryable: true });
   });
 
+  it("holds BATON_LEASE_MS as one value: the engine's tasks carry it and the executor asks for exactly it", async () => {
+    const log = sut.get<EventLog>(EVENT_LOG);
+    const tasks = (await recordsOf(log, stepTasksTopic('default'))).map(
+      (value) => value as { stepId: string; leaseMs: number },
+    );
+    const starts = (await recordsOf(log, Topics.runCommands))
+      .map((value) => value as { type: string; leaseDurationMs?: number })
+      .filter((command) => command.type === 'ReportStepStarted');
+
+    // The runs above ran steps on the default pool: there are tasks and starts to look at.
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(starts.length).toBeGreaterThan(0);
+    expect(new Set(tasks.map((task) => task.leaseMs))).toEqual(new Set([LEASE_MS]));
+    expect(new Set(starts.map((start) => start.leaseDurationMs))).toEqual(new Set([LEASE_MS]));
+  });
+
   async function eventTypes(runId: string): Promise<string[]> {
     const page = (await (
       await fetch(`${base}/api/v1/runs/${runId}/events?limit=500`, { headers: auth })
@@ -198,6 +221,16 @@ describe('the all-in-one app', () => {
     return page.items.map((e) => e.type);
   }
 });
+
+/** Every JSON value on `topic`, all partitions. */
+async function recordsOf(log: EventLog, topic: string): Promise<unknown[]> {
+  const values: unknown[] = [];
+  const partitions = await log.partitionCount(topic);
+  for (let partition = 0; partition < partitions; partition += 1)
+    for await (const record of log.readPartition(topic, partition))
+      if (record.value !== null) values.push(JSON.parse(record.value));
+  return values;
+}
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ApiModule } from '@baton/api';
-import { ArchiverModule } from '@baton/archive';
-import { EngineModule } from '@baton/engine';
-import { defaultStepRuntimeTable, ExecutorPoolModule, type StepRuntimesOptions } from '@baton/executor';
+import { ApiModule, type ApiConfig } from '@baton/api';
+import { ArchiverModule, type ArchiveConfig } from '@baton/archive';
+import { EngineModule, type EngineModuleOptions } from '@baton/engine';
+import { ExecutorPoolModule, executorPool, type ExecutorPoolConfig } from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule, type PlatformConfig } from '@baton/platform';
 import { ProjectorModule } from '@baton/projector';
@@ -12,14 +12,14 @@ import { LocalAdminToken } from './local-admin-token';
 
 export interface AllInOneOptions {
   readonly platform: PlatformConfig;
+  /** The lease (`BATON_LEASE_MS`) lives here only: the default pool's executor uses the one each task carries. */
+  readonly engine: EngineModuleOptions;
+  readonly api: ApiConfig;
+  readonly archive: ArchiveConfig;
+  /** The default pool: slots, shell and HTTP sandboxing, where `file:` and `env:` secret references are read. */
+  readonly executor: ExecutorPoolConfig;
   /** Workflows pushed on start; null for none. */
   readonly examplesDir: string | null;
-  readonly executorSlots: number;
-  /** Lease the default pool's executor holds per attempt (how soon a lost attempt is retried). */
-  readonly leaseMs: number;
-  /** The default pool's shell and HTTP sandboxing, and where `file:` secret references live. */
-  readonly runtimes?: StepRuntimesOptions;
-  readonly secretFilesDir?: string;
 }
 
 /**
@@ -35,17 +35,11 @@ export class AppModule {
       imports: [
         ObservabilityModule.forService('baton'),
         PlatformModule.forRoot(options.platform),
-        EngineModule,
+        EngineModule.forRoot(options.engine),
         ProjectorModule,
-        ArchiverModule,
-        ApiModule,
-        ExecutorPoolModule.forPool({
-          pool: 'default',
-          slots: options.executorSlots,
-          // The all-in-one's runtime table: Baton's runtimes with the example handlers.
-          runtimes: defaultStepRuntimeTable(exampleHandlers(), options.runtimes),
-          ...(options.secretFilesDir === undefined ? {} : { secretFilesDir: options.secretFilesDir }),
-        }),
+        ArchiverModule.forRoot(options.archive),
+        ApiModule.forRoot(options.api),
+        ExecutorPoolModule.forPool(executorPool(options.executor, exampleHandlers())),
       ],
       providers: [{ provide: EXAMPLES_DIR, useValue: options.examplesDir }, ExamplesLoader, LocalAdminToken],
     };

@@ -1,40 +1,30 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { stepRuntimesFromEnv } from '@baton/executor';
-import { loadPlatformConfig } from '@baton/platform';
+import { loadApiConfig } from '@baton/api';
+import { loadArchiveConfig } from '@baton/archive';
+import { loadEngineOptions } from '@baton/engine';
+import { loadExecutorPoolConfig } from '@baton/executor';
+import { loadServiceConfig, type Environment, type ServiceConfig } from '@baton/platform';
 import type { AllInOneOptions } from './app.module';
 
-/** Settings of the all-in-one process, read once from the environment (documented in the README). */
-export interface BatonConfig extends AllInOneOptions {
-  readonly port: number;
-}
+/** The all-in-one process's config, read once in `main.ts` (documented in the README). */
+export interface BatonConfig extends AllInOneOptions, ServiceConfig {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): BatonConfig {
-  const port = Number(env.BATON_PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`BATON_PORT must be a TCP port number (0-65535), got '${env.BATON_PORT}'`);
-  }
-  const slots = Number(env.BATON_EXECUTOR_SLOTS ?? 8);
-  if (!Number.isInteger(slots) || slots < 1) {
-    throw new Error(`BATON_EXECUTOR_SLOTS must be a positive integer, got '${env.BATON_EXECUTOR_SLOTS}'`);
-  }
-  const leaseMs = Number(env.BATON_LEASE_MS ?? 30_000);
-  if (!Number.isInteger(leaseMs) || leaseMs < 1_000) {
-    throw new Error(`BATON_LEASE_MS must be at least 1000, got '${env.BATON_LEASE_MS}'`);
-  }
+export function loadConfig(env: Environment): BatonConfig {
+  const service = loadServiceConfig(env, 'baton', 8080);
   const examples = resolve(env.BATON_EXAMPLES_DIR ?? 'examples');
-  const platform = loadPlatformConfig(env);
   // On a laptop the examples call Baton's own health check on loopback (the API binds loopback and
   // needs a token); a distributed executor refuses loopback unless told otherwise.
-  const { secretFilesDir, ...runtimes } = stepRuntimesFromEnv(env, { httpAllow: ['loopback'] });
+  const executor = loadExecutorPoolConfig(env, { slots: 8, httpAllow: ['loopback'] });
   return {
-    port,
+    ...service,
     // The all-in-one makes its secrets key on first start: a newcomer never has to.
-    platform: { ...platform, secrets: { ...platform.secrets, createKeyFile: true } },
+    platform: { ...service.platform, secrets: { ...service.platform.secrets, createKeyFile: true } },
+    engine: loadEngineOptions(env),
+    api: loadApiConfig(env),
+    archive: loadArchiveConfig(env),
+    // Its one pool is `default` (BATON_EXECUTOR_POOL names a separate executor's pool).
+    executor: { ...executor, pool: 'default' },
     examplesDir: env.BATON_EXAMPLES_DIR === '' || !existsSync(examples) ? null : examples,
-    executorSlots: slots,
-    leaseMs,
-    runtimes,
-    secretFilesDir,
   };
 }

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { parseWorkflowDocument } from '@baton/definitions';
+import { batonLogger } from '@baton/observability';
 import { SQL_CLIENT } from '@baton/platform';
 import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
 
@@ -14,7 +15,7 @@ export const EXAMPLES_DIR = Symbol('ExamplesDir');
  */
 @Injectable()
 export class ExamplesLoader implements OnApplicationBootstrap {
-  private readonly logger = new Logger('Examples');
+  private readonly logger = batonLogger('Examples');
 
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
@@ -29,9 +30,10 @@ export class ExamplesLoader implements OnApplicationBootstrap {
       const source = await readFile(join(this.dir, file), 'utf8');
       const result = parseWorkflowDocument(source);
       if (!result.ok) {
-        this.logger.warn(
-          `${file} is not a valid workflow: ${result.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-        );
+        this.logger.warn('example is not a valid workflow', {
+          file,
+          errors: result.errors.map((e) => `${e.path} ${e.message}`).join('; '),
+        });
         continue;
       }
       const pushed = await registry.push({
@@ -42,7 +44,12 @@ export class ExamplesLoader implements OnApplicationBootstrap {
         // of an example (its cron triggers): only a first version is made active.
         activate: false,
       });
-      this.logger.log(`${file}: ${pushed.workflowId} v${pushed.version}${pushed.created ? ' (new)' : ''}`);
+      this.logger.info('example pushed', {
+        file,
+        workflowId: pushed.workflowId,
+        version: pushed.version,
+        created: pushed.created,
+      });
     }
   }
 }

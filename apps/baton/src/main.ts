@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { configureApi } from '@baton/api';
-import { bootstrapService } from '@baton/platform';
+import { bootstrapService, configOrExit } from '@baton/platform';
 import { AppModule } from './app.module';
 import { loadConfig } from './baton.config';
 
-const config = loadConfig();
+const config = configOrExit(() => loadConfig(process.env));
 void bootstrapService(AppModule.forOptions(config), {
-  service: 'baton',
-  defaultPort: config.port,
+  ...config,
   configure: (app) => {
-    configureApi(app);
+    configureApi(app, config.api.http);
   },
 });

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@baton/platform';
+import { bootstrapService, configOrExit } from '@baton/platform';
 import { EngineAppModule } from './engine-app.module';
+import { loadEngineProcessConfig } from './engine.config';
 
-void bootstrapService(EngineAppModule, { service: 'engine', defaultPort: 8081 });
+const config = configOrExit(() => loadEngineProcessConfig(process.env));
+void bootstrapService(EngineAppModule.forConfig(config), config);

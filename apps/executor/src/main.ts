@@ -1,9 +1,6 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
-import { bootstrapService } from '@baton/platform';
-import { ExecutorAppModule } from './executor-app.module';
+import { bootstrapService, configOrExit } from '@baton/platform';
+import { ExecutorAppModule, loadExecutorProcessConfig } from './executor-app.module';
 
-@Module({ imports: [ExecutorAppModule.forSettings()] })
-class ExecutorMain {}
-
-void bootstrapService(ExecutorMain, { service: 'executor', defaultPort: 8083 });
+const config = configOrExit(() => loadExecutorProcessConfig(process.env));
+void bootstrapService(ExecutorAppModule.forConfig(config), config);

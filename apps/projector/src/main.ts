@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@baton/platform';
+import { bootstrapService, configOrExit, loadServiceConfig } from '@baton/platform';
 import { ProjectorAppModule } from './projector-app.module';
 
-void bootstrapService(ProjectorAppModule, { service: 'projector', defaultPort: 8082 });
+const config = configOrExit(() => loadServiceConfig(process.env, 'projector', 8082));
+void bootstrapService(ProjectorAppModule.forConfig(config), config);

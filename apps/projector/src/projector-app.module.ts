@@ -1,10 +1,19 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ObservabilityModule } from '@baton/observability';
-import { PlatformModule } from '@baton/platform';
+import { PlatformModule, type ServiceConfig } from '@baton/platform';
 import { ProjectorModule } from '@baton/projector';
 
-/** The projector as its own process: run events into the PostgreSQL read model. */
-@Module({
-  imports: [ObservabilityModule.forService('projector'), PlatformModule.forRoot(), ProjectorModule],
-})
-export class ProjectorAppModule {}
+/** The projector as its own process: the read model from the events topic. */
+@Module({})
+export class ProjectorAppModule {
+  static forConfig(config: ServiceConfig): DynamicModule {
+    return {
+      module: ProjectorAppModule,
+      imports: [
+        ObservabilityModule.forService(config.service),
+        PlatformModule.forRoot(config.platform),
+        ProjectorModule,
+      ],
+    };
+  }
+}

@@ -9,7 +9,7 @@ import { rebuildProjection } from '@baton/projector';
  * logs are truncated and projected again from offset 0 of every partition.
  */
 async function main(): Promise<void> {
-  const config = loadPlatformConfig();
+  const config = loadPlatformConfig(process.env);
   const log = await openEventLog(config);
   const sql = await openDatabase(config);
   const started = Date.now();

@@ -1,7 +1,13 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { CqrsModule, EventBus } from '@nestjs/cqrs';
 import type { EventLog } from '@baton/eventlog';
-import { HealthService, MetricsRegistry } from '@baton/observability';
+import { batonLogger, HealthService, MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
@@ -14,7 +20,7 @@ import {
 import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
 import { TokenStore } from '@baton/auth';
 import { ApiAuthGuard } from './auth/api-auth.guard';
-import { AUTH_CONFIG_FROM_ENV, AUTH_PROVIDERS } from './auth/auth.providers';
+import { AUTH_PROVIDERS } from './auth/auth.providers';
 import { AUTH_CONFIG } from './auth/auth.tokens';
 import { TokensController } from './auth/tokens.controller';
 import { WhoAmIController } from './auth/whoami.controller';
@@ -30,7 +36,8 @@ import { RunActionsController } from './runs/run-actions.controller';
 import { RunsController } from './runs/runs.controller';
 import { RUN_HANDLERS } from './runs/run.handlers';
 import type { SecretSealer } from '@baton/contracts';
-import { definitionLimitsFromEnv } from '@baton/definitions';
+import type { DefinitionLimits } from '@baton/definitions';
+import type { ApiConfig } from './api.config';
 import { StatusEventsController } from './status-events/status-events.controller';
 import { StatusEventsHub } from './status-events/status-events.hub';
 import { MissedStatusEventsHandler } from './status-events/queries/missed-status-events.handler';
@@ -46,6 +53,9 @@ import { MaestroImportController } from './import/maestro-import.controller';
 import { MaestroImportService } from './import/maestro-import.service';
 import { ImportMaestroWorkflowHandler } from './import/commands/import-maestro-workflow.handler';
 import { AUTH_HANDLERS } from './auth/auth.handlers';
+
+/** The `BATON_LIMIT_*` bounds pushed documents are checked against (`ApiConfig.definitionLimits`). */
+const DEFINITION_LIMITS = Symbol('DefinitionLimits');
 
 /** Opens the producer and the status consumer with the application; stops them before the platform closes the log. */
 class ApiLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
@@ -83,14 +93,16 @@ export const API_CONTROLLERS = [
  * Baton's REST API (`/api/v1/...`) and its SSE stream, for any app to
  * import next to `PlatformModule` (EVENT_LOG, SQL_CLIENT, CLOCK,
  * PLATFORM_CONFIG) and `ObservabilityModule` (MetricsRegistry). Call
- * `configureApi(app)` before `listen`: it installs the raw body reader for
+ * `configureApi(app, config.http)` before `listen`: it installs the raw body reader for
  * workflow documents, the validation pipe and the OpenAPI document.
  *
  * @example
- *   @Module({ imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(), ApiModule] })
+ *   const config = { ...loadServiceConfig(process.env, 'api', 8080), api: loadApiConfig(process.env) };
+ *   @Module({ imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(config.platform),
+ *                       ApiModule.forRoot(config.api)] })
  *   class ApiAppModule {}
  *   const app = await NestFactory.create(ApiAppModule);
- *   configureApi(app);
+ *   configureApi(app, config.api.http);
  *   await app.listen(8080);
  */
 @Module({
@@ -103,7 +115,6 @@ export const API_CONTROLLERS = [
     ApiMetricsInterceptor,
     SecretMaskInterceptor,
     ApiExceptionFilter,
-    AUTH_CONFIG_FROM_ENV,
     ...AUTH_PROVIDERS,
     ApiAuthGuard,
     {
@@ -138,20 +149,19 @@ export const API_CONTROLLERS = [
       provide: StatusEventsHub,
       inject: [EVENT_LOG, EventBus, ID_GENERATOR],
       useFactory: (log: EventLog, bus: EventBus, ids: IdGenerator) =>
-        new StatusEventsHub(log, bus, `baton-api-status-${ids.next()}`, new Logger('StatusEvents')),
+        new StatusEventsHub(log, bus, `baton-api-status-${ids.next()}`, batonLogger('StatusEvents')),
     },
     {
       provide: WorkflowsService,
-      inject: [WorkflowRegistry],
-      // Read once at start: a bad BATON_LIMIT_* value stops the process with its name.
-      useFactory: (registry: WorkflowRegistry) =>
-        new WorkflowsService(registry, definitionLimitsFromEnv(process.env)),
+      inject: [WorkflowRegistry, DEFINITION_LIMITS],
+      useFactory: (registry: WorkflowRegistry, limits: DefinitionLimits) =>
+        new WorkflowsService(registry, limits),
     },
     {
       provide: MaestroImportService,
-      inject: [WorkflowsService],
-      useFactory: (workflows: WorkflowsService) =>
-        new MaestroImportService(workflows, definitionLimitsFromEnv(process.env)),
+      inject: [WorkflowsService, DEFINITION_LIMITS],
+      useFactory: (workflows: WorkflowsService, limits: DefinitionLimits) =>
+        new MaestroImportService(workflows, limits),
     },
     {
       provide: WorkflowQueueQueries,
@@ -185,4 +195,15 @@ export const API_CONTROLLERS = [
   ],
   exports: [StatusEventsHub, StorageState, TokenStore, AUTH_CONFIG],
 })
-export class ApiModule {}
+export class ApiModule {
+  /** The API with the process's `ApiConfig` (authentication, definition limits). */
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      providers: [
+        { provide: AUTH_CONFIG, useValue: config.auth },
+        { provide: DEFINITION_LIMITS, useValue: config.definitionLimits },
+      ],
+    };
+  }
+}

@@ -6,12 +6,7 @@ import { jsonBody } from './http/json-body.middleware';
 import { methodNotAllowed } from './http/method-not-allowed.middleware';
 import { completeErrorResponses } from './http/openapi-errors';
 import { addResponseExamples } from './http/openapi-examples';
-import {
-  applyHttpSecurity,
-  loadHttpSecurity,
-  requireNonSimpleContentType,
-  type HttpSecurity,
-} from './http/http-security';
+import { applyHttpSecurity, requireNonSimpleContentType, type HttpSecurity } from './http/http-security';
 import { workflowSourceBody } from './http/workflow-source.middleware';
 import { serveWebUi } from './http/web-ui';
 
@@ -21,17 +16,14 @@ export const OPENAPI_PATH = 'api/docs';
 /**
  * Everything an app hosting `ApiModule` applies before `listen`, so every
  * process serves the same API: security headers, CORS and body bounds
- * (`HttpSecurity`, from the environment unless given), the content-type rule
+ * (`HttpSecurity`, the process config's `ApiConfig.http`), the content-type rule
  * that keeps browsers from posting cross-site, the raw body reader for
  * workflow documents and the bounded JSON body parser (both before Nest's
  * parsers, which `listen` installs later, and which skip a JSON parser already
  * named), the validation pipe, the OpenAPI document, and the web UI at `/`
  * (when built).
  */
-export function configureApi<T extends INestApplication>(
-  app: T,
-  security: HttpSecurity = loadHttpSecurity(process.env),
-): T {
+export function configureApi<T extends INestApplication>(app: T, security: HttpSecurity): T {
   applyHttpSecurity(app, security);
   // An undeclared method is a 405 whatever it carries, before any body rule.
   app.use(methodNotAllowed());

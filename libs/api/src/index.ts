@@ -1,4 +1,5 @@
 export { ApiModule } from './api.module';
+export { loadApiConfig, type ApiConfig } from './api.config';
 export { configureApi, createValidationPipe, setupOpenApi, OPENAPI_PATH } from './configure-api';
 export { ID_GENERATOR, randomIds, type IdGenerator } from './ids';
 export { StatusEventsHub, type StatusFilter } from './status-events/status-events.hub';

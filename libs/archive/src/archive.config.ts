@@ -1,11 +1,12 @@
 import { PgSqlClient, pgTlsFromEnv, type PgTls, type SqlClient } from '@baton/readmodel';
+import type { Environment } from '@baton/platform';
 import type { EventArchive } from './event-archive.port';
 import { EventStoreDbEventArchive } from './eventstoredb/eventstoredb-event-archive';
 import { migrateArchive } from './postgres/archive-schema';
 import { PostgresEventArchive } from './postgres/postgres-event-archive';
 
 /**
- * Which archive a process uses, read once from the environment:
+ * Which archive a process uses, read once from the environment its `main.ts` passes in:
  * - `BATON_ARCHIVE=postgres` (default): PostgreSQL. `BATON_ARCHIVE_DATABASE_URL`
  *   names its own server; unset, the archive's tables live in the read-model
  *   database (`BATON_DATABASE_URL`, or PGlite in the embedded default).
@@ -17,7 +18,7 @@ export type ArchiveConfig =
   | { readonly kind: 'postgres'; readonly url?: string; readonly ssl?: PgTls }
   | { readonly kind: 'eventstoredb'; readonly url: string };
 
-export function loadArchiveConfig(env: NodeJS.ProcessEnv = process.env): ArchiveConfig {
+export function loadArchiveConfig(env: Environment): ArchiveConfig {
   const kind = env.BATON_ARCHIVE ?? 'postgres';
   if (kind === 'postgres') {
     const url = env.BATON_ARCHIVE_DATABASE_URL;
@@ -41,7 +42,7 @@ export function loadArchiveConfig(env: NodeJS.ProcessEnv = process.env): Archive
  * certificate). A setting the URL already has wins; credentials go in the URL
  * (`esdb://user:password@host:2113`).
  */
-export function eventStoreUrlWithTls(url: string, env: NodeJS.ProcessEnv): string {
+export function eventStoreUrlWithTls(url: string, env: Environment): string {
   const settings: [string, string | undefined][] = [
     ['tls', bool(env, 'BATON_EVENTSTORE_TLS')],
     ['tlsVerifyCert', bool(env, 'BATON_EVENTSTORE_TLS_VERIFY_CERT')],
@@ -57,7 +58,7 @@ export function eventStoreUrlWithTls(url: string, env: NodeJS.ProcessEnv): strin
   return text === '' ? base : `${base}?${text}`;
 }
 
-function bool(env: NodeJS.ProcessEnv, name: string): string | undefined {
+function bool(env: Environment, name: string): string | undefined {
   const raw = env[name]?.toLowerCase();
   if (raw === undefined || raw === '') return undefined;
   if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got '${env[name]}'`);

@@ -1,7 +1,7 @@
-import { Global, Inject, Module, type OnModuleDestroy } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Module, type OnModuleDestroy } from '@nestjs/common';
 import { SQL_CLIENT } from '@baton/platform';
 import type { SqlClient } from '@baton/readmodel';
-import { loadArchiveConfig, openEventArchive } from './archive.config';
+import { openEventArchive, type ArchiveConfig } from './archive.config';
 import type { EventArchive } from './event-archive.port';
 
 /** Injection token of the process's `EventArchive`. */
@@ -17,21 +17,27 @@ class EventArchiveCloser implements OnModuleDestroy {
 }
 
 /**
- * The permanent event archive of a process (`EVENT_ARCHIVE`), chosen by
- * `loadArchiveConfig` (PostgreSQL by default, in the read-model database).
+ * The permanent event archive of a process (`EVENT_ARCHIVE`), the one its
+ * `ArchiveConfig` names (`loadArchiveConfig`: PostgreSQL by default, in the
+ * read-model database).
  * Global: the archiver writes to it, the API reads a run's history from it
  * when the read model no longer has it.
  */
 @Global()
-@Module({
-  providers: [
-    {
-      provide: EVENT_ARCHIVE,
-      inject: [SQL_CLIENT],
-      useFactory: (sql: SqlClient) => openEventArchive(loadArchiveConfig(), sql),
-    },
-    EventArchiveCloser,
-  ],
-  exports: [EVENT_ARCHIVE],
-})
-export class EventArchiveModule {}
+@Module({})
+export class EventArchiveModule {
+  static forRoot(config: ArchiveConfig): DynamicModule {
+    return {
+      module: EventArchiveModule,
+      providers: [
+        {
+          provide: EVENT_ARCHIVE,
+          inject: [SQL_CLIENT],
+          useFactory: (sql: SqlClient) => openEventArchive(config, sql),
+        },
+        EventArchiveCloser,
+      ],
+      exports: [EVENT_ARCHIVE],
+    };
+  }
+}

@@ -1,7 +1,12 @@
-import { Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
 import type { SecretSealer } from '@baton/contracts';
-import { MetricsRegistry } from '@baton/observability';
+import { batonLogger, MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
@@ -19,6 +24,18 @@ import { TriggersModule } from './triggers/triggers.module';
 import { WorkflowQueueModule } from './workflow-queue/workflow-queue.module';
 import { WriterHealth } from './writer-health';
 import { WriterHealthModule } from './writer-health.module';
+
+/** What the composition root decides for the engine (its process config). */
+export interface EngineModuleOptions {
+  /**
+   * The lease an executor holds per attempt (`BATON_LEASE_MS`): the engine
+   * writes it into every step task and executors ask for exactly that, so the
+   * value has one owner.
+   */
+  readonly leaseMs: number;
+}
+
+const ENGINE_OPTIONS = Symbol('EngineModuleOptions');
 
 /** Starts the engine and run-request admission with the application, and stops them with it. */
 class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -48,17 +65,19 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     },
     {
       provide: EngineService,
-      inject: [EVENT_LOG, CLOCK, EngineMetrics, PLATFORM_CONFIG, WriterHealth],
+      inject: [EVENT_LOG, CLOCK, EngineMetrics, PLATFORM_CONFIG, WriterHealth, ENGINE_OPTIONS],
       useFactory: (
         log: EventLog,
         clock: Clock,
         metrics: EngineMetrics,
         config: PlatformConfig,
         health: WriterHealth,
+        options: EngineModuleOptions,
       ) => {
-        const engine = new EngineService(log, clock, metrics, new Logger('Engine'), {
+        const engine = new EngineService(log, clock, metrics, batonLogger('Engine'), {
           topics: config.topics,
           limits: config.runLimits,
+          leaseMs: options.leaseMs,
         });
         health.watch(engine.writer);
         return engine;
@@ -79,7 +98,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           new WorkflowRegistry(sql),
           clock,
           metrics,
-          new Logger('Admission'),
+          batonLogger('Admission'),
           undefined,
           sealer ?? null,
         ),
@@ -93,4 +112,8 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   ],
   exports: [EngineService],
 })
-export class EngineModule {}
+export class EngineModule {
+  static forRoot(options: EngineModuleOptions): DynamicModule {
+    return { module: EngineModule, providers: [{ provide: ENGINE_OPTIONS, useValue: options }] };
+  }
+}

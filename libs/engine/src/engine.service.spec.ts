@@ -10,9 +10,10 @@ import { isAppliedInputKey } from './applied-input';
 import { EngineMetrics } from './engine.metrics';
 import { EngineService } from './engine.service';
 import { definitionFromYaml } from './testing/engine-fixtures';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 const layout = { runPartitions: 2, requestPartitions: 1 };
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 
 const definition = definitionFromYaml(`
 id: nap

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import { DEFAULT_RUN_LIMITS, type RunLimits, type RunState } from '@baton/domain';
 import { coreTopics, stepTasksTopic, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog, Producer } from '@baton/eventlog';
@@ -56,7 +56,7 @@ export class EngineService {
     private readonly log: EventLog,
     private readonly clock: Clock,
     private readonly metrics: EngineMetrics,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
     private readonly options: EngineOptions,
   ) {
     const ctx = {
@@ -185,7 +185,7 @@ export class EngineService {
       }
     } catch (error) {
       // The timers stay in flight and are fired again after the refire delay.
-      this.logger.error(`could not write due timers: ${(error as Error).message}`, undefined, 'Engine');
+      this.logger.error('could not write due timers', { err: error });
     } finally {
       this.firing = false;
       this.armTimer();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
+import { batonLogger } from '@baton/observability';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { KafkaEventLog, type EventLog, type KafkaEventLogOptions, type LogRecord } from '@baton/eventlog';
+import { testKafkaBrokers } from '@baton/eventlog/testing/test-brokers';
 import { systemClock } from '@baton/platform';
 import { isAppliedInputKey } from './applied-input';
 import { KeyedStateProcessor, type KeyedBatchResult } from './keyed-state-processor';
@@ -11,7 +12,12 @@ import { KeyedStateProcessor, type KeyedBatchResult } from './keyed-state-proces
 // back by itself while it still owns the partition, with no traffic after the fault.
 jest.setTimeout(90_000);
 
-const options: KafkaEventLogOptions = { clientId: 'baton-int', sessionTimeoutMs: 6_000, retryBackoffMs: 200 };
+const options: KafkaEventLogOptions = {
+  brokers: testKafkaBrokers(),
+  clientId: 'baton-int',
+  sessionTimeoutMs: 6_000,
+  retryBackoffMs: 200,
+};
 const logs: EventLog[] = [];
 
 async function connect(): Promise<EventLog> {
@@ -47,7 +53,7 @@ function countingProcessor(
   names: { group: string; input: string; state: string },
   beforeCommit?: (result: KeyedBatchResult<number>) => Promise<void>,
 ) {
-  return new KeyedStateProcessor<number>(log, systemClock, new Logger('KeyedStateProcessorIT'), {
+  return new KeyedStateProcessor<number>(log, systemClock, batonLogger('KeyedStateProcessorIT'), {
     name: 'Counter',
     keysAre: 'counters',
     groupId: names.group,

@@ -11,8 +11,9 @@ import {
 import { systemClock } from '@baton/platform';
 import { appliedInputKey, encodeAppliedInput } from './applied-input';
 import { KeyedStateProcessor, type KeyedBatchResult } from './keyed-state-processor';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 const names = { group: 'g', input: 'in', state: 'state' };
 
 /** A writer that remembers, per key, the values it decided (and lists every decision in `decided`). */

@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import {
   ProducerFencedError,
   ProducerUnusableError,
@@ -27,7 +27,7 @@ export interface KeyedBatchResult<S> {
  * function that decides a batch.
  */
 export interface KeyedStateProcessorSpec<S, R extends KeyedBatchResult<S> = KeyedBatchResult<S>> {
-  /** For logs: the context, and what a key is ("runs" logs "owns partition 3 with 120 runs"). */
+  /** For logs: the writer, and what a key is (`owns partition` logs `{ partition: 3, keys: 120, keysAre: 'runs' }`). */
   readonly name: string;
   readonly keysAre: string;
   /** Consumer group; transactional ids are `<groupId>.<partition>`. */
@@ -130,7 +130,7 @@ export class KeyedStateProcessor<
   constructor(
     private readonly log: EventLog,
     private readonly clock: Clock,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
     private readonly spec: KeyedStateProcessorSpec<S, R>,
   ) {}
 
@@ -221,7 +221,12 @@ export class KeyedStateProcessor<
     if (health) health.fenced = false;
     for (const [key, state] of states) this.spec.onAdopted?.(key, state, partition);
     this.spec.onRestored?.(partition);
-    this.logger.log(`owns partition ${partition} with ${states.size} ${this.spec.keysAre}`, this.spec.name);
+    this.logger.info('owns partition', {
+      writer: this.spec.name,
+      partition,
+      keys: states.size,
+      keysAre: this.spec.keysAre,
+    });
   }
 
   /** The latest snapshot per key wins; a tombstone deletes. The applied-input record is not a state. */
@@ -239,7 +244,8 @@ export class KeyedStateProcessor<
   private async revoke(partitions: readonly TopicPartition[]): Promise<void> {
     for (const { partition } of partitions) {
       this.assigned.delete(partition);
-      if (await this.drop(partition)) this.logger.log(`released partition ${partition}`, this.spec.name);
+      if (await this.drop(partition))
+        this.logger.info('released partition', { writer: this.spec.name, partition });
     }
   }
 
@@ -277,18 +283,19 @@ export class KeyedStateProcessor<
     const health = this.assigned.get(partition);
     if (health) health.fenced = true;
     await this.drop(partition);
-    this.logger.error(
-      `released partition ${partition} (${why}); re-opening it if this member still owns the partition`,
-      undefined,
-      this.spec.name,
-    );
+    this.logger.error('released partition; re-opening it if this member still owns the partition', {
+      writer: this.spec.name,
+      partition,
+      reason: why,
+    });
     try {
       await this.reacquire(partition);
     } catch (error) {
-      this.logger.warn(
-        `partition ${partition} stays dropped until the coordinator confirms it: ${(error as Error).message}`,
-        this.spec.name,
-      );
+      this.logger.warn('partition stays dropped until the coordinator confirms it', {
+        writer: this.spec.name,
+        partition,
+        error: (error as Error).message,
+      });
     }
   }
 
@@ -354,11 +361,13 @@ export class KeyedStateProcessor<
     const fresh = batch.records.filter((record) => record.offset >= owned.applied.next);
     const skipped = batch.records.length - fresh.length;
     if (skipped > 0)
-      this.logger.warn(
-        `skipped ${skipped} records of partition ${batch.partition} from offset ${batch.records[0].offset}: ` +
-          `already in the restored states (applied up to ${owned.applied.next})`,
-        this.spec.name,
-      );
+      this.logger.warn('skipped records already in the restored states', {
+        writer: this.spec.name,
+        partition: batch.partition,
+        skipped,
+        fromOffset: batch.records[0].offset,
+        appliedUpTo: owned.applied.next,
+      });
     return fresh;
   }
 }

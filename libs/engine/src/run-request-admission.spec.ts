@@ -11,6 +11,7 @@ import type { VersionSelector, WorkflowVersion } from '@baton/readmodel';
 import { EngineMetrics } from './engine.metrics';
 import { admitRunRequest, RunRequestAdmission, type DefinitionSource } from './run-request-admission';
 import { definitionFromYaml } from './testing/engine-fixtures';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 const NOW = 1_700_000_000_000;
 
@@ -227,7 +228,7 @@ describe('RunRequestAdmission on the embedded log', () => {
 
   it('admits each request once per delivery and commits its offset', async () => {
     const metrics = new EngineMetrics(new Registry());
-    const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+    const quiet = SILENT_LOGGER;
     const sut = new RunRequestAdmission(log, registry, { now: () => NOW }, metrics, quiet);
     const producer = await log.producer();
     await producer.send([

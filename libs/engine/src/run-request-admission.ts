@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import type { ChildRunFinished, StartRun, WorkflowDefinition } from '@baton/domain';
 import type { RequestRun } from '@baton/domain/workflow-queue';
 import {
@@ -174,7 +174,7 @@ export class RunRequestAdmission {
     private readonly definitions: DefinitionSource,
     private readonly clock: Clock,
     private readonly metrics: EngineMetrics,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
     private readonly groupId = 'baton-admission',
     private readonly sealer: SecretSealer | null = null,
   ) {}
@@ -207,6 +207,6 @@ export class RunRequestAdmission {
     await this.consumer!.commit([
       { topic: batch.topic, partition: batch.partition, offset: last.offset + 1 },
     ]);
-    this.logger.debug?.(`admitted ${out.length} run requests`, 'Admission');
+    this.logger.debug('admitted run requests', { count: out.length, partition: batch.partition });
   }
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { JsonLogger, logFormat } from './json-logger';
+import { JsonLogger } from './json-logger';
 
 function capture(): { sut: JsonLogger; lines: () => Array<Record<string, unknown>> } {
   const written: string[] = [];
@@ -72,18 +72,5 @@ describe('JsonLogger formats', () => {
     expect(text).toContain('runId: "r-1"');
     expect(text).not.toContain('"level"');
     expect(text).not.toContain('pid');
-  });
-
-  it.each([
-    [undefined, 'auto'],
-    ['', 'auto'],
-    ['json', 'json'],
-    ['pretty', 'pretty'],
-  ])('reads BATON_LOG_FORMAT=%j as %s', (value, format) => {
-    expect(logFormat(value)).toBe(format);
-  });
-
-  it('refuses another BATON_LOG_FORMAT, naming the variable', () => {
-    expect(() => logFormat('yaml')).toThrow('BATON_LOG_FORMAT must be json, pretty or auto, not "yaml"');
   });
 });

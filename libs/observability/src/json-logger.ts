@@ -9,6 +9,13 @@ import pinoPretty from 'pino-pretty';
  */
 export type LogFormat = 'json' | 'pretty' | 'auto';
 
+/** How a process logs (`BATON_LOG_LEVEL`, `BATON_LOG_FORMAT`, `NO_COLOR`), from its config. */
+export interface LogSettings {
+  readonly level: string;
+  readonly format: LogFormat;
+  readonly color: boolean;
+}
+
 /**
  * Structured JSON logs (one object per line on stdout) for every Baton
  * process. Nest's own messages arrive through the `LoggerService` methods;
@@ -40,16 +47,23 @@ export class JsonLogger implements LoggerService {
 
   static create(
     bindings: Record<string, string> = {},
-    level = process.env.BATON_LOG_LEVEL ?? 'info',
+    level = 'info',
     /** stdout unless given (tests). */
     destination?: DestinationStream,
-    format: LogFormat = logFormat(process.env.BATON_LOG_FORMAT),
+    format: LogFormat = 'auto',
+    /** Pretty output in colour on a terminal; false with `NO_COLOR`. */
+    color = true,
   ): JsonLogger {
     const options = { level, base: { pid: process.pid, ...bindings } };
     const pretty =
       format === 'pretty' || (format === 'auto' && destination === undefined && process.stdout.isTTY);
-    if (pretty) return new JsonLogger(pino(options, prettyStream(destination)));
+    if (pretty) return new JsonLogger(pino(options, prettyStream(destination, color)));
     return new JsonLogger(destination ? pino(options, destination) : pino(options));
+  }
+
+  /** The logger a service's `LogSettings` (its process config) describe. */
+  static forService(service: string, settings: LogSettings): JsonLogger {
+    return JsonLogger.create({ service }, settings.level, undefined, settings.format, settings.color);
   }
 
   child(bindings: Record<string, string | number>): Logger {
@@ -61,6 +75,11 @@ export class JsonLogger implements LoggerService {
   }
 
   error(message: unknown, trace?: string, context?: string): void {
+    if (isStructured(message)) {
+      const { msg, ...fields } = message;
+      this.pino.error({ context, trace, ...fields }, msg);
+      return;
+    }
     this.pino.error({ context, trace, ...errorFields(message) }, describe(message));
   }
 
@@ -108,21 +127,14 @@ function errorFields(message: unknown): { err?: Error } {
   return message instanceof Error ? { err: message } : {};
 }
 
-/** `BATON_LOG_FORMAT`: `json`, `pretty`, or `auto` (unset); anything else stops the process naming the variable. */
-export function logFormat(value: string | undefined): LogFormat {
-  if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if (value === 'json' || value === 'pretty') return value;
-  throw new Error(`BATON_LOG_FORMAT must be json, pretty or auto, not "${value}"`);
-}
-
 /**
  * pino-pretty in this thread, synchronous (no worker transport: a line logged
  * just before a crash still shows), the same fields as the JSON minus what a
  * person at a terminal does not need (pid, hostname).
  */
-function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+function prettyStream(destination: DestinationStream | undefined, color: boolean): DestinationStream {
   return pinoPretty({
-    colorize: destination === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR,
+    colorize: color && destination === undefined && process.stdout.isTTY === true,
     sync: true,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname',

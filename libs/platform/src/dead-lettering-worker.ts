@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { Batch, Consumer, EventLog, OutgoingRecord, Producer } from '@baton/eventlog';
 
@@ -45,7 +45,7 @@ export class DeadLetteringWorker<R extends WorkerResult> {
 
   constructor(
     private readonly log: EventLog,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
     private readonly options: DeadLetteringWorkerOptions<R>,
   ) {}
 
@@ -86,11 +86,13 @@ export class DeadLetteringWorker<R extends WorkerResult> {
       if (result.deadLetters.length > 0) await producer.send(result.deadLetters);
     } catch (error) {
       this.options.failed(batch, error);
-      this.logger.error(
-        `${batch.topic}[${batch.partition}] from offset ${batch.records[0].offset} failed; it will be re-delivered: ${String(error)}`,
-        (error as Error).stack,
-        this.options.name,
-      );
+      this.logger.error('batch failed; it will be re-delivered', {
+        worker: this.options.name,
+        topic: batch.topic,
+        partition: batch.partition,
+        fromOffset: batch.records[0].offset,
+        err: error,
+      });
       throw error;
     }
     const next = batch.records[batch.records.length - 1].offset + 1;
@@ -99,13 +101,19 @@ export class DeadLetteringWorker<R extends WorkerResult> {
     } catch (error) {
       // Harmless (the batch comes back and idempotent work skips it), and expected while stopping.
       if (!this.stopping) throw error;
-      this.logger.warn(`offset commit while stopping failed: ${String(error)}`, this.options.name);
+      this.logger.warn('offset commit while stopping failed', {
+        worker: this.options.name,
+        error: String(error),
+      });
     }
     if (result.deadLetters.length > 0) {
-      this.logger.warn(
-        `${result.deadLetters.length} record(s) of ${batch.topic}[${batch.partition}] sent to ${Topics.deadLetters}`,
-        this.options.name,
-      );
+      this.logger.warn('records sent to the dead-letter topic', {
+        worker: this.options.name,
+        topic: batch.topic,
+        partition: batch.partition,
+        count: result.deadLetters.length,
+        deadLetters: Topics.deadLetters,
+      });
     }
     this.options.done(result, batch, Number(process.hrtime.bigint() - started) / 1e9);
   }

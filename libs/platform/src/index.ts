@@ -3,7 +3,9 @@ export { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SECRET_SEALER, SQL_CLIENT } from './
 export { openSecretSealer, type SecretsConfig } from './secrets-key';
 export { loadPlatformConfig, type PlatformConfig } from './platform.config';
 export { openDatabase, openEventLog, PlatformModule } from './platform.module';
-export { bootstrapService, type ServiceBootstrap } from './bootstrap';
+export { bootstrapService, configOrExit, type ServiceBootstrap } from './bootstrap';
+export { ConfigError, readEnvironment, ServiceEnvironment, type Environment } from './environment';
+export { DEFAULT_HOST, loadServiceConfig, type ServiceConfig } from './service-config';
 export {
   DeadLetteringWorker,
   type DeadLetteringWorkerOptions,

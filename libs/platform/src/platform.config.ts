@@ -4,6 +4,7 @@ import { DEFAULT_RUN_LIMITS, type RunLimits } from '@baton/domain';
 import { DEFAULT_SIGNAL_RETENTION, type SignalRetention } from '@baton/domain/signals';
 import { kafkaSecurityFromEnv, type KafkaSasl, type KafkaTls } from '@baton/eventlog';
 import { pgTlsFromEnv, type PgTls } from '@baton/readmodel';
+import type { Environment } from './environment';
 import type { SecretsConfig } from './secrets-key';
 
 const FSYNC_MODES = ['batch', 'interval', 'never'] as const;
@@ -11,7 +12,7 @@ export type FsyncSetting = (typeof FSYNC_MODES)[number];
 
 /**
  * Where a Baton process finds its log and its database, read once from the
- * environment (the README's configuration table lists every variable).
+ * environment each app's `main.ts` passes in (the README's configuration table lists every variable).
  *
  * - `BATON_EVENT_LOG=embedded` (default) keeps the log in `<dataDir>/log`;
  *   `kafka` talks to `BATON_KAFKA_BROKERS`.
@@ -63,7 +64,7 @@ export interface KafkaGroupTimeouts {
   readonly rebalanceTimeoutMs?: number;
 }
 
-export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+export function loadPlatformConfig(env: Environment): PlatformConfig {
   const dataDir = resolve(env.BATON_DATA_DIR ?? '.baton');
   const logKind = env.BATON_EVENT_LOG ?? 'embedded';
   if (logKind !== 'embedded' && logKind !== 'kafka') {
@@ -113,7 +114,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   };
 }
 
-function kafkaGroupTimeouts(env: NodeJS.ProcessEnv): KafkaGroupTimeouts {
+function kafkaGroupTimeouts(env: Environment): KafkaGroupTimeouts {
   const optional = (name: string) => (env[name] === undefined ? undefined : positiveInt(env, name, 0));
   const timeouts = {
     sessionTimeoutMs: optional('BATON_KAFKA_SESSION_TIMEOUT_MS'),
@@ -139,7 +140,7 @@ function withSsl(ssl: PgTls | undefined): { ssl?: PgTls } {
   return ssl === undefined ? {} : { ssl };
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positiveInt(env: Environment, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);

@@ -1,19 +1,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type DynamicModule,
-  Global,
-  Inject,
-  Logger,
-  Module,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } from '@baton/eventlog';
-import { HealthService, JsonLogger } from '@baton/observability';
+import { batonLogger, HealthService, JsonLogger } from '@baton/observability';
 import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
 import { systemClock } from './clock';
 import { checkLogIdentity } from './log-identity';
-import { loadPlatformConfig, type PlatformConfig } from './platform.config';
+import type { PlatformConfig } from './platform.config';
 import { openSecretSealer } from './secrets-key';
 import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SECRET_SEALER, SQL_CLIENT } from './tokens';
 
@@ -46,7 +39,7 @@ function registerReadiness(health: HealthService | undefined, log: EventLog, sql
 
 /** The adapters' warnings go to the process's JSON log (Nest's `Logger` writes through it once the app is up). */
 const warnAs = (context: string) => (message: string, error?: unknown) =>
-  new Logger(context).warn(error === undefined ? message : `${message}: ${errorText(error)}`);
+  batonLogger(context).warn(message, error === undefined ? {} : { error: errorText(error) });
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -117,12 +110,12 @@ export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
 /**
  * The adapters every Baton process shares: the event log (embedded or Kafka),
  * the read-model database (PGlite or PostgreSQL, migrated on start) and the
- * clock, chosen by `PlatformConfig` (environment by default).
+ * clock, chosen by `PlatformConfig` (the process config's `platform`).
  */
 @Global()
 @Module({})
 export class PlatformModule {
-  static forRoot(config: PlatformConfig = loadPlatformConfig()): DynamicModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
     return {
       module: PlatformModule,
       providers: [

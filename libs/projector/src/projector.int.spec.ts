@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunEvent } from '@baton/domain';
 import { Topics } from '@baton/contracts';
 import { KafkaEventLog, type EventLog } from '@baton/eventlog';
+import { testKafkaBrokers } from '@baton/eventlog/testing/test-brokers';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { MetricsRegistry } from '@baton/observability';
 import { migrate, PgSqlClient, RunQueries, type SqlClient } from '@baton/readmodel';
@@ -18,6 +19,7 @@ import {
 import { dumpRunTables } from './testing/read-model-dump';
 import { cancelledRun, eventRecords, failedRun, succeededRun, T0 } from './testing/run-histories';
 import { readRunEvents, verifyReadModel } from './verify-read-model';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 // Against a real PostgreSQL (deploy/postgres/postgres.sh start, or BATON_TEST_DATABASE_URL as an
 // admin URL) and a real Kafka broker (deploy/kafka/kafka.sh start, or BATON_KAFKA_BROKERS). Each
@@ -27,7 +29,7 @@ jest.setTimeout(90_000);
 
 const suffix = randomUUID().slice(0, 8);
 const id = (name: string) => `${name}-${suffix}`;
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 const clock = { now: () => Date.now() };
 
 let db: TestDatabase;
@@ -142,7 +144,11 @@ describe('RunProjectorService on Kafka and PostgreSQL', () => {
 
   beforeAll(async () => {
     try {
-      log = await KafkaEventLog.connect({ clientId: 'baton-projector-int', sessionTimeoutMs: 6_000 });
+      log = await KafkaEventLog.connect({
+        brokers: testKafkaBrokers(),
+        clientId: 'baton-projector-int',
+        sessionTimeoutMs: 6_000,
+      });
     } catch (error) {
       throw new Error(
         `No Kafka broker answers at ${process.env.BATON_KAFKA_BROKERS ?? '127.0.0.1:9092'}; ` +

@@ -1,6 +1,6 @@
-import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { MetricsRegistry } from '@baton/observability';
+import { batonLogger, MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
@@ -44,7 +44,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         registry: MetricsRegistry,
         config: PlatformConfig,
       ) =>
-        new RunProjectorService(log, sql, clock, registry, new Logger('Projector'), {
+        new RunProjectorService(log, sql, clock, registry, batonLogger('Projector'), {
           topics: config.topics,
         }),
     },

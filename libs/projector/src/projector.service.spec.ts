@@ -26,6 +26,7 @@ import {
 } from './testing/run-histories';
 import { readRunEvents, verifyReadModel } from './verify-read-model';
 import { cmd } from '@baton/domain/run/testing/fixtures';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 // The real adapters: the embedded log in a temp dir and one in-memory PGlite for the file.
 jest.setTimeout(60_000);
@@ -33,7 +34,7 @@ jest.setTimeout(60_000);
 const layout = { runPartitions: 3, requestPartitions: 1 };
 let nowMs = T0 + 60_000;
 const clock = { now: () => nowMs };
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 
 let dir: string;
 let log: EmbeddedEventLog;
@@ -343,7 +344,7 @@ describe('ProjectorModule', () => {
 
   it('starts the projector on bootstrap and leaves the group on shutdown', async () => {
     const app = await Test.createTestingModule({ imports: [TestPlatform, ProjectorModule] })
-      .setLogger(quiet)
+      .setLogger({ log: () => undefined, error: () => undefined, warn: () => undefined })
       .compile();
     await app.init();
     const running = succeededRun('m-running');

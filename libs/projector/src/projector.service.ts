@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import { Topics, type TopicLayout } from '@baton/contracts';
 import type { Batch, EventLog } from '@baton/eventlog';
 import type { MetricsRegistry } from '@baton/observability';
@@ -37,7 +37,7 @@ export const PROJECTOR_GROUP_ID = 'baton-projector';
  * same guard.
  *
  * @example
- *   const sut = new RunProjectorService(log, sql, systemClock, registry, new Logger('Projector'));
+ *   const sut = new RunProjectorService(log, sql, systemClock, registry, batonLogger('Projector'));
  *   await sut.start();
  *   // ...
  *   await sut.stop(); // leaves the group after the batch in flight
@@ -52,7 +52,7 @@ export class RunProjectorService {
     private readonly sql: SqlClient,
     private readonly clock: Clock,
     registry: MetricsRegistry,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
     options: ProjectorOptions = {},
   ) {
     this.metrics = new ProjectorMetrics(registry);
@@ -95,10 +95,9 @@ export class RunProjectorService {
     this.workflowMetrics.record(result.facts);
     if (lastEventAt !== null) this.metrics.lagSeconds.set(Math.max(0, this.clock.now() - lastEventAt) / 1000);
     for (const gap of result.gaps) {
-      this.logger.warn(
-        `run ${gap.runId}: event seq ${gap.seq} follows last_seq ${gap.lastSeq}; events are missing from the log`,
-        'Projector',
-      );
+      this.logger
+        .forRun(gap.runId)
+        .warn('events are missing from the log', { seq: gap.seq, lastSeq: gap.lastSeq });
     }
   }
 }

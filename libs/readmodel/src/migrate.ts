@@ -26,7 +26,7 @@ export interface MigrationResult {
  * the database would then not be the schema the code expects.
  *
  * @example
- *   const sql = PgSqlClient.fromEnv();
+ *   const sql = new PgSqlClient({ connectionString: config.database.url });
  *   await migrate(sql);
  */
 /** Another set of migrations (the archive's) keeps its own history table and lock. */

@@ -72,7 +72,7 @@ const typeParsers = {
  * take any free connection.
  *
  * @example
- *   const sql = PgSqlClient.fromEnv(); // BATON_DATABASE_URL
+ *   const sql = new PgSqlClient({ connectionString: config.database.url });
  *   await migrate(sql);
  */
 export class PgSqlClient implements SqlClient {
@@ -92,13 +92,6 @@ export class PgSqlClient implements SqlClient {
     // An idle connection that dies (server restart) must not crash the process;
     // the next query gets a fresh connection and its own error if any.
     this.pool.on('error', () => undefined);
-  }
-
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): PgSqlClient {
-    const connectionString = env.BATON_DATABASE_URL;
-    if (!connectionString)
-      throw new Error('PgSqlClient: set BATON_DATABASE_URL, e.g. postgres://user@host:5432/db');
-    return new PgSqlClient({ connectionString });
   }
 
   async query<T extends object = Record<string, unknown>>(

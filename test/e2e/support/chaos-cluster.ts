@@ -49,6 +49,8 @@ export async function startChaosCluster(options: {
     BATON_LOG_LEVEL: 'info',
     BATON_ADMIN_TOKEN: CHAOS_TOKEN,
     BATON_KAFKA_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs),
+    // The engines own the lease (they put it in each task); executors use the task's.
+    BATON_LEASE_MS: String(options.leaseMs),
   };
   const ports = await freePorts(8);
   const add = (name: string, app: Parameters<ProcessGroup['add']>[0]['app'], port: number, env = {}) =>
@@ -61,7 +63,6 @@ export async function startChaosCluster(options: {
     add(`executor-${n}`, 'executor', ports[4 + n], {
       BATON_EXECUTOR_POOL: 'default',
       BATON_EXECUTOR_SLOTS: String(options.executorSlots),
-      BATON_LEASE_MS: String(options.leaseMs),
     }),
   );
   const dispose = async (keepDatabase: boolean) => {

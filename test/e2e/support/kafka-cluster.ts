@@ -53,6 +53,8 @@ export async function startKafkaCluster(options: {
     BATON_DATABASE_URL: database.url,
     BATON_RUN_PARTITIONS: String(RUN_PARTITIONS),
     BATON_LOG_LEVEL: 'info',
+    // The engine owns the lease (it puts it in each task); executors use the task's.
+    BATON_LEASE_MS: String(options.leaseMs),
     ...options.env,
   };
   const projectorCount = options.projectorCount ?? 1;
@@ -85,7 +87,6 @@ export async function startKafkaCluster(options: {
         ...dataDir(`executor-${i + 1}`),
         BATON_EXECUTOR_POOL: 'default',
         BATON_EXECUTOR_SLOTS: String(options.executorSlots),
-        BATON_LEASE_MS: String(options.leaseMs),
       },
     }),
   );
@@ -119,7 +120,7 @@ export async function startKafkaCluster(options: {
 
 /**
  * Waits for the engine's current incarnation to own every run partition
- * (its "owns partition N with K runs" log lines); answers the time from
+ * (its `owns partition` log lines: writer Engine, partition, keys); answers the time from
  * spawn and the runs restored.
  */
 export async function waitForEngineOwnership(
@@ -130,8 +131,8 @@ export async function waitForEngineOwnership(
   while (Date.now() < deadline) {
     const owned = new Map<number, { at: number; runs: number }>();
     for (const line of engine.logLinesSinceStart()) {
-      const match = /owns partition (\d+) with (\d+) runs/.exec(String(line.msg ?? ''));
-      if (match) owned.set(Number(match[1]), { at: Number(line.time), runs: Number(match[2]) });
+      if (line.msg === 'owns partition' && line.writer === 'Engine')
+        owned.set(Number(line.partition), { at: Number(line.time), runs: Number(line.keys) });
     }
     if (owned.size >= RUN_PARTITIONS) {
       const at = Math.max(...[...owned.values()].map((o) => o.at));

@@ -4,7 +4,7 @@ import { EmbeddedEventLog, KafkaEventLog, type EventLog } from '@baton/eventlog'
 import { sleep } from '../harness/api-client';
 import type { ScenarioContext } from '../harness/context';
 import { machine, printReport } from '../harness/report';
-import { Service } from '../harness/service';
+import { Service, type LogLine } from '../harness/service';
 import { kafkaEndpoints, Stack } from '../harness/stack';
 import { distribution, median, round } from '../harness/stats';
 import { dagWorkflow } from '../harness/workflows';
@@ -19,7 +19,7 @@ import { dagWorkflow } from '../harness/workflows';
  * `baton.run-state` partition 0: the engine restores them like any other
  * snapshot (it cannot tell a clone from a run it decided). Then the engine is
  * restarted several times and we time, from spawning the process, until it
- * logs "owns partition 0 with N runs". The same restart with only the one real
+ * logs `owns partition` for the engine's partition 0 (`keys`: the N runs). The same restart with only the one real
  * run gives the baseline (process start, Nest, connecting, the group join);
  * the difference is the cost of restoring the N runs.
  *
@@ -102,8 +102,8 @@ async function restartEngine(
   await old.stop();
   const restarted = Service.start(old.spec, ctx.root, stack.workDir);
   stack.services[stack.services.indexOf(old)] = restarted;
-  const line = await restarted.waitForLog(/^owns partition 0 with \d+ runs/, 180_000);
-  const owned = Number(/with (\d+) runs/.exec(line.msg ?? '')?.[1]);
+  const line = await engineOwnsPartition0(restarted);
+  const owned = Number(line.keys);
   if (owned !== expectedRuns) throw new Error(`engine restored ${owned} runs, expected ${expectedRuns}`);
   const firstLogged = restarted.lines[0]?.time ?? line.time ?? 0;
   await stack.api.waitHealthy(60_000);
@@ -147,6 +147,15 @@ async function writeClones(
   }
   const restarted = Service.start(engine.spec, ctx.root, stack.workDir);
   stack.services[stack.services.indexOf(engine)] = restarted;
-  await restarted.waitForLog(/^owns partition 0/, 180_000);
+  await engineOwnsPartition0(restarted);
   await stack.api.waitHealthy(60_000);
+}
+
+/** The engine's `owns partition` line for partition 0 (`keys`: the runs it restored). */
+async function engineOwnsPartition0(service: Service): Promise<LogLine> {
+  for (let from = 0; ;) {
+    const line = await service.waitForLog(/^owns partition$/, 180_000, from);
+    if (line.writer === 'Engine' && line.partition === 0) return line;
+    from = service.lines.indexOf(line) + 1;
+  }
 }

@@ -193,8 +193,9 @@ async function settle(stack: Stack): Promise<void> {
   }
 }
 
-const OWNS = /^owns partition (\d+) with/;
-const RELEASED = /^released partition (\d+)/;
+// The writers log `owns partition` / `released partition...` with the partition as a field.
+const OWNS = /^owns partition$/;
+const RELEASED = /^released partition/;
 
 function movedSince(service: Service, from: number): boolean {
   return service.lines.slice(from).some((l) => OWNS.test(l.msg ?? '') || RELEASED.test(l.msg ?? ''));
@@ -206,10 +207,8 @@ function ownedPartitions(service: Service): Record<Writer, Set<number>> {
   for (const line of service.lines) {
     const writer = line.context as Writer;
     if (!WRITERS.includes(writer)) continue;
-    const gained = OWNS.exec(line.msg ?? '');
-    if (gained) owned[writer].add(Number(gained[1]));
-    const lost = RELEASED.exec(line.msg ?? '');
-    if (lost) owned[writer].delete(Number(lost[1]));
+    if (OWNS.test(line.msg ?? '')) owned[writer].add(Number(line.partition));
+    if (RELEASED.test(line.msg ?? '')) owned[writer].delete(Number(line.partition));
   }
   return owned;
 }
@@ -220,10 +219,9 @@ async function waitForOwn(
   partition: number,
   from: number,
 ): Promise<LogLine> {
-  const pattern = new RegExp(`^owns partition ${partition} with`);
   for (let index = from; ;) {
-    const line = await service.waitForLog(pattern, 120_000, index);
-    if (line.context === writer) return line;
+    const line = await service.waitForLog(OWNS, 120_000, index);
+    if (line.context === writer && line.partition === partition) return line;
     index = service.lines.indexOf(line) + 1;
   }
 }

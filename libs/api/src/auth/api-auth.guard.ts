@@ -6,9 +6,9 @@ import {
   HttpStatus,
   Inject,
   Injectable,
-  Logger,
   UnauthorizedException,
 } from '@nestjs/common';
+import { batonLogger } from '@baton/observability';
 import { Reflector } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import {
@@ -54,7 +54,7 @@ export function permissionOf(method: string, declared: Permission | undefined): 
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
-  private readonly logger = new Logger('Audit');
+  private readonly logger = batonLogger('Audit');
 
   constructor(
     private readonly reflector: Reflector,
@@ -107,8 +107,7 @@ export class ApiAuthGuard implements CanActivate {
     if (isScoped(principal)) await this.checkScope(principal, request, handler);
     request.principal = principal;
     if (mutating) {
-      this.logger.log({
-        msg: 'api request',
+      this.logger.info('api request', {
         by: principal.subject,
         role: principal.role,
         method: request.method,

@@ -1,7 +1,7 @@
-import { Logger, type Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
+import { batonLogger } from '@baton/observability';
 import {
   Authenticator,
-  loadAuthConfig,
   migrateAuthSchema,
   OidcVerifier,
   RateLimiter,
@@ -13,9 +13,9 @@ import type { SqlClient } from '@baton/readmodel';
 import { AUTH_CONFIG, AUTHENTICATOR, RATE_LIMITER } from './auth.tokens';
 
 /**
- * Authentication for `ApiModule`. The configuration is read once from the
- * environment at start (`loadAuthConfig`: a bad value stops the process with
- * its name), unless an app or a spec provides AUTH_CONFIG itself.
+ * Authentication for `ApiModule`. AUTH_CONFIG is the process config's
+ * (`ApiModule.forRoot(config)`, read once by `loadApiConfig`: a bad value stops
+ * the process with its name).
  */
 export const AUTH_PROVIDERS: Provider[] = [
   {
@@ -31,7 +31,7 @@ export const AUTH_PROVIDERS: Provider[] = [
     inject: [AUTH_CONFIG, TokenStore, CLOCK],
     useFactory: (config: AuthConfig, tokens: TokenStore, clock: Clock) => {
       if (!config.enabled) {
-        new Logger('Auth').warn(
+        batonLogger('Auth').warn(
           'BATON_AUTH=off: the API accepts every request without a token, as admin. ' +
             'Anyone who can reach this port can run code on the executors.',
         );
@@ -48,9 +48,3 @@ export const AUTH_PROVIDERS: Provider[] = [
       config.mutationsPerMinute > 0 ? new RateLimiter(config.mutationsPerMinute, () => clock.now()) : null,
   },
 ];
-
-/** AUTH_CONFIG from the environment, for apps that do not provide their own. */
-export const AUTH_CONFIG_FROM_ENV: Provider = {
-  provide: AUTH_CONFIG,
-  useFactory: () => loadAuthConfig(process.env),
-};

@@ -5,9 +5,9 @@ import {
   HttpException,
   HttpStatus,
   Inject,
-  Logger,
   Optional,
 } from '@nestjs/common';
+import { batonLogger } from '@baton/observability';
 import type { ServerResponse } from 'node:http';
 import {
   InvalidCursorError,
@@ -40,7 +40,7 @@ export interface ErrorBody {
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Api');
+  private readonly logger = batonLogger('Api');
 
   constructor(@Optional() @Inject(StorageState) private readonly storage?: StorageState) {}
 
@@ -106,19 +106,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (isStorageFull(exception)) {
       this.storage?.markFull();
-      this.logger.warn(
-        `storage is full: ${exception instanceof Error ? exception.message : String(exception)}`,
-      );
+      this.logger.warn('storage is full', {
+        error: exception instanceof Error ? exception.message : String(exception),
+      });
       return {
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         message: `storage is full; retry in ${STORAGE_FULL_RETRY_AFTER_S} s`,
         error: 'Service Unavailable',
       };
     }
-    this.logger.error(
-      exception instanceof Error ? exception.message : String(exception),
-      exception instanceof Error ? exception.stack : undefined,
-    );
+    this.logger.error('unexpected error answered 500', { err: exception });
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
   }
 }

@@ -15,7 +15,7 @@ import { ApiMetrics } from '../http/api.metrics';
 import { ID_GENERATOR, type IdGenerator } from '../ids';
 import { SignalsController } from './signals.controller';
 import { SIGNALS_PROVIDERS } from './signals.providers';
-import { AUTH_OFF_PROVIDERS } from '../testing/api-test-app';
+import { AUTH_OFF_PROVIDERS, DEFAULT_HTTP_SECURITY } from '../testing/api-test-app';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
 
@@ -66,7 +66,7 @@ describe('POST /api/v1/signals', () => {
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false, forceCloseConnections: true });
-    configureApi(app);
+    configureApi(app, DEFAULT_HTTP_SECURITY);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });

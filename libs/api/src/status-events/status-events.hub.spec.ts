@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import { EventBus } from '@nestjs/cqrs';
 import { Subject, toArray, firstValueFrom } from 'rxjs';
 import type { StatusCloudEvent } from '@baton/contracts';
@@ -35,7 +35,7 @@ describe('StatusEventsHub', () => {
       },
     } as unknown as EventLog;
     const warnings: string[] = [];
-    const logger = { warn: (message: string) => void warnings.push(message) } as unknown as LoggerService;
+    const logger = { warn: (message: string) => void warnings.push(message) } as unknown as BatonLogger;
     const sut = new StatusEventsHub(log, eventBus, 'group', logger);
     const deliver = async (...values: (string | null)[]) =>
       eachBatch!({

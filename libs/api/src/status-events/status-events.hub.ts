@@ -1,5 +1,5 @@
-import type { LoggerService } from '@nestjs/common';
 import { type EventBus, ofType } from '@nestjs/cqrs';
+import type { BatonLogger } from '@baton/observability';
 import { filter, map, type Observable, ReplaySubject, takeUntil } from 'rxjs';
 import { Topics, type StatusCloudEvent } from '@baton/contracts';
 import type { Batch, Consumer, EventLog } from '@baton/eventlog';
@@ -33,7 +33,7 @@ export class StatusEventsHub {
     private readonly log: EventLog,
     private readonly bus: Pick<EventBus, 'publish' | 'pipe'>,
     private readonly groupId: string,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
   ) {}
 
   async start(): Promise<void> {
@@ -77,10 +77,11 @@ export class StatusEventsHub {
       const event = parseStatusEvent(record.value);
       if (event) this.bus.publish(new StatusEventReceived(event));
       else
-        this.logger.warn(
-          `skipped a malformed status event at ${record.topic}/${record.partition}@${record.offset}`,
-          'StatusEvents',
-        );
+        this.logger.warn('skipped a malformed status event', {
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+        });
     }
   }
 }

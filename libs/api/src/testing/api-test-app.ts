@@ -21,9 +21,11 @@ import { Authenticator, type AuthConfig } from '@baton/auth';
 import type { Provider } from '@nestjs/common';
 import { ApiAuthGuard } from '../auth/api-auth.guard';
 import { ApiModule } from '../api.module';
-import { AUTH_CONFIG, AUTHENTICATOR, RATE_LIMITER } from '../auth/auth.tokens';
+import { AUTHENTICATOR, RATE_LIMITER } from '../auth/auth.tokens';
 import { RunQueries } from '@baton/readmodel';
 import { configureApi } from '../configure-api';
+import { loadHttpSecurity } from '../http/http-security';
+import { DEFAULT_DEFINITION_LIMITS } from '@baton/definitions';
 
 /** A clock the test moves by hand. */
 export class FakeClock implements Clock {
@@ -83,6 +85,9 @@ export const AUTH_OFF: AuthConfig = {
   mutationsPerMinute: 0,
 };
 
+/** The HTTP settings of a process with no `BATON_*` variable set (auth on, no CORS, 256 KiB bodies). */
+export const DEFAULT_HTTP_SECURITY = loadHttpSecurity({});
+
 /** What `ApiController`'s guard needs, auth off, for a spec that hosts one controller without `ApiModule`. */
 export const AUTH_OFF_PROVIDERS: Provider[] = [
   {
@@ -118,16 +123,13 @@ export async function startApiTestApp(auth: AuthConfig = AUTH_OFF): Promise<ApiT
     imports: [
       ObservabilityModule.forService('api-test'),
       TestPlatformModule.with({ log, sql, clock, config, sealer }),
-      ApiModule,
+      ApiModule.forRoot({ auth, http: DEFAULT_HTTP_SECURITY, definitionLimits: DEFAULT_DEFINITION_LIMITS }),
     ],
-  })
-    .overrideProvider(AUTH_CONFIG)
-    .useValue(auth)
-    .compile();
+  }).compile();
   // undici may leave a connection open with no request on it (seen after an
   // aborted stream), which would hold `close` for the server's timeouts.
   const app = moduleRef.createNestApplication({ logger: false, forceCloseConnections: true });
-  configureApi(app);
+  configureApi(app, DEFAULT_HTTP_SECURITY);
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {

@@ -26,7 +26,7 @@ import { configureApi } from '../configure-api';
 import { ApiExceptionFilter } from '../http/api-exception.filter';
 import { ApiMetricsInterceptor } from '../http/api-metrics.interceptor';
 import { ApiMetrics } from '../http/api.metrics';
-import { AUTH_OFF_PROVIDERS, FakeClock } from '../testing/api-test-app';
+import { AUTH_OFF_PROVIDERS, DEFAULT_HTTP_SECURITY, FakeClock } from '../testing/api-test-app';
 import { WorkflowCommandPublisher } from './workflow-command-publisher';
 import { WorkflowQueueController } from './workflow-queue.controller';
 import { WorkflowQueueApiService } from './workflow-queue.service';
@@ -98,7 +98,7 @@ describe('workflow queue routes', () => {
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false, forceCloseConnections: true });
-    configureApi(app);
+    configureApi(app, DEFAULT_HTTP_SECURITY);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });

@@ -1,8 +1,14 @@
-import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { MetricsRegistry } from '@baton/observability';
+import { batonLogger, MetricsRegistry } from '@baton/observability';
 import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
 import { EVENT_ARCHIVE, EventArchiveModule } from '../event-archive.module';
+import type { ArchiveConfig } from '../archive.config';
 import type { EventArchive } from '../event-archive.port';
 import { ArchiverService } from './archiver.service';
 
@@ -25,7 +31,7 @@ class ArchiverLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 
 /**
  * The archiver of a Baton process, and the `EVENT_ARCHIVE` it writes to
- * (chosen by `loadArchiveConfig`); needs `PlatformModule` and
+ * (the one `ArchiveConfig` names); needs `PlatformModule` and
  * `ObservabilityModule` (global).
  */
 @Module({
@@ -40,7 +46,7 @@ class ArchiverLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         registry: MetricsRegistry,
         config: PlatformConfig,
       ) =>
-        new ArchiverService(log, archive, clock, registry, new Logger('Archiver'), {
+        new ArchiverService(log, archive, clock, registry, batonLogger('Archiver'), {
           topics: config.topics,
         }),
     },
@@ -50,7 +56,10 @@ class ArchiverLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       useFactory: (archiver: ArchiverService) => new ArchiverLifecycle(archiver),
     },
   ],
-  imports: [EventArchiveModule],
   exports: [ArchiverService],
 })
-export class ArchiverModule {}
+export class ArchiverModule {
+  static forRoot(archive: ArchiveConfig): DynamicModule {
+    return { module: ArchiverModule, imports: [EventArchiveModule.forRoot(archive)] };
+  }
+}

@@ -22,6 +22,7 @@ import { migrateArchive } from '../postgres/archive-schema';
 import { PostgresEventArchive } from '../postgres/postgres-event-archive';
 import { rebuildFromArchive } from '../rebuild-from-archive';
 import { ARCHIVER_GROUP_ID, ArchiverService } from './archiver.service';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 // The real adapters: the embedded log in a temp dir, and the archive and the read model in one
 // in-memory PGlite, as in the embedded default.
@@ -29,7 +30,7 @@ jest.setTimeout(60_000);
 
 const layout = { runPartitions: 3, requestPartitions: 1 };
 const clock = { now: () => T0 + 60_000 };
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 
 let dir: string;
 let log: EmbeddedEventLog;

@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import { Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import type { MetricsRegistry } from '@baton/observability';
@@ -33,7 +33,7 @@ export const ARCHIVER_GROUP_ID = 'baton-archiver';
  * registry table, not on a topic, so there are no workflow events yet.
  *
  * @example
- *   const sut = new ArchiverService(log, archive, systemClock, registry, new Logger('Archiver'));
+ *   const sut = new ArchiverService(log, archive, systemClock, registry, batonLogger('Archiver'));
  *   await sut.start();
  *   // ...
  *   await sut.stop(); // leaves the group after the batch in flight
@@ -47,7 +47,7 @@ export class ArchiverService {
     private readonly archive: EventArchive,
     private readonly clock: Clock,
     registry: MetricsRegistry,
-    logger: LoggerService,
+    logger: BatonLogger,
     options: ArchiverOptions = {},
   ) {
     this.metrics = new ArchiverMetrics(registry);

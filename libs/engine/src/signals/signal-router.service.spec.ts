@@ -11,9 +11,10 @@ import { TriggerCatalog, type WorkflowTriggers } from '../triggers/trigger-catal
 import { TriggerMetrics } from '../triggers/trigger.metrics';
 import { SignalRouterMetrics } from './signal-router.metrics';
 import { SignalRouterService } from './signal-router.service';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 const layout = { runPartitions: 2, requestPartitions: 2 };
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 
 const workflows: WorkflowTriggers[] = [
   {

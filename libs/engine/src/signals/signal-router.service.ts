@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import {
   celSignalExpressions,
   type SignalExpressionEvaluator,
@@ -57,7 +57,7 @@ export class SignalRouterService {
     clock: Clock,
     catalog: TriggerCatalog,
     private readonly metrics: SignalRouterMetrics,
-    logger: LoggerService,
+    logger: BatonLogger,
     private readonly options: SignalRouterOptions,
   ) {
     const expressions = options.expressions ?? celSignalExpressions;

@@ -8,9 +8,10 @@ import type { Clock } from '@baton/platform';
 import { CronScheduler } from './cron-scheduler';
 import { TriggerCatalog, type WorkflowTriggers } from './trigger-catalog';
 import { TriggerMetrics } from './trigger.metrics';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 const layout = { runPartitions: 2, requestPartitions: 2 };
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 const at = (iso: string): number => Date.parse(iso);
 
 class FakeClock implements Clock {

@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog, Producer } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
@@ -44,7 +44,7 @@ export class CronScheduler {
     private readonly catalog: TriggerCatalog,
     private readonly clock: Clock,
     private readonly metrics: TriggerMetrics,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
     private readonly options: CronSchedulerOptions,
   ) {
     this.intervalMs = options.intervalMs ?? 1_000;
@@ -91,11 +91,7 @@ export class CronScheduler {
         );
       } catch (error) {
         this.metrics.cronPublishFailures.inc();
-        this.logger.error(
-          `could not publish cron run requests: ${(error as Error).message}`,
-          undefined,
-          'CronScheduler',
-        );
+        this.logger.error('could not publish cron run requests', { err: error });
         return 0;
       }
       this.metrics.cronRunsRequested.inc(plan.requests.length);
@@ -110,8 +106,7 @@ export class CronScheduler {
       this.running = this.round()
         .then(
           () => undefined,
-          (error: Error) =>
-            this.logger.error(`cron round failed: ${error.message}`, undefined, 'CronScheduler'),
+          (error: Error) => this.logger.error('cron round failed', { err: error }),
         )
         .finally(() => {
           this.running = null;
@@ -125,6 +120,6 @@ export class CronScheduler {
     this.metrics.cronTriggerErrors.inc();
     if (this.reported.has(problem)) return;
     this.reported.add(problem);
-    this.logger.warn(`cron trigger skipped: ${problem}`, 'CronScheduler');
+    this.logger.warn('cron trigger skipped', { problem });
   }
 }

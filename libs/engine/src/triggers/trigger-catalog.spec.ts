@@ -1,8 +1,9 @@
 import { Registry } from 'prom-client';
 import { TriggerCatalog, type WorkflowTriggers } from './trigger-catalog';
 import { TriggerMetrics } from './trigger.metrics';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 
 const cronOnly: WorkflowTriggers = {
   workflowId: 'nightly',

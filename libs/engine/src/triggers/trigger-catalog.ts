@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import type { Triggers } from '@baton/domain';
 import type { WorkflowSignalTriggers } from '@baton/domain/signals';
 import type { TriggerMetrics } from './trigger.metrics';
@@ -48,7 +48,7 @@ export class TriggerCatalog {
   constructor(
     private readonly source: TriggerSource,
     private readonly metrics: TriggerMetrics,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
     options: TriggerCatalogOptions = {},
   ) {
     this.refreshMs = options.refreshMs ?? 2_000;
@@ -79,10 +79,7 @@ export class TriggerCatalog {
       workflows = await this.source.activeTriggers();
     } catch (error) {
       this.metrics.catalogRefreshFailures.inc();
-      this.logger.warn(
-        `cannot read triggers from the registry: ${(error as Error).message}`,
-        'TriggerCatalog',
-      );
+      this.logger.warn('cannot read triggers from the registry', { error: (error as Error).message });
       return false;
     }
     if (read < this.kept) return true;

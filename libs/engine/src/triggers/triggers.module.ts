@@ -1,6 +1,6 @@
-import { Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { MetricsRegistry } from '@baton/observability';
+import { batonLogger, MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
@@ -57,7 +57,7 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       provide: TriggerCatalog,
       inject: [SQL_CLIENT, TriggerMetrics],
       useFactory: (sql: SqlClient, metrics: TriggerMetrics) =>
-        new TriggerCatalog(new WorkflowRegistry(sql), metrics, new Logger('TriggerCatalog')),
+        new TriggerCatalog(new WorkflowRegistry(sql), metrics, batonLogger('TriggerCatalog')),
     },
     {
       provide: SignalRouterService,
@@ -70,7 +70,7 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
         config: PlatformConfig,
         health: WriterHealth,
       ) => {
-        const router = new SignalRouterService(log, clock, catalog, metrics, new Logger('SignalRouter'), {
+        const router = new SignalRouterService(log, clock, catalog, metrics, batonLogger('SignalRouter'), {
           topics: config.topics,
           ...(config.signalRetention === undefined ? {} : { retention: config.signalRetention }),
         });
@@ -88,7 +88,7 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
         metrics: TriggerMetrics,
         config: PlatformConfig,
       ) =>
-        new CronScheduler(log, catalog, clock, metrics, new Logger('CronScheduler'), {
+        new CronScheduler(log, catalog, clock, metrics, batonLogger('CronScheduler'), {
           topics: config.topics,
         }),
     },

@@ -14,9 +14,10 @@ import { RunRequestAdmission, type DefinitionSource } from '../run-request-admis
 import { definitionFromYaml } from '../testing/engine-fixtures';
 import { WorkflowQueueMetrics } from './workflow-queue.metrics';
 import { WorkflowQueueService } from './workflow-queue.service';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 const layout = { runPartitions: 2, requestPartitions: 2 };
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 
 /** Engine-only steps (a sleep), so runs end without an executor. */
 const nap = definitionFromYaml(`

@@ -1,6 +1,6 @@
-import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { MetricsRegistry } from '@baton/observability';
+import { batonLogger, MetricsRegistry } from '@baton/observability';
 import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
 import { WorkflowQueueMetrics } from './workflow-queue.metrics';
 import { WriterHealth } from '../writer-health';
@@ -43,7 +43,7 @@ class WorkflowQueueLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
         config: PlatformConfig,
         health: WriterHealth,
       ) => {
-        const queue = new WorkflowQueueService(log, clock, metrics, new Logger('WorkflowQueue'), {
+        const queue = new WorkflowQueueService(log, clock, metrics, batonLogger('WorkflowQueue'), {
           topics: config.topics,
         });
         health.watch(queue.writer);

@@ -10,9 +10,10 @@ import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { definitionFromYaml } from '../testing/engine-fixtures';
 import { WorkflowQueueMetrics } from './workflow-queue.metrics';
 import { WorkflowQueueService } from './workflow-queue.service';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 const layout = { runPartitions: 2, requestPartitions: 2 };
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 const clock = { now: () => 1_700_000_000_000 };
 
 const definition = definitionFromYaml(`

@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import { workflowQueueStateFromSnapshot, type WorkflowQueueState } from '@baton/domain/workflow-queue';
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
@@ -40,7 +40,7 @@ export class WorkflowQueueService {
     private readonly log: EventLog,
     clock: Clock,
     private readonly metrics: WorkflowQueueMetrics,
-    logger: LoggerService,
+    logger: BatonLogger,
     private readonly options: WorkflowQueueOptions,
   ) {
     this.processor = new KeyedStateProcessor(log, clock, logger, {

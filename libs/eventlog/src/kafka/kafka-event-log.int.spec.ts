@@ -9,6 +9,7 @@ import {
 } from '../event-log.port';
 import { describeEventLogContract } from '../event-log.contract';
 import { partitionForKey } from '../partitioner';
+import { testKafkaBrokers } from '../testing/test-brokers';
 import { KafkaEventLog } from './kafka-event-log';
 import type { KafkaEventLogOptions } from './kafka-options';
 
@@ -16,7 +17,12 @@ import type { KafkaEventLogOptions } from './kafka-options';
 // uses its own topics and groups, so one broker serves all of them.
 jest.setTimeout(60_000);
 
-const options: KafkaEventLogOptions = { clientId: 'baton-int', sessionTimeoutMs: 6_000, retryBackoffMs: 200 };
+const options: KafkaEventLogOptions = {
+  brokers: testKafkaBrokers(),
+  clientId: 'baton-int',
+  sessionTimeoutMs: 6_000,
+  retryBackoffMs: 200,
+};
 const connect = () => KafkaEventLog.connect(options);
 
 let sut: EventLog;

@@ -28,7 +28,7 @@ export interface KafkaSasl {
 
 /** How `KafkaEventLog.connect` reaches and tunes Kafka. Every field is optional. */
 export interface KafkaEventLogOptions {
-  /** Bootstrap brokers. Default: `BATON_KAFKA_BROKERS` (comma-separated) or `127.0.0.1:9092`. */
+  /** Bootstrap brokers (the platform config's `BATON_KAFKA_BROKERS`). Default `127.0.0.1:9092`. */
   readonly brokers?: readonly string[];
   /** Client id sent to the brokers (shows up in broker logs and quotas). Default `baton`. */
   readonly clientId?: string;
@@ -82,7 +82,7 @@ export type ResolvedKafkaOptions = Required<Omit<KafkaEventLogOptions, 'ssl' | '
 export function resolveKafkaOptions(options: KafkaEventLogOptions = {}): ResolvedKafkaOptions {
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
   return {
-    brokers: options.brokers ?? brokersFromEnv(),
+    brokers: options.brokers ?? ['127.0.0.1:9092'],
     clientId: options.clientId ?? 'baton',
     logLevel: options.logLevel ?? 'warn',
     logSink: options.logSink ?? stderrSink,
@@ -158,13 +158,6 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new Error(`${name} must be true or false, got '${env[name]}'`);
-}
-
-function brokersFromEnv(): string[] {
-  const fromEnv = process.env.BATON_KAFKA_BROKERS?.split(',')
-    .map((broker) => broker.trim())
-    .filter((broker) => broker !== '');
-  return fromEnv && fromEnv.length > 0 ? fromEnv : ['127.0.0.1:9092'];
 }
 
 /**

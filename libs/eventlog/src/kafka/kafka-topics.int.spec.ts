@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TopicSpec } from '../event-log.port';
+import { testKafkaBrokers } from '../testing/test-brokers';
 import { KafkaEventLog } from './kafka-event-log';
 
 // The distributed first start (issue 18): every process creates the topics it
@@ -15,7 +16,9 @@ const logs: KafkaEventLog[] = [];
 
 beforeAll(async () => {
   for (let i = 0; i < PROCESSES; i++)
-    logs.push(await KafkaEventLog.connect({ clientId: `baton-first-start-${i}` }));
+    logs.push(
+      await KafkaEventLog.connect({ brokers: testKafkaBrokers(), clientId: `baton-first-start-${i}` }),
+    );
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { JsonLogger, MetricsRegistry } from '@baton/observability';
+import { batonLogger, JsonLogger, MetricsRegistry } from '@baton/observability';
 import type { SecretSealer } from '@baton/contracts';
 import {
   CLOCK,
@@ -15,6 +15,7 @@ import {
   PLATFORM_CONFIG,
   SECRET_SEALER,
   type Clock,
+  type Environment,
   type PlatformConfig,
 } from '@baton/platform';
 import { StepRuntimes, StepSecrets, type StepRuntimeTable } from '../runtimes';
@@ -32,6 +33,8 @@ export interface ExecutorPoolModuleOptions extends Omit<ExecutorPoolOptions, 'ex
   readonly runtimes: StepRuntimeTable;
   /** `file:` secret references are read from here only (`BATON_SECRET_FILES_DIR`). Default `/run/secrets`. */
   readonly secretFilesDir?: string;
+  /** Where `env:NAME` secret references are read: the executor's environment, passed by the app. Default none. */
+  readonly secretEnv?: Environment;
 }
 
 /** Starts the pool once the application is up; stops it (gracefully) before the platform closes the log. */
@@ -58,7 +61,7 @@ export function defaultExecutorId(): string {
  * per pool this process serves.
  *
  * @example
- *   @Module({ imports: [PlatformModule.forRoot(), ObservabilityModule.forService('executor'),
+ *   @Module({ imports: [PlatformModule.forRoot(config.platform), ObservabilityModule.forService('executor'),
  *                       ExecutorPoolModule.forPool({ pool: 'default', slots: 8,
  *                         runtimes: defaultStepRuntimeTable(handlers) })] })
  *   export class ExecutorAppModule {}
@@ -88,17 +91,21 @@ export class ExecutorPoolModule {
             logger: JsonLogger | undefined,
             sealer: SecretSealer | null | undefined,
           ) => {
-            const { runtimes: table, executorId, topics, secretFilesDir, ...rest } = options;
+            const { runtimes: table, executorId, topics, secretFilesDir, secretEnv, ...rest } = options;
             // Every pool opens sealed secrets with the platform's key (none: such steps fail as platform errors).
             const runtimes = new StepRuntimes(
               table,
-              new StepSecrets({ sealer: sealer ?? null, filesDir: secretFilesDir }),
+              new StepSecrets({
+                sealer: sealer ?? null,
+                filesDir: secretFilesDir,
+                ...(secretEnv === undefined ? {} : { env: secretEnv }),
+              }),
             );
             return new ExecutorPool(
               log,
               clock,
               metrics,
-              logger ?? JsonLogger.create({ service: 'executor' }),
+              batonLogger('ExecutorPool', logger ?? JsonLogger.forProcess()),
               runtimes,
               { ...rest, executorId: executorId ?? defaultExecutorId(), topics: topics ?? config?.topics },
             );

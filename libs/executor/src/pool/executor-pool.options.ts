@@ -7,9 +7,11 @@ export interface ExecutorPoolOptions {
   readonly slots: number;
   /** Names this executor in reports and leases; unique per process (two members must never share one). */
   readonly executorId: string;
-  /** Lease asked for in `ReportStepStarted`. Default 30 000 ms. */
-  readonly leaseMs?: number;
-  /** Heartbeat period; must be under half the lease (the engine extends only below half). Default leaseMs / 3. */
+  /**
+   * Longest heartbeat period. The lease itself is the engine's (`StepTask.leaseMs`,
+   * asked for in `ReportStepStarted`); an attempt heartbeats every third of it,
+   * or every `heartbeatMs` if that is shorter (the engine extends only below half).
+   */
   readonly heartbeatMs?: number;
   /** On `stop()`, how long running attempts may still run before they are aborted. Default 30 000 ms. */
   readonly stopGraceMs?: number;
@@ -38,18 +40,27 @@ export interface ExecutorPoolOptions {
   readonly topics?: TopicLayout;
 }
 
-export function checkOptions(options: ExecutorPoolOptions, leaseMs: number, heartbeatMs: number): void {
+/**
+ * The lease asked for when a dead-lettered task is started only to be failed
+ * at once (its own lease is unreadable); it never has to be kept.
+ */
+export const REFUSAL_LEASE_MS = 30_000;
+
+/** How often an attempt holding a lease of `leaseMs` heartbeats: a third of it, at most `longest`. */
+export function heartbeatPeriod(leaseMs: number, longest = Infinity): number {
+  return Math.max(1, Math.min(longest, Math.floor(leaseMs / 3)));
+}
+
+export function checkOptions(options: ExecutorPoolOptions): void {
   if (!/^[a-zA-Z0-9._-]+$/.test(options.pool)) {
     throw new Error(`pool must be a topic-safe name ([a-zA-Z0-9._-]), got '${options.pool}'`);
   }
   if (options.executorId.length === 0 || options.executorId.length > 200) {
     throw new Error('executorId must be 1 to 200 characters');
   }
-  if (!(leaseMs > 0)) throw new Error(`leaseMs must be positive, got ${leaseMs}`);
-  if (!(heartbeatMs > 0 && heartbeatMs < leaseMs / 2)) {
-    throw new Error(
-      `heartbeatMs must be positive and under half of leaseMs (${leaseMs}), got ${heartbeatMs}`,
-    );
+  const { heartbeatMs } = options;
+  if (heartbeatMs !== undefined && !(heartbeatMs > 0)) {
+    throw new Error(`heartbeatMs must be positive, got ${heartbeatMs}`);
   }
 }
 

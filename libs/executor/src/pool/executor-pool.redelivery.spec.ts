@@ -135,9 +135,9 @@ describe('ExecutorPool and tasks that may be redeliveries', () => {
 
   it('counts the lease from a late grant (an engine taking over), so the attempt runs and heartbeats', async () => {
     harness.answerConfirms = 'none';
-    const sut = harness.pool({ leaseMs: 300, confirmWaitMs: 10_000 });
+    const sut = harness.pool({ confirmWaitMs: 10_000 });
     await sut.start();
-    const task = taskFor('shell', { command: ['sleep', '0.5'], env: {} });
+    const task = taskFor('shell', { command: ['sleep', '0.5'], env: {} }, { leaseMs: 300 });
     await harness.publish(task);
     await waitUntil(async () => (await harness.commandsOf('ReportStepStarted')).length === 1, {
       message: 'the start was sent',

@@ -55,6 +55,26 @@ describe('ExecutorPool', () => {
     );
   });
 
+  it('asks for the lease each task carries (the engine owns BATON_LEASE_MS), not one of its own', async () => {
+    const sut = harness.pool();
+    await sut.start();
+    const short = taskFor('noop', {}, { leaseMs: 1_500 });
+    const long = taskFor('noop', {}, { leaseMs: 45_000 });
+
+    await harness.publish(short, long);
+    await waitUntil(async () => (await harness.commandsOf('CompleteStep')).length === 2, {
+      message: 'both steps completed',
+    });
+
+    const leases = Object.fromEntries(
+      (await harness.commandsOf('ReportStepStarted')).map((command) => [
+        command.runId,
+        command.leaseDurationMs,
+      ]),
+    );
+    expect(leases).toEqual({ [short.runId]: 1_500, [long.runId]: 45_000 });
+  });
+
   it('reports a failing shell step as FailStep{user} with its exit code and the stderr tail, its StepLogs written before', async () => {
     const sut = harness.pool();
     await sut.start();
@@ -107,9 +127,9 @@ describe('ExecutorPool', () => {
       await release.opened;
       return { done: true };
     });
-    const sut = harness.pool({ slots: 2, leaseMs: 300 }, handlers);
+    const sut = harness.pool({ slots: 2 }, handlers);
     await sut.start();
-    const long = taskFor('handler', { name: 'long' });
+    const long = taskFor('handler', { name: 'long' }, { leaseMs: 300 });
     const quick = taskFor('noop', {}, { runId: long.runId, stepId: 'quick' });
 
     await harness.publish(long, quick);
@@ -208,13 +228,14 @@ describe('ExecutorPool', () => {
   });
 
   it('kills an attempt whose lease it cannot keep (no heartbeat written for a whole lease)', async () => {
-    const sut = harness.pool({ leaseMs: 300 });
+    const sut = harness.pool();
     await sut.start();
     const pidFile = join(tmpdir(), `baton-pool-pid-${process.pid}-${Date.now()}-lease`);
-    const task = taskFor('shell', {
-      command: ['sh', '-c', 'echo $$ > "$PID_FILE"; exec sleep 30'],
-      env: { PID_FILE: pidFile },
-    });
+    const task = taskFor(
+      'shell',
+      { command: ['sh', '-c', 'echo $$ > "$PID_FILE"; exec sleep 30'], env: { PID_FILE: pidFile } },
+      { leaseMs: 300 },
+    );
     await harness.publish(task);
     await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', {
       message: 'the step wrote its pid',

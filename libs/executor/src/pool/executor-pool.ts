@@ -1,15 +1,20 @@
 import { coreTopics, deadLetterRecord, stepTasksTopic, Topics } from '@baton/contracts';
 import type { Batch, Consumer, EventLog, LogRecord, Producer, TopicPartition } from '@baton/eventlog';
-import type { JsonLogger } from '@baton/observability';
+import type { BatonLogger } from '@baton/observability';
 import type { Clock } from '@baton/platform';
-import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { StepRuntimes, StepTask } from '../runtimes';
 import { failedRecord, startedRecord } from './attempt-reports';
 import { decodeCancellation, RecentlyCancelled } from './cancellations';
 import { decodeGrant, PendingStarts, type StartVerdict } from './start-grants';
 import { ExecutorPoolMetrics } from './executor-pool.metrics';
-import { checkOptions, settlesWithin, type ExecutorPoolOptions } from './executor-pool.options';
+import {
+  checkOptions,
+  heartbeatPeriod,
+  REFUSAL_LEASE_MS,
+  settlesWithin,
+  type ExecutorPoolOptions,
+} from './executor-pool.options';
 import { attemptKey, RunningAttempt, type AttemptSettings } from './running-attempt';
 import { Slots, SlotWaitEnded, type Slot } from './slots';
 import { RedeliveryWatch } from './redelivery-watch';
@@ -31,14 +36,15 @@ const PUBLISH_TRIES = 5;
  * Taking a task (consumer group `baton-executor.<pool>` over the pool's topic):
  * validate it at the edge (invalid: dead letter, and `FailStep{platform}` when
  * it still names its attempt, so the step is retried instead of left `ready`
- * forever); wait for a free slot; write `ReportStepStarted` with a lease;
+ * forever); wait for a free slot; write `ReportStepStarted` with the lease the
+ * task carries (the engine's `BATON_LEASE_MS`);
  * start the attempt in the background; commit the task's offset; take the
  * next record. The batch handler never waits for a step to finish, so a step
  * that runs for hours does not hold its partition or delay a rebalance.
  *
  * From the commit on, the Kafka offset no longer protects the attempt; the
  * lease does. The engine holds the step `running` for this executor as long
- * as heartbeats (every `heartbeatMs`, under half the lease) keep the lease
+ * as heartbeats (every third of the lease) keep the lease
  * alive. If this process dies (SIGKILL, OOM, lost machine) it reports nothing
  * and the engine's lease timer retries the step as a platform error. The
  * offset is committed after the start report and the launch: a crash in
@@ -74,7 +80,7 @@ const PUBLISH_TRIES = 5;
  * the cancellation group.
  *
  * @example
- *   const pool = new ExecutorPool(log, systemClock, metrics, JsonLogger.create(), createStepRuntimes(handlers), {
+ *   const pool = new ExecutorPool(log, systemClock, metrics, batonLogger('ExecutorPool'), createStepRuntimes(handlers), {
  *     pool: 'default', slots: 8, executorId: 'worker-1',
  *   });
  *   await pool.start();
@@ -82,14 +88,12 @@ const PUBLISH_TRIES = 5;
  *   await pool.stop();
  */
 export class ExecutorPool {
-  private readonly leaseMs: number;
-  private readonly heartbeatMs: number;
   private readonly stopGraceMs: number;
   private readonly slotWaitMs: number;
   private readonly groupId: string;
   private readonly topic: string;
   private readonly metrics: ExecutorPoolMetrics;
-  private readonly log: Logger;
+  private readonly log: BatonLogger;
   private readonly slots: Slots;
   private readonly running = new Map<string, Launched>();
   private readonly cancelled = new RecentlyCancelled();
@@ -110,16 +114,14 @@ export class ExecutorPool {
     private readonly eventLog: EventLog,
     private readonly clock: Clock,
     registry: Registry,
-    logger: JsonLogger,
+    logger: BatonLogger,
     /** The pool's runtime table (with its secrets step), built by the composition root. */
     private readonly runtimes: StepRuntimes,
     private readonly options: ExecutorPoolOptions,
   ) {
-    this.leaseMs = options.leaseMs ?? 30_000;
-    this.heartbeatMs = options.heartbeatMs ?? Math.floor(this.leaseMs / 3);
     this.stopGraceMs = options.stopGraceMs ?? 30_000;
     this.slotWaitMs = options.slotWaitMs ?? 5_000;
-    checkOptions(options, this.leaseMs, this.heartbeatMs);
+    checkOptions(options);
     this.redeliveries = new RedeliveryWatch(options.confirmAfterMs ?? 30_000);
     this.confirmWaitMs = options.confirmWaitMs ?? 60_000;
     this.groupId = `baton-executor.${options.pool}`;
@@ -165,7 +167,7 @@ export class ExecutorPool {
       eachBatch: (batch) => this.onTasks(batch),
     });
     await this.tasks.start();
-    this.log.info({ slots: this.options.slots, leaseMs: this.leaseMs }, 'executor pool started');
+    this.log.info('executor pool started', { slots: this.options.slots });
   }
 
   /** Graceful stop (see the class comment). Idempotent. */
@@ -183,10 +185,10 @@ export class ExecutorPool {
     this.stopWaiting.abort();
     await this.tasks?.stop();
     if (this.running.size > 0) {
-      this.log.info(
-        { attempts: this.running.size, graceMs: this.stopGraceMs },
-        'waiting for running attempts',
-      );
+      this.log.info('waiting for running attempts', {
+        attempts: this.running.size,
+        graceMs: this.stopGraceMs,
+      });
       const all = Promise.all([...this.running.values()].map((launched) => launched.settled));
       if (!(await settlesWithin(all, this.stopGraceMs))) {
         for (const { attempt } of this.running.values()) attempt.stop('shutdown');
@@ -196,7 +198,7 @@ export class ExecutorPool {
     await this.cancellations?.stop();
     await this.producer?.close();
     this.state = 'stopped';
-    this.log.info({}, 'executor pool stopped');
+    this.log.info('executor pool stopped');
   }
 
   private async onTasks(batch: Batch): Promise<void> {
@@ -248,7 +250,7 @@ export class ExecutorPool {
     try {
       const sentAt = this.clock.now();
       const by = { executorId: this.executorId, at: sentAt };
-      await this.send([startedRecord(task, by, this.leaseMs, confirm)]);
+      await this.send([startedRecord(task, by, task.leaseMs, confirm)]);
       this.metrics.taskWaitSeconds.observe(
         { pool: this.options.pool },
         Math.max(0, sentAt - record.timestamp) / 1000,
@@ -274,7 +276,7 @@ export class ExecutorPool {
         ? 'already running here'
         : null;
     if (why === null) return false;
-    this.attemptLog(task).info({}, `task skipped: ${why}`);
+    this.attemptLog(task).info('task skipped', { why });
     if (why === 'cancelled before it started') {
       this.metrics.attempts.inc({ pool: this.options.pool, outcome: 'cancelled' });
     }
@@ -288,8 +290,9 @@ export class ExecutorPool {
       runtimes: this.runtimes,
       clock: this.clock,
       executorId: this.executorId,
-      leaseMs: this.leaseMs,
-      heartbeatMs: this.heartbeatMs,
+      // The engine's lease, carried by the task (BATON_LEASE_MS has one owner: the engine).
+      leaseMs: task.leaseMs,
+      heartbeatMs: heartbeatPeriod(task.leaseMs, this.options.heartbeatMs),
       publishTries: PUBLISH_TRIES,
       logger: log,
     };
@@ -297,14 +300,14 @@ export class ExecutorPool {
     // The refusal of an optimistic start may be read before the launch.
     if (this.refused.has(attempt.key)) attempt.stop('refused');
     const startedAt = this.clock.now();
-    log.info({ type: task.type, confirm: verdict !== null }, 'attempt started');
+    log.info('attempt started', { type: task.type, confirm: verdict !== null });
     const settled = attempt.done
       .then((result) => {
         const labels = { pool: this.options.pool };
         this.metrics.attempts.inc({ ...labels, outcome: result.outcome });
         this.metrics.attemptSeconds.observe(labels, Math.max(0, this.clock.now() - startedAt) / 1000);
       })
-      .catch((error: unknown) => log.error({ error: String(error) }, 'attempt bookkeeping failed'))
+      .catch((error: unknown) => log.error('attempt bookkeeping failed', { error: String(error) }))
       .finally(() => {
         this.running.delete(attempt.key);
         slot.release();
@@ -317,23 +320,20 @@ export class ExecutorPool {
     await this.send([deadLetterRecord(record, decoded.reason, decoded.problems, now)]);
     const identity = decoded.identity;
     const problems = decoded.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
-    this.log.warn(
-      {
-        ...(identity ?? {}),
-        offset: record.offset,
-        partition: record.partition,
-        reason: decoded.reason,
-        problems,
-      },
-      'step task dead-lettered',
-    );
+    this.log.warn('step task dead-lettered', {
+      ...(identity ?? {}),
+      offset: record.offset,
+      partition: record.partition,
+      reason: decoded.reason,
+      problems,
+    });
     this.metrics.attempts.inc({ pool: this.options.pool, outcome: 'invalid' });
     if (identity === null) return;
     // The engine only accepts a failure for a running step: start it, then fail it (same key, in order).
     const by = { executorId: this.executorId, at: now };
     const message = `executor ${this.executorId} refused the step task: ${decoded.reason}${problems ? ` (${problems})` : ''}`;
     await this.send([
-      startedRecord(identity, by, this.leaseMs),
+      startedRecord(identity, by, REFUSAL_LEASE_MS),
       failedRecord(identity, by, 'platform', message),
     ]);
   }
@@ -342,10 +342,10 @@ export class ExecutorPool {
     for (const record of batch.records) {
       const decoded = decodeCancellation(record.value);
       if (!decoded.ok) {
-        this.log.warn(
-          { offset: record.offset, reason: decoded.reason },
-          'unreadable step cancellation ignored',
-        );
+        this.log.warn('unreadable step cancellation ignored', {
+          offset: record.offset,
+          reason: decoded.reason,
+        });
         continue;
       }
       const { executorId, reason } = decoded.value;
@@ -358,7 +358,7 @@ export class ExecutorPool {
       }
       const launched = this.running.get(key);
       if (!launched) continue;
-      this.attemptLog(launched.attempt.task).info({ reason }, 'cancelling attempt');
+      this.attemptLog(launched.attempt.task).info('cancelling attempt', { reason });
       launched.attempt.stop(executorId === undefined ? 'cancelled' : 'refused');
     }
   }
@@ -367,7 +367,7 @@ export class ExecutorPool {
     for (const record of batch.records) {
       const decoded = decodeGrant(record.value);
       if (!decoded.ok) {
-        this.log.warn({ offset: record.offset, reason: decoded.reason }, 'unreadable step grant ignored');
+        this.log.warn('unreadable step grant ignored', { offset: record.offset, reason: decoded.reason });
         continue;
       }
       if (decoded.value.executorId === this.executorId)
@@ -391,8 +391,8 @@ export class ExecutorPool {
     return this.producer;
   }
 
-  private attemptLog(id: { runId: string; stepId: string; attempt: number }): Logger {
-    return this.log.child({ runId: id.runId, stepId: id.stepId, attempt: id.attempt });
+  private attemptLog(id: { runId: string; stepId: string; attempt: number }): BatonLogger {
+    return this.log.forRun(id.runId, id.stepId).child({ attempt: id.attempt });
   }
 
   private reportBusy(busy: number): void {

@@ -5,3 +5,4 @@ export {
   defaultExecutorId,
   type ExecutorPoolModuleOptions,
 } from './executor-pool.module';
+export { ExecutorEnvironment, executorPool, loadExecutorPoolConfig, type ExecutorPoolConfig } from './executor-pool.config';

@@ -1,6 +1,6 @@
 import type { Producer, OutgoingRecord } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
-import type { Logger } from 'pino';
+import type { BatonLogger } from '@baton/observability';
 import type { StepRuntimes } from '../runtimes';
 import { describeError } from '../runtimes/step-runtime';
 import { failed, type StepOutcome, type StepTask } from '../runtimes/step-task';
@@ -34,7 +34,7 @@ export interface AttemptSettings {
   readonly heartbeatMs: number;
   /** Attempts at writing the logs and the final report before giving up (the lease then expires). */
   readonly publishTries: number;
-  readonly logger: Logger;
+  readonly logger: BatonLogger;
 }
 
 export interface AttemptResult {
@@ -100,7 +100,7 @@ export class RunningAttempt {
     const { runtimes, heartbeatMs, logger } = this.settings;
     const unrun = await this.confirmed();
     if (unrun !== null) {
-      logger.info({ outcome: unrun }, 'attempt not run');
+      logger.info('attempt not run', { outcome: unrun });
       return { outcome: unrun, heartbeats: 0 };
     }
     const timer = setInterval(() => this.beat(), heartbeatMs);
@@ -115,21 +115,18 @@ export class RunningAttempt {
     }
     await this.beating;
     if (this.cause === 'refused') {
-      logger.warn({ status: outcome.status }, 'start refused by the engine; the outcome is dropped');
+      logger.warn('start refused by the engine; the outcome is dropped', { status: outcome.status });
       return { outcome: 'refused', heartbeats: this.heartbeats };
     }
     const reporter: Reporter = { executorId: this.settings.executorId, at: this.settings.clock.now() };
     const logsWritten = await this.publish(stepLogsRecord(this.task, outcome.logs), 'step logs');
     const { record, label } = this.finalReport(outcome, { ...reporter, logsWritten });
     if (record) await this.publish(record, 'final report');
-    logger.info(
-      {
-        outcome: label,
-        status: outcome.status,
-        ...(outcome.status === 'failed' ? { error: outcome.message } : {}),
-      },
-      'attempt ended',
-    );
+    logger.info('attempt ended', {
+      outcome: label,
+      status: outcome.status,
+      ...(outcome.status === 'failed' ? { error: outcome.message } : {}),
+    });
     return { outcome: label, heartbeats: this.heartbeats };
   }
 
@@ -204,7 +201,7 @@ export class RunningAttempt {
     if (this.cause !== undefined) return;
     const now = clock.now();
     if (now - this.lastAckedSendAt >= leaseMs) {
-      logger.warn({ leaseMs }, 'no heartbeat acknowledged for a whole lease; stopping the attempt');
+      logger.warn('no heartbeat acknowledged for a whole lease; stopping the attempt', { leaseMs });
       this.stop('lease_lost');
       return;
     }
@@ -215,7 +212,7 @@ export class RunningAttempt {
         this.lastAckedSendAt = Math.max(this.lastAckedSendAt, now);
         this.heartbeats += 1;
       })
-      .catch((error: unknown) => logger.warn({ error: describeError(error) }, 'heartbeat not written'))
+      .catch((error: unknown) => logger.warn('heartbeat not written', { error: describeError(error) }))
       .finally(() => (this.beating = undefined));
   }
 
@@ -231,7 +228,10 @@ export class RunningAttempt {
         return true;
       } catch (error) {
         if (attempt >= publishTries) {
-          logger.error({ error: describeError(error) }, `${what} not written; the lease will expire instead`);
+          logger.error('record not written; the lease will expire instead', {
+            record: what,
+            error: describeError(error),
+          });
           return false;
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));

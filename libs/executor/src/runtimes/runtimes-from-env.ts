@@ -1,3 +1,4 @@
+import type { Environment } from '@baton/platform';
 import type { StepRuntimesOptions } from './create-step-runtimes';
 import { DEFAULT_HTTP_DENY } from './http-target-policy';
 
@@ -8,13 +9,17 @@ import { DEFAULT_HTTP_DENY } from './http-target-policy';
  * - `BATON_HTTP_DENY` added to `DEFAULT_HTTP_DENY`; `BATON_HTTP_ALLOW` exceptions
  *   (`defaultAllow` when unset: the all-in-one allows `loopback`, see its config);
  *   `BATON_HTTP_MAX_REDIRECTS` (5);
- * - `BATON_SECRET_FILES_DIR` (`/run/secrets`) for `file:` secret references.
+ * - `BATON_SECRET_FILES_DIR` (`/run/secrets`) for `file:` secret references;
+ *   `env:` references resolve in `env` itself (`secretEnv`).
  * The sealer is not here: the pool module takes it from the platform.
  */
 export function stepRuntimesFromEnv(
-  env: NodeJS.ProcessEnv,
+  env: Environment,
   defaults: { readonly httpAllow?: readonly string[] } = {},
-): Omit<StepRuntimesOptions, 'secrets'> & { readonly secretFilesDir: string } {
+): Omit<StepRuntimesOptions, 'secrets'> & {
+  readonly secretFilesDir: string;
+  readonly secretEnv: Environment;
+} {
   const shell = (env.BATON_SHELL_STEPS ?? 'on').toLowerCase();
   if (shell !== 'on' && shell !== 'off')
     throw new Error(`BATON_SHELL_STEPS must be 'on' or 'off', got '${env.BATON_SHELL_STEPS}'`);
@@ -26,6 +31,9 @@ export function stepRuntimesFromEnv(
     );
   }
   return {
+    // The executor's own environment: shell steps inherit PATH, HOME, ... from it, `env:` secrets resolve in it.
+    shell: { executorEnv: env },
+    secretEnv: env,
     shellPolicy: { enabled: shell === 'on', ...(allowed === undefined ? {} : { allowedPrograms: allowed }) },
     http: {
       policy: {

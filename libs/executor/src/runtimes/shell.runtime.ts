@@ -60,7 +60,10 @@ export interface ShellRuntimeOptions {
   readonly tempRoot?: string;
   /** Largest accepted `BATON_OUTPUT_FILE`. Default 1 MiB. */
   readonly maxOutputFileBytes?: number;
-  /** The environment `inheritEnv` reads from. Default `process.env`. */
+  /**
+   * The executor's environment, which `inheritEnv` reads from (the app passes
+   * its `process.env`; libraries never read it). Default none: only a fallback PATH.
+   */
   readonly executorEnv?: NodeJS.ProcessEnv;
 }
 
@@ -96,7 +99,7 @@ export class ShellRuntime implements StepRuntime<'shell'> {
     this.inheritEnv = options.inheritEnv ?? DEFAULT_INHERITED_ENV;
     this.tempRoot = options.tempRoot ?? tmpdir();
     this.maxOutputFileBytes = options.maxOutputFileBytes ?? 1024 * 1024;
-    this.executorEnv = options.executorEnv ?? process.env;
+    this.executorEnv = options.executorEnv ?? {};
   }
 
   async run(task: ShellTask, ctx: RunContext): Promise<StepOutcome> {

@@ -18,7 +18,7 @@ export interface SecretUnsealer {
 export interface StepSecretsOptions {
   /** Null when this executor holds no secrets key: a task with a sealed value then fails (platform error). */
   readonly sealer: SecretUnsealer | null;
-  /** Where `env:NAME` references are read. Default `process.env`. */
+  /** Where `env:NAME` references are read: the executor's environment, passed by the app. Default none. */
   readonly env?: NodeJS.ProcessEnv;
   /** `BATON_SECRET_FILES_DIR`: the only directory `file:PATH` references may read from. Default `/run/secrets`. */
   readonly filesDir?: string;
@@ -50,7 +50,7 @@ export class StepSecrets {
   private readonly filesDir: string;
 
   constructor(private readonly options: StepSecretsOptions) {
-    this.env = options.env ?? process.env;
+    this.env = options.env ?? {};
     this.filesDir = options.filesDir ?? '/run/secrets';
   }
 

@@ -12,6 +12,7 @@ import { WorkflowQueueQueries } from '@baton/readmodel/workflow-queue-queries';
 import { busyHistory, stateOf } from './testing/queue-histories';
 import { describeQueueProjection } from './testing/queue-projection.contract';
 import { WorkflowQueueProjectorService } from './workflow-queue-projector.service';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 // Against a real PostgreSQL (deploy/postgres/postgres.sh start, or BATON_TEST_DATABASE_URL as an
 // admin URL). Each file run gets a fresh database, dropped at the end; an unreachable server fails
@@ -20,7 +21,7 @@ import { WorkflowQueueProjectorService } from './workflow-queue-projector.servic
 jest.setTimeout(90_000);
 
 const suffix = randomUUID().slice(0, 8);
-const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };
+const quiet = SILENT_LOGGER;
 
 let db: TestDatabase;
 let sql: SqlClient;

@@ -1,6 +1,6 @@
-import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
-import { MetricsRegistry } from '@baton/observability';
+import { batonLogger, MetricsRegistry } from '@baton/observability';
 import {
   CLOCK,
   EVENT_LOG,
@@ -38,7 +38,7 @@ class WorkflowQueueProjectorLifecycle implements OnApplicationBootstrap, OnModul
         registry: MetricsRegistry,
         config: PlatformConfig,
       ) =>
-        new WorkflowQueueProjectorService(log, sql, clock, registry, new Logger('WorkflowQueueProjector'), {
+        new WorkflowQueueProjectorService(log, sql, clock, registry, batonLogger('WorkflowQueueProjector'), {
           topics: config.topics,
         }),
     },

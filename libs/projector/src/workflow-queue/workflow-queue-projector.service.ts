@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { BatonLogger } from '@baton/observability';
 import { Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import type { MetricsRegistry } from '@baton/observability';
@@ -26,7 +26,7 @@ export const WORKFLOW_QUEUE_PROJECTOR_GROUP_ID = 'baton-workflow-queue-projector
  * changes nothing.
  *
  * @example
- *   const sut = new WorkflowQueueProjectorService(log, sql, systemClock, registry, new Logger('QueueProjector'));
+ *   const sut = new WorkflowQueueProjectorService(log, sql, systemClock, registry, batonLogger('QueueProjector'));
  *   await sut.start();
  */
 export class WorkflowQueueProjectorService {
@@ -38,7 +38,7 @@ export class WorkflowQueueProjectorService {
     private readonly sql: SqlClient,
     private readonly clock: Clock,
     registry: MetricsRegistry,
-    private readonly logger: LoggerService,
+    private readonly logger: BatonLogger,
     options: WorkflowQueueProjectorOptions = {},
   ) {
     this.metrics = new WorkflowQueueProjectorMetrics(registry, sql);
@@ -69,10 +69,9 @@ export class WorkflowQueueProjectorService {
     if (result.duplicates > 0) events.inc({ outcome: 'duplicate' }, result.duplicates);
     if (deadLetters.length > 0) events.inc({ outcome: 'dead_letter' }, deadLetters.length);
     for (const gap of result.gaps) {
-      this.logger.warn(
-        `workflow ${gap.workflowId}: event seq ${gap.seq} follows last_seq ${gap.lastSeq}; events are missing from the log`,
-        'WorkflowQueueProjector',
-      );
+      this.logger
+        .child({ workflowId: gap.workflowId })
+        .warn('events are missing from the log', { seq: gap.seq, lastSeq: gap.lastSeq });
     }
   }
 }

@@ -13,7 +13,8 @@ import {
 import type { RunCommand } from '@baton/domain';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { EmbeddedEventLog, partitionForKey, type Consumer, type LogRecord } from '@baton/eventlog';
-import { JsonLogger, MetricsRegistry } from '@baton/observability';
+import { MetricsRegistry } from '@baton/observability';
+import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 import { systemClock, type Clock } from '@baton/platform';
 import { createStepRuntimes, HandlerRegistry } from '../../runtimes';
 import type { StepTask } from '../../runtimes';
@@ -107,11 +108,10 @@ export class PoolHarness {
     clock: Clock = systemClock,
   ): ExecutorPool {
     const runtimes = createStepRuntimes(handlers, { shell: { killGraceMs: 200 } });
-    const pool = new ExecutorPool(this.log, clock, this.metrics, JsonLogger.create({}, 'silent'), runtimes, {
+    const pool = new ExecutorPool(this.log, clock, this.metrics, SILENT_LOGGER, runtimes, {
       pool: POOL,
       slots: 2,
       executorId: 'executor-a',
-      leaseMs: 3_000,
       stopGraceMs: 2_000,
       topics: LAYOUT,
       ...options,
