@@ -22,7 +22,7 @@ import {
 } from '@baton/domain/signals';
 import { deadLetterRecord, Topics, type RunRequest } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
-import type { KeyedBatchResult } from '../keyed-state-processor';
+import type { KeyedBatchResult } from '../writer/keyed-state-processor';
 import { decideKeyedBatch } from '../writer/keyed-batch';
 import { joinedRunRecord } from './join-records';
 import { decodeSignalRecord } from './signal-record.codec';

@@ -16,7 +16,7 @@ import { linkedRecords } from './child-run-records';
 import { decodeRunCommand, refusedCommandOf } from './run-command.codec';
 import { statusEventRecord } from './status-events';
 import { buildStepTask } from './step-task.builder';
-import { decideKeyedBatch } from './writer/keyed-batch';
+import { decideKeyedBatch } from '../writer/keyed-batch';
 
 export interface ProcessContext {
   /** Epoch ms stamped on every command of the batch: time is the engine's, not the sender's. */
