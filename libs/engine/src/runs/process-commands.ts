@@ -16,7 +16,7 @@ import { linkedRecords } from './child-run-records';
 import { decodeRunCommand, refusedCommandOf } from './run-command.codec';
 import { statusEventRecord } from './status-events';
 import { buildStepTask } from './step-task.builder';
-import { decideKeyedBatch } from '../writer/keyed-batch';
+import { decideKeyedBatch, stampedAt } from '../writer/keyed-batch';
 
 export interface ProcessContext {
   /** Epoch ms stamped on every command of the batch: time is the engine's, not the sender's. */
@@ -119,7 +119,8 @@ export function processCommands(
       refuse('wrong_partition');
       return true;
     },
-    decode: decodeRunCommand,
+    // Time is the engine's, not the sender's: every decoded command carries the batch's.
+    decode: (record) => stampedAt(decodeRunCommand(record), ctx.now),
     onInvalid: (record, failure, batch) => {
       refuse(failure.keyMismatch === true ? 'key_mismatch' : 'invalid');
       // A malformed report about a run held here is recorded on that run, so the step it names is not stranded unseen.
@@ -147,7 +148,7 @@ export function processCommands(
       }
       return held ?? initialState();
     },
-    decide: (command, state) => decideRun(stamp(command, ctx.now), state, deps),
+    decide: (command, state) => decideRun(command, state, deps),
     write: (command, { events, states: after }, before) => {
       const written: OutgoingRecord[] = [];
       events.forEach((event, i) => {
@@ -171,10 +172,6 @@ export function processCommands(
 }
 
 type RunCommandFailure = Extract<ReturnType<typeof decodeRunCommand>, { ok: false }>;
-
-function stamp(command: RunCommand, now: number): RunCommand {
-  return { ...command, metadata: { ...command.metadata, at: now } };
-}
 
 function recordsFor(
   event: RunEvent,

@@ -7,7 +7,7 @@ import {
 } from '@baton/domain/workflow-queue';
 import { Topics } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
-import { decideKeyedBatch } from '../writer/keyed-batch';
+import { decideKeyedBatch, stampedAt } from '../writer/keyed-batch';
 import { decodeWorkflowCommand } from './workflow-command.codec';
 
 export interface WorkflowQueueCounts {
@@ -60,10 +60,11 @@ export function processWorkflowCommands(
   const { records, changed, deadLetters } = decideKeyedBatch(states, commands, {
     now,
     undecided: 'the workflow queue could not decide',
-    decode: decodeWorkflowCommand,
+    // Time is the queue's, not the sender's: every decoded command carries the batch's.
+    decode: (record) => stampedAt(decodeWorkflowCommand(record), now),
     keyOf: (command: WorkflowCommand) => command.workflowId,
     begin: (_command, held) => held ?? initialWorkflowQueueState(),
-    decide: (command, state) => decideWorkflowQueue(stamp(command, now), state),
+    decide: (command, state) => decideWorkflowQueue(command, state),
     write: (_command, { events }) =>
       events.flatMap((event) => {
         count(counts, event);
@@ -72,10 +73,6 @@ export function processWorkflowCommands(
   });
   counts.deadLetters = deadLetters;
   return { records, changed, counts };
-}
-
-function stamp(command: WorkflowCommand, now: number): WorkflowCommand {
-  return { ...command, metadata: { ...command.metadata, at: now } };
 }
 
 function recordsFor(event: WorkflowEvent): OutgoingRecord[] {

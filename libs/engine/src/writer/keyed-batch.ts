@@ -112,3 +112,16 @@ export function decideKeyedBatch<S, C, E, F extends DecodeFailure = DecodeFailur
   }
   return { records: out, changed, deadLetters };
 }
+
+/**
+ * A decoded command with the batch's time as its `metadata.at`: time is the
+ * writer's, not the sender's (the runs and the workflow queue stamp it).
+ */
+export function stampedAt<C extends { readonly metadata: { readonly at: number } }, F>(
+  decoded: { readonly ok: true; readonly value: C } | F,
+  now: number,
+): { readonly ok: true; readonly value: C } | F {
+  if ((decoded as { ok: boolean }).ok !== true) return decoded;
+  const command = (decoded as { readonly value: C }).value;
+  return { ok: true, value: { ...command, metadata: { ...command.metadata, at: now } } };
+}
