@@ -15,8 +15,8 @@ import {
   StepStartGrantedDto,
 } from '@baton/contracts';
 import type { OutgoingRecord } from '@baton/eventlog';
-import { decodeRunCommand } from '@baton/engine/run-command.codec';
-import { processCommands } from '@baton/engine/process-commands';
+import { decodeRunCommand } from '@baton/engine/runs/run-command.codec';
+import { processCommands } from '@baton/engine/runs/process-commands';
 import {
   commandRecord,
   definitionFromYaml,

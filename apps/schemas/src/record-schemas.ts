@@ -9,7 +9,7 @@ import {
   StepLogsDto,
   StepStartGrantedDto,
 } from '@baton/contracts';
-import { RUN_COMMAND_DTOS } from '@baton/engine/run-command.dto';
+import { RUN_COMMAND_DTOS } from '@baton/engine/runs/run-command.dto';
 import { SPEC_DTOS, StepTaskDto } from '@baton/executor/pool/step-task.dto';
 
 /** A JSON Schema node (class-validator-jsonschema's own type knows no `$ref` or `const`). */

@@ -21,6 +21,7 @@ export {
   type SealedParams,
 } from './secret-sealer';
 export { JsonBounds, MAX_RUN_PARAMS_BYTES, MAX_RUN_PARAMS_DEPTH } from './json-bounds.validator';
+export { CommandMetadataDto, MAX_COMMAND_ID_LENGTH, MAX_ID_LENGTH } from './command-metadata.dto';
 export { StepCancellationDto, StepLogsDto, StepStartGrantedDto } from './step-messages.dto';
 export { DeadLetterDto } from './dead-letter.dto';
 export { StatusCloudEventDto } from './status-event.dto';

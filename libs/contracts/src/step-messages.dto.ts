@@ -10,6 +10,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { MAX_ID_LENGTH } from './command-metadata.dto';
 import type { StepCancellation, StepLogs, StepStartGranted } from './step-messages';
 
 /**
@@ -20,7 +21,7 @@ import type { StepCancellation, StepLogs, StepStartGranted } from './step-messag
 /** What every record about one attempt carries. */
 abstract class AttemptRecordDto {
   @IsIn([1]) schemaVersion!: 1;
-  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) runId!: string;
   @IsString() @MinLength(1) stepId!: string;
   @IsInt() @Min(1) attempt!: number;
 }

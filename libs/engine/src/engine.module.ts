@@ -18,7 +18,7 @@ import {
 } from '@baton/platform';
 import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
 import { EngineMetrics } from './engine.metrics';
-import { EngineService } from './engine.service';
+import { EngineService } from './runs/engine.service';
 import { RunRequestAdmission } from './run-request-admission';
 import { TriggersModule } from './triggers/triggers.module';
 import { WorkflowQueueModule } from './workflow-queue/workflow-queue.module';

@@ -1,7 +1,7 @@
-export { EngineService, type EngineOptions } from './engine.service';
+export { EngineService, type EngineOptions } from './runs/engine.service';
 export { EngineMetrics } from './engine.metrics';
 export { RunRequestAdmission, type DefinitionSource } from './run-request-admission';
-export { processCommands, type ProcessContext, type ProcessedBatch } from './process-commands';
+export { processCommands, type ProcessContext, type ProcessedBatch } from './runs/process-commands';
 export { EngineModule, type EngineModuleOptions } from './engine.module';
 export { DEFAULT_LEASE_MS, EngineEnvironment, loadEngineOptions } from './engine.config';
-export { statusCloudEvent } from './status-events';
+export { statusCloudEvent } from './runs/status-events';

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { HealthService } from '@baton/observability';
-import type { PartitionHealth } from './keyed-state-processor';
+import type { PartitionHealth } from './writer/keyed-state-processor';
 import { MAX_FAILING_BATCHES, WriterHealth } from './writer-health';
 
 describe('WriterHealth', () => {

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { CheckResult, HealthService } from '@baton/observability';
-import type { WriterHealthSource } from './keyed-state-processor';
+import type { WriterHealthSource } from './writer/keyed-state-processor';
 
 /** Batches failing in a row on one partition before its process stops being ready. */
 export const MAX_FAILING_BATCHES = 5;

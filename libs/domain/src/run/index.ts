@@ -37,7 +37,7 @@ export type {
 export { initialState } from './run.state';
 export type { ExpressionEvaluator, RunDeciderDeps, RunLimits } from './run.deps';
 export { defaultRunDeps, DEFAULT_RUN_LIMITS } from './run.deps';
-export { decide, rejectCommand, type RefusedCommand } from './run.decide';
+export { decide, decideRun, rejectCommand, type RefusedCommand } from './run.decide';
 export { evolve } from './run.evolve';
 export { replay } from './run.replay';
 export { dueTimers, nextDeadline } from './run.timers';

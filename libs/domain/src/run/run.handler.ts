@@ -1,3 +1,4 @@
+import type { Handler } from '../decider';
 import type { RunCommand } from './run.commands';
 import type { RunDeciderDeps } from './run.deps';
 import type { RunRejection } from './run.errors';
@@ -7,8 +8,4 @@ import type { RunTransaction } from './run.transaction';
  * One command type's processor: validates against `tx.state` and returns a
  * rejection before emitting anything, or emits the command's events.
  */
-export type CommandHandler<C extends RunCommand> = (
-  command: C,
-  tx: RunTransaction,
-  deps: RunDeciderDeps,
-) => RunRejection | null;
+export type CommandHandler<C extends RunCommand> = Handler<C, RunTransaction, RunDeciderDeps, RunRejection>;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { WorkflowDefinition } from '../workflow/workflow-definition';
 import type { RunCommand } from './run.commands';
-import { decide } from './run.decide';
+import { decideRun } from './run.decide';
 import { evolve } from './run.evolve';
 import type { RunEvent } from './run.events';
 import { replay } from './run.replay';
@@ -41,7 +41,8 @@ function run(sim: Simulation): Run {
 
 function apply(sim: Simulation, command: RunCommand, expectation: Expectation): RunEvent[] {
   const before = sim.state;
-  const events = decide(command, before, testDeps);
+  const decision = decideRun(command, before, testDeps);
+  const events = [...decision.events];
   sim.commands += 1;
   // Seqs continue the history with no gap.
   events.forEach((e, i) => {
@@ -61,6 +62,8 @@ function apply(sim: Simulation, command: RunCommand, expectation: Expectation): 
     expect(events).toHaveLength(1);
     expect(state).toEqual({ ...before, lastSeq: before.lastSeq + 1 });
   }
+  // The state the decider's transaction ended in is the fold of its events: the engine adopts it as is.
+  expect(decision.state).toEqual(state);
   sim.state = state;
   sim.history.push(...events);
   return events;

@@ -13,12 +13,14 @@ export {
   type StoredSignal,
 } from './signal-router.state';
 export {
+  decideSignalName,
   decideSignalRecord,
   deliverSignalCommand,
   evolveSignalState,
   type SignalRouterEvent,
 } from './signal-router';
 export {
+  decideSignalJoin,
   decideSignalOffer,
   emptySignalJoinState,
   evolveSignalJoin,

@@ -1,3 +1,4 @@
+import { EventTransaction, tableDecider, type Decision } from '../decider';
 import type { SignalSetTrigger } from '../workflow/workflow-definition';
 import { isSignalSetTrigger } from '../workflow/workflow-definition';
 import { joinKey, type SignalOffered, type SignalSent } from './signal.messages';
@@ -62,12 +63,48 @@ export interface SignalJoinContext extends SignalRouterContext {
  */
 export const JOIN_SEARCH_BUDGET = 10_000;
 
+/** A join's events change its state as they are emitted; they carry nothing to stamp. */
+class SignalJoinTransaction extends EventTransaction<SignalJoinState, SignalJoinEvent> {
+  constructor(state: SignalJoinState) {
+    super(state, { stamp: (event) => event, evolve: evolveSignalJoin });
+  }
+}
+
+const joinTable = tableDecider<
+  SignalOffered,
+  SignalJoinState,
+  SignalJoinEvent,
+  SignalJoinEvent,
+  SignalJoinTransaction,
+  SignalJoinContext,
+  never
+>({
+  handlers: { SignalOffered: joinOffer },
+  begin: (_offer, state) => new SignalJoinTransaction(state),
+  rejected: (_offer, refused) => refused,
+});
+
 /**
- * What an offered signal means for its trigger's join. The new signal joins
- * the pending ones; if a set containing it is complete (a signal per alias,
- * each used once, agreeing on `join`, `condition` true), the oldest such set
- * is joined. Only sets containing the new signal are searched: any other set
- * was complete before, and would have been joined then.
+ * What an offered signal means for its trigger's join, as events and the
+ * state they lead to. The new signal joins the pending ones; if a set
+ * containing it is complete (a signal per alias, each used once, agreeing
+ * on `join`, `condition` true), the oldest such set is joined. Only sets
+ * containing the new signal are searched: any other set was complete
+ * before, and would have been joined then.
+ *
+ * @example
+ *   const { events, state: next } = decideSignalJoin(offer, state, { now, retention, expressions: celSignalExpressions });
+ */
+export function decideSignalJoin(
+  offer: SignalOffered,
+  state: SignalJoinState,
+  ctx: SignalJoinContext,
+): Decision<SignalJoinState, SignalJoinEvent> {
+  return joinTable.decide(offer, state, ctx);
+}
+
+/**
+ * `decideSignalJoin`'s events alone, for specs that fold them themselves.
  *
  * @example
  *   const events = decideSignalOffer(offer, state, { now, retention, expressions: celSignalExpressions });
@@ -78,20 +115,23 @@ export function decideSignalOffer(
   state: SignalJoinState,
   ctx: SignalJoinContext,
 ): SignalJoinEvent[] {
-  const events: SignalJoinEvent[] = [];
-  const expired = state.pending.filter((p) => ctx.now - p.storedAt > ctx.retention.maxAgeMs);
-  if (expired.length > 0) events.push({ type: 'PendingSignalsDropped', dropped: expired.map(ref) });
-  let current = events.reduce(evolveSignalJoin, state);
+  return [...decideSignalJoin(offer, state, ctx).events];
+}
+
+function joinOffer(offer: SignalOffered, tx: SignalJoinTransaction, ctx: SignalJoinContext): null {
+  const expired = tx.state.pending.filter((p) => ctx.now - p.storedAt > ctx.retention.maxAgeMs);
+  if (expired.length > 0) tx.emit({ type: 'PendingSignalsDropped', dropped: expired.map(ref) });
   const { alias, signal } = offer;
   if (
-    current.pending.some((p) => p.alias === alias && p.signalId === signal.signalId) ||
-    current.joined.includes(refKey({ alias, signalId: signal.signalId }))
+    tx.state.pending.some((p) => p.alias === alias && p.signalId === signal.signalId) ||
+    tx.state.joined.includes(refKey({ alias, signalId: signal.signalId }))
   ) {
-    return [...events, { type: 'OfferDuplicateIgnored', alias, signalId: signal.signalId }];
+    tx.emit({ type: 'OfferDuplicateIgnored', alias, signalId: signal.signalId });
+    return null;
   }
-  const ofAlias = current.pending.filter((p) => p.alias === alias);
+  const ofAlias = tx.state.pending.filter((p) => p.alias === alias);
   const over = ofAlias.length + 1 - ctx.retention.maxCount;
-  if (over > 0) events.push({ type: 'PendingSignalsDropped', dropped: ofAlias.slice(0, over).map(ref) });
+  if (over > 0) tx.emit({ type: 'PendingSignalsDropped', dropped: ofAlias.slice(0, over).map(ref) });
   const pending: PendingSignal = {
     alias,
     name: signal.name,
@@ -101,12 +141,11 @@ export function decideSignalOffer(
     ...(signal.sentBy === undefined ? {} : { sentBy: signal.sentBy }),
     storedAt: ctx.now,
   };
-  events.push({ type: 'SignalPending', signal: pending });
-  current = events.reduce(evolveSignalJoin, state);
-  const set = findSet(offer.trigger, current.pending, pending, ctx.expressions);
+  tx.emit({ type: 'SignalPending', signal: pending });
+  const set = findSet(offer.trigger, tx.state.pending, pending, ctx.expressions);
   if (set !== undefined) {
     const { workflowId, version, triggerIndex, trigger } = offer;
-    events.push({
+    tx.emit({
       type: 'SignalsJoined',
       workflowId,
       version,
@@ -116,7 +155,7 @@ export function decideSignalOffer(
       completedBy: signal.signalId,
     });
   }
-  return events;
+  return null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { EventTransaction, tableDecider, type Decision, type HandlerTable } from '../decider';
 import type { DeliverSignal } from '../run/run.commands';
 import type { SignalNameRecord, SignalSent, SignalWaitClosed, SignalWaitOpened } from './signal.messages';
 import { matchesSignal } from './signal-match';
@@ -35,41 +36,70 @@ export type SignalRouterEvent =
   /** Sent again while its id is still remembered: routed already, so nothing happens. */
   | { readonly type: 'SignalDuplicateIgnored'; readonly signalId: string };
 
-type Handler<R extends SignalNameRecord> = (
-  record: R,
-  state: SignalNameState,
-  ctx: SignalRouterContext,
-) => SignalRouterEvent[];
-type NameRecord = SignalNameRecord;
-type HandlerTable = { readonly [K in NameRecord['type']]: Handler<Extract<NameRecord, { type: K }>> };
+/** A name's events change its state as they are emitted; they carry nothing to stamp. */
+export class SignalNameTransaction extends EventTransaction<SignalNameState, SignalRouterEvent> {
+  constructor(state: SignalNameState) {
+    super(state, { stamp: (event) => event, evolve: evolveSignalState });
+  }
+}
 
-const HANDLERS: HandlerTable = {
+/** The router never refuses a record: one that changes nothing yields no event. */
+const HANDLERS: HandlerTable<SignalNameRecord, SignalNameTransaction, SignalRouterContext, never> = {
   SignalWaitOpened: openWait,
   SignalWaitClosed: closeWait,
   SignalSent: routeSignal,
 };
 
+const nameTable = tableDecider<
+  SignalNameRecord,
+  SignalNameState,
+  SignalRouterEvent,
+  SignalRouterEvent,
+  SignalNameTransaction,
+  SignalRouterContext,
+  never
+>({
+  handlers: HANDLERS,
+  // Every record first forgets the stored signals past retention.
+  begin: (_record, state, ctx) => {
+    const tx = new SignalNameTransaction(state);
+    const expired = state.stored.filter((s) => isExpired(s, ctx)).map((s) => s.signalId);
+    if (expired.length > 0) tx.emit({ type: 'StoredSignalsDropped', signalIds: expired });
+    return tx;
+  },
+  rejected: (_record, refused) => refused,
+});
+
 /**
- * What `record` means for its name's `state` at `ctx.now`. Pure and total: a
- * record that changes nothing (a wait opened twice, a wait closed that is
- * not open) yields no event, but for stored signals it finds past retention.
+ * What `record` means for its name's `state` at `ctx.now`, as events and the
+ * state they lead to. Pure and total: a record that changes nothing (a wait
+ * opened twice, a wait closed that is not open) yields no event, but for
+ * stored signals it finds past retention.
+ *
+ * @example
+ *   const { events, state: next } = decideSignalName(record, state, { now, retention: DEFAULT_SIGNAL_RETENTION });
+ */
+export function decideSignalName(
+  record: SignalNameRecord,
+  state: SignalNameState,
+  ctx: SignalRouterContext,
+): Decision<SignalNameState, SignalRouterEvent> {
+  return nameTable.decide(record, state, ctx);
+}
+
+/**
+ * `decideSignalName`'s events alone, for specs that fold them themselves.
  *
  * @example
  *   const events = decideSignalRecord(record, state, { now, retention: DEFAULT_SIGNAL_RETENTION });
  *   const next = events.reduce(evolveSignalState, state);
  */
 export function decideSignalRecord(
-  record: NameRecord,
+  record: SignalNameRecord,
   state: SignalNameState,
   ctx: SignalRouterContext,
 ): SignalRouterEvent[] {
-  const expired = state.stored.filter((s) => isExpired(s, ctx)).map((s) => s.signalId);
-  const dropped: SignalRouterEvent[] =
-    expired.length > 0 ? [{ type: 'StoredSignalsDropped', signalIds: expired }] : [];
-  const current = dropped.reduce(evolveSignalState, state);
-  // The table pairs each `type` with its handler; TypeScript cannot follow
-  // that through an indexed access, hence the one cast.
-  return [...dropped, ...(HANDLERS[record.type] as Handler<NameRecord>)(record, current, ctx)];
+  return [...decideSignalName(record, state, ctx).events];
 }
 
 /** Applies one event; never changes `state` itself. */
@@ -125,32 +155,35 @@ export function deliverSignalCommand(
   };
 }
 
-function openWait(record: SignalWaitOpened, state: SignalNameState): SignalRouterEvent[] {
+function openWait(record: SignalWaitOpened, tx: SignalNameTransaction): null {
   // The first opening stands: the engine opens an attempt's wait once, so a
   // second record for it is a copy.
-  if (Object.hasOwn(state.waits, waitKey(record))) return [];
+  if (Object.hasOwn(tx.state.waits, waitKey(record))) return null;
   const { runId, stepId, attempt, match } = record;
   const wait = { runId, stepId, attempt, match };
   // Expired ones were dropped before: what is left is within retention. The
   // newest is the freshest fact (today's load rather than yesterday's).
-  const stored = state.stored.findLast((signal) => matchesSignal(match, signal.params));
-  if (stored !== undefined) return [{ type: 'StoredSignalMatched', signal: stored, wait }];
-  return [{ type: 'WaitOpened', wait }];
+  const stored = tx.state.stored.findLast((signal) => matchesSignal(match, signal.params));
+  tx.emit(
+    stored === undefined
+      ? { type: 'WaitOpened', wait }
+      : { type: 'StoredSignalMatched', signal: stored, wait },
+  );
+  return null;
 }
 
-function closeWait(record: SignalWaitClosed, state: SignalNameState): SignalRouterEvent[] {
+function closeWait(record: SignalWaitClosed, tx: SignalNameTransaction): null {
   const key = waitKey(record);
-  return Object.hasOwn(state.waits, key) ? [{ type: 'WaitClosed', key }] : [];
+  if (Object.hasOwn(tx.state.waits, key)) tx.emit({ type: 'WaitClosed', key });
+  return null;
 }
 
-function routeSignal(
-  signal: SignalSent,
-  state: SignalNameState,
-  ctx: SignalRouterContext,
-): SignalRouterEvent[] {
+function routeSignal(signal: SignalSent, tx: SignalNameTransaction, ctx: SignalRouterContext): null {
   const { signalId } = signal;
+  const state = tx.state;
   if (state.recentSignalIds.includes(signalId) || state.stored.some((s) => s.signalId === signalId)) {
-    return [{ type: 'SignalDuplicateIgnored', signalId }];
+    tx.emit({ type: 'SignalDuplicateIgnored', signalId });
+    return null;
   }
   const deliveredTo = Object.values(state.waits).filter((wait) => matchesSignal(wait.match, signal.params));
   const stored: StoredSignal = {
@@ -162,15 +195,12 @@ function routeSignal(
   };
   // Room for the new one: the oldest beyond the count go first.
   const over = state.stored.length + 1 - ctx.retention.maxCount;
-  const dropped: SignalRouterEvent[] =
-    over > 0
-      ? [{ type: 'StoredSignalsDropped', signalIds: state.stored.slice(0, over).map((s) => s.signalId) }]
-      : [];
-  return [
-    { type: 'SignalRouted', signal, deliveredTo },
-    ...dropped,
-    { type: 'SignalStored', signal: stored },
-  ];
+  tx.emit({ type: 'SignalRouted', signal, deliveredTo });
+  if (over > 0) {
+    tx.emit({ type: 'StoredSignalsDropped', signalIds: state.stored.slice(0, over).map((s) => s.signalId) });
+  }
+  tx.emit({ type: 'SignalStored', signal: stored });
+  return null;
 }
 
 /** Past `maxAgeMs` since it was stored; a signal stored exactly `maxAgeMs` ago is still kept. */

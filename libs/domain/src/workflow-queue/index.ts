@@ -17,7 +17,7 @@ export * from './workflow-queue.events';
 export type { WorkflowRejection, WorkflowRejectionCode } from './workflow-queue.errors';
 export type { QueuedRun, WorkflowQueueState } from './workflow-queue.state';
 export { initialWorkflowQueueState, workflowQueueStateFromSnapshot } from './workflow-queue.state';
-export { decideWorkflowCommand } from './workflow-queue.decide';
+export { decideWorkflowCommand, decideWorkflowQueue } from './workflow-queue.decide';
 export { evolveWorkflowQueue } from './workflow-queue.evolve';
 export { replayWorkflowQueue } from './workflow-queue.replay';
 export { WORKFLOW_EVENT_UPCASTERS, upcastWorkflowEvent } from './workflow-queue.upcasters';

@@ -1,3 +1,4 @@
+import type { Handler } from '../decider';
 import type { WorkflowCommand } from './workflow-queue.commands';
 import type { WorkflowRejection } from './workflow-queue.errors';
 import type { WorkflowTransaction } from './workflow-queue.transaction';
@@ -6,7 +7,9 @@ import type { WorkflowTransaction } from './workflow-queue.transaction';
  * One workflow command type's processor: checks `tx.state` and returns a
  * rejection before emitting anything, or emits the command's events.
  */
-export type WorkflowCommandHandler<C extends WorkflowCommand> = (
-  command: C,
-  tx: WorkflowTransaction,
-) => WorkflowRejection | null;
+export type WorkflowCommandHandler<C extends WorkflowCommand> = Handler<
+  C,
+  WorkflowTransaction,
+  void,
+  WorkflowRejection
+>;

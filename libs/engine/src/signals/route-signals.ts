@@ -1,12 +1,10 @@
 import {
   DEFAULT_SIGNAL_RETENTION,
-  decideSignalOffer,
-  decideSignalRecord,
+  decideSignalJoin,
+  decideSignalName,
   deliverSignalCommand,
   emptySignalJoinState,
   emptySignalNameState,
-  evolveSignalJoin,
-  evolveSignalState,
   offersFor,
   runsTriggeredBy,
   signalNameStateFromJson,
@@ -14,6 +12,7 @@ import {
   type SignalJoinEvent,
   type SignalJoinState,
   type SignalNameState,
+  type SignalRecord,
   type SignalRetention,
   type SignalRouterContext,
   type SignalRouterEvent,
@@ -23,7 +22,8 @@ import {
 } from '@baton/domain/signals';
 import { deadLetterRecord, Topics, type RunRequest } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
-import type { KeyedBatchResult } from '../keyed-state-processor';
+import type { KeyedBatchResult } from '../writer/keyed-state-processor';
+import { decideKeyedBatch } from '../writer/keyed-batch';
 import { joinedRunRecord } from './join-records';
 import { decodeSignalRecord } from './signal-record.codec';
 
@@ -72,11 +72,7 @@ export interface RoutedSignals extends KeyedBatchResult<SignalRouterState> {
   readonly counts: SignalRouteCounts;
 }
 
-type Decided = {
-  readonly events: readonly { type: string }[];
-  readonly out: OutgoingRecord[];
-  readonly after: SignalRouterState;
-};
+type RouterEvent = SignalRouterEvent | SignalJoinEvent;
 
 /**
  * Routes a batch of `baton.signals` records against the partition's signal
@@ -97,8 +93,6 @@ export function routeSignals(
   records: readonly LogRecord[],
   ctx: SignalRouteContext,
 ): RoutedSignals {
-  const out: OutgoingRecord[] = [];
-  const changed = new Map<string, SignalRouterState>();
   const counts: SignalRouteCounts = {
     signals: 0,
     duplicates: 0,
@@ -112,45 +106,42 @@ export function routeSignals(
     deadLetters: 0,
   };
   const at: SignalRouterContext = { now: ctx.now, retention: ctx.retention ?? DEFAULT_SIGNAL_RETENTION };
-  for (const record of records) {
-    const decoded = decodeSignalRecord(record);
-    if (!decoded.ok) {
-      out.push(deadLetterRecord(record, decoded.reason, decoded.problems, ctx.now));
-      counts.deadLetters++;
-      continue;
-    }
-    const value = decoded.value;
-    const before = changed.get(value.name) ?? states.get(value.name);
-    let decided: Decided;
-    try {
-      if (value.type === 'SignalOffered') {
-        const join = before !== undefined && isJoinState(before) ? before : emptySignalJoinState;
-        const events = decideSignalOffer(value, join, { ...at, expressions: ctx.expressions });
-        const out = events.flatMap((event) => joinRecordsFor(event, record, ctx));
-        decided = { events, out, after: events.reduce(evolveSignalJoin, join) };
-      } else {
-        const name = before !== undefined && !isJoinState(before) ? before : emptySignalNameState;
-        const events = decideSignalRecord(value, name, at);
-        const out = events.flatMap((event) => recordsFor(event, record, ctx));
-        decided = { events, out, after: events.reduce(evolveSignalState, name) };
-      }
-    } catch (error) {
-      // A bug (or params nested deep enough to overflow the stack) must not stop the partition.
-      out.push(
-        deadLetterRecord(
-          record,
-          `signal router could not route the record: ${(error as Error).message}`,
-          [],
-          ctx.now,
-        ),
-      );
-      counts.deadLetters++;
-      continue;
-    }
-    out.push(...decided.out);
-    count(counts, decided.events, decided.out);
-    if (decided.after !== before) changed.set(value.name, decided.after);
-  }
+  const joinCtx = { ...at, expressions: ctx.expressions };
+  const {
+    records: out,
+    changed,
+    deadLetters,
+  } = decideKeyedBatch<SignalRouterState, SignalRecord, RouterEvent>(states, records, {
+    now: ctx.now,
+    // A bug (or params nested deep enough to overflow the stack) must not stop the partition.
+    undecided: 'signal router could not route the record',
+    decode: decodeSignalRecord,
+    keyOf: (value) => value.name,
+    // A key holds a join or a name, never both: the other kind starts empty.
+    begin: (value, held) =>
+      value.type === 'SignalOffered'
+        ? held !== undefined && isJoinState(held)
+          ? held
+          : emptySignalJoinState
+        : held !== undefined && !isJoinState(held)
+          ? held
+          : emptySignalNameState,
+    decide: (value, state) =>
+      value.type === 'SignalOffered'
+        ? decideSignalJoin(value, state as SignalJoinState, joinCtx)
+        : decideSignalName(value, state as SignalNameState, at),
+    write: (value, { events }, _before, record) => {
+      const routed =
+        value.type === 'SignalOffered'
+          ? (events as readonly SignalJoinEvent[]).flatMap((event) => joinRecordsFor(event, record, ctx))
+          : (events as readonly SignalRouterEvent[]).flatMap((event) => recordsFor(event, record, ctx));
+      count(counts, events, routed);
+      return routed;
+    },
+    // Written whenever the record is about a key: even one it left empty.
+    changed: (decision, held) => decision.state !== held,
+  });
+  counts.deadLetters += deadLetters;
   return { records: out, changed, counts };
 }
 

@@ -7,7 +7,7 @@ import {
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog, LogRecord } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
-import { KeyedStateProcessor, type WriterHealthSource } from '../keyed-state-processor';
+import { KeyedStateProcessor, type WriterHealthSource } from '../writer/keyed-state-processor';
 import type { TriggerCatalog } from '../triggers/trigger-catalog';
 import {
   isJoinState,

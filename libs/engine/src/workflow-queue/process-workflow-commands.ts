@@ -1,13 +1,13 @@
 import {
-  decideWorkflowCommand,
-  evolveWorkflowQueue,
+  decideWorkflowQueue,
   initialWorkflowQueueState,
   type WorkflowCommand,
   type WorkflowEvent,
   type WorkflowQueueState,
 } from '@baton/domain/workflow-queue';
-import { deadLetterRecord, Topics } from '@baton/contracts';
+import { Topics } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
+import { decideKeyedBatch, stampedAt } from '../writer/keyed-batch';
 import { decodeWorkflowCommand } from './workflow-command.codec';
 
 export interface WorkflowQueueCounts {
@@ -47,8 +47,6 @@ export function processWorkflowCommands(
   commands: readonly LogRecord[],
   now: number,
 ): WorkflowQueueBatch {
-  const records: OutgoingRecord[] = [];
-  const changed = new Map<string, WorkflowQueueState>();
   const counts: WorkflowQueueCounts = {
     commands: commands.length,
     events: 0,
@@ -59,40 +57,22 @@ export function processWorkflowCommands(
     dropped: 0,
     stopped: 0,
   };
-
-  for (const record of commands) {
-    const decoded = decodeWorkflowCommand(record);
-    if (!decoded.ok) {
-      records.push(deadLetterRecord(record, decoded.reason, decoded.problems, now));
-      counts.deadLetters++;
-      continue;
-    }
-    const command = stamp(decoded.value, now);
-    const before =
-      changed.get(command.workflowId) ?? states.get(command.workflowId) ?? initialWorkflowQueueState();
-    let events: WorkflowEvent[];
-    let after = before;
-    try {
-      events = decideWorkflowCommand(command, before);
-      after = events.reduce(evolveWorkflowQueue, before);
-    } catch (error) {
-      records.push(
-        deadLetterRecord(record, `the workflow queue could not decide: ${(error as Error).message}`, [], now),
-      );
-      counts.deadLetters++;
-      continue;
-    }
-    for (const event of events) {
-      records.push(...recordsFor(event));
-      count(counts, event);
-    }
-    if (events.length > 0) changed.set(command.workflowId, after);
-  }
+  const { records, changed, deadLetters } = decideKeyedBatch(states, commands, {
+    now,
+    undecided: 'the workflow queue could not decide',
+    // Time is the queue's, not the sender's: every decoded command carries the batch's.
+    decode: (record) => stampedAt(decodeWorkflowCommand(record), now),
+    keyOf: (command: WorkflowCommand) => command.workflowId,
+    begin: (_command, held) => held ?? initialWorkflowQueueState(),
+    decide: (command, state) => decideWorkflowQueue(command, state),
+    write: (_command, { events }) =>
+      events.flatMap((event) => {
+        count(counts, event);
+        return recordsFor(event);
+      }),
+  });
+  counts.deadLetters = deadLetters;
   return { records, changed, counts };
-}
-
-function stamp(command: WorkflowCommand, now: number): WorkflowCommand {
-  return { ...command, metadata: { ...command.metadata, at: now } };
 }
 
 function recordsFor(event: WorkflowEvent): OutgoingRecord[] {

@@ -9,7 +9,7 @@ import { EmbeddedEventLog, type EventLog } from '@baton/eventlog';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { systemClock } from '@baton/platform';
 import { EngineMetrics } from '../engine.metrics';
-import { EngineService } from '../engine.service';
+import { EngineService } from '../runs/engine.service';
 import { RunRequestAdmission, type DefinitionSource } from '../run-request-admission';
 import { definitionFromYaml } from '../testing/engine-fixtures';
 import { WorkflowQueueMetrics } from './workflow-queue.metrics';

@@ -1,4 +1,4 @@
-import { Topics } from '@baton/contracts';
+import { MAX_COMMAND_ID_LENGTH, Topics } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
 import { definitionFromYaml } from '../testing/engine-fixtures';
 import { decodeWorkflowCommand } from './workflow-command.codec';
@@ -112,5 +112,21 @@ describe('decodeWorkflowCommand', () => {
     expect(problemsOf({ type: 'Explode', workflowId: 'etl', metadata })).toEqual(['$.type']);
     const notJson = decodeWorkflowCommand({ ...record({}), value: '{' });
     expect(notJson).toMatchObject({ ok: false, reason: expect.stringMatching(/^value is not JSON/) });
+  });
+});
+
+describe('the command metadata (shared with baton.run-commands)', () => {
+  const pause = (commandId: string) => ({
+    type: 'PauseWorkflow',
+    workflowId: 'etl',
+    metadata: { commandId, at: 0 },
+  });
+
+  it('accepts a command id of MAX_COMMAND_ID_LENGTH characters, as the run commands do', () => {
+    expect(decodeWorkflowCommand(record(pause('c'.repeat(MAX_COMMAND_ID_LENGTH)))).ok).toBe(true);
+  });
+
+  it('refuses a longer one, at its path', () => {
+    expect(problemsOf(pause('c'.repeat(MAX_COMMAND_ID_LENGTH + 1)))).toEqual(['$.metadata.commandId']);
   });
 });

@@ -14,6 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { CommandMetadataDto, MAX_ID_LENGTH } from '@baton/contracts';
 import type { WorkflowCommand, WorkflowCommandType } from '@baton/domain/workflow-queue';
 
 /**
@@ -26,16 +27,9 @@ import type { WorkflowCommand, WorkflowCommandType } from '@baton/domain/workflo
 /** More steps than any workflow has; bounds what one record can make the queue hold. */
 export const MAX_BREAKPOINTS = 1_000;
 
-class MetadataDto {
-  @IsString() @MinLength(1) @MaxLength(200) commandId!: string;
-  @IsInt() @Min(0) at!: number;
-  /** The principal that asked (audit trail); optional, absent on platform commands. */
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) by?: string;
-}
-
 abstract class WorkflowCommandDto {
-  @IsString() @MinLength(1) @MaxLength(200) workflowId!: string;
-  @ValidateNested() @Type(() => MetadataDto) metadata!: MetadataDto;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) workflowId!: string;
+  @ValidateNested() @Type(() => CommandMetadataDto) metadata!: CommandMetadataDto;
 }
 
 /**
@@ -46,12 +40,12 @@ abstract class WorkflowCommandDto {
  */
 class RequestedStartDto {
   @IsIn(['StartRun']) type!: 'StartRun';
-  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) runId!: string;
   @IsNotEmptyObject() definition!: object;
   @IsObject() params!: object;
-  @IsString() @MinLength(1) @MaxLength(200) requestId!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) requestId!: string;
   @IsInt() @Min(0) scheduledAt!: number;
-  @ValidateNested() @Type(() => MetadataDto) metadata!: MetadataDto;
+  @ValidateNested() @Type(() => CommandMetadataDto) metadata!: CommandMetadataDto;
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_BREAKPOINTS)
@@ -66,7 +60,7 @@ class RequestRunDto extends WorkflowCommandDto {
 
 class RunEndedDto extends WorkflowCommandDto {
   @IsIn(['RunEnded']) type!: 'RunEnded';
-  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) runId!: string;
   @IsIn(['succeeded', 'failed', 'cancelled']) outcome!: 'succeeded' | 'failed' | 'cancelled';
 }
 
@@ -93,7 +87,7 @@ class SetWorkflowBreakpointsDto extends WorkflowCommandDto {
 
 class CancelQueuedRunDto extends WorkflowCommandDto {
   @IsIn(['CancelQueuedRun']) type!: 'CancelQueuedRun';
-  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) runId!: string;
   @IsString() @MaxLength(1_000) reason!: string;
 }
 

@@ -3,7 +3,7 @@ import { workflowQueueStateFromSnapshot, type WorkflowQueueState } from '@baton/
 import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
-import { KeyedStateProcessor, type WriterHealthSource } from '../keyed-state-processor';
+import { KeyedStateProcessor, type WriterHealthSource } from '../writer/keyed-state-processor';
 import { processWorkflowCommands, type WorkflowQueueBatch } from './process-workflow-commands';
 import type { WorkflowQueueMetrics } from './workflow-queue.metrics';
 

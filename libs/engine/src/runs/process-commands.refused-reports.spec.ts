@@ -7,7 +7,7 @@ import {
   meta,
   processContext,
   startRunCommand,
-} from './testing/engine-fixtures';
+} from '../testing/engine-fixtures';
 
 // Reports the engine cannot decide where they arrive must never strand a step unseen (issue 18).
 const definition = definitionFromYaml(`

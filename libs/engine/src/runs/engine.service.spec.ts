@@ -6,10 +6,10 @@ import type { RunEvent } from '@baton/domain';
 import { Topics } from '@baton/contracts';
 import { EmbeddedEventLog, type EventLog } from '@baton/eventlog';
 import { systemClock } from '@baton/platform';
-import { isAppliedInputKey } from './applied-input';
-import { EngineMetrics } from './engine.metrics';
+import { isAppliedInputKey } from '../writer/applied-input';
+import { EngineMetrics } from '../engine.metrics';
 import { EngineService } from './engine.service';
-import { definitionFromYaml } from './testing/engine-fixtures';
+import { definitionFromYaml } from '../testing/engine-fixtures';
 import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
 const layout = { runPartitions: 2, requestPartitions: 1 };

@@ -7,7 +7,7 @@ import {
   meta,
   processContext,
   startRunCommand,
-} from './testing/engine-fixtures';
+} from '../testing/engine-fixtures';
 
 const definition = definitionFromYaml(`
 id: etl

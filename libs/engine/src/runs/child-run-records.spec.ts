@@ -7,7 +7,7 @@ import {
 import { Topics } from '@baton/contracts';
 import type { OutgoingRecord } from '@baton/eventlog';
 import { processCommands, type ProcessContext } from './process-commands';
-import { commandRecord } from './testing/engine-fixtures';
+import { commandRecord } from '../testing/engine-fixtures';
 
 const NOW = 1_000;
 const ctx: ProcessContext = { now: NOW, leaseMs: 30_000, source: 'baton/engine', limits: DEFAULT_RUN_LIMITS };

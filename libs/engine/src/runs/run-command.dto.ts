@@ -16,6 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { CommandMetadataDto, MAX_ID_LENGTH } from '@baton/contracts';
 import type { ChildRunOutcome, RestartMode, RunCommand, RunCommandType, TimerKind } from '@baton/domain';
 
 /**
@@ -25,22 +26,16 @@ import type { ChildRunOutcome, RestartMode, RunCommand, RunCommandType, TimerKin
  * only by the engine's own admission, which takes its definition from the
  * registry, so its definition is checked for presence, not re-validated.
  */
-class MetadataDto {
-  @IsString() @MinLength(1) @MaxLength(512) commandId!: string;
-  @IsInt() @Min(0) at!: number;
-  /** The principal that asked (audit trail); optional, absent on platform commands. */
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) by?: string;
-}
 
 abstract class CommandDto {
-  @IsString() @MinLength(1) @MaxLength(200) runId!: string;
-  @ValidateNested() @Type(() => MetadataDto) metadata!: MetadataDto;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) runId!: string;
+  @ValidateNested() @Type(() => CommandMetadataDto) metadata!: CommandMetadataDto;
 }
 
 abstract class StepReportDto extends CommandDto {
   @IsString() @MinLength(1) stepId!: string;
   @IsInt() @Min(1) attempt!: number;
-  @IsString() @MinLength(1) @MaxLength(200) executorId!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) executorId!: string;
 }
 
 class StartRunDto extends CommandDto {
@@ -133,7 +128,7 @@ class DeliverSignalDto extends CommandDto {
   @IsIn(['DeliverSignal']) type!: 'DeliverSignal';
   @IsString() @MinLength(1) stepId!: string;
   @IsInt() @Min(1) attempt!: number;
-  @IsString() @MinLength(1) @MaxLength(200) signalId!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) signalId!: string;
   @IsObject() signalParams!: object;
 }
 

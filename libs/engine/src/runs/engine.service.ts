@@ -4,8 +4,8 @@ import { DEFAULT_RUN_LIMITS, type RunLimits, type RunState } from '@baton/domain
 import { coreTopics, stepTasksTopic, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog, Producer } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
-import type { EngineMetrics } from './engine.metrics';
-import { KeyedStateProcessor, type WriterHealthSource } from './keyed-state-processor';
+import type { EngineMetrics } from '../engine.metrics';
+import { KeyedStateProcessor, type WriterHealthSource } from '../writer/keyed-state-processor';
 import { processCommands, type ProcessedBatch } from './process-commands';
 import { decodeRunState } from './run-state.codec';
 import { TimerSchedule } from './timer-schedule';

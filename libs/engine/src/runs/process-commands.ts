@@ -1,7 +1,6 @@
 import {
-  decide,
+  decideRun,
   defaultRunDeps,
-  evolve,
   initialState,
   isChildRunId,
   rejectCommand,
@@ -11,18 +10,13 @@ import {
   type RunLimits,
   type RunState,
 } from '@baton/domain';
-import {
-  deadLetterRecord,
-  stepTasksTopic,
-  Topics,
-  type StepCancellation,
-  type StepStartGranted,
-} from '@baton/contracts';
+import { stepTasksTopic, Topics, type StepCancellation, type StepStartGranted } from '@baton/contracts';
 import { partitionForKey, type LogRecord, type OutgoingRecord } from '@baton/eventlog';
 import { linkedRecords } from './child-run-records';
 import { decodeRunCommand, refusedCommandOf } from './run-command.codec';
 import { statusEventRecord } from './status-events';
 import { buildStepTask } from './step-task.builder';
+import { decideKeyedBatch, stampedAt } from '../writer/keyed-batch';
 
 export interface ProcessContext {
   /** Epoch ms stamped on every command of the batch: time is the engine's, not the sender's. */
@@ -92,9 +86,6 @@ export function processCommands(
   commands: readonly LogRecord[],
   ctx: ProcessContext,
 ): ProcessedBatch {
-  const records: OutgoingRecord[] = [];
-  const changed = new Map<string, RunState>();
-  const forgotten = new Set<string>();
   const pools = new Set<string>();
   const refusedReports: Partial<Record<ReportRefusal, number>> = {};
   const counts = {
@@ -108,70 +99,69 @@ export function processCommands(
   const refuse = (why: ReportRefusal) => (refusedReports[why] = (refusedReports[why] ?? 0) + 1);
   const deps = { ...defaultRunDeps, limits: ctx.limits };
 
-  for (const record of commands) {
-    if (
-      ctx.commandPartitions !== undefined &&
-      partitionForKey(record.key, ctx.commandPartitions) !== record.partition
-    ) {
-      records.push({
+  const { records, changed, deadLetters } = decideKeyedBatch<
+    RunState,
+    RunCommand,
+    RunEvent,
+    RunCommandFailure
+  >(states, commands, {
+    now: ctx.now,
+    undecided: 'engine could not decide',
+    redirect: (record, batch) => {
+      if (ctx.commandPartitions === undefined) return false;
+      if (partitionForKey(record.key, ctx.commandPartitions) === record.partition) return false;
+      batch.out.push({
         topic: Topics.runCommands,
         key: record.key,
         value: record.value,
         headers: record.headers,
       });
       refuse('wrong_partition');
-      continue;
-    }
-    const decoded = decodeRunCommand(record);
-    if (!decoded.ok) {
-      records.push(deadLetterRecord(record, decoded.reason, decoded.problems, ctx.now));
-      counts.deadLetters++;
-      refuse(decoded.keyMismatch === true ? 'key_mismatch' : 'invalid');
+      return true;
+    },
+    // Time is the engine's, not the sender's: every decoded command carries the batch's.
+    decode: (record) => stampedAt(decodeRunCommand(record), ctx.now),
+    onInvalid: (record, failure, batch) => {
+      refuse(failure.keyMismatch === true ? 'key_mismatch' : 'invalid');
       // A malformed report about a run held here is recorded on that run, so the step it names is not stranded unseen.
       const refused = refusedCommandOf(record, ctx.now);
-      const held = refused && (changed.get(refused.runId) ?? states.get(refused.runId));
+      const held = refused && batch.held(refused.runId);
       if (refused && held && held.status !== 'absent') {
-        const message = [decoded.reason, ...decoded.problems.map((p) => `${p.path}: ${p.message}`)].join(
+        const message = [failure.reason, ...failure.problems.map((p) => `${p.path}: ${p.message}`)].join(
           '; ',
         );
-        const [event] = rejectCommand(held, refused, { code: 'InvalidCommand', message });
-        records.push({ topic: Topics.runEvents, key: event.runId, value: JSON.stringify(event) });
-        changed.set(refused.runId, evolve(held, event));
-        counts.events++;
+        const { events, state } = rejectCommand(held, refused, { code: 'InvalidCommand', message });
+        for (const event of events) {
+          batch.out.push({ topic: Topics.runEvents, key: event.runId, value: JSON.stringify(event) });
+        }
+        batch.adopt(refused.runId, state);
+        counts.events += events.length;
       }
-      continue;
-    }
-    const command = stamp(decoded.value, ctx.now);
-    const held = changed.get(command.runId) ?? states.get(command.runId);
-    if (held === undefined && command.type !== 'StartRun' && isChildRunId(command.runId)) {
-      counts.forgottenRun++;
-      // A redelivered task of an ended child run: its executor must not run it.
-      if (command.type === 'ReportStepStarted') records.push(cancellationRecord(startRefused(command)));
-      continue;
-    }
-    const before = held ?? initialState();
-    let events: RunEvent[];
-    try {
-      events = decide(command, before, deps);
-    } catch (error) {
-      // A decider bug must not stop the partition: park the command with the reason.
-      records.push(
-        deadLetterRecord(record, `engine could not decide: ${(error as Error).message}`, [], ctx.now),
-      );
-      counts.deadLetters++;
-      continue;
-    }
-    let after = before;
-    for (const event of events) {
-      const previous = after;
-      after = evolve(after, event);
-      records.push(...recordsFor(event, previous, after, command, ctx, pools));
-      counts.events++;
-      if (event.type === 'CommandRejected') counts.rejected++;
-    }
-    if (events.length > 0) changed.set(command.runId, after);
-  }
+    },
+    keyOf: (command) => command.runId,
+    begin: (command, held, batch) => {
+      if (held === undefined && command.type !== 'StartRun' && isChildRunId(command.runId)) {
+        counts.forgottenRun++;
+        // A redelivered task of an ended child run: its executor must not run it.
+        if (command.type === 'ReportStepStarted') batch.out.push(cancellationRecord(startRefused(command)));
+        return null;
+      }
+      return held ?? initialState();
+    },
+    decide: (command, state) => decideRun(command, state, deps),
+    write: (command, { events, states: after }, before) => {
+      const written: OutgoingRecord[] = [];
+      events.forEach((event, i) => {
+        written.push(...recordsFor(event, i === 0 ? before : after[i - 1], after[i], command, ctx, pools));
+        counts.events++;
+        if (event.type === 'CommandRejected') counts.rejected++;
+      });
+      return written;
+    },
+  });
+  counts.deadLetters = deadLetters;
 
+  const forgotten = new Set<string>();
   for (const [runId, state] of changed) {
     if (state.status !== 'absent' && state.status !== 'running' && state.parent !== null) {
       changed.delete(runId);
@@ -181,9 +171,7 @@ export function processCommands(
   return { records, changed, forgotten, pools, counts };
 }
 
-function stamp(command: RunCommand, now: number): RunCommand {
-  return { ...command, metadata: { ...command.metadata, at: now } };
-}
+type RunCommandFailure = Extract<ReturnType<typeof decodeRunCommand>, { ok: false }>;
 
 function recordsFor(
   event: RunEvent,
