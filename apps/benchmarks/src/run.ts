@@ -4,12 +4,16 @@ import type { ScenarioContext } from './harness/context';
 import { summariseProfile } from './harness/cpu-profile';
 import type { Target } from './harness/stack';
 import { fanout } from './scenarios/fanout';
+import { idleRss } from './scenarios/idle-rss';
 import { projectionLag } from './scenarios/projection-lag';
 import { recovery } from './scenarios/recovery';
 import { scaleOut } from './scenarios/scale-out';
 import { stepOverhead } from './scenarios/step-overhead';
 import { takeover } from './scenarios/takeover';
 import { throughput } from './scenarios/throughput';
+import { w1Chain } from './scenarios/w1-chain';
+import { w2Burst } from './scenarios/w2-burst';
+import { w3Foreach } from './scenarios/w3-foreach';
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   'step-overhead': stepOverhead,
@@ -19,6 +23,10 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   'projection-lag': projectionLag,
   recovery,
   takeover,
+  'w1-chain': w1Chain,
+  'w2-burst': w2Burst,
+  'w3-foreach': w3Foreach,
+  'idle-rss': idleRss,
 };
 
 const USAGE = `usage: node dist/apps/benchmarks/src/run.js SCENARIO|all [options]
