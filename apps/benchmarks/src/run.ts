@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
+import { compare } from './compare/compare';
+import { parseCompareArgs } from './compare/compare-args';
 import type { ScenarioContext } from './harness/context';
 import { summariseProfile } from './harness/cpu-profile';
 import type { Target } from './harness/stack';
@@ -39,6 +41,10 @@ options:
   --profile NAME            node --cpu-prof for the processes whose name starts with NAME
                             (embedded: baton; kafka: engine, executor, projector, api)
        node dist/apps/benchmarks/src/run.js profile-summary FILE.cpuprofile...   top self and inclusive costs
+       node dist/apps/benchmarks/src/run.js compare [--systems baton,baton-kafka,baseline,baseline-kafka,restate,bullmq]
+            [--rounds 3] [--chains 10] [--runs 200] [--children 1000] [--baton-baseline DIR] [--smoke]
+                                 W1/W2/W3/idle on each system, alternating over rounds; medians and ratios
+                                 (peers: npm ci --prefix apps/benchmarks/peers; see docs/benchmarks.md)
 Needs a build first (npm run build). One JSON line per scenario, then '#' summary lines.`;
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -46,6 +52,22 @@ async function main(argv: readonly string[]): Promise<void> {
   if (scenario === 'profile-summary') {
     for (const file of rest)
       process.stdout.write(`${JSON.stringify({ file, ...summariseProfile(file) }, null, 1)}\n`);
+    return;
+  }
+  if (scenario === 'compare') {
+    let options;
+    try {
+      options = parseCompareArgs(rest);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    await compare(
+      resolve(__dirname, '../../../..'),
+      `node dist/apps/benchmarks/src/run.js ${argv.join(' ')}`,
+      options,
+    );
     return;
   }
   if (!scenario || scenario === '--help' || (scenario !== 'all' && !SCENARIOS[scenario])) {

@@ -47,7 +47,7 @@ export function burstFigures(
 }
 
 export function w2Burst(ctx: ScenarioContext): Promise<void> {
-  const runs = ctx.runs ?? (ctx.smoke ? 10 : 200);
+  const runs = ctx.runs ?? (ctx.smoke ? 5 : 200);
   return runOnBaton(ctx, 'w2-burst', { runs, steps: W2_STEPS, kinds: ['noop', 'shell'] }, async (system) => {
     await measureW2(system, ctx.smoke ? 2 : 20, 'noop', 'warmup');
     const figures: Figures = {};
