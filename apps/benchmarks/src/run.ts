@@ -42,7 +42,7 @@ options:
                             (embedded: baton; kafka: engine, executor, projector, api)
        node dist/apps/benchmarks/src/run.js profile-summary FILE.cpuprofile...   top self and inclusive costs
        node dist/apps/benchmarks/src/run.js compare [--systems baton,baton-kafka,baseline,baseline-kafka,restate,bullmq]
-            [--rounds 3] [--chains 10] [--runs 200] [--children 1000] [--baton-baseline DIR] [--smoke]
+            [--rounds 3] [--chains 10] [--runs 200] [--shell-runs N] [--children 1000] [--baton-baseline DIR] [--smoke]
                                  W1/W2/W3/idle on each system, alternating over rounds; medians and ratios
                                  (peers: npm ci --prefix apps/benchmarks/peers; see docs/benchmarks.md)
 Needs a build first (npm run build). One JSON line per scenario, then '#' summary lines.`;

@@ -7,6 +7,7 @@ describe('parseCompareArgs', () => {
       rounds: 3,
       chains: 10,
       runs: 200,
+      shellRuns: 200,
       children: 1000,
       baseline: null,
     });
@@ -24,12 +25,21 @@ describe('parseCompareArgs', () => {
       rounds: 1,
       chains: 2,
       runs: 50,
+      shellRuns: 50,
       children: 20,
       baseline: null,
     });
   });
 
+  it('takes a smaller size for the shell variant of W2', () => {
+    expect(parseCompareArgs(['--runs', '40', '--shell-runs', '10'])).toMatchObject({
+      runs: 40,
+      shellRuns: 10,
+    });
+  });
+
   it.each([
+    [['--shell-runs', '-1'], /--shell-runs must be a whole number >= 1, got -1/],
     [['--systems', 'airflow'], /unknown system airflow/],
     [['--systems', 'baseline'], /need --baton-baseline/],
     [['--rounds', '0'], /--rounds must be a whole number >= 1, got 0/],

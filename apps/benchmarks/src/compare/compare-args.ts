@@ -9,17 +9,29 @@ export interface CompareOptions {
   readonly chains: number;
   /** W2: runs submitted at once. */
   readonly runs: number;
+  /** W2 with `shell: ['true']` steps (Baton only): runs submitted at once; default `runs`. */
+  readonly shellRuns: number;
   /** W3: children of the one run. */
   readonly children: number;
   /** A checkout of another Baton build, with node_modules and dist (`npm run build` there). */
   readonly baseline: string | null;
 }
 
+/** The options that take a value. */
+const VALUED = [
+  '--systems',
+  '--rounds',
+  '--chains',
+  '--runs',
+  '--shell-runs',
+  '--children',
+  '--baton-baseline',
+];
 const SIZES = { rounds: 3, chains: 10, runs: 200, children: 1000 };
 const SMOKE_SIZES = { rounds: 1, chains: 2, runs: 10, children: 20 };
 
 /**
- * `compare [--systems a,b] [--rounds N] [--chains N] [--runs N] [--children N]
+ * `compare [--systems a,b] [--rounds N] [--chains N] [--runs N] [--shell-runs N] [--children N]
  * [--baton-baseline DIR] [--smoke]`. Default systems: baton, restate, bullmq,
  * and baseline when a baseline is given. Throws with a message that says what
  * is wrong.
@@ -30,18 +42,16 @@ export function parseCompareArgs(argv: readonly string[]): CompareOptions {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--smoke') smoke = true;
-    else if (
-      ['--systems', '--rounds', '--chains', '--runs', '--children', '--baton-baseline'].includes(arg)
-    ) {
+    else if (VALUED.includes(arg)) {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--')) throw new Error(`${arg} needs a value`);
       values.set(arg, value);
     } else throw new Error(`unknown option ${arg}`);
   }
   const sizes = smoke ? SMOKE_SIZES : SIZES;
-  const count = (name: keyof typeof SIZES): number => {
+  const count = (name: string, otherwise: number): number => {
     const given = values.get(`--${name}`);
-    if (given === undefined) return sizes[name];
+    if (given === undefined) return otherwise;
     const n = Number(given);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number >= 1, got ${given}`);
     return n;
@@ -52,10 +62,11 @@ export function parseCompareArgs(argv: readonly string[]): CompareOptions {
     throw new Error('the baseline systems need --baton-baseline DIR');
   return {
     systems,
-    rounds: count('rounds'),
-    chains: count('chains'),
-    runs: count('runs'),
-    children: count('children'),
+    rounds: count('rounds', sizes.rounds),
+    chains: count('chains', sizes.chains),
+    runs: count('runs', sizes.runs),
+    shellRuns: count('shell-runs', count('runs', sizes.runs)),
+    children: count('children', sizes.children),
     baseline,
   };
 }
