@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
-import { compare } from './compare/compare';
+import { readFileSync } from 'node:fs';
+import { compare, printSummary, readMeasurements } from './compare/compare';
 import { parseCompareArgs } from './compare/compare-args';
 import type { ScenarioContext } from './harness/context';
 import { summariseProfile } from './harness/cpu-profile';
@@ -45,6 +46,7 @@ options:
             [--rounds 3] [--chains 10] [--runs 200] [--shell-runs N] [--children 1000] [--baton-baseline DIR] [--smoke]
                                  W1/W2/W3/idle on each system, alternating over rounds; medians and ratios
                                  (peers: npm ci --prefix apps/benchmarks/peers; see docs/benchmarks.md)
+       node dist/apps/benchmarks/src/run.js compare-summary FILE...   medians and ratios of compare's JSON lines
 Needs a build first (npm run build). One JSON line per scenario, then '#' summary lines.`;
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -52,6 +54,10 @@ async function main(argv: readonly string[]): Promise<void> {
   if (scenario === 'profile-summary') {
     for (const file of rest)
       process.stdout.write(`${JSON.stringify({ file, ...summariseProfile(file) }, null, 1)}\n`);
+    return;
+  }
+  if (scenario === 'compare-summary') {
+    printSummary(rest.flatMap((file) => readMeasurements(readFileSync(file, 'utf8'))));
     return;
   }
   if (scenario === 'compare') {

@@ -1,4 +1,5 @@
 import { markdownTable, medians, ratios, type Measurement } from './compare-summary';
+import { readMeasurements } from './compare';
 
 const m = (
   round: number,
@@ -51,5 +52,19 @@ describe('medians and ratios of a compare run', () => {
       '| W2-shell.stepsPerSecond | 60 |  |  |',
       '| W1.stepToStepMsP50 | 2 |  |  |',
     ]);
+  });
+});
+
+describe('readMeasurements (compare-summary FILE)', () => {
+  it("keeps the measurement lines of a compare run's output and skips the rest", () => {
+    const text = [
+      'uptime before: 18:38:06 up 6:49, load average: 30.23',
+      '{"compare":"start","options":{}}',
+      '{"round":1,"system":"baton","workload":"W3","figures":{"seconds":2.5}}',
+      '{"round":1,"system":"restate","error":"no admin health"}',
+      '# | metric | baton |',
+      '',
+    ].join('\n');
+    expect(readMeasurements(text)).toEqual([m(1, 'baton', 'W3', { seconds: 2.5 })]);
   });
 });

@@ -57,17 +57,41 @@ export async function compare(root: string, command: string, options: CompareOpt
       }
     }
   }
+  printSummary(measurements);
+}
+
+/**
+ * Medians over the rounds, ratios (each Baton of this checkout / each other
+ * system) and the markdown table; also `compare-summary FILE`, for the
+ * JSON lines of a run that was stopped early.
+ */
+export function printSummary(measurements: readonly Measurement[]): void {
   const kept = measurements.map((m) => ({ ...m, figures: pick(m.workload, m.figures) }));
   const all = medians(kept);
-  const current = options.systems.filter((s) => s.startsWith('baton'));
+  const systems = Object.keys(all);
   const pairs = ratios(
     all,
-    current,
-    options.systems.filter((s) => !s.startsWith('baton')),
+    systems.filter((s) => s.startsWith('baton')),
+    systems.filter((s) => !s.startsWith('baton')),
   );
-  print({ compare: 'medians', date: new Date().toISOString(), machine: machine(), medians: all });
-  print({ compare: 'ratios', ratios: pairs });
+  const rounds = new Set(measurements.map((m) => m.round)).size;
+  process.stdout.write(
+    `${JSON.stringify({ compare: 'medians', rounds, machine: machine(), medians: all })}\n`,
+  );
+  process.stdout.write(`${JSON.stringify({ compare: 'ratios', ratios: pairs })}\n`);
   for (const line of markdownTable(all, pairs)) process.stdout.write(`# ${line}\n`);
+}
+
+/** The measurements among the JSON lines a compare run printed (other lines are skipped). */
+export function readMeasurements(text: string): Measurement[] {
+  const found: Measurement[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const parsed = JSON.parse(line) as Partial<Measurement>;
+    if (parsed.round !== undefined && parsed.system && parsed.workload && parsed.figures)
+      found.push(parsed as Measurement);
+  }
+  return found;
 }
 
 /** The workloads on one installation, in order; stops it after the last (or a failure). */
