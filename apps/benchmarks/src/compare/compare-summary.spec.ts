@@ -1,4 +1,4 @@
-import { markdownTable, medians, ratios, type Measurement } from './compare-summary';
+import { markdownTable, medians, middle, ratios, type Measurement } from './compare-summary';
 import { readMeasurements } from './compare';
 
 const m = (
@@ -66,5 +66,14 @@ describe('readMeasurements (compare-summary FILE)', () => {
       '',
     ].join('\n');
     expect(readMeasurements(text)).toEqual([m(1, 'baton', 'W3', { seconds: 2.5 })]);
+  });
+});
+
+describe('middle', () => {
+  it('is the middle value of an odd count and the mean of the two middle values of an even one', () => {
+    expect(middle([3, 1, 2])).toBe(2);
+    expect(middle([10, 20])).toBe(15);
+    expect(middle([4, 1, 3, 2])).toBe(2.5);
+    expect(middle([7])).toBe(7);
   });
 });

@@ -1,4 +1,4 @@
-import { median, round } from '../harness/stats';
+import { round } from '../harness/stats';
 import type { Figures } from '../workloads/baton-scenario';
 
 /** One workload on one system in one round. */
@@ -22,9 +22,20 @@ export function medians(measurements: readonly Measurement[]): Medians {
   const result: Medians = {};
   for (const [system, metrics] of Object.entries(values)) {
     result[system] = {};
-    for (const [metric, list] of Object.entries(metrics)) result[system][metric] = median(list);
+    for (const [metric, list] of Object.entries(metrics)) result[system][metric] = middle(list);
   }
   return result;
+}
+
+/**
+ * The median, the mean of the two middle values for an even count: a system
+ * that failed to start in one round has two values, and the lower one
+ * (nearest rank) would favour it on times and disfavour it on rates.
+ */
+export function middle(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[half] : round((sorted[half - 1] + sorted[half]) / 2, 2);
 }
 
 /**

@@ -69,10 +69,15 @@ export function printSummary(measurements: readonly Measurement[]): void {
   const kept = measurements.map((m) => ({ ...m, figures: pick(m.workload, m.figures) }));
   const all = medians(kept);
   const systems = Object.keys(all);
-  const pairs = ratios(
-    all,
-    systems.filter((s) => s.startsWith('baton')),
-    systems.filter((s) => !s.startsWith('baton')),
+  // A baseline is compared with this checkout on the same target only (embedded with embedded).
+  const pairs = Object.fromEntries(
+    Object.entries(
+      ratios(
+        all,
+        systems.filter((s) => s.startsWith('baton')),
+        systems.filter((s) => !s.startsWith('baton')),
+      ),
+    ).filter(([pair]) => pair !== 'baton/baseline-kafka' && pair !== 'baton-kafka/baseline'),
   );
   const rounds = new Set(measurements.map((m) => m.round)).size;
   process.stdout.write(
