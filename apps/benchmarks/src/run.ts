@@ -1,15 +1,22 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { compare, printSummary, readMeasurements } from './compare/compare';
+import { parseCompareArgs } from './compare/compare-args';
 import type { ScenarioContext } from './harness/context';
 import { summariseProfile } from './harness/cpu-profile';
 import type { Target } from './harness/stack';
 import { fanout } from './scenarios/fanout';
+import { idleRss } from './scenarios/idle-rss';
 import { projectionLag } from './scenarios/projection-lag';
 import { recovery } from './scenarios/recovery';
 import { scaleOut } from './scenarios/scale-out';
 import { stepOverhead } from './scenarios/step-overhead';
 import { takeover } from './scenarios/takeover';
 import { throughput } from './scenarios/throughput';
+import { w1Chain } from './scenarios/w1-chain';
+import { w2Burst } from './scenarios/w2-burst';
+import { w3Foreach } from './scenarios/w3-foreach';
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   'step-overhead': stepOverhead,
@@ -19,6 +26,10 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   'projection-lag': projectionLag,
   recovery,
   takeover,
+  'w1-chain': w1Chain,
+  'w2-burst': w2Burst,
+  'w3-foreach': w3Foreach,
+  'idle-rss': idleRss,
 };
 
 const USAGE = `usage: node dist/apps/benchmarks/src/run.js SCENARIO|all [options]
@@ -31,6 +42,11 @@ options:
   --profile NAME            node --cpu-prof for the processes whose name starts with NAME
                             (embedded: baton; kafka: engine, executor, projector, api)
        node dist/apps/benchmarks/src/run.js profile-summary FILE.cpuprofile...   top self and inclusive costs
+       node dist/apps/benchmarks/src/run.js compare [--systems baton,baton-kafka,baseline,baseline-kafka,restate,bullmq]
+            [--rounds 3] [--chains 10] [--runs 200] [--shell-runs N] [--children 1000] [--baton-baseline DIR] [--smoke]
+                                 W1/W2/W3/idle on each system, alternating over rounds; medians and ratios
+                                 (peers: npm ci --prefix apps/benchmarks/peers; see docs/benchmarks.md)
+       node dist/apps/benchmarks/src/run.js compare-summary FILE...   medians and ratios of compare's JSON lines
 Needs a build first (npm run build). One JSON line per scenario, then '#' summary lines.`;
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -38,6 +54,26 @@ async function main(argv: readonly string[]): Promise<void> {
   if (scenario === 'profile-summary') {
     for (const file of rest)
       process.stdout.write(`${JSON.stringify({ file, ...summariseProfile(file) }, null, 1)}\n`);
+    return;
+  }
+  if (scenario === 'compare-summary') {
+    printSummary(rest.flatMap((file) => readMeasurements(readFileSync(file, 'utf8'))));
+    return;
+  }
+  if (scenario === 'compare') {
+    let options;
+    try {
+      options = parseCompareArgs(rest);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    await compare(
+      resolve(__dirname, '../../../..'),
+      `node dist/apps/benchmarks/src/run.js ${argv.join(' ')}`,
+      options,
+    );
     return;
   }
   if (!scenario || scenario === '--help' || (scenario !== 'all' && !SCENARIOS[scenario])) {

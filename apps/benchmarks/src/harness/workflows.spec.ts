@@ -1,5 +1,5 @@
 import { parseWorkflowDocument } from '@baton/definitions';
-import { FOREACH_STEP_ID, foreachWorkflow } from './workflows';
+import { FOREACH_STEP_ID, chainWorkflow, foreachWorkflow } from './workflows';
 
 describe('foreachWorkflow (the fan-out scenario)', () => {
   it('is a valid document: one foreach over a range, with a one-noop body and the concurrency asked for', () => {
@@ -18,5 +18,18 @@ describe('foreachWorkflow (the fan-out scenario)', () => {
       outputs: { succeeded: 'result.succeeded' },
     });
     expect(step.type === 'foreach' && step.body.steps.map((s) => s.type)).toEqual(['noop']);
+  });
+});
+
+describe('chainWorkflow (W1, W2)', () => {
+  it.each(['noop', 'shell'] as const)('is a valid chain of %s steps, s1..s10', (kind) => {
+    // Given / When
+    const result = parseWorkflowDocument(chainWorkflow('bench.chain', 10, kind));
+
+    // Then
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const steps = result.definition.steps;
+    expect(steps.map((s) => s.type)).toEqual(Array(10).fill(kind));
+    expect(steps.map((s) => s.id)).toEqual(Array.from({ length: 10 }, (_, i) => `s${i + 1}`));
   });
 });

@@ -4,11 +4,19 @@
  */
 const UNBOUNDED_RUNS = 'run_strategy: { type: parallel, max_concurrent: 100000 }';
 
-/** A chain of `steps` noop steps, each depending on the previous one. */
-export function chainWorkflow(id: string, steps: number): string {
+/** What a benchmark step does: nothing (`noop`), or start the process `true` (`shell`: the cost of a real process). */
+export type StepKind = 'noop' | 'shell';
+
+const STEP_LINES: Record<StepKind, readonly string[]> = {
+  noop: ['    type: noop'],
+  shell: ['    type: shell', "    command: ['true']"],
+};
+
+/** A chain of `steps` steps of one kind, each depending on the previous one. */
+export function chainWorkflow(id: string, steps: number, kind: StepKind = 'noop'): string {
   const lines = [`id: ${id}`, UNBOUNDED_RUNS, 'steps:'];
   for (let i = 1; i <= steps; i++) {
-    lines.push(`  - id: s${i}`, '    type: noop');
+    lines.push(`  - id: s${i}`, ...STEP_LINES[kind]);
     if (i > 1) lines.push(`    depends_on: [s${i - 1}]`);
   }
   return `${lines.join('\n')}\n`;
