@@ -24,3 +24,33 @@ export { JsonBounds, MAX_RUN_PARAMS_BYTES, MAX_RUN_PARAMS_DEPTH } from './json-b
 export { StepCancellationDto, StepLogsDto, StepStartGrantedDto } from './step-messages.dto';
 export { DeadLetterDto } from './dead-letter.dto';
 export { StatusCloudEventDto } from './status-event.dto';
+export {
+  STEP_TASK_SCHEMA_VERSION,
+  failed,
+  succeeded,
+  type ErrorKind,
+  type HandlerSpec,
+  type HandlerTask,
+  type HttpMethod,
+  type HttpSpec,
+  type HttpTask,
+  type LogTail,
+  type NoopSpec,
+  type NoopTask,
+  type ShellSpec,
+  type ShellTask,
+  type StepFailed,
+  type StepOutcome,
+  type StepSucceeded,
+  type StepTask,
+  type StepTaskOf,
+  type StepTaskType,
+  type StreamTail,
+} from './step-task';
+export {
+  SPEC_DTOS,
+  StepTaskDto,
+  decodeStepTask,
+  type AttemptIdentity,
+  type DecodedTask,
+} from './step-task.dto';

@@ -1,5 +1,5 @@
 import type { JsonValue, Run, StepDefinition, StepReady } from '@baton/domain';
-import { STEP_TASK_SCHEMA_VERSION, type StepTask } from '@baton/executor';
+import { STEP_TASK_SCHEMA_VERSION, type StepTask } from '@baton/contracts';
 
 /**
  * Turns a `StepReady` bound for a pool into the task an executor receives

@@ -1,10 +1,18 @@
-import { coreTopics, deadLetterRecord, stepTasksTopic, Topics } from '@baton/contracts';
+import {
+  coreTopics,
+  deadLetterRecord,
+  decodeStepTask,
+  stepTasksTopic,
+  Topics,
+  type DecodedTask,
+  type StepTask,
+} from '@baton/contracts';
 import type { Batch, Consumer, EventLog, LogRecord, Producer, TopicPartition } from '@baton/eventlog';
 import type { JsonLogger } from '@baton/observability';
 import type { Clock } from '@baton/platform';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createStepRuntimes, HandlerRegistry, StepRuntimes, type StepTask } from '../runtimes';
+import { createStepRuntimes, HandlerRegistry, StepRuntimes } from '../runtimes';
 import { failedRecord, startedRecord } from './attempt-reports';
 import { decodeCancellation, RecentlyCancelled } from './cancellations';
 import { decodeGrant, PendingStarts, type StartVerdict } from './start-grants';
@@ -13,7 +21,6 @@ import { checkOptions, settlesWithin, type ExecutorPoolOptions } from './executo
 import { attemptKey, RunningAttempt, type AttemptSettings } from './running-attempt';
 import { Slots, SlotWaitEnded, type Slot } from './slots';
 import { RedeliveryWatch } from './redelivery-watch';
-import { decodeStepTask, type DecodedTask } from './step-task.dto';
 
 interface Launched {
   readonly attempt: RunningAttempt;

@@ -1,7 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { SEALED_SECRET_PREFIX, SECRET_REF_PREFIX, SECRET_TOKEN_PATTERN, type JsonValue } from '@baton/domain';
-import { failed, type StepFailed, type StepOutcome, type StepTask } from './step-task';
+import { failed, type StepFailed, type StepOutcome, type StepTask } from '@baton/contracts';
 
 /** What opens sealed tokens: the platform's `SecretSealer`. */
 export interface SecretUnsealer {

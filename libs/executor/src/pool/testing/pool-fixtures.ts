@@ -8,6 +8,7 @@ import {
   type StepCancellation,
   type StepLogs,
   type StepStartGranted,
+  type StepTask,
   type TopicLayout,
 } from '@baton/contracts';
 import type { RunCommand } from '@baton/domain';
@@ -16,7 +17,6 @@ import { EmbeddedEventLog, partitionForKey, type Consumer, type LogRecord } from
 import { JsonLogger, MetricsRegistry } from '@baton/observability';
 import { systemClock, type Clock } from '@baton/platform';
 import { HandlerRegistry } from '../../runtimes';
-import type { StepTask } from '../../runtimes';
 import { ExecutorPool } from '../executor-pool';
 import type { ExecutorPoolOptions } from '../executor-pool.options';
 
