@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureApi } from '@baton/api';
 import { loadPlatformConfig, SQL_CLIENT } from '@baton/platform';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { AppModule } from './app.module';
 
 // The all-in-one process in-process, on the embedded log and PGlite in a temp

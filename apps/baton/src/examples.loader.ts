@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { parseWorkflowDocument } from '@baton/definitions';
 import { SQL_CLIENT } from '@baton/platform';
-import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
+import { WorkflowRegistry } from '@baton/readmodel';
 
 export const EXAMPLES_DIR = Symbol('ExamplesDir');
 

@@ -10,7 +10,8 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
+import { RunQueries, WorkflowQueueQueries, WorkflowRegistry } from '@baton/readmodel';
 import { TokenStore } from '@baton/auth';
 import { ApiAuthGuard } from './auth/api-auth.guard';
 import { AUTH_CONFIG_FROM_ENV, AUTH_PROVIDERS } from './auth/auth.providers';

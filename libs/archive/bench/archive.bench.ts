@@ -28,7 +28,8 @@ import {
   succeededRun,
   T0,
 } from '@baton/projector/testing/run-histories';
-import { migrate, PgSqlClient, type SqlClient } from '@baton/readmodel';
+import { PgSqlClient, type SqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import { archiveRecords } from '../src/archiver/archive-records';
 import { migrateArchive } from '../src/postgres/archive-schema';
 import { PostgresEventArchive } from '../src/postgres/postgres-event-archive';

@@ -1,7 +1,7 @@
 import { Topics } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
 import { projectRecords } from '@baton/projector';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import type { ArchivedEvent, EventArchive } from './event-archive.port';
 
 export interface RebuildFromArchiveOptions {

@@ -10,7 +10,8 @@ import {
 } from '@nestjs/common';
 import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } from '@baton/eventlog';
 import { HealthService, JsonLogger } from '@baton/observability';
-import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
+import { PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import { systemClock } from './clock';
 import { checkLogIdentity } from './log-identity';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';

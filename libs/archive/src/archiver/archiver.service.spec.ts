@@ -16,7 +16,8 @@ import {
   succeededRun,
   T0,
 } from '@baton/projector/testing/run-histories';
-import { migrate, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
+import { PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import type { ArchivedEvent } from '../event-archive.port';
 import { migrateArchive } from '../postgres/archive-schema';
 import { PostgresEventArchive } from '../postgres/postgres-event-archive';
