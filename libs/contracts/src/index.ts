@@ -1,4 +1,4 @@
-export { Topics, stepTasksTopic, coreTopics, type TopicLayout } from './topics';
+export { Topics, stepTasksTopic, coreTopics, type TopicDeclaration, type TopicLayout } from './topics';
 export { runIdFor, type RunRequest } from './run-request';
 export { RunRequestDto } from './run-request.dto';
 export {
@@ -9,7 +9,7 @@ export {
   type StatusEventData,
   type StepStatusName,
 } from './status-event';
-export { deadLetterRecord, type DeadLetter } from './dead-letter';
+export { deadLetterRecord, type DeadLetter, type DeadLetterRecord, type RefusedRecord } from './dead-letter';
 export { decodeMessage, MAX_MESSAGE_NESTING, nestingRefusal, type Decoded } from './validate-message';
 export type { StepCancellation, StepLogs, StepStartGranted } from './step-messages';
 export {
