@@ -1,5 +1,6 @@
-import { loadArchiveConfig, openEventArchive, rebuildFromArchive } from '@baton/archive';
+import { loadArchiveConfig, openEventArchive } from '@baton/archive';
 import { loadPlatformConfig, openDatabase } from '@baton/platform';
+import { rebuildFromArchive } from './archive-rebuild';
 
 /**
  * Rebuilds the read model's run tables from the event archive, with the same
