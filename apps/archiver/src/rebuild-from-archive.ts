@@ -1,5 +1,6 @@
 import { loadArchiveConfig, openEventArchive } from '@baton/archive';
 import { loadPlatformConfig, openDatabase } from '@baton/platform';
+import { migrate } from '@baton/readmodel';
 import { rebuildFromArchive } from './archive-rebuild';
 
 /**
@@ -9,7 +10,7 @@ import { rebuildFromArchive } from './archive-rebuild';
  * the all-in-one process, which owns the data directory).
  */
 async function main(): Promise<void> {
-  const sql = await openDatabase(loadPlatformConfig());
+  const sql = await openDatabase(loadPlatformConfig(), migrate);
   const started = Date.now();
   try {
     const archive = await openEventArchive(loadArchiveConfig(), sql);

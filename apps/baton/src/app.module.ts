@@ -5,6 +5,7 @@ import { EngineModule } from '@baton/engine';
 import { ExecutorPoolModule, type StepRuntimesOptions } from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule, type PlatformConfig } from '@baton/platform';
+import { migrate } from '@baton/readmodel';
 import { ProjectorModule } from '@baton/projector';
 import { exampleHandlers } from './example-handlers';
 import { EXAMPLES_DIR, ExamplesLoader } from './examples.loader';
@@ -34,7 +35,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule.forService('baton'),
-        PlatformModule.forRoot(options.platform),
+        PlatformModule.forRoot(migrate, options.platform),
         EngineModule,
         ProjectorModule,
         ArchiverModule,

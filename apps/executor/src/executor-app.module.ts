@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ExecutorPoolModule, stepRuntimesFromEnv, type StepRuntimesOptions } from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule } from '@baton/platform';
+import { migrate } from '@baton/readmodel';
 
 /** Settings of one executor process (README's configuration table). */
 export interface ExecutorSettings {
@@ -32,7 +33,7 @@ export class ExecutorAppModule {
       module: ExecutorAppModule,
       imports: [
         ObservabilityModule.forService('executor'),
-        PlatformModule.forRoot(),
+        PlatformModule.forRoot(migrate),
         ExecutorPoolModule.forPool(settings),
       ],
     };

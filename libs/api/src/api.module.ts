@@ -85,7 +85,7 @@ export const API_CONTROLLERS = [
  * workflow documents, the validation pipe and the OpenAPI document.
  *
  * @example
- *   @Module({ imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(), ApiModule] })
+ *   @Module({ imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(migrate), ApiModule] })
  *   class ApiAppModule {}
  *   const app = await NestFactory.create(ApiAppModule);
  *   configureApi(app);

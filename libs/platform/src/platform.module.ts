@@ -11,7 +11,6 @@ import {
 import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } from '@baton/eventlog';
 import { HealthService, JsonLogger } from '@baton/observability';
 import { PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/sql';
-import { migrate } from '@baton/readmodel';
 import { systemClock } from './clock';
 import { checkLogIdentity } from './log-identity';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
@@ -102,8 +101,15 @@ async function openPGlite(dataDir: string): Promise<SqlClient> {
   }
 }
 
-/** The read-model database `config` names, migrated; the caller closes it. */
-export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
+/**
+ * Brings a database's schema up to date, e.g. the read model's `migrate`.
+ * The composition root (apps/*) names it: the platform opens the database
+ * but does not own what is in it, so it imports no schema lib.
+ */
+export type DatabaseSchema = (sql: SqlClient) => Promise<unknown>;
+
+/** The database `config` names, migrated by `schema` before anything reads it; the caller closes it. */
+export async function openDatabase(config: PlatformConfig, schema: DatabaseSchema): Promise<SqlClient> {
   const sql =
     config.database.kind === 'postgres'
       ? new PgSqlClient({
@@ -111,19 +117,22 @@ export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
           ...(config.database.ssl === undefined ? {} : { ssl: config.database.ssl }),
         })
       : await openPGlite(config.database.dir);
-  await migrate(sql);
+  await schema(sql);
   return sql;
 }
 
 /**
  * The adapters every Baton process shares: the event log (embedded or Kafka),
- * the read-model database (PGlite or PostgreSQL, migrated on start) and the
- * clock, chosen by `PlatformConfig` (environment by default).
+ * the read-model database (PGlite or PostgreSQL, migrated on start by
+ * `schema`) and the clock, chosen by `PlatformConfig` (environment by default).
+ *
+ * @example
+ *   PlatformModule.forRoot(migrate) // migrate of @baton/readmodel
  */
 @Global()
 @Module({})
 export class PlatformModule {
-  static forRoot(config: PlatformConfig = loadPlatformConfig()): DynamicModule {
+  static forRoot(schema: DatabaseSchema, config: PlatformConfig = loadPlatformConfig()): DynamicModule {
     return {
       module: PlatformModule,
       providers: [
@@ -134,7 +143,7 @@ export class PlatformModule {
           useFactory: (sql: SqlClient) => openEventLog(config, sql),
           inject: [SQL_CLIENT],
         },
-        { provide: SQL_CLIENT, useFactory: () => openDatabase(config) },
+        { provide: SQL_CLIENT, useFactory: () => openDatabase(config, schema) },
         { provide: SECRET_SEALER, useFactory: () => openSecretSealer(config.secrets) },
         PlatformShutdown,
         {

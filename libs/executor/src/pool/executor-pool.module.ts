@@ -54,7 +54,7 @@ export function defaultExecutorId(): string {
  * per pool this process serves.
  *
  * @example
- *   @Module({ imports: [PlatformModule.forRoot(), ObservabilityModule.forService('executor'),
+ *   @Module({ imports: [PlatformModule.forRoot(migrate), ObservabilityModule.forService('executor'),
  *                       ExecutorPoolModule.forPool({ pool: 'default', slots: 8 })] })
  *   export class ExecutorAppModule {}
  */
