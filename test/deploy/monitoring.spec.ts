@@ -13,7 +13,7 @@ import { MetricsRegistry } from '@baton/observability';
 import { ProjectorMetrics } from '@baton/projector/projector.metrics';
 import { WorkflowQueueProjectorMetrics } from '@baton/projector/workflow-queue/workflow-queue-projector.metrics';
 import { WorkflowMetrics } from '@baton/projector/workflow.metrics';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 
 // The dashboard and the alert rules name metrics by string; this keeps them
 // from naming one the code does not serve (a rename would blank a panel or

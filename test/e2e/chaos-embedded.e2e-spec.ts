@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbeddedEventLog } from '@baton/eventlog';
-import { PGliteSqlClient } from '@baton/readmodel';
+import { PGliteSqlClient } from '@baton/sql';
 import { BatonApi, isTerminal } from './support/api-client';
 import { CHAOS_TOKEN } from './support/chaos-cluster';
 import { freePort, seconds, seededRandom, tempDir, uniqueWorkflowId } from './support/env';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EmbeddedEventLog } from '@baton/eventlog';
-import { PGliteSqlClient } from '@baton/readmodel';
+import { PGliteSqlClient } from '@baton/sql';
 import { BatonApi, isTerminal } from './support/api-client';
 import { freePort, seconds, tempDir } from './support/env';
 import { auditLog, expectCleanAudit, type LogAudit } from './support/invariants';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { coreTopics, SecretSealer, stepTasksTopic } from '@baton/contracts';
 import { KafkaEventLog } from '@baton/eventlog';
-import { PgSqlClient } from '@baton/readmodel';
+import { PgSqlClient } from '@baton/sql';
 import { BatonApi } from './support/api-client';
 import { tempDir, E2E_ADMIN_TOKEN } from './support/env';
 import { RUN_PARTITIONS, startKafkaCluster, type KafkaCluster } from './support/kafka-cluster';

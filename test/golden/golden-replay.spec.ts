@@ -17,7 +17,8 @@ import { decodeRunEvent } from '@baton/projector/record-codec';
 import { decodeWorkflowEvent } from '@baton/projector/workflow-queue/workflow-event.codec';
 import { projectWorkflowEventRecords } from '@baton/projector/workflow-queue/project-workflow-events';
 import { dumpRunTables, dumpWorkflowQueueTables } from '@baton/projector/testing/read-model-dump';
-import { migrate, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
+import { migrate } from '@baton/readmodel';
+import { PGliteSqlClient, type SqlClient } from '@baton/sql';
 import { EXPECTED_DIR, historyNames, readHistory, recordOf, type HistoryLine } from './support/history';
 
 // Golden histories (test/golden/README.md): every recorded history is

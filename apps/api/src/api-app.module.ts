@@ -3,6 +3,7 @@ import { ApiModule } from '@baton/api';
 import { EventArchiveModule } from '@baton/archive';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule } from '@baton/platform';
+import { migrate } from '@baton/readmodel';
 import type { ApiProcessConfig } from './api.config';
 
 /** The REST API as its own process: serves the read model and publishes run requests and cancels. */
@@ -13,7 +14,7 @@ export class ApiAppModule {
       module: ApiAppModule,
       imports: [
         ObservabilityModule.forService(config.service),
-        PlatformModule.forRoot(config.platform),
+        PlatformModule.forRoot(migrate, config.platform),
         EventArchiveModule.forRoot(config.archive),
         ApiModule.forRoot(config.api),
       ],

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ArchiverModule } from '@baton/archive';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule } from '@baton/platform';
+import { migrate } from '@baton/readmodel';
 import type { ArchiverProcessConfig } from './archiver.config';
 
 /** The archiver as its own process: every run event into its run's permanent stream. */
@@ -12,7 +13,7 @@ export class ArchiverAppModule {
       module: ArchiverAppModule,
       imports: [
         ObservabilityModule.forService(config.service),
-        PlatformModule.forRoot(config.platform),
+        PlatformModule.forRoot(migrate, config.platform),
         ArchiverModule.forRoot(config.archive),
       ],
     };

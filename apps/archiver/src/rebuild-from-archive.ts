@@ -1,5 +1,7 @@
-import { loadArchiveConfig, openEventArchive, rebuildFromArchive } from '@baton/archive';
+import { loadArchiveConfig, openEventArchive } from '@baton/archive';
 import { loadPlatformConfig, openDatabase } from '@baton/platform';
+import { migrate } from '@baton/readmodel';
+import { rebuildFromArchive } from './archive-rebuild';
 
 /**
  * Rebuilds the read model's run tables from the event archive, with the same
@@ -8,7 +10,7 @@ import { loadPlatformConfig, openDatabase } from '@baton/platform';
  * the all-in-one process, which owns the data directory).
  */
 async function main(): Promise<void> {
-  const sql = await openDatabase(loadPlatformConfig(process.env));
+  const sql = await openDatabase(loadPlatformConfig(process.env), migrate);
   const started = Date.now();
   try {
     const archive = await openEventArchive(loadArchiveConfig(process.env), sql);

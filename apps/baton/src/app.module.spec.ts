@@ -7,7 +7,7 @@ import { configureApi } from '@baton/api';
 import { stepTasksTopic, Topics } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import { EVENT_LOG, SQL_CLIENT } from '@baton/platform';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { AppModule } from './app.module';
 import { loadConfig } from './baton.config';
 

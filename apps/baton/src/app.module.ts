@@ -5,6 +5,7 @@ import { EngineModule, type EngineModuleOptions } from '@baton/engine';
 import { ExecutorPoolModule, executorPool, type ExecutorPoolConfig } from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule, type PlatformConfig } from '@baton/platform';
+import { migrate } from '@baton/readmodel';
 import { ProjectorModule } from '@baton/projector';
 import { exampleHandlers } from './example-handlers';
 import { EXAMPLES_DIR, ExamplesLoader } from './examples.loader';
@@ -34,7 +35,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule.forService('baton'),
-        PlatformModule.forRoot(options.platform),
+        PlatformModule.forRoot(migrate, options.platform),
         EngineModule.forRoot(options.engine),
         ProjectorModule,
         ArchiverModule.forRoot(options.archive),

@@ -4,7 +4,8 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { parseWorkflowDocument } from '@baton/definitions';
 import { batonLogger } from '@baton/observability';
 import { SQL_CLIENT } from '@baton/platform';
-import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
+import { WorkflowRegistry } from '@baton/readmodel';
 
 export const EXAMPLES_DIR = Symbol('ExamplesDir');
 

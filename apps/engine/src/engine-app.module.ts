@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { EngineModule } from '@baton/engine';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule } from '@baton/platform';
+import { migrate } from '@baton/readmodel';
 import type { EngineProcessConfig } from './engine.config';
 
 /** The engine as its own process: run-command decisions and run-request admission. */
@@ -12,7 +13,7 @@ export class EngineAppModule {
       module: EngineAppModule,
       imports: [
         ObservabilityModule.forService(config.service),
-        PlatformModule.forRoot(config.platform),
+        PlatformModule.forRoot(migrate, config.platform),
         EngineModule.forRoot(config.engine),
       ],
     };

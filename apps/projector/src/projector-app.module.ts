@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ObservabilityModule } from '@baton/observability';
+import { migrate } from '@baton/readmodel';
 import { PlatformModule, type ServiceConfig } from '@baton/platform';
 import { ProjectorModule } from '@baton/projector';
 
@@ -11,7 +12,7 @@ export class ProjectorAppModule {
       module: ProjectorAppModule,
       imports: [
         ObservabilityModule.forService(config.service),
-        PlatformModule.forRoot(config.platform),
+        PlatformModule.forRoot(migrate, config.platform),
         ProjectorModule,
       ],
     };

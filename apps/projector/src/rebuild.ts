@@ -1,4 +1,5 @@
 import { loadPlatformConfig, openDatabase, openEventLog } from '@baton/platform';
+import { migrate } from '@baton/readmodel';
 import { rebuildProjection } from '@baton/projector';
 
 /**
@@ -11,7 +12,7 @@ import { rebuildProjection } from '@baton/projector';
 async function main(): Promise<void> {
   const config = loadPlatformConfig(process.env);
   const log = await openEventLog(config);
-  const sql = await openDatabase(config);
+  const sql = await openDatabase(config, migrate);
   const started = Date.now();
   try {
     const result = await rebuildProjection(log, sql, {

@@ -6,6 +6,7 @@ import type { ClassConstructor } from 'class-transformer';
 import {
   DeadLetterDto,
   decodeMessage,
+  decodeStepTask,
   stepTasksTopic,
   Topics,
   RunRequestDto,
@@ -24,7 +25,6 @@ import {
   processContext,
   startRunCommand,
 } from '@baton/engine/testing/engine-fixtures';
-import { decodeStepTask } from '@baton/executor/pool/step-task.dto';
 import { renderSchemas, schemaText } from './record-schemas';
 
 const dir = join(__dirname, '..', '..', '..', 'schemas');

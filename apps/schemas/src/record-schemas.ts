@@ -4,13 +4,14 @@ import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import {
   DeadLetterDto,
   RunRequestDto,
+  SPEC_DTOS,
   StatusCloudEventDto,
   StepCancellationDto,
   StepLogsDto,
   StepStartGrantedDto,
+  StepTaskDto,
 } from '@baton/contracts';
 import { RUN_COMMAND_DTOS } from '@baton/engine/runs/run-command.dto';
-import { SPEC_DTOS, StepTaskDto } from '@baton/executor/pool/step-task.dto';
 
 /** A JSON Schema node (class-validator-jsonschema's own type knows no `$ref` or `const`). */
 type SchemaObject = Record<string, unknown>;

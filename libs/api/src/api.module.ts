@@ -17,7 +17,8 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
+import { RunQueries, WorkflowQueueQueries, WorkflowRegistry } from '@baton/readmodel';
 import { TokenStore } from '@baton/auth';
 import { ApiAuthGuard } from './auth/api-auth.guard';
 import { AUTH_PROVIDERS } from './auth/auth.providers';
@@ -98,7 +99,7 @@ export const API_CONTROLLERS = [
  *
  * @example
  *   const config = { ...loadServiceConfig(process.env, 'api', 8080), api: loadApiConfig(process.env) };
- *   @Module({ imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(config.platform),
+ *   @Module({ imports: [ObservabilityModule.forService('api'), PlatformModule.forRoot(migrate, config.platform),
  *                       ApiModule.forRoot(config.api)] })
  *   class ApiAppModule {}
  *   const app = await NestFactory.create(ApiAppModule);

@@ -1,4 +1,4 @@
-import { PgSqlClient, pgTlsFromEnv, type PgTls, type SqlClient } from '@baton/readmodel';
+import { PgSqlClient, pgTlsFromEnv, type PgTls, type SqlClient } from '@baton/sql';
 import type { Environment } from '@baton/platform';
 import type { EventArchive } from './event-archive.port';
 import { EventStoreDbEventArchive } from './eventstoredb/eventstoredb-event-archive';

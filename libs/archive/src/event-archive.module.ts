@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Inject, Module, type OnModuleDestroy } from '@nestjs/common';
 import { SQL_CLIENT } from '@baton/platform';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { openEventArchive, type ArchiveConfig } from './archive.config';
 import type { EventArchive } from './event-archive.port';
 

@@ -19,8 +19,3 @@ export { ArchiverService, ARCHIVER_GROUP_ID, type ArchiverOptions } from './arch
 export { ArchiverModule } from './archiver/archiver.module';
 export { EVENT_ARCHIVE, EventArchiveModule } from './event-archive.module';
 export { archiveRecords, type ArchivedRecords } from './archiver/archive-records';
-export {
-  rebuildFromArchive,
-  type RebuildFromArchiveOptions,
-  type RebuildFromArchiveResult,
-} from './rebuild-from-archive';

@@ -1,4 +1,4 @@
-import { jsonParam, type SqlClient } from '@baton/readmodel';
+import { jsonParam, type SqlClient } from '@baton/sql';
 import type { Principal } from './principal';
 import type { Role } from './roles';
 import { hashSecret, newTokenText, parseTokenText, verifySecret } from './token-secret';

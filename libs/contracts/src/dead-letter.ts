@@ -1,4 +1,3 @@
-import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
 import { Topics } from './topics';
 
 /**
@@ -23,12 +22,34 @@ export interface DeadLetter {
   readonly at: number;
 }
 
+/**
+ * What a dead letter keeps of the refused record. The contracts describe
+ * records in their own terms and depend on no adapter: an eventlog
+ * `LogRecord` is one of these, and the result below is an `OutgoingRecord`
+ * (structural types; the compiler checks both where they meet the log).
+ */
+export interface RefusedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string;
+  readonly value: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The dead letter as a record for `baton.dead-letters`, keyed like the refused record. */
+export interface DeadLetterRecord {
+  readonly topic: typeof Topics.deadLetters;
+  readonly key: string;
+  readonly value: string;
+}
+
 export function deadLetterRecord(
-  record: LogRecord,
+  record: RefusedRecord,
   reason: string,
   problems: DeadLetter['problems'],
   at: number,
-): OutgoingRecord {
+): DeadLetterRecord {
   const letter: DeadLetter = {
     schemaVersion: 1,
     reason,

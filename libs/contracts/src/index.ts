@@ -1,4 +1,4 @@
-export { Topics, stepTasksTopic, coreTopics, type TopicLayout } from './topics';
+export { Topics, stepTasksTopic, coreTopics, type TopicDeclaration, type TopicLayout } from './topics';
 export { runIdFor, type RunRequest } from './run-request';
 export { RunRequestDto } from './run-request.dto';
 export {
@@ -9,7 +9,7 @@ export {
   type StatusEventData,
   type StepStatusName,
 } from './status-event';
-export { deadLetterRecord, type DeadLetter } from './dead-letter';
+export { deadLetterRecord, type DeadLetter, type DeadLetterRecord, type RefusedRecord } from './dead-letter';
 export { decodeMessage, MAX_MESSAGE_NESTING, nestingRefusal, type Decoded } from './validate-message';
 export type { StepCancellation, StepLogs, StepStartGranted } from './step-messages';
 export {
@@ -25,3 +25,33 @@ export { CommandMetadataDto, MAX_COMMAND_ID_LENGTH, MAX_ID_LENGTH } from './comm
 export { StepCancellationDto, StepLogsDto, StepStartGrantedDto } from './step-messages.dto';
 export { DeadLetterDto } from './dead-letter.dto';
 export { StatusCloudEventDto } from './status-event.dto';
+export {
+  STEP_TASK_SCHEMA_VERSION,
+  failed,
+  succeeded,
+  type ErrorKind,
+  type HandlerSpec,
+  type HandlerTask,
+  type HttpMethod,
+  type HttpSpec,
+  type HttpTask,
+  type LogTail,
+  type NoopSpec,
+  type NoopTask,
+  type ShellSpec,
+  type ShellTask,
+  type StepFailed,
+  type StepOutcome,
+  type StepSucceeded,
+  type StepTask,
+  type StepTaskOf,
+  type StepTaskType,
+  type StreamTail,
+} from './step-task';
+export {
+  SPEC_DTOS,
+  StepTaskDto,
+  decodeStepTask,
+  type AttemptIdentity,
+  type DecodedTask,
+} from './step-task.dto';

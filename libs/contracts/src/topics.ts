@@ -1,5 +1,3 @@
-import type { TopicSpec } from '@baton/eventlog';
-
 /**
  * Baton's topics. Everything keyed by run id (commands, events, state, step
  * tasks, status events) must share one partition count, so a run's command,
@@ -60,8 +58,16 @@ export interface TopicLayout {
   readonly requestPartitions: number;
 }
 
+/** A topic to create, as the event log's `ensureTopics` takes it (its `TopicSpec`, described here in the contracts' own terms). */
+export interface TopicDeclaration {
+  readonly name: string;
+  readonly partitions: number;
+  /** Log compaction keeps the latest record per key (state/changelog topics). */
+  readonly compacted?: boolean;
+}
+
 /** Every topic the engine needs before it starts (pool topics are added as pools appear). */
-export function coreTopics(layout: TopicLayout, pools: readonly string[] = ['default']): TopicSpec[] {
+export function coreTopics(layout: TopicLayout, pools: readonly string[] = ['default']): TopicDeclaration[] {
   const run = layout.runPartitions;
   return [
     { name: Topics.runRequests, partitions: layout.requestPartitions },

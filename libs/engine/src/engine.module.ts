@@ -16,7 +16,8 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
+import { WorkflowRegistry } from '@baton/readmodel';
 import { EngineMetrics } from './engine.metrics';
 import { EngineService } from './runs/engine.service';
 import { RunRequestAdmission } from './run-request-admission';

@@ -1,4 +1,5 @@
-import { migrate, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
+import { PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import { checkLogIdentity, LogMismatchError } from './log-identity';
 
 const LOG_A = '11111111-1111-4111-8111-111111111111';

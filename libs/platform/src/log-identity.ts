@@ -1,4 +1,4 @@
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 
 /** What the check needs to know of the embedded log. */
 export interface LogIdentity {

@@ -3,7 +3,7 @@ import type { TopicLayout } from '@baton/contracts';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from '@baton/domain';
 import { DEFAULT_SIGNAL_RETENTION, type SignalRetention } from '@baton/domain/signals';
 import { kafkaSecurityFromEnv, type KafkaSasl, type KafkaTls } from '@baton/eventlog';
-import { pgTlsFromEnv, type PgTls } from '@baton/readmodel';
+import { pgTlsFromEnv, type PgTls } from '@baton/sql';
 import type { Environment } from './environment';
 import type { SecretsConfig } from './secrets-key';
 

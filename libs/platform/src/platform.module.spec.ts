@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
-import { migrate, PGliteSqlClient } from '@baton/readmodel';
+import { PGliteSqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import { loadPlatformConfig } from './platform.config';
 import { openEventLog } from './platform.module';
 

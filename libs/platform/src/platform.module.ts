@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } from '@baton/eventlog';
 import { batonLogger, HealthService, JsonLogger } from '@baton/observability';
-import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
+import { PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/sql';
 import { systemClock } from './clock';
 import { checkLogIdentity } from './log-identity';
 import type { PlatformConfig } from './platform.config';
@@ -94,8 +94,15 @@ async function openPGlite(dataDir: string): Promise<SqlClient> {
   }
 }
 
-/** The read-model database `config` names, migrated; the caller closes it. */
-export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
+/**
+ * Brings a database's schema up to date, e.g. the read model's `migrate`.
+ * The composition root (apps/*) names it: the platform opens the database
+ * but does not own what is in it, so it imports no schema lib.
+ */
+export type DatabaseSchema = (sql: SqlClient) => Promise<unknown>;
+
+/** The database `config` names, migrated by `schema` before anything reads it; the caller closes it. */
+export async function openDatabase(config: PlatformConfig, schema: DatabaseSchema): Promise<SqlClient> {
   const sql =
     config.database.kind === 'postgres'
       ? new PgSqlClient({
@@ -103,19 +110,22 @@ export async function openDatabase(config: PlatformConfig): Promise<SqlClient> {
           ...(config.database.ssl === undefined ? {} : { ssl: config.database.ssl }),
         })
       : await openPGlite(config.database.dir);
-  await migrate(sql);
+  await schema(sql);
   return sql;
 }
 
 /**
  * The adapters every Baton process shares: the event log (embedded or Kafka),
- * the read-model database (PGlite or PostgreSQL, migrated on start) and the
- * clock, chosen by `PlatformConfig` (the process config's `platform`).
+ * the read-model database (PGlite or PostgreSQL, migrated on start by
+ * `schema`) and the clock, chosen by `PlatformConfig` (the process config's `platform`).
+ *
+ * @example
+ *   PlatformModule.forRoot(migrate, config.platform) // migrate of @baton/readmodel
  */
 @Global()
 @Module({})
 export class PlatformModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
+  static forRoot(schema: DatabaseSchema, config: PlatformConfig): DynamicModule {
     return {
       module: PlatformModule,
       providers: [
@@ -126,7 +136,7 @@ export class PlatformModule {
           useFactory: (sql: SqlClient) => openEventLog(config, sql),
           inject: [SQL_CLIENT],
         },
-        { provide: SQL_CLIENT, useFactory: () => openDatabase(config) },
+        { provide: SQL_CLIENT, useFactory: () => openDatabase(config, schema) },
         { provide: SECRET_SEALER, useFactory: () => openSecretSealer(config.secrets) },
         PlatformShutdown,
         {

@@ -20,7 +20,8 @@
  */
 import { Client } from 'pg';
 import type { LogRecord } from '@baton/eventlog';
-import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
+import { PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import { projectRecords } from '../src/project-batch';
 import { eventRecords, succeededRun, T0 } from '../src/testing/run-histories';
 

@@ -1,6 +1,6 @@
 import { deadLetterRecord, Topics } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
-import { sqlState, type SqlClient } from '@baton/readmodel';
+import { sqlState, type SqlClient } from '@baton/sql';
 import { insertRunEvents, upsertStepLogs, type PublishedEvent, type StepLogRow } from './read-model-rows';
 import { decodeRunEvent, decodeStepLogs } from './record-codec';
 import { projectRunEvents, type RunProjectionResult } from './run-projection';

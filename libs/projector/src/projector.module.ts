@@ -9,7 +9,7 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { RunProjectorService } from './projector.service';
 import { WorkflowQueueProjectorModule } from './workflow-queue/workflow-queue-projector.module';
 

@@ -9,7 +9,8 @@ import { EmbeddedEventLog, partitionForKey, type LogRecord, type OutgoingRecord 
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { MetricsRegistry } from '@baton/observability';
 import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SQL_CLIENT } from '@baton/platform';
-import { migrate, PGliteSqlClient, RunQueries, type SqlClient } from '@baton/readmodel';
+import { PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { migrate, RunQueries } from '@baton/readmodel';
 import { ProjectorModule } from './projector.module';
 import { PROJECTOR_GROUP_ID, RunProjectorService } from './projector.service';
 import { rebuildProjection } from './rebuild-projection';

@@ -3,7 +3,7 @@ import { Topics, type TopicLayout } from '@baton/contracts';
 import type { Batch, EventLog } from '@baton/eventlog';
 import type { MetricsRegistry } from '@baton/observability';
 import { DeadLetteringWorker, type Clock } from '@baton/platform';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { projectRecords, PROJECTED_TOPICS, type ProjectedRecords } from './project-batch';
 import { ProjectorMetrics } from './projector.metrics';
 import { WorkflowMetrics } from './workflow.metrics';

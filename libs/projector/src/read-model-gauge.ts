@@ -1,5 +1,5 @@
 import { BoundedLabel } from '@baton/observability';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { Gauge, type Registry } from 'prom-client';
 
 export interface ReadModelGaugeOptions {

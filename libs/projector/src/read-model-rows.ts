@@ -1,5 +1,5 @@
 import type { JsonObject, LoopProgress, RunEvent } from '@baton/domain';
-import { jsonbText, jsonParam, type SqlClient } from '@baton/readmodel';
+import { jsonbText, jsonParam, type SqlClient } from '@baton/sql';
 
 /**
  * The read model's run tables as the projector sees them: one plain object

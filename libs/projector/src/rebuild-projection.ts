@@ -1,5 +1,5 @@
 import type { EventLog, LogRecord, TopicPartition } from '@baton/eventlog';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { projectRecords, PROJECTED_TOPICS } from './project-batch';
 
 export interface RebuildOptions {

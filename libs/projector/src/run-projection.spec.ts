@@ -1,7 +1,8 @@
 import type { RunEvent } from '@baton/domain';
 import { Topics } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
-import { migrate, PGliteSqlClient, RunQueries, type SqlClient } from '@baton/readmodel';
+import { PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { migrate, RunQueries } from '@baton/readmodel';
 import { decodeBatch, projectBatch } from './project-batch';
 import { dumpRunTables } from './testing/read-model-dump';
 import { cancelledRun, failedRun, rejectedOnly, succeededRun, T0 } from './testing/run-histories';

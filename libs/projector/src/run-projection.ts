@@ -1,5 +1,5 @@
 import type { LoopProgress, RunEvent, StepDispatch } from '@baton/domain';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { attemptKey, RowSet, stepKey } from './row-set';
 import { runFactOf, type RunFact } from './run-facts';
 import { settleRunEvents, settlingWork } from './run-settling';

@@ -3,7 +3,8 @@ import { childRunId, type RunCommand, type RunEvent } from '@baton/domain';
 import { cmd, edge, foreachStep, step, workflow } from '@baton/domain/run/testing/fixtures';
 import { Topics, type StepLogs } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
-import { migrate, PGliteSqlClient, RunQueries, type SqlClient } from '@baton/readmodel';
+import { PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { migrate, RunQueries } from '@baton/readmodel';
 import { decodeBatch, projectBatch } from './project-batch';
 import { historyOf, T0 } from './testing/run-histories';
 

@@ -1,5 +1,5 @@
 import { parentRunIdOf, type RunEvent } from '@baton/domain';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 
 /**
  * Read-after-terminal (issue 17, item 14): when the read model shows a run

@@ -1,7 +1,7 @@
 import { replay, type LoopProgress, type RunEvent, type RunState } from '@baton/domain';
 import { Topics } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
-import { jsonParam, type SqlClient } from '@baton/readmodel';
+import { jsonParam, type SqlClient } from '@baton/sql';
 import { decodeRunEvent } from './record-codec';
 
 /** One way the read model disagrees with the fold of the events. */

@@ -1,6 +1,7 @@
 import { cmd } from '@baton/domain/run/testing/fixtures';
 import { MetricsRegistry } from '@baton/observability';
-import { migrate, PgSqlClient, type SqlClient } from '@baton/readmodel';
+import { PgSqlClient, type SqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import { createTestDatabase, type TestDatabase } from '@baton/readmodel/testing/test-database';
 import { projectRecords } from './project-batch';
 import { eventRecords, etlWorkflow, historyOf, T0 } from './testing/run-histories';

@@ -1,6 +1,6 @@
 import { BoundedLabel } from '@baton/observability';
 import type { Clock } from '@baton/platform';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { readModelGauge } from './read-model-gauge';
 import type { RunFact } from './run-facts';

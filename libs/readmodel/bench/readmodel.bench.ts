@@ -16,10 +16,8 @@ import { Client } from 'pg';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate } from '../src/migrate';
-import { PgSqlClient } from '../src/pg-sql-client';
-import { PGliteSqlClient } from '../src/pglite-sql-client';
-import { jsonParam, type SqlClient } from '../src/sql-client';
+import { jsonParam, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { migrate } from '../src/read-model-schema';
 
 const ROWS = 2000;
 const BATCH = 50;

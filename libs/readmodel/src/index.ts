@@ -1,12 +1,4 @@
-export type { SqlClient } from './sql-client';
-export { jsonbText, jsonParam, isUniqueViolation, sqlState } from './sql-client';
-export { PgSqlClient, pgTlsFromEnv } from './pg-sql-client';
-export type { PgSqlClientOptions, PgTls } from './pg-sql-client';
-export { PGliteSqlClient } from './pglite-sql-client';
-export type { PGliteSqlClientOptions } from './pglite-sql-client';
-export { migrate, MIGRATION_LOCK_KEY } from './migrate';
-export type { MigrationResult, MigrationSet } from './migrate';
-export type { Migration } from './migrations';
+export { migrate, MIGRATION_LOCK_KEY } from './read-model-schema';
 export { WorkflowRegistry, WorkflowNotFoundError, WorkflowVersionNotFoundError } from './workflow-registry';
 export type {
   PushResult,

@@ -1,4 +1,4 @@
-import { PgSqlClient } from './pg-sql-client';
+import { PgSqlClient } from '@baton/sql';
 import { describeReadModelContract } from './testing/read-model.contract';
 import { createTestDatabase, type TestDatabase } from './testing/test-database';
 

@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate } from './migrate';
+import { migrate } from './read-model-schema';
 import { MIGRATIONS } from './migrations';
-import { PGliteSqlClient } from './pglite-sql-client';
+import { PGliteSqlClient } from '@baton/sql';
 import { WorkflowRegistry } from './workflow-registry';
 import { draft } from './testing/read-model.test-kit';
 import { describeReadModelContract } from './testing/read-model.contract';

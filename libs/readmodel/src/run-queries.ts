@@ -22,7 +22,7 @@ import {
   type StepAttemptView,
   type StepRow,
 } from './run-views';
-import type { SqlClient } from './sql-client';
+import type { SqlClient } from '@baton/sql';
 import {
   DROPPED_COLUMNS,
   toDroppedRequest,

@@ -1,6 +1,6 @@
 import type { RunDropReason } from '@baton/domain/workflow-queue';
 import type { RunStrategy } from '@baton/domain/workflow/workflow-definition';
-import type { SqlClient } from './sql-client';
+import type { SqlClient } from '@baton/sql';
 
 /** A run waiting in a workflow's queue. Times are epoch milliseconds. */
 export interface QueuedRunView {

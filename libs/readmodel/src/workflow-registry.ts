@@ -1,5 +1,5 @@
 import type { Triggers, WorkflowDefinition } from '@baton/domain/workflow/workflow-definition';
-import { jsonParam, type SqlClient } from './sql-client';
+import { jsonParam, type SqlClient } from '@baton/sql';
 
 /** A validated definition before the registry numbers it. */
 export type WorkflowDefinitionDraft = Omit<WorkflowDefinition, 'version'>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RunEvent } from '@baton/domain';
 import type { EventLog } from '@baton/eventlog';
 import { readRunEvents, verifyReadModel, type ReadModelDifference } from '@baton/projector';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 
 /** What the suites check once every run finished and the writers stopped. */
 export interface LogAudit {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { KafkaEventLog } from '@baton/eventlog';
-import { PgSqlClient } from '@baton/readmodel';
+import { PgSqlClient } from '@baton/sql';
 import { BatonApi } from './api-client';
 import { freePorts, RUN_TAG } from './env';
 import { auditLog, type LogAudit } from './invariants';

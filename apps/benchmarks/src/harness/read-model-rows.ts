@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { PGliteSqlClient } from '@baton/readmodel';
+import { PGliteSqlClient } from '@baton/sql';
 import { kafkaEndpoints, type Stack } from './stack';
 
 /** Rows in the read model's tables (and the archive's, which lives in the same database). */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { PushResult } from '@baton/readmodel';
+import type { PushResult } from '@baton/api/responses';
 import { BatonApiError } from '../api-client';
 import { EXIT, type CommandContext, type RunAction } from '../context';
 import { formatFieldErrors } from '../render/errors';

@@ -9,7 +9,7 @@ import {
   type AuthConfig,
 } from '@baton/auth';
 import { CLOCK, SQL_CLIENT, type Clock } from '@baton/platform';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { AUTH_CONFIG, AUTHENTICATOR, RATE_LIMITER } from './auth.tokens';
 
 /**

@@ -9,12 +9,8 @@ import {
 } from '@nestjs/common';
 import { batonLogger } from '@baton/observability';
 import type { ServerResponse } from 'node:http';
-import {
-  InvalidCursorError,
-  isUniqueViolation,
-  WorkflowNotFoundError,
-  WorkflowVersionNotFoundError,
-} from '@baton/readmodel';
+import { isUniqueViolation } from '@baton/sql';
+import { InvalidCursorError, WorkflowNotFoundError, WorkflowVersionNotFoundError } from '@baton/readmodel';
 import {
   ConflictError,
   ForbiddenError,

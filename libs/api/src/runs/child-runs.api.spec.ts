@@ -1,4 +1,4 @@
-import { jsonParam } from '@baton/readmodel';
+import { jsonParam } from '@baton/sql';
 import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
 
 // The app starts an in-memory PGlite and migrates it: seconds, more on a busy machine.

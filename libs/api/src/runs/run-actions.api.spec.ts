@@ -1,6 +1,6 @@
 import { Topics } from '@baton/contracts';
 import type { RunCommand } from '@baton/domain';
-import { jsonParam } from '@baton/readmodel';
+import { jsonParam } from '@baton/sql';
 import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
 
 const ETL = `id: etl

@@ -8,7 +8,7 @@ import {
   lastOnlyHistory,
   withRunIdPrefix,
 } from '@baton/projector/workflow-queue/testing/queue-histories';
-import { jsonParam } from '@baton/readmodel';
+import { jsonParam } from '@baton/sql';
 import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
 
 const REPORT = `id: report

@@ -1,5 +1,5 @@
 import { CLOUDEVENTS_CONTENT_TYPE, STATUS_EVENT_DATA_SCHEMA, Topics } from '@baton/contracts';
-import { jsonParam } from '@baton/readmodel';
+import { jsonParam } from '@baton/sql';
 import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
 
 jest.setTimeout(60_000);

@@ -16,7 +16,8 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import { migrate, PGliteSqlClient } from '@baton/readmodel';
+import { PGliteSqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import { Authenticator, type AuthConfig } from '@baton/auth';
 import type { Provider } from '@nestjs/common';
 import { ApiAuthGuard } from '../auth/api-auth.guard';

@@ -20,7 +20,8 @@ import {
   version,
   wq,
 } from '@baton/domain/workflow-queue/testing/fixtures';
-import { migrate, PGliteSqlClient, WorkflowRegistry } from '@baton/readmodel';
+import { PGliteSqlClient } from '@baton/sql';
+import { migrate, WorkflowRegistry } from '@baton/readmodel';
 import { WorkflowQueueQueries } from '@baton/readmodel/workflow-queue-queries';
 import { configureApi } from '../configure-api';
 import { ApiExceptionFilter } from '../http/api-exception.filter';

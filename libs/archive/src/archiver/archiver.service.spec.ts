@@ -3,24 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '@baton/domain';
 import { Topics, type DeadLetter } from '@baton/contracts';
-import { EmbeddedEventLog, type LogRecord, type OutgoingRecord } from '@baton/eventlog';
+import { EmbeddedEventLog, type OutgoingRecord } from '@baton/eventlog';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { MetricsRegistry } from '@baton/observability';
-import { projectRecords } from '@baton/projector';
-import { dumpRunTables } from '@baton/projector/testing/read-model-dump';
 import {
   cancelledRun,
   eventRecords,
   failedRun,
-  rejectedOnly,
   succeededRun,
   T0,
 } from '@baton/projector/testing/run-histories';
-import { migrate, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
+import { PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import type { ArchivedEvent } from '../event-archive.port';
 import { migrateArchive } from '../postgres/archive-schema';
 import { PostgresEventArchive } from '../postgres/postgres-event-archive';
-import { rebuildFromArchive } from '../rebuild-from-archive';
 import { ARCHIVER_GROUP_ID, ArchiverService } from './archiver.service';
 import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
@@ -174,31 +171,5 @@ describe('ArchiverService on the embedded log and PGlite', () => {
         message: 'four dead letters counted',
       },
     );
-  });
-});
-
-describe('rebuildFromArchive', () => {
-  it('rebuilds the run tables from the archive exactly as the projector builds them from the log', async () => {
-    const histories = [succeededRun('r-ok'), failedRun('r-failed'), rejectedOnly('r-rejected')];
-    await publish(histories.flatMap(eventRecords));
-    for (const history of histories) await archived(history[0]!.runId, last(history));
-
-    // The projection straight from the log's records, as the live projector makes it.
-    const records: LogRecord[] = [];
-    for (let p = 0; p < layout.runPartitions; p++) {
-      for await (const record of log.readPartition(Topics.runEvents, p)) records.push(record);
-    }
-    await projectRecords(sql, records, T0);
-    // Every run the archive holds (the log also holds the records the archiver refused above).
-    const runIds = (
-      await sql.query<{ run_id: string }>('SELECT DISTINCT run_id FROM archive_events ORDER BY run_id')
-    ).map((row) => row.run_id);
-    const fromLog = await dumpRunTables(sql, runIds);
-    expect(fromLog.runs!.length).toBe(runIds.length - 1); // r-rejected never started: events, no run
-
-    const result = await rebuildFromArchive(archive, sql, { batchSize: 7 });
-    const total = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM archive_events'))[0]!.n;
-    expect(result).toEqual({ events: total, applied: total - 1, refused: 0 }); // r-rejected's one event
-    expect(await dumpRunTables(sql)).toEqual(fromLog);
   });
 });

@@ -1,4 +1,4 @@
-import { migrate, type Migration, type SqlClient } from '@baton/readmodel';
+import { applyMigrations, type Migration, type SqlClient } from '@baton/sql';
 
 /**
  * The archive's schema, versioned on its own (`baton_archive_migrations`),
@@ -47,7 +47,7 @@ export async function migrateArchive(
   sql: SqlClient,
   migrations: readonly Migration[] = ARCHIVE_MIGRATIONS,
 ): Promise<{ applied: readonly number[] }> {
-  const { applied } = await migrate(sql, migrations, {
+  const { applied } = await applyMigrations(sql, migrations, {
     table: 'baton_archive_migrations',
     lockKey: ARCHIVE_MIGRATION_LOCK_KEY,
   });

@@ -1,4 +1,4 @@
-import { PgSqlClient } from '@baton/readmodel';
+import { PgSqlClient } from '@baton/sql';
 import { createTestDatabase, type TestDatabase } from '@baton/readmodel/testing/test-database';
 import { describeEventArchiveContract } from '../event-archive.contract';
 import { migrateArchive } from './archive-schema';

@@ -1,4 +1,4 @@
-import { PGliteSqlClient } from '@baton/readmodel';
+import { PGliteSqlClient } from '@baton/sql';
 import { describeEventArchiveContract } from '../event-archive.contract';
 import { migrateArchive } from './archive-schema';
 import { PostgresEventArchive } from './postgres-event-archive';

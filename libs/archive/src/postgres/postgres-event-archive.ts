@@ -1,4 +1,4 @@
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import type {
   AppendResult,
   ArchivedEvent,

@@ -1,4 +1,4 @@
-import { migrate, type Migration, type MigrationSet, type SqlClient } from '@baton/readmodel';
+import { applyMigrations, type Migration, type MigrationSet, type SqlClient } from '@baton/sql';
 
 /**
  * The API tokens' own schema, migrated apart from the read model (its own
@@ -32,5 +32,5 @@ export const AUTH_MIGRATION_LOCK_KEY = 0x627461757468;
 const AUTH_SET: MigrationSet = { table: 'baton_auth_migrations', lockKey: AUTH_MIGRATION_LOCK_KEY };
 
 export async function migrateAuthSchema(sql: SqlClient): Promise<void> {
-  await migrate(sql, AUTH_MIGRATIONS, AUTH_SET);
+  await applyMigrations(sql, AUTH_MIGRATIONS, AUTH_SET);
 }

@@ -8,7 +8,12 @@ import {
   type StepOf,
   type StepReady,
 } from '@baton/domain';
-import { STEP_TASK_SCHEMA_VERSION, type StepTask, type StepTaskOf, type StepTaskType } from '@baton/executor';
+import {
+  STEP_TASK_SCHEMA_VERSION,
+  type StepTask,
+  type StepTaskOf,
+  type StepTaskType,
+} from '@baton/contracts';
 
 /**
  * Turns a `StepReady` bound for a pool into the task an executor receives

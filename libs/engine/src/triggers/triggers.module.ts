@@ -9,7 +9,8 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
+import { WorkflowRegistry } from '@baton/readmodel';
 import { SignalRouterMetrics } from '../signals/signal-router.metrics';
 import { SignalRouterService } from '../signals/signal-router.service';
 import { CronScheduler } from './cron-scheduler';

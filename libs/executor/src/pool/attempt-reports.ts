@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, type StepLogs } from '@baton/contracts';
+import {
+  Topics,
+  type AttemptIdentity,
+  type LogTail,
+  type StepLogs,
+  type StepOutcome,
+} from '@baton/contracts';
 import type {
   CompleteStep,
   FailStep,
@@ -9,8 +15,6 @@ import type {
   StepErrorKind,
 } from '@baton/domain';
 import type { OutgoingRecord } from '@baton/eventlog';
-import type { LogTail, StepOutcome } from '../runtimes';
-import type { AttemptIdentity } from './step-task.dto';
 
 /**
  * The records an executor writes about one attempt: report commands on

@@ -61,7 +61,7 @@ export function defaultExecutorId(): string {
  * per pool this process serves.
  *
  * @example
- *   @Module({ imports: [PlatformModule.forRoot(config.platform), ObservabilityModule.forService('executor'),
+ *   @Module({ imports: [PlatformModule.forRoot(migrate, config.platform), ObservabilityModule.forService('executor'),
  *                       ExecutorPoolModule.forPool({ pool: 'default', slots: 8,
  *                         runtimes: defaultStepRuntimeTable(handlers) })] })
  *   export class ExecutorAppModule {}

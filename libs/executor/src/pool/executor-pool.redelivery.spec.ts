@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Topics, type StepCancellation, type StepStartGranted } from '@baton/contracts';
+import { Topics, type StepCancellation, type StepStartGranted, type StepTask } from '@baton/contracts';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
-import type { StepTask } from '../runtimes';
 import { partitionOf, PoolHarness, processGone, sleep, taskFor } from './testing/pool-fixtures';
 
 let files = 0;

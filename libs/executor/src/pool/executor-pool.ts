@@ -1,9 +1,17 @@
-import { coreTopics, deadLetterRecord, stepTasksTopic, Topics } from '@baton/contracts';
+import {
+  coreTopics,
+  deadLetterRecord,
+  decodeStepTask,
+  stepTasksTopic,
+  Topics,
+  type DecodedTask,
+  type StepTask,
+} from '@baton/contracts';
 import type { Batch, Consumer, EventLog, LogRecord, Producer, TopicPartition } from '@baton/eventlog';
 import type { BatonLogger } from '@baton/observability';
 import type { Clock } from '@baton/platform';
 import type { Registry } from 'prom-client';
-import type { StepRuntimes, StepTask } from '../runtimes';
+import type { StepRuntimes } from '../runtimes';
 import { failedRecord, startedRecord } from './attempt-reports';
 import { decodeCancellation, RecentlyCancelled } from './cancellations';
 import { decodeGrant, PendingStarts, type StartVerdict } from './start-grants';
@@ -18,7 +26,6 @@ import {
 import { attemptKey, RunningAttempt, type AttemptSettings } from './running-attempt';
 import { Slots, SlotWaitEnded, type Slot } from './slots';
 import { RedeliveryWatch } from './redelivery-watch';
-import { decodeStepTask, type DecodedTask } from './step-task.dto';
 
 interface Launched {
   readonly attempt: RunningAttempt;

@@ -3,7 +3,7 @@ import type { Clock } from '@baton/platform';
 import type { BatonLogger } from '@baton/observability';
 import type { StepRuntimes } from '../runtimes';
 import { describeError } from '../runtimes/step-runtime';
-import { failed, type StepOutcome, type StepTask } from '../runtimes/step-task';
+import { failed, type StepOutcome, type StepTask } from '@baton/contracts';
 import {
   failedRecord,
   heartbeatRecord,

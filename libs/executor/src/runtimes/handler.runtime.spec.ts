@@ -1,6 +1,6 @@
 import type { JsonValue } from '@baton/domain/shared/json';
 import { HandlerRegistry, HandlerRuntime, type HandlerContext } from './handler.runtime';
-import type { HandlerTask } from './step-task';
+import type { HandlerTask } from '@baton/contracts';
 
 function handlerTask(name: string, overrides: Partial<HandlerTask> = {}): HandlerTask {
   return {

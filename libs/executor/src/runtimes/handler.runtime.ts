@@ -2,7 +2,7 @@ import type { JsonValue } from '@baton/domain/shared/json';
 import { AttemptSignal, stopMessage, type StopReason } from './attempt-signal';
 import { LogCollector } from './log-tail';
 import { describeError, isErrorLike, type RunContext, type StepRuntime } from './step-runtime';
-import { failed, succeeded, type HandlerTask, type StepOutcome } from './step-task';
+import { failed, succeeded, type HandlerTask, type StepOutcome } from '@baton/contracts';
 
 export interface HandlerContext {
   /** Aborted on the attempt's timeout or cancel; long handlers must honour it. */

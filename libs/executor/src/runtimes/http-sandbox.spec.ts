@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRuntime, redactUrls } from './http.runtime';
 import { HttpTargetPolicy, normalizeAddress } from './http-target-policy';
-import type { HttpTask, StepOutcome } from './step-task';
+import type { HttpTask, StepOutcome } from '@baton/contracts';
 
 /** A loopback target that counts what reaches it: every refusal below must leave `hits` at 0. */
 let server: Server;

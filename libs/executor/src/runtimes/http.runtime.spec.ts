@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRuntime } from './http.runtime';
-import type { HttpSpec, HttpTask } from './step-task';
+import type { HttpSpec, HttpTask } from '@baton/contracts';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 

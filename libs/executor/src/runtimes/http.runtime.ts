@@ -7,7 +7,7 @@ import { AttemptSignal, stopMessage } from './attempt-signal';
 import { LogCollector } from './log-tail';
 import { describeError, isErrorLike, type RunContext, type StepRuntime } from './step-runtime';
 import { parseStepOutput } from './step-output-json';
-import { failed, succeeded, type HttpTask, type StepOutcome } from './step-task';
+import { failed, succeeded, type HttpTask, type StepOutcome } from '@baton/contracts';
 
 /**
  * Runs an HTTP step with undici's `fetch`.

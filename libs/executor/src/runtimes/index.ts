@@ -17,24 +17,3 @@ export { stepRuntimesFromEnv } from './runtimes-from-env';
 export { DEFAULT_HTTP_DENY, HttpTargetPolicy, type HttpTargetPolicyOptions } from './http-target-policy';
 export { StepSecrets, type SecretUnsealer, type StepSecretsOptions } from './step-secrets';
 export type { RunContext, StepRuntime, StepRuntimeTable } from './step-runtime';
-export { STEP_TASK_SCHEMA_VERSION } from './step-task';
-export type {
-  ErrorKind,
-  HandlerSpec,
-  HandlerTask,
-  HttpMethod,
-  HttpSpec,
-  HttpTask,
-  LogTail,
-  NoopSpec,
-  NoopTask,
-  ShellSpec,
-  ShellTask,
-  StepFailed,
-  StepOutcome,
-  StepSucceeded,
-  StepTask,
-  StepTaskOf,
-  StepTaskType,
-  StreamTail,
-} from './step-task';

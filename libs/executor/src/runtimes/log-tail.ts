@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { LogTail, StreamTail } from './step-task';
+import type { LogTail, StreamTail } from '@baton/contracts';
 
 export const DEFAULT_TAIL_BYTES = 64 * 1024;
 

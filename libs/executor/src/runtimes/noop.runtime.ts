@@ -1,5 +1,5 @@
 import type { RunContext, StepRuntime } from './step-runtime';
-import { failed, succeeded, type NoopTask, type StepOutcome } from './step-task';
+import { failed, succeeded, type NoopTask, type StepOutcome } from '@baton/contracts';
 
 /** Succeeds at once with `{}` (unless the attempt is already cancelled). */
 export class NoopRuntime implements StepRuntime<'noop'> {

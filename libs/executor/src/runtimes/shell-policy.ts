@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { RunContext, StepRuntime } from './step-runtime';
-import { failed, type ShellTask, type StepOutcome } from './step-task';
+import { failed, type ShellTask, type StepOutcome } from '@baton/contracts';
 
 /**
  * Which shell steps an executor pool agrees to run (README:

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShellRuntime, paramEnvName } from './shell.runtime';
-import type { ShellSpec, ShellTask, StepOutcome } from './step-task';
+import type { ShellSpec, ShellTask, StepOutcome } from '@baton/contracts';
 
 function shellTask(
   command: string[],

@@ -8,7 +8,7 @@ import { guardProcessGroup } from './group-death-guard';
 import { DEFAULT_TAIL_BYTES, LogCollector, lastChars } from './log-tail';
 import { describeError, type RunContext, type StepRuntime } from './step-runtime';
 import { parseStepOutput } from './step-output-json';
-import { failed, succeeded, type ShellTask, type StepOutcome } from './step-task';
+import { failed, succeeded, type ShellTask, type StepOutcome } from '@baton/contracts';
 
 /**
  * Runs a shell step: `spec.command` as argv with `spawn(argv[0], argv.slice(1),

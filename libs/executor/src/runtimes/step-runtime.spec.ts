@@ -3,7 +3,7 @@ import { HttpRuntime } from './http.runtime';
 import { NoopRuntime } from './noop.runtime';
 import { ShellRuntime } from './shell.runtime';
 import { StepRuntimes, type StepRuntime, type StepRuntimeTable } from './step-runtime';
-import type { NoopTask, StepTask } from './step-task';
+import type { NoopTask, StepTask } from '@baton/contracts';
 
 const noopTask: NoopTask = {
   schemaVersion: 1,

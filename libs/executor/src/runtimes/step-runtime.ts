@@ -7,7 +7,7 @@ import {
   type StepTask,
   type StepTaskOf,
   type StepTaskType,
-} from './step-task';
+} from '@baton/contracts';
 
 export interface RunContext {
   /** Aborted when the executor cancels the attempt (run cancelled, executor shutting down). */

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SecretSealer } from '@baton/contracts';
+import { SecretSealer, type ShellTask } from '@baton/contracts';
 import { shellRefusal } from './shell-policy';
 import { ShellRuntime } from './shell.runtime';
 import { StepRuntimes } from './step-runtime';
@@ -9,7 +9,6 @@ import { StepSecrets } from './step-secrets';
 import { HandlerRegistry, HandlerRuntime } from './handler.runtime';
 import { HttpRuntime } from './http.runtime';
 import { NoopRuntime } from './noop.runtime';
-import type { ShellTask } from './step-task';
 
 const sealer = new SecretSealer(SecretSealer.generateKey());
 const filesDir = mkdtempSync(join(tmpdir(), 'baton-secret-files-'));

@@ -8,7 +8,7 @@ import {
   type StepTask,
   type StepTaskOf,
   type StepTaskType,
-} from './step-task';
+} from '@baton/contracts';
 
 /** What opens sealed tokens: the platform's `SecretSealer`. */
 export interface SecretUnsealer {

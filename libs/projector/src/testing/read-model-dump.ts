@@ -1,4 +1,4 @@
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 
 /**
  * Every row of the run tables (all columns, times as ISO text), in key order;

@@ -1,7 +1,7 @@
 import type { WorkflowEvent } from '@baton/domain/workflow-queue';
 import { deadLetterRecord, Topics } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { decodeWorkflowEvent } from './workflow-event.codec';
 import { projectWorkflowEvents, type QueueProjectionResult } from './workflow-queue-projection';
 

@@ -1,4 +1,5 @@
-import { migrate, PGliteSqlClient } from '@baton/readmodel';
+import { PGliteSqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
 import { describeQueueProjection } from './testing/queue-projection.contract';
 
 // An in-memory PGlite runs initdb (2-4 s): one for the whole file.

@@ -1,5 +1,5 @@
 import { wasQueued, type WorkflowEvent } from '@baton/domain/workflow-queue';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import {
   deleteQueuedRuns,
   insertDroppedRequests,

@@ -1,5 +1,5 @@
 import { MetricsRegistry } from '@baton/observability';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { WorkflowQueueProjectorMetrics } from './workflow-queue-projector.metrics';
 
 function sqlAnswering(answer: () => Promise<object[]>): SqlClient {

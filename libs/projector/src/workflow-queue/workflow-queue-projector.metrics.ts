@@ -1,4 +1,4 @@
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { Counter, type Gauge, Histogram, type Registry } from 'prom-client';
 import { readModelGauge } from '../read-model-gauge';
 

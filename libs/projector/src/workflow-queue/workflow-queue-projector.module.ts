@@ -9,7 +9,7 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { WorkflowQueueProjectorService } from './workflow-queue-projector.service';
 
 /** Starts with the application; stops before `PlatformModule` closes the log and the database. */

@@ -3,7 +3,7 @@ import { Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import type { MetricsRegistry } from '@baton/observability';
 import { DeadLetteringWorker, type Clock } from '@baton/platform';
-import type { SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
 import { projectWorkflowEventRecords, type ProjectedWorkflowEvents } from './project-workflow-events';
 import { WorkflowQueueProjectorMetrics } from './workflow-queue-projector.metrics';
 

@@ -1,5 +1,6 @@
 import type { JsonObject, RunStrategy } from '@baton/domain';
-import { jsonParam, type RecordedDropReason, type SqlClient } from '@baton/readmodel';
+import { jsonParam, type SqlClient } from '@baton/sql';
+import type { RecordedDropReason } from '@baton/readmodel';
 
 /**
  * The workflow queue tables as the queue projector sees them (times in epoch

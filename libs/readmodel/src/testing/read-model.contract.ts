@@ -1,6 +1,6 @@
-import { migrate } from '../migrate';
+import { migrate } from '../read-model-schema';
 import { InvalidCursorError, RunQueries, type RunSummary } from '../run-queries';
-import { jsonParam, type SqlClient } from '../sql-client';
+import { jsonParam, type SqlClient } from '@baton/sql';
 import { insertRun, uniqueId, type FreshDatabase, type SqlHarness } from './read-model.test-kit';
 import { describeSqlClientContract } from './sql-client.contract';
 import { describeRegistryContract } from './workflow-registry.contract';

@@ -1,5 +1,5 @@
 import type { WorkflowDefinitionDraft } from '../workflow-registry';
-import { jsonParam, type SqlClient } from '../sql-client';
+import { jsonParam, type SqlClient } from '@baton/sql';
 
 /** What an adapter's spec hands the contract suite. */
 export interface SqlHarness {

@@ -1,6 +1,6 @@
-import { migrate } from '../migrate';
+import { migrate } from '../read-model-schema';
 import { MIGRATIONS, type Migration } from '../migrations';
-import { isUniqueViolation, jsonParam, type SqlClient } from '../sql-client';
+import { isUniqueViolation, jsonParam, type SqlClient } from '@baton/sql';
 import type { FreshDatabase, SqlHarness } from './read-model.test-kit';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

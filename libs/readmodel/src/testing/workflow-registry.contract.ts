@@ -1,4 +1,4 @@
-import type { SqlClient } from '../sql-client';
+import type { SqlClient } from '@baton/sql';
 import { WorkflowNotFoundError, WorkflowRegistry, WorkflowVersionNotFoundError } from '../workflow-registry';
 import { draft, uniqueId } from './read-model.test-kit';
 

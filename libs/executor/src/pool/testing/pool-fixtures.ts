@@ -8,6 +8,7 @@ import {
   type StepCancellation,
   type StepLogs,
   type StepStartGranted,
+  type StepTask,
   type TopicLayout,
 } from '@baton/contracts';
 import type { RunCommand } from '@baton/domain';
@@ -17,7 +18,6 @@ import { MetricsRegistry } from '@baton/observability';
 import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 import { systemClock, type Clock } from '@baton/platform';
 import { createStepRuntimes, HandlerRegistry } from '../../runtimes';
-import type { StepTask } from '../../runtimes';
 import { ExecutorPool } from '../executor-pool';
 import type { ExecutorPoolOptions } from '../executor-pool.options';
 

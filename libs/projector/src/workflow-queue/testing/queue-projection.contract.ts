@@ -4,7 +4,8 @@ import {
   WorkflowQueueQueries,
   type DroppedRequestView,
 } from '@baton/readmodel/workflow-queue-queries';
-import { RunQueries, type SqlClient } from '@baton/readmodel';
+import type { SqlClient } from '@baton/sql';
+import { RunQueries } from '@baton/readmodel';
 import { T0 } from '@baton/domain/workflow-queue/testing/fixtures';
 import { projectWorkflowEventRecords } from '../project-workflow-events';
 import {

@@ -1,8 +1,8 @@
 import { Topics } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
 import { projectRecords } from '@baton/projector';
-import type { SqlClient } from '@baton/readmodel';
-import type { ArchivedEvent, EventArchive } from './event-archive.port';
+import type { SqlClient } from '@baton/sql';
+import type { ArchivedEvent, EventArchive } from '@baton/archive';
 
 export interface RebuildFromArchiveOptions {
   /** Events per SQL transaction. Default 500 (the projector's batch size). */

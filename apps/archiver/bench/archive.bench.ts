@@ -13,7 +13,7 @@
  * Not part of the tests: jest's `bench` project runs it.
  *
  *   BATON_PG_PORT=55435 deploy/postgres/postgres.sh start
- *   BATON_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:55435/postgres npm run bench:micro -- libs/archive/bench
+ *   BATON_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:55435/postgres npm run bench:micro -- apps/archiver/bench
  *
  * Prints one JSON line. postgres.sh runs with fsync=off, which flatters the
  * server's commits.
@@ -28,11 +28,10 @@ import {
   succeededRun,
   T0,
 } from '@baton/projector/testing/run-histories';
-import { migrate, PgSqlClient, type SqlClient } from '@baton/readmodel';
-import { archiveRecords } from '../src/archiver/archive-records';
-import { migrateArchive } from '../src/postgres/archive-schema';
-import { PostgresEventArchive } from '../src/postgres/postgres-event-archive';
-import { rebuildFromArchive } from '../src/rebuild-from-archive';
+import { PgSqlClient, type SqlClient } from '@baton/sql';
+import { migrate } from '@baton/readmodel';
+import { archiveRecords, migrateArchive, PostgresEventArchive } from '@baton/archive';
+import { rebuildFromArchive } from '../src/archive-rebuild';
 
 const BATCH = 500;
 const ROUNDS = 3;

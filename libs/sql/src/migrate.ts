@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
-import { MIGRATIONS, type Migration } from './migrations';
 import type { SqlClient } from './sql-client';
 
 /**
- * Key of the transaction-scoped advisory lock that serializes migrators
- * ("baton" in ASCII). On PostgreSQL two processes starting at once queue on
- * it; on PGlite (one connection) it is granted at once and harmless.
+ * One schema change. Versions are applied in ascending order, each exactly
+ * once, and never edited after release: `applyMigrations` records a checksum
+ * of the SQL and refuses to start against a database that applied a different text.
  */
-export const MIGRATION_LOCK_KEY = 0x6261746f6e;
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
 
 export interface MigrationResult {
   /** Versions applied by this call, in order; empty when the schema was current. */
@@ -16,20 +19,7 @@ export interface MigrationResult {
   readonly current: number;
 }
 
-/**
- * Brings the schema up to date: every migration not yet recorded in
- * `baton_schema_migrations` runs, in version order, in ONE transaction under
- * an advisory lock, so a crash leaves the previous schema and a concurrent
- * migrator waits, then finds nothing to do. Safe to call on every start.
- *
- * Fails when an applied migration's SQL was edited since (checksum), because
- * the database would then not be the schema the code expects.
- *
- * @example
- *   const sql = new PgSqlClient({ connectionString: config.database.url });
- *   await migrate(sql);
- */
-/** Another set of migrations (the archive's) keeps its own history table and lock. */
+/** Each schema (the read model's, the archive's, the API tokens') keeps its own history table and lock. */
 export interface MigrationSet {
   /** Where applied versions are recorded. */
   readonly table: string;
@@ -37,12 +27,22 @@ export interface MigrationSet {
   readonly lockKey: number;
 }
 
-const READ_MODEL: MigrationSet = { table: 'baton_schema_migrations', lockKey: MIGRATION_LOCK_KEY };
-
-export async function migrate(
+/**
+ * Brings the schema up to date: every migration not yet recorded in
+ * `set.table` runs, in version order, in ONE transaction under
+ * an advisory lock, so a crash leaves the previous schema and a concurrent
+ * migrator waits, then finds nothing to do. Safe to call on every start.
+ *
+ * Fails when an applied migration's SQL was edited since (checksum), because
+ * the database would then not be the schema the code expects.
+ *
+ * @example
+ *   await applyMigrations(sql, MIGRATIONS, { table: 'baton_schema_migrations', lockKey: 0x6261746f6e });
+ */
+export async function applyMigrations(
   sql: SqlClient,
-  migrations: readonly Migration[] = MIGRATIONS,
-  set: MigrationSet = READ_MODEL,
+  migrations: readonly Migration[],
+  set: MigrationSet,
 ): Promise<MigrationResult> {
   assertOrdered(migrations);
   if (!/^[a-z_][a-z0-9_]*$/.test(set.table))

@@ -13,9 +13,9 @@ import {
   MinLength,
   ValidateBy,
 } from 'class-validator';
-import { decodeMessage, type Decoded } from '@baton/contracts';
+import { decodeMessage, type Decoded } from './validate-message';
 import type { ClassConstructor } from 'class-transformer';
-import { STEP_TASK_SCHEMA_VERSION, type HttpMethod, type StepTask, type StepTaskType } from '../runtimes';
+import { STEP_TASK_SCHEMA_VERSION, type HttpMethod, type StepTask, type StepTaskType } from './step-task';
 
 /**
  * Edge validation of records on a pool's step-tasks topic (TASK_PROTOCOL.md).
