@@ -24,7 +24,9 @@ describe('openEventLog', () => {
 
       await (await openEventLog(config)).close();
 
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining('torn tail'));
+      expect(warn).toHaveBeenCalledWith(
+        expect.objectContaining({ msg: expect.stringContaining('torn tail') }),
+      );
     } finally {
       warn.mockRestore();
       fs.rmSync(dataDir, { recursive: true, force: true });
