@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } from '@baton/eventlog';
 import { HealthService, JsonLogger } from '@baton/observability';
-import { migrate, PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/readmodel';
+import { migrate, PgSqlClient, PGliteWorkerSqlClient, type SqlClient } from '@baton/readmodel';
 import { systemClock } from './clock';
 import { checkLogIdentity } from './log-identity';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
@@ -87,10 +87,14 @@ export async function openEventLog(config: PlatformConfig, readModel?: SqlClient
   }
 }
 
-/** PGlite's own errors rarely say where: the failure names the directory and keeps PGlite's error as its cause. */
+/**
+ * PGlite on its own thread, so the read model's SQL uses the second core
+ * instead of the engine's event loop. PGlite's own errors rarely say where:
+ * the failure names the directory and keeps PGlite's error as its cause.
+ */
 async function openPGlite(dataDir: string): Promise<SqlClient> {
   try {
-    return await PGliteSqlClient.open({
+    return await PGliteWorkerSqlClient.open({
       dataDir,
       onVacuumError: (error) => warnAs('PGlite')('periodic VACUUM failed; the next one retries', error),
     });
