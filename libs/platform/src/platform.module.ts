@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } from '@baton/eventlog';
 import { batonLogger, HealthService, JsonLogger } from '@baton/observability';
-import { PgSqlClient, PGliteSqlClient, type SqlClient } from '@baton/sql';
+import { PgSqlClient, PGliteWorkerSqlClient, type SqlClient } from '@baton/sql';
 import { systemClock } from './clock';
 import { checkLogIdentity } from './log-identity';
 import type { PlatformConfig } from './platform.config';
@@ -80,10 +80,14 @@ export async function openEventLog(config: PlatformConfig, readModel?: SqlClient
   }
 }
 
-/** PGlite's own errors rarely say where: the failure names the directory and keeps PGlite's error as its cause. */
+/**
+ * PGlite on its own thread, so the read model's SQL uses the second core
+ * instead of the engine's event loop. PGlite's own errors rarely say where:
+ * the failure names the directory and keeps PGlite's error as its cause.
+ */
 async function openPGlite(dataDir: string): Promise<SqlClient> {
   try {
-    return await PGliteSqlClient.open({
+    return await PGliteWorkerSqlClient.open({
       dataDir,
       onVacuumError: (error) => warnAs('PGlite')('periodic VACUUM failed; the next one retries', error),
     });

@@ -6,7 +6,7 @@ import { jsonbText, jsonParam, type SqlClient } from '@baton/sql';
  * per row (times in epoch ms, like the events), read and written in bulk.
  * A batch costs a fixed number of statements whatever its size: lock/read
  * the runs, read the steps and attempts the events touch, then one
- * multi-row insert or upsert per table (split only past `MAX_PARAMS`).
+ * insert or upsert per table, its rows as column arrays (`insertMany`).
  */
 
 export interface RunRow {
@@ -116,13 +116,10 @@ export interface AttemptKey extends StepKey {
 
 interface Column<R> {
   readonly name: string;
-  /** SQL type the parameter is cast to (`VALUES` rows need explicit types). */
+  /** SQL type of the column; its values go as one `type[]` parameter. */
   readonly type: string;
   readonly value: (row: R) => unknown;
 }
-
-/** Well under PostgreSQL's 65 535 bind parameters per statement. */
-const MAX_PARAMS = 30_000;
 
 const time = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const json = (value: unknown) => (value === null ? null : jsonParam(value));
@@ -327,7 +324,13 @@ function assignments<R>(columns: readonly Column<R>[], keys: readonly string[]):
     .join(', ');
 }
 
-/** One multi-row `INSERT ... VALUES (...), (...)` per chunk of rows. Rows must have distinct keys. */
+/**
+ * One `INSERT ... SELECT FROM unnest(...)` for all the rows: each column goes
+ * as one typed array parameter, so the SQL text is the same whatever the row
+ * count and the adapter's prepared statement for it is reused (a `VALUES`
+ * list made one new statement text, parsed and planned, per batch size).
+ * Rows must have distinct keys.
+ */
 async function insertMany<R>(
   tx: SqlClient,
   table: string,
@@ -335,22 +338,26 @@ async function insertMany<R>(
   rows: readonly R[],
   onConflict: string,
 ): Promise<void> {
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const params: unknown[] = [];
-    const tuples = chunk.map((row) => {
-      const placeholders = columns.map((column) => {
-        params.push(column.value(row));
-        return `$${params.length}::${column.type}`;
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    await tx.query(
-      `INSERT INTO ${table} (${columnList(columns)}) VALUES ${tuples.join(', ')} ${onConflict}`,
-      params,
-    );
+  if (rows.length === 0) return;
+  await tx.query(
+    insertText(table, columns, onConflict),
+    columns.map((column) => rows.map(column.value)),
+  );
+}
+
+const insertTexts = new Map<string, string>();
+
+/** The statement of `insertMany`, built once per table and conflict clause. */
+function insertText<R>(table: string, columns: readonly Column<R>[], onConflict: string): string {
+  const key = `${table}\u0000${onConflict}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const arrays = columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ');
+    text = `INSERT INTO ${table} (${columnList(columns)})
+      SELECT * FROM unnest(${arrays}) ${onConflict}`;
+    insertTexts.set(key, text);
   }
+  return text;
 }
 
 function ms(value: unknown): number | null {

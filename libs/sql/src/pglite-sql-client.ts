@@ -11,6 +11,12 @@ export interface PGliteSqlClientOptions {
   readonly vacuumEveryMs?: number;
   /** A periodic `VACUUM` failed (the next one tries again). Default: `console.warn`. */
   readonly onVacuumError?: (error: unknown) => void;
+  /**
+   * The caller holds the data directory's `DataDirLock` already: set only by
+   * `PGliteWorkerSqlClient`, which takes it on the process's main thread
+   * (the lock's "already open in this process" check is per thread).
+   */
+  readonly dataDirLocked?: boolean;
 }
 
 /**
@@ -68,7 +74,10 @@ export class PGliteSqlClient implements SqlClient {
 
   static async open(options: PGliteSqlClientOptions = {}): Promise<PGliteSqlClient> {
     const pglite = loadPGlite();
-    const lock = options.dataDir === undefined ? undefined : DataDirLock.acquire(options.dataDir);
+    const lock =
+      options.dataDir === undefined || options.dataDirLocked
+        ? undefined
+        : DataDirLock.acquire(options.dataDir);
     try {
       const db = await pglite.PGlite.create(options.dataDir, {
         parsers: { [pglite.types.INT8]: parseInt8 },

@@ -16,10 +16,6 @@ export interface PostgresEventArchiveOptions {
   readonly ownsClient?: boolean;
 }
 
-/** Bind parameters per statement stay well under PostgreSQL's 65535. */
-const MAX_PARAMS = 30_000;
-const INSERT_COLUMNS = 6;
-
 /**
  * The archive in PostgreSQL, through the `SqlClient` port: the same SQL on a
  * server (`PgSqlClient`) and on PGlite (the embedded default). Tables come
@@ -28,8 +24,10 @@ const INSERT_COLUMNS = 6;
  * One `append` call is ONE transaction. In it: a transaction-scoped advisory
  * lock per run (two appenders of one run, e.g. archivers during a rebalance,
  * queue instead of racing past the checks), the streams' revisions, the
- * stored events an append overlaps (re-deliveries only), then one multi-row
- * insert of everything new, in call order. `ON CONFLICT DO NOTHING` on
+ * stored events an append overlaps (re-deliveries only), then one insert of
+ * everything new, in call order. Every statement takes its values as
+ * arrays, so its text does not depend on how many runs or events a call
+ * holds and the client's prepared statement for it is reused. `ON CONFLICT DO NOTHING` on
  * `(run_id, seq)` backs the idempotency rule in the database itself.
  *
  * Global order is `global_position`, assigned at insert. A reader racing
@@ -58,9 +56,9 @@ export class PostgresEventArchive implements EventArchive {
       await tx.query(
         `SELECT pg_advisory_xact_lock(k) FROM (
            SELECT DISTINCT hashtextextended('baton-archive:' || r, 0) AS k
-             FROM (VALUES ${placeholders(runIds.length, 1)}) AS v(r)
+             FROM unnest($1::text[]) AS v(r)
          ) AS keys ORDER BY k`,
-        runIds,
+        [runIds],
       );
       const revisions = await readRevisions(tx, runIds);
       const plans: AppendPlan[] = [];
@@ -150,8 +148,8 @@ function toArchived(row: EventRow): ArchivedEvent {
 async function readRevisions(tx: SqlClient, runIds: readonly string[]): Promise<Map<string, number>> {
   const rows = await tx.query<{ run_id: string; revision: number | string }>(
     `SELECT run_id, max(seq) AS revision FROM archive_events
-      WHERE run_id IN (${placeholders(runIds.length, 1, '')}) GROUP BY run_id`,
-    runIds,
+      WHERE run_id = ANY($1::text[]) GROUP BY run_id`,
+    [runIds],
   );
   return new Map(rows.map((row) => [row.run_id, Number(row.revision)]));
 }
@@ -169,27 +167,22 @@ async function readOverlap(
 }
 
 async function insertEvents(tx: SqlClient, events: StreamAppend['events']): Promise<void> {
-  const perStatement = Math.floor(MAX_PARAMS / INSERT_COLUMNS);
-  for (let start = 0; start < events.length; start += perStatement) {
-    const chunk = events.slice(start, start + perStatement);
-    const params: unknown[] = [];
-    const tuples = chunk.map((event) => {
-      const n = params.length;
-      params.push(event.runId, event.seq, event.type, event.schemaVersion, new Date(event.at), event.json);
-      return `($${n + 1}, $${n + 2}::bigint, $${n + 3}, $${n + 4}::integer, $${n + 5}::timestamptz, $${n + 6}::json)`;
-    });
-    // VALUES order is insert order, hence global_position order.
-    await tx.query(
-      `INSERT INTO archive_events (run_id, seq, type, schema_version, at, event)
-       VALUES ${tuples.join(', ')} ON CONFLICT (run_id, seq) DO NOTHING`,
-      params,
-    );
-  }
-}
-
-/** `($1), ($2), ...` (or `$1, $2, ...` with `wrap` ''), starting at `$first`. */
-function placeholders(count: number, first: number, wrap: '()' | '' = '()'): string {
-  return Array.from({ length: count }, (_, i) =>
-    wrap ? `($${first + i}::text)` : `$${first + i}::text`,
-  ).join(', ');
+  if (events.length === 0) return;
+  // Array order is insert order, hence global_position order.
+  await tx.query(
+    `INSERT INTO archive_events (run_id, seq, type, schema_version, at, event)
+     SELECT run_id, seq, type, schema_version, at, event
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::json[])
+            WITH ORDINALITY AS e(run_id, seq, type, schema_version, at, event, n)
+      ORDER BY n
+     ON CONFLICT (run_id, seq) DO NOTHING`,
+    [
+      events.map((e) => e.runId),
+      events.map((e) => e.seq),
+      events.map((e) => e.type),
+      events.map((e) => e.schemaVersion),
+      events.map((e) => new Date(e.at).toISOString()),
+      events.map((e) => e.json),
+    ],
+  );
 }

@@ -5,8 +5,11 @@ import type { RecordedDropReason } from '@baton/readmodel';
 /**
  * The workflow queue tables as the queue projector sees them (times in epoch
  * ms, like the events), read and written in bulk: a batch costs one locking
- * read, one upsert, one delete and two inserts, whatever its size (each
- * statement takes its rows as one JSON parameter).
+ * read, one upsert, one delete and two inserts, whatever its size. Each
+ * statement takes its rows as arrays (keys) or one JSON parameter (rows), so
+ * its text never depends on the row count and its prepared statement is
+ * reused; keys go as arrays because the planner sees their length (a jsonb
+ * set is guessed at 100 rows).
  */
 export interface QueueStatusRow {
   readonly workflowId: string;
@@ -60,10 +63,10 @@ export async function lockStatuses(
   }>(
     `SELECT workflow_id, run_strategy, paused, blocked_by, running_run_ids, breakpoints, last_seq, updated_at
        FROM workflow_queue_status
-      WHERE workflow_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+      WHERE workflow_id = ANY($1::text[])
       ORDER BY workflow_id
       FOR UPDATE`,
-    [jsonParam(workflowIds)],
+    [workflowIds],
   );
   return new Map(
     rows.map((row) => [
@@ -117,9 +120,9 @@ export async function deleteQueuedRuns(tx: SqlClient, keys: readonly QueuedRunKe
   if (keys.length === 0) return;
   await tx.query(
     `DELETE FROM workflow_queue_runs q
-      USING jsonb_to_recordset($1::jsonb) AS d(workflow_id text, run_id text)
+      USING unnest($1::text[], $2::text[]) AS d(workflow_id, run_id)
       WHERE q.workflow_id = d.workflow_id AND q.run_id = d.run_id`,
-    [jsonParam(keys.map((key) => ({ workflow_id: key.workflowId, run_id: key.runId })))],
+    [keys.map((key) => key.workflowId), keys.map((key) => key.runId)],
   );
 }
 
