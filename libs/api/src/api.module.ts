@@ -10,7 +10,13 @@ import {
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import { RunQueries, WorkflowQueueQueries, WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import {
+  RegistryClient,
+  RunQueries,
+  WorkflowQueueQueries,
+  WorkflowRegistry,
+  type SqlClient,
+} from '@baton/readmodel';
 import { TokenStore } from '@baton/auth';
 import { ApiAuthGuard } from './auth/api-auth.guard';
 import { AUTH_CONFIG_FROM_ENV, AUTH_PROVIDERS } from './auth/auth.providers';
@@ -121,7 +127,22 @@ export const API_CONTROLLERS = [
     {
       provide: WorkflowRegistry,
       inject: [SQL_CLIENT, CLOCK],
-      useFactory: (sql: SqlClient, clock: Clock) => new WorkflowRegistry(sql, () => clock.now()),
+      useFactory: (sql: SqlClient) => new WorkflowRegistry(sql),
+    },
+    {
+      provide: RegistryClient,
+      inject: [WorkflowRegistry, WorkflowCommandPublisher, CLOCK, ID_GENERATOR],
+      useFactory: (
+        registry: WorkflowRegistry,
+        publisher: WorkflowCommandPublisher,
+        clock: Clock,
+        ids: IdGenerator,
+      ) =>
+        new RegistryClient(registry, {
+          send: (command) => publisher.send(command),
+          commandId: (action) => `api-${action}/${ids.next()}`,
+          now: () => clock.now(),
+        }),
     },
     { provide: RunQueries, inject: [SQL_CLIENT], useFactory: (sql: SqlClient) => new RunQueries(sql) },
     {
@@ -137,10 +158,10 @@ export const API_CONTROLLERS = [
     },
     {
       provide: WorkflowsService,
-      inject: [WorkflowRegistry],
+      inject: [WorkflowRegistry, RegistryClient],
       // Read once at start: a bad BATON_LIMIT_* value stops the process with its name.
-      useFactory: (registry: WorkflowRegistry) =>
-        new WorkflowsService(registry, definitionLimitsFromEnv(process.env)),
+      useFactory: (registry: WorkflowRegistry, commands: RegistryClient) =>
+        new WorkflowsService(registry, commands, definitionLimitsFromEnv(process.env)),
     },
     {
       provide: MaestroImportService,

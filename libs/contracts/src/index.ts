@@ -24,3 +24,10 @@ export { JsonBounds, MAX_RUN_PARAMS_BYTES, MAX_RUN_PARAMS_DEPTH } from './json-b
 export { StepCancellationDto, StepLogsDto, StepStartGrantedDto } from './step-messages.dto';
 export { DeadLetterDto } from './dead-letter.dto';
 export { StatusCloudEventDto } from './status-event.dto';
+export {
+  workflowHeadKey,
+  workflowVersionKey,
+  type WorkflowCatalogRecord,
+  type WorkflowHeadRecord,
+  type WorkflowVersionRecord,
+} from './workflow-catalog';

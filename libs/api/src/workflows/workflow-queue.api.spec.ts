@@ -11,6 +11,7 @@ import { EmbeddedEventLog, type LogRecord } from '@baton/eventlog';
 import { MetricsRegistry, ObservabilityModule } from '@baton/observability';
 import { historyOf, eventRecords } from '@baton/projector/workflow-queue/testing/queue-histories';
 import { projectWorkflowEventRecords } from '@baton/projector/workflow-queue/project-workflow-events';
+import { projectedRegistryClient } from '@baton/projector/workflow-queue/testing/projected-registry-client';
 import {
   FIRST_ONLY,
   LAST_ONLY,
@@ -65,11 +66,12 @@ describe('workflow queue routes', () => {
     log = await EmbeddedEventLog.open({ dir });
     sql = await PGliteSqlClient.open();
     await migrate(sql);
-    const registry = new WorkflowRegistry(sql, () => clock.now());
+    const registry = new WorkflowRegistry(sql);
+    const writer = projectedRegistryClient(sql, () => clock.now());
     for (const source of [NIGHTLY, HOURLY]) {
       const parsed = parseWorkflowDocument(source, 'yaml');
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-      await registry.push({ definition: parsed.definition, source });
+      await writer.push({ definition: parsed.definition, source });
     }
     const publisher = new WorkflowCommandPublisher(log, { runPartitions: 2, requestPartitions: 2 });
     const moduleRef = await Test.createTestingModule({

@@ -7,6 +7,11 @@ import {
   setWorkflowBreakpoints,
   unblockWorkflow,
 } from './handlers/workflow-controls.handler';
+import {
+  activateWorkflowVersion,
+  deactivateWorkflow,
+  pushWorkflowVersion,
+} from './handlers/workflow-versions.handler';
 import type { WorkflowCommand, WorkflowCommandType } from './workflow-queue.commands';
 import type { WorkflowEvent } from './workflow-queue.events';
 import type { WorkflowCommandHandler } from './workflow-queue.handler';
@@ -19,6 +24,9 @@ type HandlerTable = {
 
 /** One handler per command type; adding a command type without a handler does not compile. */
 const HANDLERS: HandlerTable = {
+  PushWorkflowVersion: pushWorkflowVersion,
+  ActivateWorkflowVersion: activateWorkflowVersion,
+  DeactivateWorkflow: deactivateWorkflow,
   RequestRun: requestRun,
   RunEnded: runEnded,
   PauseWorkflow: pauseWorkflow,

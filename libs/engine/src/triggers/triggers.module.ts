@@ -1,15 +1,9 @@
 import { Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
 import { MetricsRegistry } from '@baton/observability';
-import {
-  CLOCK,
-  EVENT_LOG,
-  PLATFORM_CONFIG,
-  SQL_CLIENT,
-  type Clock,
-  type PlatformConfig,
-} from '@baton/platform';
-import { WorkflowRegistry, type SqlClient } from '@baton/readmodel';
+import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
+import { DefinitionCatalog } from '../definitions/definition-catalog';
+import { DefinitionCatalogModule } from '../definitions/definition-catalog.module';
 import { SignalRouterMetrics } from '../signals/signal-router.metrics';
 import { SignalRouterService } from '../signals/signal-router.service';
 import { CronScheduler } from './cron-scheduler';
@@ -41,7 +35,7 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 
 /** Signals (waits and signal triggers) and cron triggers, run by the engine process. */
 @Module({
-  imports: [WriterHealthModule],
+  imports: [WriterHealthModule, DefinitionCatalogModule],
   providers: [
     {
       provide: TriggerMetrics,
@@ -55,9 +49,9 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     },
     {
       provide: TriggerCatalog,
-      inject: [SQL_CLIENT, TriggerMetrics],
-      useFactory: (sql: SqlClient, metrics: TriggerMetrics) =>
-        new TriggerCatalog(new WorkflowRegistry(sql), metrics, new Logger('TriggerCatalog')),
+      inject: [DefinitionCatalog, TriggerMetrics],
+      useFactory: (definitions: DefinitionCatalog, metrics: TriggerMetrics) =>
+        new TriggerCatalog(definitions, metrics, new Logger('TriggerCatalog')),
     },
     {
       provide: SignalRouterService,

@@ -7,6 +7,7 @@ import {
   type WorkflowQueueState,
 } from '@baton/domain/workflow-queue';
 import { deadLetterRecord, Topics } from '@baton/contracts';
+import { catalogRecordsFor } from './workflow-catalog.records';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
 import { decodeWorkflowCommand } from './workflow-command.codec';
 
@@ -36,6 +37,8 @@ export interface WorkflowQueueBatch {
  * command: time is the queue's, not the sender's). Written by the caller in
  * one transaction with the snapshots of `changed` and the input offset:
  * - each event on `baton.workflow-events`, keyed by workflow id;
+ * - for the registry events, the pushed definition and the workflow's new
+ *   head (active version) on the compacted `baton.workflow-definitions`;
  * - for each `RunAdmitted`, its `StartRun` on `baton.run-commands`, keyed by
  *   run id, for the engine; for each `RunStopRequested` (last_only), its
  *   `CancelRun` there, the path an operator's kill takes;
@@ -86,6 +89,7 @@ export function processWorkflowCommands(
       records.push(...recordsFor(event));
       count(counts, event);
     }
+    records.push(...catalogRecordsFor(events, after));
     if (events.length > 0) changed.set(command.workflowId, after);
   }
   return { records, changed, counts };

@@ -11,6 +11,8 @@ import { createTestDatabase, type TestDatabase } from '@baton/readmodel/testing/
 import { WorkflowQueueQueries } from '@baton/readmodel/workflow-queue-queries';
 import { busyHistory, stateOf } from './testing/queue-histories';
 import { describeQueueProjection } from './testing/queue-projection.contract';
+import { describeRegistryContract } from '@baton/readmodel/testing/workflow-registry.contract';
+import { projectedRegistryClient } from './testing/projected-registry-client';
 import { WorkflowQueueProjectorService } from './workflow-queue-projector.service';
 
 // Against a real PostgreSQL (deploy/postgres/postgres.sh start, or BATON_TEST_DATABASE_URL as an
@@ -37,6 +39,8 @@ afterAll(async () => {
 });
 
 describeQueueProjection('PostgreSQL', () => ({ sql: () => sql, prefix: `pg-${suffix}` }));
+
+describeRegistryContract(() => sql, projectedRegistryClient);
 
 describe('WorkflowQueueProjectorService on PostgreSQL', () => {
   let dir: string;
