@@ -64,25 +64,28 @@ export class ExamplesLoader implements OnApplicationBootstrap, OnApplicationShut
       now: () => this.clock.now(),
       timeoutMs: 60_000,
     });
-    for (const file of files) {
-      if (this.stopped) return;
-      const source = await readFile(join(dir, file), 'utf8');
-      const result = parseWorkflowDocument(source);
-      if (!result.ok) {
-        this.logger.warn(
-          `${file} is not a valid workflow: ${result.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-        );
-        continue;
-      }
-      const pushed = await client.push({
-        definition: result.definition,
-        source,
-        pushedBy: 'system:examples',
-        // A restart must not undo an operator's activation or deactivation
-        // of an example (its cron triggers): only a first version is made active.
-        activate: false,
-      });
-      this.logger.log(`${file}: ${pushed.workflowId} v${pushed.version}${pushed.created ? ' (new)' : ''}`);
+    // All at once: each workflow has its own writer decision; a restart re-pushes unchanged files as no-ops.
+    await Promise.all(files.map((file) => this.push(client, dir, file)));
+  }
+
+  private async push(client: RegistryClient, dir: string, file: string): Promise<void> {
+    if (this.stopped) return;
+    const source = await readFile(join(dir, file), 'utf8');
+    const result = parseWorkflowDocument(source);
+    if (!result.ok) {
+      this.logger.warn(
+        `${file} is not a valid workflow: ${result.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+      );
+      return;
     }
+    const pushed = await client.push({
+      definition: result.definition,
+      source,
+      pushedBy: 'system:examples',
+      // A restart must not undo an operator's activation or deactivation
+      // of an example (its cron triggers): only a first version is made active.
+      activate: false,
+    });
+    this.logger.log(`${file}: ${pushed.workflowId} v${pushed.version}${pushed.created ? ' (new)' : ''}`);
   }
 }
