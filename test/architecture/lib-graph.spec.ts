@@ -51,16 +51,6 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * TEMPORARY: the engine still reads the workflow registry, a SQL table of the
- * read model (run-request admission, triggers), through a SqlClient. The
- * registry branch (issue 16.1) moves the registry onto the log; delete this
- * allowance when it is merged. It fails once the engine no longer needs it.
- */
-const UNTIL_REGISTRY_ON_LOG: Readonly<Record<string, readonly string[]>> = {
-  engine: ['readmodel', 'sql'],
-};
-
-/**
  * Tests, fixtures and benchmarks may also use another lib's test kit or build
  * a real schema to test against; production code may not.
  */
@@ -140,7 +130,7 @@ function refusal(imp: Import, file: string): string | undefined {
   if (imp.to.kind === 'apps')
     return imp.from.kind === 'libs' ? 'libs never import apps' : 'apps never import apps';
   if (imp.from.kind === 'apps') return undefined;
-  if (allowedIn(ALLOWED, imp) || allowedIn(UNTIL_REGISTRY_ON_LOG, imp)) return undefined;
+  if (allowedIn(ALLOWED, imp)) return undefined;
   if (isTestFile(file) && allowedIn(IN_TESTS_ONLY, imp)) return undefined;
   return `${imp.from.name} → ${imp.to.name} is not in the table`;
 }
@@ -159,7 +149,7 @@ describe('the lib → lib dependency graph', () => {
   it('has every lib in the table, and only libs that exist', () => {
     const libs = unitsOf('libs').sort();
     expect(Object.keys(ALLOWED).sort()).toEqual(libs);
-    for (const table of [ALLOWED, UNTIL_REGISTRY_ON_LOG, IN_TESTS_ONLY]) {
+    for (const table of [ALLOWED, IN_TESTS_ONLY]) {
       for (const targets of Object.values(table)) expect(libs).toEqual(expect.arrayContaining([...targets]));
     }
   });
@@ -170,19 +160,5 @@ describe('the lib → lib dependency graph', () => {
       return why === undefined ? [] : [`${imp.at} → '${imp.specifier}' (${why})`];
     });
     expect(offending).toEqual([]);
-  });
-
-  it('has a temporary allowance only while it is still needed', () => {
-    const unused = Object.entries(UNTIL_REGISTRY_ON_LOG).flatMap(([from, targets]) =>
-      targets
-        .filter(
-          (to) =>
-            !imports.some(
-              ({ imp }) => imp.from.kind === 'libs' && imp.from.name === from && imp.to.name === to,
-            ),
-        )
-        .map((to) => `${from} → ${to}: no longer imported, delete it from UNTIL_REGISTRY_ON_LOG`),
-    );
-    expect(unused).toEqual([]);
   });
 });

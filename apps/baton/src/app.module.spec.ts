@@ -8,6 +8,7 @@ import { stepTasksTopic, Topics } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import { EVENT_LOG, SQL_CLIENT } from '@baton/platform';
 import type { SqlClient } from '@baton/sql';
+import { waitUntil } from '@baton/eventlog/testing/wait-until';
 import { AppModule } from './app.module';
 import { loadConfig } from './baton.config';
 
@@ -89,9 +90,14 @@ describe('the all-in-one app', () => {
   });
 
   it('loads the examples and runs the diamond to success, taking the conditional branch when asked', async () => {
-    const workflows = (await (await fetch(`${base}/api/v1/workflows`, { headers: auth })).json()) as {
-      workflowId: string;
-    }[];
+    // The examples are pushed in the background as commands for the workflows' writer.
+    const listed = async () =>
+      (await (await fetch(`${base}/api/v1/workflows`, { headers: auth })).json()) as { workflowId: string }[];
+    await waitUntil(async () => (await listed()).length >= 10, {
+      timeoutMs: 30_000,
+      message: 'every example pushed',
+    });
+    const workflows = await listed();
     expect(workflows.map((w) => w.workflowId).sort()).toEqual([
       'demo.cron-nightly',
       'demo.foreach-fanout',

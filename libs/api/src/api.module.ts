@@ -18,7 +18,7 @@ import {
   type PlatformConfig,
 } from '@baton/platform';
 import type { SqlClient } from '@baton/sql';
-import { RunQueries, WorkflowQueueQueries, WorkflowRegistry } from '@baton/readmodel';
+import { RegistryClient, RunQueries, WorkflowQueueQueries, WorkflowRegistry } from '@baton/readmodel';
 import { TokenStore } from '@baton/auth';
 import { ApiAuthGuard } from './auth/api-auth.guard';
 import { AUTH_PROVIDERS } from './auth/auth.providers';
@@ -138,7 +138,22 @@ export const API_CONTROLLERS = [
     {
       provide: WorkflowRegistry,
       inject: [SQL_CLIENT, CLOCK],
-      useFactory: (sql: SqlClient, clock: Clock) => new WorkflowRegistry(sql, () => clock.now()),
+      useFactory: (sql: SqlClient) => new WorkflowRegistry(sql),
+    },
+    {
+      provide: RegistryClient,
+      inject: [WorkflowRegistry, WorkflowCommandPublisher, CLOCK, ID_GENERATOR],
+      useFactory: (
+        registry: WorkflowRegistry,
+        publisher: WorkflowCommandPublisher,
+        clock: Clock,
+        ids: IdGenerator,
+      ) =>
+        new RegistryClient(registry, {
+          send: (command) => publisher.send(command),
+          commandId: (action) => `api-${action}/${ids.next()}`,
+          now: () => clock.now(),
+        }),
     },
     { provide: RunQueries, inject: [SQL_CLIENT], useFactory: (sql: SqlClient) => new RunQueries(sql) },
     {
@@ -154,9 +169,9 @@ export const API_CONTROLLERS = [
     },
     {
       provide: WorkflowsService,
-      inject: [WorkflowRegistry, DEFINITION_LIMITS],
-      useFactory: (registry: WorkflowRegistry, limits: DefinitionLimits) =>
-        new WorkflowsService(registry, limits),
+      inject: [WorkflowRegistry, RegistryClient, DEFINITION_LIMITS],
+      useFactory: (registry: WorkflowRegistry, commands: RegistryClient, limits: DefinitionLimits) =>
+        new WorkflowsService(registry, commands, limits),
     },
     {
       provide: MaestroImportService,

@@ -55,3 +55,10 @@ export {
   type AttemptIdentity,
   type DecodedTask,
 } from './step-task.dto';
+export {
+  workflowHeadKey,
+  workflowVersionKey,
+  type WorkflowCatalogRecord,
+  type WorkflowHeadRecord,
+  type WorkflowVersionRecord,
+} from './workflow-catalog';

@@ -38,6 +38,13 @@ export const Topics = {
   workflowEvents: 'baton.workflow-events',
   /** The workflow queue's state per workflow id; compacted. */
   workflowState: 'baton.workflow-state',
+  /**
+   * Every pushed version's definition and each workflow's active version
+   * (`WorkflowCatalogRecord`), compacted, written by the workflow's writer
+   * with its registry events. Every engine reads all of it (no consumer
+   * group share) into its definition catalog.
+   */
+  workflowDefinitions: 'baton.workflow-definitions',
   /** Signals and the waits for them (`SignalRecord`), keyed by signal name. */
   signals: 'baton.signals',
   /** The signal router's open waits per signal name; compacted. */
@@ -74,6 +81,7 @@ export function coreTopics(layout: TopicLayout, pools: readonly string[] = ['def
     { name: Topics.workflowCommands, partitions: layout.requestPartitions },
     { name: Topics.workflowEvents, partitions: layout.requestPartitions },
     { name: Topics.workflowState, partitions: layout.requestPartitions, compacted: true },
+    { name: Topics.workflowDefinitions, partitions: layout.requestPartitions, compacted: true },
     { name: Topics.signals, partitions: layout.requestPartitions },
     { name: Topics.signalState, partitions: layout.requestPartitions, compacted: true },
     { name: Topics.runCommands, partitions: run },

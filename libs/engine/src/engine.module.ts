@@ -12,12 +12,11 @@ import {
   EVENT_LOG,
   PLATFORM_CONFIG,
   SECRET_SEALER,
-  SQL_CLIENT,
   type Clock,
   type PlatformConfig,
 } from '@baton/platform';
-import type { SqlClient } from '@baton/sql';
-import { WorkflowRegistry } from '@baton/readmodel';
+import { DefinitionCatalog } from './definitions/definition-catalog';
+import { DefinitionCatalogModule } from './definitions/definition-catalog.module';
 import { EngineMetrics } from './engine.metrics';
 import { EngineService } from './runs/engine.service';
 import { RunRequestAdmission } from './run-request-admission';
@@ -57,7 +56,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 }
 
 @Module({
-  imports: [WriterHealthModule, WorkflowQueueModule, TriggersModule],
+  imports: [WriterHealthModule, DefinitionCatalogModule, WorkflowQueueModule, TriggersModule],
   providers: [
     {
       provide: EngineMetrics,
@@ -86,17 +85,17 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     },
     {
       provide: RunRequestAdmission,
-      inject: [EVENT_LOG, SQL_CLIENT, CLOCK, EngineMetrics, { token: SECRET_SEALER, optional: true }],
+      inject: [EVENT_LOG, DefinitionCatalog, CLOCK, EngineMetrics, { token: SECRET_SEALER, optional: true }],
       useFactory: (
         log: EventLog,
-        sql: SqlClient,
+        catalog: DefinitionCatalog,
         clock: Clock,
         metrics: EngineMetrics,
         sealer?: SecretSealer | null,
       ) =>
         new RunRequestAdmission(
           log,
-          new WorkflowRegistry(sql),
+          catalog,
           clock,
           metrics,
           batonLogger('Admission'),

@@ -1,7 +1,7 @@
 import type { RequestRun } from '@baton/domain/workflow-queue';
 import { SecretSealer, Topics, type DeadLetter } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
-import type { VersionSelector, WorkflowVersion } from '@baton/readmodel';
+import type { CatalogVersion, VersionSelector } from './definitions/definition-catalog';
 import { admitRunRequest, type DefinitionSource } from './run-request-admission';
 import { definitionFromYaml } from './testing/engine-fixtures';
 
@@ -15,10 +15,9 @@ steps:
 `);
 
 const registry: DefinitionSource = {
-  async getVersion(workflowId: string, _selector: VersionSelector): Promise<WorkflowVersion | null> {
-    return workflowId === 'deploy'
-      ? { workflowId, version: 1, active: true, definition: deploy, source: '', createdAt: 0, pushedBy: null }
-      : null;
+  catchUp: async () => undefined,
+  async getVersion(workflowId: string, _selector: VersionSelector): Promise<CatalogVersion | null> {
+    return workflowId === 'deploy' ? { workflowId, version: 1, definition: deploy } : null;
   },
 };
 

@@ -7,7 +7,7 @@ import type { RequestRun } from '@baton/domain/workflow-queue';
 import { runIdFor, Topics, type RunRequest } from '@baton/contracts';
 import { EmbeddedEventLog, type EventLog, type LogRecord } from '@baton/eventlog';
 import { waitUntil } from '@baton/eventlog/testing/wait-until';
-import type { VersionSelector, WorkflowVersion } from '@baton/readmodel';
+import type { CatalogVersion, VersionSelector } from './definitions/definition-catalog';
 import { EngineMetrics } from './engine.metrics';
 import { admitRunRequest, RunRequestAdmission, type DefinitionSource } from './run-request-admission';
 import { definitionFromYaml } from './testing/engine-fixtures';
@@ -27,17 +27,10 @@ steps:
 
 /** The registry as admission sees it: `report` v1, active. */
 const registry: DefinitionSource = {
-  async getVersion(workflowId: string, selector: VersionSelector): Promise<WorkflowVersion | null> {
+  catchUp: async () => undefined,
+  async getVersion(workflowId: string, selector: VersionSelector): Promise<CatalogVersion | null> {
     if (workflowId !== 'report' || (selector !== 'active' && selector !== 1)) return null;
-    return {
-      workflowId,
-      version: 1,
-      active: true,
-      definition: report,
-      source: '',
-      createdAt: 0,
-      pushedBy: null,
-    };
+    return { workflowId, version: 1, definition: report };
   },
 };
 

@@ -15,12 +15,14 @@ import {
 import type { SubworkflowParent } from '@baton/contracts/run-request';
 import type { Batch, Consumer, EventLog, LogRecord, OutgoingRecord, Producer } from '@baton/eventlog';
 import type { Clock } from '@baton/platform';
-import type { WorkflowVersion, VersionSelector } from '@baton/readmodel';
+import type { CatalogVersion, VersionSelector } from './definitions/definition-catalog';
 import type { EngineMetrics } from './engine.metrics';
 
-/** Where admission finds the version a request names (the workflow registry). */
+/** Where admission finds the version a request names: the engine's `DefinitionCatalog`. */
 export interface DefinitionSource {
-  getVersion(workflowId: string, selector: VersionSelector): Promise<WorkflowVersion | null>;
+  /** Brings the source up to everything pushed before the call; admission calls it once per batch. */
+  catchUp(): Promise<void>;
+  getVersion(workflowId: string, selector: VersionSelector): Promise<CatalogVersion | null>;
 }
 
 /** What admission made of one run request: the record to write, and the metric outcome. */
@@ -44,7 +46,7 @@ export interface Admission {
  */
 export async function admitRunRequest(
   record: LogRecord,
-  definitions: DefinitionSource,
+  definitions: Pick<DefinitionSource, 'getVersion'>,
   now: number,
   sealer: SecretSealer | null = null,
 ): Promise<Admission> {
@@ -195,6 +197,8 @@ export class RunRequestAdmission {
   }
 
   private async handle(batch: Batch): Promise<void> {
+    // A request sent after a push was answered must meet that push (read-your-writes).
+    await this.definitions.catchUp();
     const now = this.clock.now();
     const out: OutgoingRecord[] = [];
     for (const record of batch.records) {

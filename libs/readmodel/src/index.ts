@@ -3,6 +3,7 @@ export { WorkflowRegistry, WorkflowNotFoundError, WorkflowVersionNotFoundError }
 export type {
   PushResult,
   PushWorkflow,
+  RegistryOutcome,
   VersionSelector,
   WorkflowDefinitionDraft,
   WorkflowSummary,
@@ -30,3 +31,9 @@ export type {
   WorkflowQueueView,
   QueueQuery,
 } from './workflow-queue-queries';
+export {
+  RegistryClient,
+  RegistryRejectedError,
+  RegistryUnavailableError,
+  type RegistryClientOptions,
+} from './workflow-registry.client';

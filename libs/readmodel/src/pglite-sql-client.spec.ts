@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from './read-model-schema';
 import { MIGRATIONS } from './migrations';
-import { PGliteSqlClient } from '@baton/sql';
+import { jsonParam, PGliteSqlClient } from '@baton/sql';
 import { WorkflowRegistry } from './workflow-registry';
 import { draft } from './testing/read-model.test-kit';
 import { describeReadModelContract } from './testing/read-model.contract';
@@ -111,7 +111,20 @@ describe('PGliteSqlClient', () => {
     try {
       const first = await PGliteSqlClient.open({ dataDir });
       await migrate(first);
-      await new WorkflowRegistry(first).push({ definition: draft('persisted'), source: 'src' });
+      // The rows the workflow queue projector writes for a first push.
+      const at = new Date();
+      await first.query(
+        'INSERT INTO workflows (workflow_id, latest_version, created_at, updated_at, from_log) VALUES ($1, 0, $2, $2, true)',
+        ['persisted', at],
+      );
+      await first.query(
+        'INSERT INTO workflow_versions (workflow_id, version, definition, source, created_at) VALUES ($1, 1, $2::jsonb, $3, $4)',
+        ['persisted', jsonParam({ ...draft('persisted'), version: 1 }), 'src', at],
+      );
+      await first.query(
+        'UPDATE workflows SET latest_version = 1, active_version = 1 WHERE workflow_id = $1',
+        ['persisted'],
+      );
       await first.close();
 
       const second = await PGliteSqlClient.open({ dataDir });

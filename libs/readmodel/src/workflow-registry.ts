@@ -1,5 +1,5 @@
 import type { Triggers, WorkflowDefinition } from '@baton/domain/workflow/workflow-definition';
-import { jsonParam, type SqlClient } from '@baton/sql';
+import type { SqlClient } from '@baton/sql';
 
 /** A validated definition before the registry numbers it. */
 export type WorkflowDefinitionDraft = Omit<WorkflowDefinition, 'version'>;
@@ -84,110 +84,59 @@ export class WorkflowVersionNotFoundError extends Error {
 }
 
 /**
- * Workflow definitions and their versions, in the read-model database.
- *
- * Every accepted push is an immutable new version 1, 2, 3... unless its
- * normalized definition equals the latest version's (re-pushing the same file,
- * even reformatted, is a no-op). The first version becomes active; later ones
- * when pushed with `activate: true`, or through `activate`, which also ends a
- * `deactivate`. Two pushes at once serialize on the workflow row
- * (`SELECT ... FOR UPDATE`), so they never get the same number; the
- * (workflow_id, version) primary key backs that up.
+ * How a registry command (push, activate, deactivate) ended, as the workflow
+ * queue projector recorded it by command id: the event that answered it
+ * (`activeVersion`: the workflow's active version after it) or its rejection.
+ */
+export type RegistryOutcome =
+  | {
+      readonly type: 'WorkflowVersionPushed' | 'WorkflowPushUnchanged' | 'WorkflowVersionActivated';
+      readonly version: number;
+      readonly activeVersion: number | null;
+    }
+  | { readonly type: 'WorkflowDeactivated'; readonly activeVersion: null }
+  | { readonly type: 'WorkflowCommandRejected'; readonly code: string; readonly message: string };
+
+/**
+ * Workflow definitions and their versions, as the read model holds them: a
+ * projection of the registry events on the workflow-keyed log (the workflow
+ * queue projector writes `workflows`, `workflow_versions` and
+ * `workflow_registry_outcomes`). Nothing writes here but that projector: a
+ * push is a `PushWorkflowVersion` command decided by the workflow's single
+ * writer (libs/domain/src/workflow-queue), which numbers the versions.
  *
  * @example
  *   const registry = new WorkflowRegistry(sql);
- *   const { version, created } = await registry.push({ definition, source: yamlText });
  *   const running = await registry.getVersion('nightly-etl', 'active');
+ *   const answer = await registry.outcome('api-push/0f3c...'); // null until projected
  */
 export class WorkflowRegistry {
-  constructor(
-    private readonly sql: SqlClient,
-    private readonly clock: () => number = () => Date.now(),
-  ) {}
+  constructor(private readonly sql: SqlClient) {}
 
-  async push({ definition, source, pushedBy, activate = false }: PushWorkflow): Promise<PushResult> {
-    const workflowId = definition.id;
-    return this.sql.transaction(async (tx) => {
-      const now = new Date(this.clock());
-      // Creates the row once; a concurrent first push waits here for the
-      // other's commit, then finds the row.
-      await tx.query(
-        `INSERT INTO workflows (workflow_id, created_at, updated_at) VALUES ($1, $2, $2)
-         ON CONFLICT (workflow_id) DO NOTHING`,
-        [workflowId, now],
-      );
-      const [row] = await tx.query<{ latest_version: number; active_version: number | null }>(
-        'SELECT latest_version, active_version FROM workflows WHERE workflow_id = $1 FOR UPDATE',
-        [workflowId],
-      );
-      const latest = row!.latest_version;
-      const active = row!.active_version;
-      const version = latest + 1;
-      // The caller's draft may carry a stale `version`; the registry owns it.
-      const stamped: WorkflowDefinition = { ...definition, version };
-      const definitionJson = jsonParam(stamped);
-      if (latest > 0) {
-        // jsonb equality ignores key order and formatting: "same normalized definition".
-        const [same] = await tx.query<{ same: boolean }>(
-          `SELECT (definition - 'version') = ($3::jsonb - 'version') AS same
-             FROM workflow_versions WHERE workflow_id = $1 AND version = $2`,
-          [workflowId, latest, definitionJson],
-        );
-        if (same?.same) {
-          if (!activate || active === latest) {
-            return { workflowId, version: latest, created: false, activeVersion: active };
-          }
-          await tx.query('UPDATE workflows SET active_version = $2, updated_at = $3 WHERE workflow_id = $1', [
-            workflowId,
-            latest,
-            now,
-          ]);
-          return { workflowId, version: latest, created: false, activeVersion: latest };
-        }
-      }
-      await tx.query(
-        `INSERT INTO workflow_versions (workflow_id, version, definition, source, created_at, pushed_by)
-         VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,
-        [workflowId, version, definitionJson, source, now, pushedBy ?? null],
-      );
-      const activeVersion = activate || latest === 0 ? version : active;
-      await tx.query(
-        `UPDATE workflows SET latest_version = $2, active_version = $3, updated_at = $4 WHERE workflow_id = $1`,
-        [workflowId, version, activeVersion, now],
-      );
-      return { workflowId, version, created: true, activeVersion };
-    });
-  }
-
-  /** Makes `version` the one new runs use. Throws the NotFound errors above. */
-  async activate(workflowId: string, version: number): Promise<void> {
-    const updated = await this.sql.query<{ workflow_id: string }>(
-      `UPDATE workflows w SET active_version = $2, updated_at = $3
-        WHERE w.workflow_id = $1
-          AND EXISTS (SELECT 1 FROM workflow_versions v WHERE v.workflow_id = $1 AND v.version = $2)
-        RETURNING w.workflow_id`,
-      [workflowId, version, new Date(this.clock())],
+  /** The recorded outcome of the registry command `commandId`; null while it is not projected (or never sent). */
+  async outcome(commandId: string): Promise<RegistryOutcome | null> {
+    const [row] = await this.sql.query<{ outcome: RegistryOutcome }>(
+      'SELECT outcome FROM workflow_registry_outcomes WHERE command_id = $1',
+      [commandId],
     );
-    if (updated.length > 0) return;
-    if (!(await this.get(workflowId))) throw new WorkflowNotFoundError(workflowId);
-    throw new WorkflowVersionNotFoundError(workflowId, version);
+    return row?.outcome ?? null;
   }
 
   /**
-   * Leaves the workflow with no active version: requests for the active
-   * version find none, and pushes add versions without activating them,
-   * until `activate`. Deactivating twice changes nothing. Throws WorkflowNotFoundError.
+   * Workflows whose rows an older release wrote directly (no registry event
+   * projected for them yet), with every version oldest first: what the
+   * one-time seeding publishes as commands.
    */
-  async deactivate(workflowId: string): Promise<void> {
-    const updated = await this.sql.query<{ workflow_id: string }>(
-      `UPDATE workflows
-          SET active_version = NULL,
-              updated_at = CASE WHEN active_version IS NULL THEN updated_at ELSE $2 END
-        WHERE workflow_id = $1
-        RETURNING workflow_id`,
-      [workflowId, new Date(this.clock())],
+  async unseeded(): Promise<{ summary: WorkflowSummary; versions: WorkflowVersion[] }[]> {
+    const rows = await this.sql.query<{ workflow_id: string }>(
+      'SELECT workflow_id FROM workflows WHERE NOT from_log ORDER BY workflow_id',
     );
-    if (updated.length === 0) throw new WorkflowNotFoundError(workflowId);
+    const out: { summary: WorkflowSummary; versions: WorkflowVersion[] }[] = [];
+    for (const { workflow_id } of rows) {
+      const summary = await this.get(workflow_id);
+      if (summary) out.push({ summary, versions: (await this.listVersions(workflow_id)).reverse() });
+    }
+    return out;
   }
 
   async get(workflowId: string): Promise<WorkflowSummary | null> {

@@ -10,7 +10,13 @@ import {
 import { batonLogger } from '@baton/observability';
 import type { ServerResponse } from 'node:http';
 import { isUniqueViolation } from '@baton/sql';
-import { InvalidCursorError, WorkflowNotFoundError, WorkflowVersionNotFoundError } from '@baton/readmodel';
+import {
+  InvalidCursorError,
+  RegistryRejectedError,
+  RegistryUnavailableError,
+  WorkflowNotFoundError,
+  WorkflowVersionNotFoundError,
+} from '@baton/readmodel';
 import {
   ConflictError,
   ForbiddenError,
@@ -80,8 +86,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof GoneError) {
       return { statusCode: HttpStatus.GONE, message: exception.message, error: 'Gone' };
     }
-    if (exception instanceof ConflictError) {
+    if (exception instanceof ConflictError || exception instanceof RegistryRejectedError) {
       return { statusCode: HttpStatus.CONFLICT, message: exception.message };
+    }
+    if (exception instanceof RegistryUnavailableError) {
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        message: exception.message,
+        error: 'Service Unavailable',
+      };
     }
     if (isUniqueViolation(exception)) {
       return {

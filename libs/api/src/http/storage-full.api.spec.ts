@@ -1,4 +1,4 @@
-import { WorkflowRegistry } from '@baton/readmodel';
+import { RegistryClient } from '@baton/readmodel';
 import { type ApiTestApp, startApiTestApp } from '../testing/api-test-app';
 import { STORAGE_FULL_RETRY_AFTER_S } from './storage-state';
 
@@ -29,7 +29,7 @@ describe('storage full', () => {
   it('answers 503 with Retry-After, is not ready while full, and is ready again after', async () => {
     expect((await ready()).status).toBe(200);
     const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    const registry = sut.app.get(WorkflowRegistry);
+    const registry = sut.app.get(RegistryClient);
     const pushSpy = jest.spyOn(registry, 'push').mockRejectedValueOnce(enospc);
 
     const refused = await push();

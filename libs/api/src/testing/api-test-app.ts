@@ -27,6 +27,8 @@ import { RunQueries } from '@baton/readmodel';
 import { configureApi } from '../configure-api';
 import { loadHttpSecurity } from '../http/http-security';
 import { DEFAULT_DEFINITION_LIMITS } from '@baton/definitions';
+import { WorkflowQueueModule } from '@baton/engine/workflow-queue/workflow-queue.module';
+import { WorkflowQueueProjectorModule } from '@baton/projector/workflow-queue/workflow-queue-projector.module';
 
 /** A clock the test moves by hand. */
 export class FakeClock implements Clock {
@@ -102,7 +104,9 @@ export const AUTH_OFF_PROVIDERS: Provider[] = [
 
 /**
  * The API as an app would host it (`configureApi`, real HTTP on a free port)
- * over a real embedded log in a temp dir and an in-memory PGlite. One per
+ * over a real embedded log in a temp dir and an in-memory PGlite, with the
+ * workflow queue (the registry's writer) and its projector running, so
+ * pushes are answered as in a Baton process; no engine runs. One per
  * spec file: PGlite takes seconds to start.
  */
 export async function startApiTestApp(auth: AuthConfig = AUTH_OFF): Promise<ApiTestApp> {
@@ -124,6 +128,9 @@ export async function startApiTestApp(auth: AuthConfig = AUTH_OFF): Promise<ApiT
     imports: [
       ObservabilityModule.forService('api-test'),
       TestPlatformModule.with({ log, sql, clock, config, sealer }),
+      // The workflow's single writer and the projector that answer pushes and (de)activations.
+      WorkflowQueueModule,
+      WorkflowQueueProjectorModule,
       ApiModule.forRoot({ auth, http: DEFAULT_HTTP_SECURITY, definitionLimits: DEFAULT_DEFINITION_LIMITS }),
     ],
   }).compile();

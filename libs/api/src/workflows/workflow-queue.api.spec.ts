@@ -12,6 +12,7 @@ import { EmbeddedEventLog, type LogRecord } from '@baton/eventlog';
 import { MetricsRegistry, ObservabilityModule } from '@baton/observability';
 import { historyOf, eventRecords } from '@baton/projector/workflow-queue/testing/queue-histories';
 import { projectWorkflowEventRecords } from '@baton/projector/workflow-queue/project-workflow-events';
+import { projectedRegistryClient } from '@baton/projector/workflow-queue/testing/projected-registry-client';
 import {
   FIRST_ONLY,
   LAST_ONLY,
@@ -54,6 +55,9 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
+/** Each workflow was pushed once in `beforeAll`: the queue's histories follow that event. */
+const PUSHED = 1;
+
 describe('workflow queue routes', () => {
   let dir: string;
   let log: EmbeddedEventLog;
@@ -68,11 +72,12 @@ describe('workflow queue routes', () => {
     log = await EmbeddedEventLog.open({ dir });
     sql = await PGliteSqlClient.open();
     await migrate(sql);
-    const registry = new WorkflowRegistry(sql, () => clock.now());
+    const registry = new WorkflowRegistry(sql);
+    const writer = projectedRegistryClient(sql, () => clock.now());
     for (const source of [NIGHTLY, HOURLY]) {
       const parsed = parseWorkflowDocument(source, 'yaml');
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-      await registry.push({ definition: parsed.definition, source });
+      await writer.push({ definition: parsed.definition, source });
     }
     const publisher = new WorkflowCommandPublisher(log, { runPartitions: 2, requestPartitions: 2 });
     const moduleRef = await Test.createTestingModule({
@@ -144,7 +149,7 @@ describe('workflow queue routes', () => {
   }
 
   describe('GET /workflows/{id}/queue', () => {
-    it('shows an idle queue for a workflow the queue has not seen yet', async () => {
+    it('shows an idle queue for a workflow that was only pushed', async () => {
       expect(await call('GET', '/workflows/nightly/queue')).toEqual({
         status: 200,
         body: {
@@ -159,20 +164,20 @@ describe('workflow queue routes', () => {
           queuedCount: 0,
           nextAfterPosition: null,
           recentlyDropped: [],
-          lastSeq: 0,
-          updatedAt: null,
+          // The push is the workflow's first event (WorkflowVersionPushed).
+          lastSeq: PUSHED,
+          updatedAt: clock.now(),
         },
       });
     });
 
     it('shows the waiting runs in start order with the workflow status, a page at a time', async () => {
       const v1 = version(SEQUENTIAL);
-      const history = historyOf('nightly', [
-        wq.request(1, v1, 10),
-        wq.request(2, v1, 20),
-        wq.request(3, v1, 30),
-        wq.pause(40),
-      ]);
+      const history = historyOf(
+        'nightly',
+        [wq.request(1, v1, 10), wq.request(2, v1, 20), wq.request(3, v1, 30), wq.pause(40)],
+        PUSHED,
+      );
       await projectWorkflowEventRecords(sql, eventRecords(history), clock.now());
 
       const first = await call('GET', '/workflows/nightly/queue?limit=1');
@@ -185,7 +190,7 @@ describe('workflow queue routes', () => {
           runningCount: 1,
           queuedCount: 2,
           queued: [{ runId: 'run-2', requestId: 'request-2', version: 1, queuedAt: history[2].at }],
-          lastSeq: history.length,
+          lastSeq: PUSHED + history.length,
         },
       });
       const next = first.body.nextAfterPosition as number;
@@ -197,12 +202,16 @@ describe('workflow queue routes', () => {
     it('lists the requests the run strategy dropped, newest first, with reason and time', async () => {
       // Under first_only, run-12 arrives while run-11 runs; under last_only (the latest request's
       // strategy is the workflow's), run-14 supersedes run-13 waiting behind run-11.
-      const history = historyOf('hourly', [
-        wq.request(11, version(FIRST_ONLY, 1), 10),
-        wq.request(12, version(FIRST_ONLY, 1), 20),
-        wq.request(13, version(LAST_ONLY, 2), 30),
-        wq.request(14, version(LAST_ONLY, 2), 40),
-      ]);
+      const history = historyOf(
+        'hourly',
+        [
+          wq.request(11, version(FIRST_ONLY, 1), 10),
+          wq.request(12, version(FIRST_ONLY, 1), 20),
+          wq.request(13, version(LAST_ONLY, 2), 30),
+          wq.request(14, version(LAST_ONLY, 2), 40),
+        ],
+        PUSHED,
+      );
       await projectWorkflowEventRecords(sql, eventRecords(history), clock.now());
       const seqOf = (runId: string) =>
         history.find((e) => e.type === 'RunRequestDropped' && e.runId === runId)!.seq;

@@ -5,7 +5,13 @@ import {
   type DefinitionLimits,
   type DocumentFormat,
 } from '@baton/definitions';
-import type { PushResult, WorkflowRegistry, WorkflowSummary, WorkflowVersion } from '@baton/readmodel';
+import type {
+  PushResult,
+  RegistryClient,
+  WorkflowRegistry,
+  WorkflowSummary,
+  WorkflowVersion,
+} from '@baton/readmodel';
 import { inScope, type Principal } from '@baton/auth';
 import { ForbiddenError, InvalidRequestError, NotFoundError } from '../http/api.errors';
 import { checkCalledWorkflows } from './subworkflow-calls.check';
@@ -25,12 +31,17 @@ export interface WorkflowDetail extends WorkflowSummary {
 
 /**
  * Workflow definitions through the API: parse and validate a pushed document
- * (every error, with its path and line/column), then hand it to the registry,
- * which numbers versions and treats an identical re-push as a no-op.
+ * (every error, with its path and line/column), then send it as a command to
+ * the workflow's single writer, which numbers versions and treats an
+ * identical re-push as a no-op; the answer waits (bounded) for the outcome
+ * in the read model, so what a push answered is readable at once. Reads come
+ * from the registry projection.
  */
 export class WorkflowsService {
   constructor(
     private readonly registry: WorkflowRegistry,
+    /** Pushes, activations and deactivations, as commands answered from the projection. */
+    private readonly commands: Pick<RegistryClient, 'push' | 'activate' | 'deactivate'>,
     /** The deployment's bounds (`BATON_LIMIT_*`, see `definitionLimitsFromEnv`). */
     private readonly limits: DefinitionLimits = DEFAULT_DEFINITION_LIMITS,
   ) {}
@@ -62,7 +73,7 @@ export class WorkflowsService {
       );
     }
     await checkCalledWorkflows(this.registry, result.definition, source, format, (id) => inScope(caller, id));
-    return this.registry.push({ definition: result.definition, source, pushedBy: caller.subject, activate });
+    return this.commands.push({ definition: result.definition, source, pushedBy: caller.subject, activate });
   }
 
   /** The workflows the caller's scopes cover (every one for an unscoped caller). */
@@ -99,7 +110,7 @@ export class WorkflowsService {
 
   /** Makes `version` the one new runs use; answers the updated summary. */
   async activate(workflowId: string, version: number): Promise<WorkflowSummary> {
-    await this.registry.activate(workflowId, version);
+    await this.commands.activate(workflowId, version);
     const summary = await this.registry.get(workflowId);
     if (!summary) throw new NotFoundError(`workflow "${workflowId}" does not exist; push it first`);
     return summary;
@@ -107,7 +118,7 @@ export class WorkflowsService {
 
   /** Leaves no version active (new runs must name one); answers the updated summary. */
   async deactivate(workflowId: string): Promise<WorkflowSummary> {
-    await this.registry.deactivate(workflowId);
+    await this.commands.deactivate(workflowId);
     const summary = await this.registry.get(workflowId);
     if (!summary) throw new NotFoundError(`workflow "${workflowId}" does not exist; push it first`);
     return summary;

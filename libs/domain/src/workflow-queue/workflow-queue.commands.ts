@@ -1,4 +1,5 @@
 import type { StartRun } from '../run/run.commands';
+import type { WorkflowDefinition } from '../workflow/workflow-definition';
 
 /**
  * Commands of the workflow queue: the workflow-keyed single writer that
@@ -65,7 +66,44 @@ export interface CancelQueuedRun extends WorkflowCommandBase {
   readonly reason: string;
 }
 
+/** A validated definition before the workflow's writer numbers it (a `version` it carries is ignored). */
+export type WorkflowDefinitionDraft = Omit<WorkflowDefinition, 'version'> & { readonly version?: number };
+
+/**
+ * Adds a version of the workflow (the API's and the CLI's push). The writer
+ * numbers it: the next after the latest, unless the definition equals the
+ * latest version's (re-pushing the same file is a no-op). `activate` makes
+ * it the active version (ending a deactivation); a first version always is.
+ */
+export interface PushWorkflowVersion extends WorkflowCommandBase {
+  readonly type: 'PushWorkflowVersion';
+  readonly definition: WorkflowDefinitionDraft;
+  /** The document as the user wrote it (YAML or JSON), kept for the read model. */
+  readonly source: string;
+  readonly activate: boolean;
+  /**
+   * Set by the one-time seeding of an upgraded installation's SQL registry:
+   * the version this push must become, or it is refused (`VersionConflict`)
+   * and nothing changes, so seeding twice adds nothing. Skips the unchanged check.
+   */
+  readonly expectedVersion?: number;
+}
+
+/** Makes a pushed version the one new runs of "the active version" use. */
+export interface ActivateWorkflowVersion extends WorkflowCommandBase {
+  readonly type: 'ActivateWorkflowVersion';
+  readonly version: number;
+}
+
+/** Leaves the workflow with no active version until one is activated; twice changes nothing. */
+export interface DeactivateWorkflow extends WorkflowCommandBase {
+  readonly type: 'DeactivateWorkflow';
+}
+
 export type WorkflowCommand =
+  | PushWorkflowVersion
+  | ActivateWorkflowVersion
+  | DeactivateWorkflow
   | RequestRun
   | RunEnded
   | PauseWorkflow

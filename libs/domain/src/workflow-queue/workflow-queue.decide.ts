@@ -11,11 +11,19 @@ import { tableDecider, type Decision, type HandlerTable } from '../decider';
 import type { WorkflowCommand } from './workflow-queue.commands';
 import type { WorkflowRejection } from './workflow-queue.errors';
 import type { WorkflowEvent, WorkflowEventDraft } from './workflow-queue.events';
+import {
+  activateWorkflowVersion,
+  deactivateWorkflow,
+  pushWorkflowVersion,
+} from './handlers/workflow-versions.handler';
 import type { WorkflowQueueState } from './workflow-queue.state';
 import { WorkflowTransaction } from './workflow-queue.transaction';
 
 /** One handler per command type; adding a command type without a handler does not compile. */
 const HANDLERS: HandlerTable<WorkflowCommand, WorkflowTransaction, void, WorkflowRejection> = {
+  PushWorkflowVersion: pushWorkflowVersion,
+  ActivateWorkflowVersion: activateWorkflowVersion,
+  DeactivateWorkflow: deactivateWorkflow,
   RequestRun: requestRun,
   RunEnded: runEnded,
   PauseWorkflow: pauseWorkflow,

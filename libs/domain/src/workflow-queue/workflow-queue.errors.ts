@@ -16,7 +16,13 @@ export type WorkflowRejectionCode =
    */
   | 'RunNotRunning'
   /** CancelQueuedRun for a run that is not waiting in the queue (started, dropped, or never requested). */
-  | 'RunNotQueued';
+  | 'RunNotQueued'
+  /** ActivateWorkflowVersion or DeactivateWorkflow for a workflow with no version pushed. */
+  | 'WorkflowNotFound'
+  /** ActivateWorkflowVersion for a version never pushed. */
+  | 'WorkflowVersionNotFound'
+  /** PushWorkflowVersion whose `expectedVersion` is not the next one (seeding ran before). */
+  | 'VersionConflict';
 
 export interface WorkflowRejection {
   readonly code: WorkflowRejectionCode;

@@ -1,5 +1,5 @@
 import type { CancelRun, StartRun } from '../run/run.commands';
-import type { RunStrategy } from '../workflow/workflow-definition';
+import type { RunStrategy, WorkflowDefinition } from '../workflow/workflow-definition';
 import type { WorkflowCommandType, RunEnded } from './workflow-queue.commands';
 import type { WorkflowRejectionCode } from './workflow-queue.errors';
 
@@ -134,7 +134,59 @@ export interface WorkflowCommandRejected extends WorkflowEventBase {
   readonly message: string;
 }
 
+/**
+ * The registry events: the answer to `PushWorkflowVersion`,
+ * `ActivateWorkflowVersion` and `DeactivateWorkflow`, exactly one per
+ * accepted command. Each carries its command's id, so whoever sent it (the
+ * API) can find its outcome in the read model. `activeVersion` is the
+ * workflow's active version after the event (null: deactivated).
+ */
+interface RegistryEventBase extends WorkflowEventBase {
+  readonly commandId: string;
+}
+
+/**
+ * A new version, numbered by the writer (1, 2, 3... per workflow, no gaps).
+ * Its definition is also written, in the same transaction, to the compacted
+ * `baton.workflow-definitions`, which the engines' definition catalogs read.
+ */
+export interface WorkflowVersionPushed extends RegistryEventBase {
+  readonly type: 'WorkflowVersionPushed';
+  readonly version: number;
+  /** Stamped with `version`. */
+  readonly definition: WorkflowDefinition;
+  readonly source: string;
+  readonly activeVersion: number | null;
+}
+
+/** A push whose definition equals the latest version's: nothing changed. */
+export interface WorkflowPushUnchanged extends RegistryEventBase {
+  readonly type: 'WorkflowPushUnchanged';
+  /** The latest version, which the push is answered with. */
+  readonly version: number;
+  readonly activeVersion: number | null;
+}
+
+/** `version` is active from now on (an activation, or an unchanged re-push with activate). */
+export interface WorkflowVersionActivated extends RegistryEventBase {
+  readonly type: 'WorkflowVersionActivated';
+  readonly version: number;
+}
+
+/** No version is active from now on; `previousVersion` null: it was deactivated already. */
+export interface WorkflowDeactivated extends RegistryEventBase {
+  readonly type: 'WorkflowDeactivated';
+  readonly previousVersion: number | null;
+}
+
+export type WorkflowRegistryEvent =
+  WorkflowVersionPushed | WorkflowPushUnchanged | WorkflowVersionActivated | WorkflowDeactivated;
+
 export type WorkflowEvent =
+  | WorkflowVersionPushed
+  | WorkflowPushUnchanged
+  | WorkflowVersionActivated
+  | WorkflowDeactivated
   | WorkflowRunStrategyChanged
   | RunQueued
   | RunAdmitted

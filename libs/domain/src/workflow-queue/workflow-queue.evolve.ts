@@ -17,7 +17,22 @@ export function evolveWorkflowQueue(state: WorkflowQueueState, event: WorkflowEv
   const next: WorkflowQueueState = { ...state, lastSeq: event.seq };
   switch (event.type) {
     case 'WorkflowCommandRejected':
+    case 'WorkflowPushUnchanged':
       return next;
+    case 'WorkflowVersionPushed':
+      return {
+        ...next,
+        latestVersion: event.version,
+        latestDefinition: event.definition,
+        activeVersion: event.activeVersion,
+        registryUpdatedAt: event.at,
+      };
+    case 'WorkflowVersionActivated':
+      return { ...next, activeVersion: event.version, registryUpdatedAt: event.at };
+    case 'WorkflowDeactivated':
+      return event.previousVersion === null
+        ? next
+        : { ...next, activeVersion: null, registryUpdatedAt: event.at };
     case 'WorkflowRunStrategyChanged':
       return { ...next, strategy: event.strategy };
     case 'RunQueued':

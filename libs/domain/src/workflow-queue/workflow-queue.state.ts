@@ -53,6 +53,18 @@ export interface WorkflowQueueState {
    * and a repeat must not take a second slot.
    */
   readonly recentRunIds: readonly string[];
+  /**
+   * The registry: versions are 1..latestVersion with no gaps (0: none pushed,
+   * the workflow does not exist); `activeVersion` is one of them or null
+   * (deactivated). Absent in snapshots written before the registry moved to
+   * the log (read as none pushed).
+   */
+  readonly latestVersion: number;
+  readonly activeVersion: number | null;
+  /** The latest version's definition, which an unchanged re-push is compared with. */
+  readonly latestDefinition: WorkflowDefinition | null;
+  /** Epoch ms of the last push or (de)activation that changed something: no cron trigger of the active version fired before it. */
+  readonly registryUpdatedAt: number;
 }
 
 /**
@@ -75,6 +87,10 @@ export function initialWorkflowQueueState(): WorkflowQueueState {
     definitions: {},
     breakpoints: [],
     recentRunIds: [],
+    latestVersion: 0,
+    activeVersion: null,
+    latestDefinition: null,
+    registryUpdatedAt: 0,
   };
 }
 

@@ -12,7 +12,7 @@ export interface WorkflowTriggers {
   readonly updatedAt: number;
 }
 
-/** Where the catalog reads triggers: `WorkflowRegistry.activeTriggers`. */
+/** Where the catalog reads triggers: `DefinitionCatalog.activeTriggers` (after catching up with the log). */
 export interface TriggerSource {
   activeTriggers(): Promise<readonly WorkflowTriggers[]>;
 }

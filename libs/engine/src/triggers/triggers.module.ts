@@ -1,16 +1,9 @@
 import { Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventLog } from '@baton/eventlog';
 import { batonLogger, MetricsRegistry } from '@baton/observability';
-import {
-  CLOCK,
-  EVENT_LOG,
-  PLATFORM_CONFIG,
-  SQL_CLIENT,
-  type Clock,
-  type PlatformConfig,
-} from '@baton/platform';
-import type { SqlClient } from '@baton/sql';
-import { WorkflowRegistry } from '@baton/readmodel';
+import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@baton/platform';
+import { DefinitionCatalog } from '../definitions/definition-catalog';
+import { DefinitionCatalogModule } from '../definitions/definition-catalog.module';
 import { SignalRouterMetrics } from '../signals/signal-router.metrics';
 import { SignalRouterService } from '../signals/signal-router.service';
 import { CronScheduler } from './cron-scheduler';
@@ -42,7 +35,7 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 
 /** Signals (waits and signal triggers) and cron triggers, run by the engine process. */
 @Module({
-  imports: [WriterHealthModule],
+  imports: [WriterHealthModule, DefinitionCatalogModule],
   providers: [
     {
       provide: TriggerMetrics,
@@ -56,9 +49,9 @@ class TriggersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     },
     {
       provide: TriggerCatalog,
-      inject: [SQL_CLIENT, TriggerMetrics],
-      useFactory: (sql: SqlClient, metrics: TriggerMetrics) =>
-        new TriggerCatalog(new WorkflowRegistry(sql), metrics, batonLogger('TriggerCatalog')),
+      inject: [DefinitionCatalog, TriggerMetrics],
+      useFactory: (definitions: DefinitionCatalog, metrics: TriggerMetrics) =>
+        new TriggerCatalog(definitions, metrics, batonLogger('TriggerCatalog')),
     },
     {
       provide: SignalRouterService,

@@ -1,9 +1,10 @@
 import type { StartRun } from '@baton/domain';
-import type {
-  RequestRun,
-  WorkflowCommand,
-  WorkflowEvent,
-  WorkflowQueueState,
+import {
+  initialWorkflowQueueState,
+  type RequestRun,
+  type WorkflowCommand,
+  type WorkflowEvent,
+  type WorkflowQueueState,
 } from '@baton/domain/workflow-queue';
 import { Topics } from '@baton/contracts';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
@@ -166,6 +167,7 @@ describe('processWorkflowCommands', () => {
 
   it('leaves a workflow untouched by an accepted command with no event', () => {
     const blocked: WorkflowQueueState = {
+      ...initialWorkflowQueueState(),
       lastSeq: 3,
       strategy: { kind: 'strict_sequential' },
       paused: false,

@@ -6,6 +6,7 @@ import {
   type WorkflowQueueState,
 } from '@baton/domain/workflow-queue';
 import { Topics } from '@baton/contracts';
+import { catalogRecordsFor } from './workflow-catalog.records';
 import type { LogRecord, OutgoingRecord } from '@baton/eventlog';
 import { decideKeyedBatch, stampedAt } from '../writer/keyed-batch';
 import { decodeWorkflowCommand } from './workflow-command.codec';
@@ -36,6 +37,8 @@ export interface WorkflowQueueBatch {
  * command: time is the queue's, not the sender's). Written by the caller in
  * one transaction with the snapshots of `changed` and the input offset:
  * - each event on `baton.workflow-events`, keyed by workflow id;
+ * - for the registry events, the pushed definition and the workflow's new
+ *   head (active version) on the compacted `baton.workflow-definitions`;
  * - for each `RunAdmitted`, its `StartRun` on `baton.run-commands`, keyed by
  *   run id, for the engine; for each `RunStopRequested` (last_only), its
  *   `CancelRun` there, the path an operator's kill takes;
@@ -65,11 +68,14 @@ export function processWorkflowCommands(
     keyOf: (command: WorkflowCommand) => command.workflowId,
     begin: (_command, held) => held ?? initialWorkflowQueueState(),
     decide: (command, state) => decideWorkflowQueue(command, state),
-    write: (_command, { events }) =>
-      events.flatMap((event) => {
+    write: (_command, { events, state }) => [
+      ...events.flatMap((event) => {
         count(counts, event);
         return recordsFor(event);
       }),
+      // The registry's events also update the definitions topic the engines read, in the same transaction.
+      ...catalogRecordsFor(events, state),
+    ],
   });
   counts.deadLetters = deadLetters;
   return { records, changed, counts };

@@ -45,6 +45,18 @@ export function decodeWorkflowCommand(record: LogRecord): Decoded<WorkflowComman
     const problems = definitionProblems(command.start.definition, command.workflowId);
     if (problems.length > 0) return { ok: false, reason: 'invalid RequestRun', problems };
   }
+  if (command.type === 'PushWorkflowVersion') {
+    const { id, steps } = command.definition as { id?: unknown; steps?: unknown };
+    if (id !== command.workflowId || !Array.isArray(steps)) {
+      return {
+        ok: false,
+        reason: 'invalid PushWorkflowVersion',
+        problems: [
+          { path: '$.definition', message: 'must be a definition of the workflow (its id) with steps' },
+        ],
+      };
+    }
+  }
   return decoded;
 }
 

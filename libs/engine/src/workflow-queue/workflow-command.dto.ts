@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNotEmptyObject,
@@ -91,10 +92,35 @@ class CancelQueuedRunDto extends WorkflowCommandDto {
   @IsString() @MaxLength(1_000) reason!: string;
 }
 
+/**
+ * The definition arrives normalized and validated by whoever pushed it (the
+ * API parses and checks the document); like a RequestRun's definition it is
+ * checked (by the codec) only for the fields the writer and the catalog read.
+ */
+class PushWorkflowVersionDto extends WorkflowCommandDto {
+  @IsIn(['PushWorkflowVersion']) type!: 'PushWorkflowVersion';
+  @IsNotEmptyObject() definition!: object;
+  @IsString() @MaxLength(10_000_000) source!: string;
+  @IsBoolean() activate!: boolean;
+  @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+}
+
+class ActivateWorkflowVersionDto extends WorkflowCommandDto {
+  @IsIn(['ActivateWorkflowVersion']) type!: 'ActivateWorkflowVersion';
+  @IsInt() @Min(1) version!: number;
+}
+
+class DeactivateWorkflowDto extends WorkflowCommandDto {
+  @IsIn(['DeactivateWorkflow']) type!: 'DeactivateWorkflow';
+}
+
 type DtoTable = { readonly [K in WorkflowCommandType]: new () => object };
 
 /** One DTO per command type; a new command type without a DTO does not compile. */
 export const WORKFLOW_COMMAND_DTOS: DtoTable = {
+  PushWorkflowVersion: PushWorkflowVersionDto,
+  ActivateWorkflowVersion: ActivateWorkflowVersionDto,
+  DeactivateWorkflow: DeactivateWorkflowDto,
   RequestRun: RequestRunDto,
   RunEnded: RunEndedDto,
   PauseWorkflow: PauseWorkflowDto,

@@ -21,6 +21,10 @@ const RUN: Record<string, FieldKind> = { runId: 'string', requestId: 'string' };
 
 /** The fields each event type must carry (beyond the envelope); typed so a new event type must be listed. */
 const EVENT_FIELDS: Readonly<Record<WorkflowEventType, Readonly<Record<string, FieldKind>>>> = {
+  WorkflowVersionPushed: { commandId: 'string', version: 'int', definition: 'object', source: 'string' },
+  WorkflowPushUnchanged: { commandId: 'string', version: 'int' },
+  WorkflowVersionActivated: { commandId: 'string', version: 'int' },
+  WorkflowDeactivated: { commandId: 'string' },
   WorkflowRunStrategyChanged: { strategy: 'object' },
   RunQueued: { ...RUN, start: 'object' },
   RunAdmitted: { ...RUN, fromQueue: 'boolean', start: 'object' },
@@ -72,6 +76,16 @@ export function decodeWorkflowEvent(record: LogRecord): Decoded<WorkflowEvent> {
     const version = isObject(value.start.definition) ? value.start.definition.version : undefined;
     if (!Number.isSafeInteger(version) || (version as number) < 1 || (version as number) > MAX_VERSION) {
       problems.push({ path: '$.start.definition.version', message: 'must be a version number' });
+    }
+  }
+  for (const name of ['version', 'activeVersion', 'previousVersion']) {
+    const v = value[name];
+    if (
+      name in value &&
+      v !== null &&
+      (!Number.isSafeInteger(v) || (v as number) < 1 || (v as number) > MAX_VERSION)
+    ) {
+      problems.push({ path: `$.${name}`, message: 'must be a version number' });
     }
   }
   if (problems.length > 0) return { ok: false, reason: `invalid ${type}`, problems };

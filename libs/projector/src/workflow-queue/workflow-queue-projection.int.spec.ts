@@ -12,6 +12,8 @@ import { createTestDatabase, type TestDatabase } from '@baton/readmodel/testing/
 import { WorkflowQueueQueries } from '@baton/readmodel/workflow-queue-queries';
 import { busyHistory, stateOf } from './testing/queue-histories';
 import { describeQueueProjection } from './testing/queue-projection.contract';
+import { describeRegistryContract } from '@baton/readmodel/testing/workflow-registry.contract';
+import { projectedRegistryClient } from './testing/projected-registry-client';
 import { WorkflowQueueProjectorService } from './workflow-queue-projector.service';
 import { SILENT_LOGGER } from '@baton/observability/testing/silent-logger';
 
@@ -39,6 +41,8 @@ afterAll(async () => {
 });
 
 describeQueueProjection('PostgreSQL', () => ({ sql: () => sql, prefix: `pg-${suffix}` }));
+
+describeRegistryContract(() => sql, projectedRegistryClient);
 
 describe('WorkflowQueueProjectorService on PostgreSQL', () => {
   let dir: string;

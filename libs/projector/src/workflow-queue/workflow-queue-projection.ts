@@ -1,4 +1,10 @@
-import { wasQueued, type WorkflowEvent } from '@baton/domain/workflow-queue';
+import {
+  wasQueued,
+  type WorkflowCommandRejected,
+  type WorkflowEvent,
+  type WorkflowRegistryEvent,
+} from '@baton/domain/workflow-queue';
+import { applyRegistryEvents, isRegistryRejection } from './workflow-registry-rows';
 import type { SqlClient } from '@baton/sql';
 import {
   deleteQueuedRuns,
@@ -32,6 +38,8 @@ export class QueueRowChanges {
   private readonly inserted = new Map<string, QueuedRunRow>();
   private readonly deleted = new Map<string, QueuedRunKey>();
   private readonly drops: DroppedRequestRow[] = [];
+  /** Registry events and registry commands' rejections, in order: written one by one after the queue rows. */
+  readonly registry: (WorkflowRegistryEvent | WorkflowCommandRejected)[] = [];
 
   constructor(private readonly existing: ReadonlyMap<string, QueueStatusRow>) {}
 
@@ -137,6 +145,13 @@ export function applyWorkflowEvent(changes: QueueRowChanges, event: WorkflowEven
     case 'WorkflowBreakpointsSet':
       return changes.patch(workflowId, { breakpoints: event.stepIds });
     case 'WorkflowCommandRejected':
+      if (isRegistryRejection(event)) changes.registry.push(event);
+      return;
+    case 'WorkflowVersionPushed':
+    case 'WorkflowPushUnchanged':
+    case 'WorkflowVersionActivated':
+    case 'WorkflowDeactivated':
+      changes.registry.push(event);
       return;
     case 'RunStopRequested':
       // The stopped run stays running (with its slot) until it has ended: RunFinished.
@@ -176,6 +191,7 @@ export async function projectWorkflowEvents(
   await deleteQueuedRuns(tx, changes.deletedRuns);
   await insertQueuedRuns(tx, changes.insertedRuns);
   await insertDroppedRequests(tx, changes.droppedRequests);
+  await applyRegistryEvents(tx, changes.registry);
   return { applied, duplicates, gaps };
 }
 

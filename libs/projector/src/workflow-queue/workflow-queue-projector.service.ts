@@ -1,9 +1,11 @@
 import type { BatonLogger } from '@baton/observability';
-import { Topics, type TopicLayout } from '@baton/contracts';
+import { coreTopics, Topics, type TopicLayout } from '@baton/contracts';
 import type { EventLog } from '@baton/eventlog';
 import type { MetricsRegistry } from '@baton/observability';
 import { DeadLetteringWorker, type Clock } from '@baton/platform';
 import type { SqlClient } from '@baton/sql';
+import { WorkflowRegistry } from '@baton/readmodel';
+import { registrySeedCommands } from './seed-registry';
 import { projectWorkflowEventRecords, type ProjectedWorkflowEvents } from './project-workflow-events';
 import { WorkflowQueueProjectorMetrics } from './workflow-queue-projector.metrics';
 
@@ -34,12 +36,12 @@ export class WorkflowQueueProjectorService {
   private readonly worker: DeadLetteringWorker<ProjectedWorkflowEvents>;
 
   constructor(
-    log: EventLog,
+    private readonly log: EventLog,
     private readonly sql: SqlClient,
     private readonly clock: Clock,
     registry: MetricsRegistry,
     private readonly logger: BatonLogger,
-    options: WorkflowQueueProjectorOptions = {},
+    private readonly options: WorkflowQueueProjectorOptions = {},
   ) {
     this.metrics = new WorkflowQueueProjectorMetrics(registry, sql);
     this.worker = new DeadLetteringWorker(log, logger, {
@@ -53,8 +55,42 @@ export class WorkflowQueueProjectorService {
     });
   }
 
-  start(): Promise<void> {
-    return this.worker.start();
+  async start(): Promise<void> {
+    await this.worker.start();
+    await this.seed();
+  }
+
+  /**
+   * Publishes the registry rows an older release wrote directly as commands
+   * (see `registrySeedCommands`); nothing once every workflow came from the
+   * log. A failure is logged and tried again at the next start.
+   */
+  private async seed(): Promise<void> {
+    try {
+      const commands = await registrySeedCommands(new WorkflowRegistry(this.sql), this.clock.now());
+      if (commands.length === 0) return;
+      if (this.options.topics) {
+        const layout = this.options.topics;
+        await this.log.ensureTopics(
+          coreTopics(layout).filter((topic) => topic.name === Topics.workflowCommands),
+        );
+      }
+      const producer = await this.log.producer();
+      try {
+        await producer.send(
+          commands.map((command) => ({
+            topic: Topics.workflowCommands,
+            key: command.workflowId,
+            value: JSON.stringify(command),
+          })),
+        );
+      } finally {
+        await producer.close();
+      }
+      this.logger.info('seeded the registry on the log from the read model', { commands: commands.length });
+    } catch (error) {
+      this.logger.warn('cannot seed the registry from the read model', { error: (error as Error).message });
+    }
   }
 
   /** Finishes the batch in flight, leaves the group, closes the producer. Safe to call twice. */

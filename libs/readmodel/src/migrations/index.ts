@@ -6,6 +6,7 @@ import { queuedRunParamsSchema } from './0006-queued-run-params';
 import { attemptRunAttemptSchema } from './0007-attempt-run-attempt';
 import { versionPushedBySchema } from './0008-version-pushed-by';
 import { runSettlingSchema } from './0009-run-settling';
+import { registryProjectionSchema } from './0010-registry-projection';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   attemptRunAttemptSchema,
   versionPushedBySchema,
   runSettlingSchema,
+  registryProjectionSchema,
 ];

@@ -3,11 +3,11 @@ import { InvalidCursorError, RunQueries, type RunSummary } from '../run-queries'
 import { jsonParam, type SqlClient } from '@baton/sql';
 import { insertRun, uniqueId, type FreshDatabase, type SqlHarness } from './read-model.test-kit';
 import { describeSqlClientContract } from './sql-client.contract';
-import { describeRegistryContract } from './workflow-registry.contract';
 
 /**
- * The read model's contract: the SqlClient port, migrations, the workflow
- * registry and the API's queries, against one adapter. Each adapter's spec
+ * The read model's contract: the SqlClient port, migrations and the API's
+ * queries (the workflow registry's is run by the projector that writes it,
+ * `workflow-queue-projection.spec.ts` in libs/projector), against one adapter. Each adapter's spec
  * calls this with its harness; the same expectations hold for both.
  */
 export function describeReadModelContract(adapter: string, harness: SqlHarness): void {
@@ -28,7 +28,6 @@ export function describeReadModelContract(adapter: string, harness: SqlHarness):
 
       afterAll(() => sql.close());
 
-      describeRegistryContract(() => sql);
       describeRunQueries(() => sql);
     });
   });

@@ -248,6 +248,7 @@ export function describeSqlClientContract(harness: SqlHarness): void {
         'workflow_queue_drops',
         'workflow_queue_runs',
         'workflow_queue_status',
+        'workflow_registry_outcomes',
         'workflow_versions',
         'workflows',
       ]);

@@ -1,8 +1,12 @@
 import type { StartRun } from '../../run/run.commands';
 import type { RunStrategy, WorkflowDefinition } from '../../workflow/workflow-definition';
 import type {
+  ActivateWorkflowVersion,
   CancelQueuedRun,
+  DeactivateWorkflow,
   PauseWorkflow,
+  PushWorkflowVersion,
+  WorkflowDefinitionDraft,
   RequestRun,
   ResumeWorkflow,
   RunEnded,
@@ -79,6 +83,25 @@ function meta(at: number) {
 
 /** Command builders; `at` is the offset from T0 in ms. */
 export const wq = {
+  push: (
+    definition: WorkflowDefinitionDraft,
+    activate: boolean,
+    expectedVersion?: number,
+    at = 0,
+  ): PushWorkflowVersion => ({
+    type: 'PushWorkflowVersion',
+    ...meta(at),
+    definition,
+    source: 'src',
+    activate,
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+  }),
+  activate: (version: number, at = 0): ActivateWorkflowVersion => ({
+    type: 'ActivateWorkflowVersion',
+    ...meta(at),
+    version,
+  }),
+  deactivate: (at = 0): DeactivateWorkflow => ({ type: 'DeactivateWorkflow', ...meta(at) }),
   request: (
     n: number,
     definition: WorkflowDefinition,

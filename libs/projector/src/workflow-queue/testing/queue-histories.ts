@@ -19,8 +19,13 @@ import { Topics } from '@baton/contracts';
 import type { LogRecord } from '@baton/eventlog';
 
 /** Decides `commands` for the fixtures' workflow and returns the events, as the queue would have written them. */
-export function historyOf(workflowId: string, commands: readonly WorkflowCommand[]): WorkflowEvent[] {
-  let state: WorkflowQueueState = initialWorkflowQueueState();
+export function historyOf(
+  workflowId: string,
+  commands: readonly WorkflowCommand[],
+  /** The seq of the workflow's last event before these (its pushes, say). */
+  afterSeq = 0,
+): WorkflowEvent[] {
+  let state: WorkflowQueueState = { ...initialWorkflowQueueState(), lastSeq: afterSeq };
   const events: WorkflowEvent[] = [];
   for (const command of commands) {
     const decided = decideWorkflowCommand({ ...command, workflowId } as WorkflowCommand, state);
