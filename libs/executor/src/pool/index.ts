@@ -5,4 +5,9 @@ export {
   defaultExecutorId,
   type ExecutorPoolModuleOptions,
 } from './executor-pool.module';
-export { ExecutorEnvironment, executorPool, loadExecutorPoolConfig, type ExecutorPoolConfig } from './executor-pool.config';
+export {
+  ExecutorEnvironment,
+  executorPool,
+  loadExecutorPoolConfig,
+  type ExecutorPoolConfig,
+} from './executor-pool.config';
