@@ -2,7 +2,6 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { EngineModule } from '@baton/engine';
 import { ObservabilityModule } from '@baton/observability';
 import { PlatformModule } from '@baton/platform';
-import { migrate } from '@baton/readmodel';
 import type { EngineProcessConfig } from './engine.config';
 
 /** The engine as its own process: run-command decisions and run-request admission. */
@@ -13,7 +12,7 @@ export class EngineAppModule {
       module: EngineAppModule,
       imports: [
         ObservabilityModule.forService(config.service),
-        PlatformModule.forRoot(migrate, config.platform),
+        PlatformModule.forLog(config.platform),
         EngineModule.forRoot(config.engine),
       ],
     };

@@ -8,7 +8,6 @@ import {
 } from '@baton/executor';
 import { ObservabilityModule } from '@baton/observability';
 import { loadServiceConfig, PlatformModule, type Environment, type ServiceConfig } from '@baton/platform';
-import { migrate } from '@baton/readmodel';
 
 /**
  * The executor process's config (README's configuration table). No lease of
@@ -31,7 +30,7 @@ export class ExecutorAppModule {
       module: ExecutorAppModule,
       imports: [
         ObservabilityModule.forService(config.service),
-        PlatformModule.forRoot(migrate, config.platform),
+        PlatformModule.forLog(config.platform),
         // A standalone executor registers no handlers: handler steps need a process built with its own.
         ExecutorPoolModule.forPool(executorPool(config.executor, new HandlerRegistry())),
       ],

@@ -2,10 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { EventLog } from '@baton/eventlog';
+import { HealthService, ObservabilityModule } from '@baton/observability';
 import { PGliteSqlClient } from '@baton/sql';
 import { migrate } from '@baton/readmodel';
 import { loadPlatformConfig } from './platform.config';
-import { openEventLog } from './platform.module';
+import { openEventLog, PlatformModule } from './platform.module';
+import { EVENT_LOG, SQL_CLIENT } from './tokens';
 
 describe('openEventLog', () => {
   it("sends the embedded log's warnings to the process log (Nest's Logger), not to the console", async () => {
@@ -61,4 +65,28 @@ describe('openEventLog', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 30_000); // opens PGlite and migrates: seconds on a busy 2-core machine
+});
+
+describe('PlatformModule.forLog', () => {
+  it('gives a process the log, the clock and the config without opening a database', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-platform-log-'));
+    const config = loadPlatformConfig({ BATON_DATA_DIR: dataDir });
+    const moduleRef = await Test.createTestingModule({
+      imports: [ObservabilityModule.forService('engine'), PlatformModule.forLog(config)],
+    }).compile();
+    try {
+      await moduleRef.init();
+      const log = moduleRef.get<EventLog>(EVENT_LOG);
+      await log.ensureTopics([{ name: 'events', partitions: 1 }]);
+
+      expect(() => moduleRef.get(SQL_CLIENT)).toThrow();
+      const health = await moduleRef.get(HealthService).ready();
+      expect(Object.keys(health.checks ?? {})).toEqual(['eventLog']);
+      // Only the log's files: no read-model database was created beside it.
+      expect(fs.readdirSync(dataDir)).toEqual(['log']);
+    } finally {
+      await moduleRef.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,6 +1,14 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+  Optional,
+  type Provider,
+} from '@nestjs/common';
 import { EmbeddedEventLog, KafkaEventLog, type EventLog, type KafkaLogSink } from '@baton/eventlog';
 import { batonLogger, HealthService, JsonLogger } from '@baton/observability';
 import { PgSqlClient, PGliteWorkerSqlClient, type SqlClient } from '@baton/sql';
@@ -12,25 +20,26 @@ import { CLOCK, EVENT_LOG, PLATFORM_CONFIG, SECRET_SEALER, SQL_CLIENT } from './
 
 const PLATFORM_READINESS = Symbol('PLATFORM_READINESS');
 
-/** Closes the log and the database last, after the services that use them have stopped. */
+/** Closes the log and the database (if the process has one) last, after the services that use them have stopped. */
 class PlatformShutdown implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
-    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Optional() @Inject(SQL_CLIENT) private readonly sql: SqlClient | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.log.close();
-    await this.sql.close();
+    await this.sql?.close();
   }
 }
 
-/** Readiness: the process can reach its log and its database (a check each, in `/health/ready`). */
-function registerReadiness(health: HealthService | undefined, log: EventLog, sql: SqlClient): void {
+/** Readiness: the process can reach its log and, if it has one, its database (a check each, in `/health/ready`). */
+function registerReadiness(health: HealthService | undefined, log: EventLog, sql?: SqlClient): void {
   health?.register('eventLog', async () => {
     await log.ping();
     return { ok: true };
   });
+  if (!sql) return;
   health?.register('database', async () => {
     await sql.query('SELECT 1');
     return { ok: true };
@@ -133,16 +142,13 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       providers: [
-        { provide: PLATFORM_CONFIG, useValue: config },
-        { provide: CLOCK, useValue: systemClock },
+        ...commonProviders(config),
         {
           provide: EVENT_LOG,
           useFactory: (sql: SqlClient) => openEventLog(config, sql),
           inject: [SQL_CLIENT],
         },
         { provide: SQL_CLIENT, useFactory: () => openDatabase(config, schema) },
-        { provide: SECRET_SEALER, useFactory: () => openSecretSealer(config.secrets) },
-        PlatformShutdown,
         {
           provide: PLATFORM_READINESS,
           inject: [{ token: HealthService, optional: true }, EVENT_LOG, SQL_CLIENT],
@@ -152,4 +158,38 @@ export class PlatformModule {
       exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SQL_CLIENT, SECRET_SEALER],
     };
   }
+
+  /**
+   * The platform of a process that runs on the log alone (the engine, an
+   * executor on Kafka): no database is opened, none is needed to start or to
+   * be ready, and nothing can inject one.
+   *
+   * @example
+   *   PlatformModule.forLog(config.platform)
+   */
+  static forLog(config: PlatformConfig): DynamicModule {
+    return {
+      module: PlatformModule,
+      providers: [
+        ...commonProviders(config),
+        { provide: EVENT_LOG, useFactory: () => openEventLog(config) },
+        {
+          provide: PLATFORM_READINESS,
+          inject: [{ token: HealthService, optional: true }, EVENT_LOG],
+          useFactory: registerReadiness,
+        },
+      ],
+      exports: [PLATFORM_CONFIG, CLOCK, EVENT_LOG, SECRET_SEALER],
+    };
+  }
+}
+
+/** What every Baton process's platform holds besides its log and database. */
+function commonProviders(config: PlatformConfig): Provider[] {
+  return [
+    { provide: PLATFORM_CONFIG, useValue: config },
+    { provide: CLOCK, useValue: systemClock },
+    { provide: SECRET_SEALER, useFactory: () => openSecretSealer(config.secrets) },
+    PlatformShutdown,
+  ];
 }
