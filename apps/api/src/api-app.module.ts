@@ -1,8 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from '@baton/api';
 import { EventArchiveModule } from '@baton/archive';
-import { ObservabilityModule } from '@baton/observability';
-import { PlatformModule } from '@baton/platform';
+import { PlatformModule, serviceRoot } from '@baton/platform';
 import { migrate } from '@baton/readmodel';
 import type { ApiProcessConfig } from './api.config';
 
@@ -10,14 +9,9 @@ import type { ApiProcessConfig } from './api.config';
 @Module({})
 export class ApiAppModule {
   static forConfig(config: ApiProcessConfig): DynamicModule {
-    return {
-      module: ApiAppModule,
-      imports: [
-        ObservabilityModule.forService(config.service),
-        PlatformModule.forRoot(migrate, config.platform),
-        EventArchiveModule.forRoot(config.archive),
-        ApiModule.forRoot(config.api),
-      ],
-    };
+    return serviceRoot(ApiAppModule, config.service, PlatformModule.forRoot(migrate, config.platform), [
+      EventArchiveModule.forRoot(config.archive),
+      ApiModule.forRoot(config.api),
+    ]);
   }
 }

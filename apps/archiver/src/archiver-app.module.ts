@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ArchiverModule } from '@baton/archive';
-import { ObservabilityModule } from '@baton/observability';
-import { PlatformModule } from '@baton/platform';
+import { PlatformModule, serviceRoot } from '@baton/platform';
 import { migrate } from '@baton/readmodel';
 import type { ArchiverProcessConfig } from './archiver.config';
 
@@ -9,13 +8,8 @@ import type { ArchiverProcessConfig } from './archiver.config';
 @Module({})
 export class ArchiverAppModule {
   static forConfig(config: ArchiverProcessConfig): DynamicModule {
-    return {
-      module: ArchiverAppModule,
-      imports: [
-        ObservabilityModule.forService(config.service),
-        PlatformModule.forRoot(migrate, config.platform),
-        ArchiverModule.forRoot(config.archive),
-      ],
-    };
+    return serviceRoot(ArchiverAppModule, config.service, PlatformModule.forRoot(migrate, config.platform), [
+      ArchiverModule.forRoot(config.archive),
+    ]);
   }
 }

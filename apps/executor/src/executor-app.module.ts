@@ -6,8 +6,13 @@ import {
   loadExecutorPoolConfig,
   type ExecutorPoolConfig,
 } from '@baton/executor';
-import { ObservabilityModule } from '@baton/observability';
-import { loadServiceConfig, PlatformModule, type Environment, type ServiceConfig } from '@baton/platform';
+import {
+  loadServiceConfig,
+  PlatformModule,
+  serviceRoot,
+  type Environment,
+  type ServiceConfig,
+} from '@baton/platform';
 
 /**
  * The executor process's config (README's configuration table). No lease of
@@ -26,14 +31,9 @@ export function loadExecutorProcessConfig(env: Environment): ExecutorProcessConf
 @Module({})
 export class ExecutorAppModule {
   static forConfig(config: ExecutorProcessConfig): DynamicModule {
-    return {
-      module: ExecutorAppModule,
-      imports: [
-        ObservabilityModule.forService(config.service),
-        PlatformModule.forLog(config.platform),
-        // A standalone executor registers no handlers: handler steps need a process built with its own.
-        ExecutorPoolModule.forPool(executorPool(config.executor, new HandlerRegistry())),
-      ],
-    };
+    return serviceRoot(ExecutorAppModule, config.service, PlatformModule.forLog(config.platform), [
+      // A standalone executor registers no handlers: handler steps need a process built with its own.
+      ExecutorPoolModule.forPool(executorPool(config.executor, new HandlerRegistry())),
+    ]);
   }
 }

@@ -6,6 +6,7 @@ export { openDatabase, openEventLog, PlatformModule, type DatabaseSchema } from 
 export { bootstrapService, configOrExit, type ServiceBootstrap } from './bootstrap';
 export { ConfigError, readEnvironment, ServiceEnvironment, type Environment } from './environment';
 export { DEFAULT_HOST, loadServiceConfig, type ServiceConfig } from './service-config';
+export { serviceRoot } from './service-root';
 export {
   DeadLetteringWorker,
   type DeadLetteringWorkerOptions,
