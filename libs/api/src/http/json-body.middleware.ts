@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jsonNesting } from '@baton/domain';
+import { answerError, readBoundedBody } from './bounded-body';
 
 /** Bodies of the JSON routes (start a run, signals, actions) are small; a run's params are at most this. */
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -24,49 +25,30 @@ export function jsonBody(limitBytes = JSON_BODY_LIMIT_BYTES, maxNesting = JSON_B
       next();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > limitBytes) {
-        refused = true;
-        chunks.length = 0;
-        res.setHeader('Connection', 'close');
-        answer(res, 413, `a JSON request body is at most ${limitBytes} bytes`);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (refused) return;
-      const text = Buffer.concat(chunks).toString('utf8');
+    const tooLarge = `a JSON request body is at most ${limitBytes} bytes`;
+    readBoundedBody(req, res, next, { limitBytes, tooLarge }, (text) => {
       if (/^[ \t\n\r]*$/.test(text)) {
         next();
         return;
       }
       if (jsonNesting(text, maxNesting) > maxNesting) {
-        answer(res, 400, `the JSON body nests deeper than ${maxNesting} levels`);
+        answerError(res, 400, `the JSON body nests deeper than ${maxNesting} levels`);
         return;
       }
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch (error) {
-        answer(res, 400, `the body is not valid JSON: ${(error as Error).message}`);
+        answerError(res, 400, `the body is not valid JSON: ${(error as Error).message}`);
         return;
       }
       // Every JSON body of the API is an object.
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        answer(res, 400, 'the body must be a JSON object');
+        answerError(res, 400, 'the body must be a JSON object');
         return;
       }
       req.body = body;
       next();
-    });
-    req.on('error', (error) => {
-      if (!refused) next(error);
     });
   };
 }
@@ -75,10 +57,4 @@ function isJson(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
   const type = contentType.split(';')[0].trim().toLowerCase();
   return type === 'application/json' || type.endsWith('+json');
-}
-
-function answer(res: ServerResponse, statusCode: number, message: string): void {
-  res.statusCode = statusCode;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ statusCode, message, errors: [{ path: '$', message }] }));
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_DEFINITION_LIMITS } from '@baton/definitions';
+import { readBoundedBody } from './bounded-body';
 
 /** The route whose body is a workflow document (YAML or JSON text), read raw. */
 export const WORKFLOW_PUSH_PATH = '/api/v1/workflows';
@@ -38,32 +39,10 @@ export function workflowSourceBody(limitBytes = DEFAULT_DEFINITION_LIMITS.maxDoc
       next();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > limitBytes) {
-        refused = true;
-        chunks.length = 0;
-        res.statusCode = 413;
-        res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        res.setHeader('Connection', 'close');
-        res.end(
-          JSON.stringify({ statusCode: 413, message: `a workflow document is at most ${limitBytes} bytes` }),
-        );
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (refused) return;
-      req.body = Buffer.concat(chunks).toString('utf8');
+    const tooLarge = `a workflow document is at most ${limitBytes} bytes`;
+    readBoundedBody(req, res, next, { limitBytes, tooLarge }, (text) => {
+      req.body = text;
       next();
-    });
-    req.on('error', (error) => {
-      if (!refused) next(error);
     });
   };
 }
