@@ -39,8 +39,6 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'contracts',
     'definitions',
     'domain',
-    // statusCloudEvent (the status-event mapper) for the SSE replay.
-    'engine',
     'eventlog',
     'maestro-import',
     'observability',
@@ -57,8 +55,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 const IN_TESTS_ONLY: Readonly<Record<string, readonly string[]>> = {
   // Run-history fixtures and the projection, to compare the archive with the read model.
   archive: ['projector', 'readmodel'],
-  // Queue histories and the projection, to fill the read model the API serves.
-  api: ['projector'],
+  // Queue histories and the projection to fill the read model the API serves; the
+  // workflow's writer, so a test app's pushes are answered.
+  api: ['engine', 'projector'],
   // Workflow YAML in the engine's fixtures.
   engine: ['definitions'],
   // The read model's schema, which the log-identity check reads.

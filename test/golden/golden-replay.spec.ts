@@ -11,7 +11,7 @@ import {
   type WorkflowQueueState,
 } from '@baton/domain';
 import type { LogRecord } from '@baton/eventlog';
-import { statusCloudEvent } from '@baton/engine/runs/status-events';
+import { statusCloudEvent } from '@baton/contracts';
 import { decodeBatch, projectBatch } from '@baton/projector/project-batch';
 import { decodeRunEvent } from '@baton/projector/record-codec';
 import { decodeWorkflowEvent } from '@baton/projector/workflow-queue/workflow-event.codec';

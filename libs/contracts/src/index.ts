@@ -9,6 +9,7 @@ export {
   type StatusEventData,
   type StepStatusName,
 } from './status-event';
+export { statusChangeOf, statusCloudEvent } from './status-event-mapping';
 export { deadLetterRecord, type DeadLetter, type DeadLetterRecord, type RefusedRecord } from './dead-letter';
 export { decodeMessage, MAX_MESSAGE_NESTING, nestingRefusal, type Decoded } from './validate-message';
 export type { StepCancellation, StepLogs, StepStartGranted } from './step-messages';

@@ -4,4 +4,4 @@ export { RunRequestAdmission, type DefinitionSource } from './run-request-admiss
 export { processCommands, type ProcessContext, type ProcessedBatch } from './runs/process-commands';
 export { EngineModule, type EngineModuleOptions } from './engine.module';
 export { DEFAULT_LEASE_MS, EngineEnvironment, loadEngineOptions } from './engine.config';
-export { statusCloudEvent } from './runs/status-events';
+export { statusEventRecord } from './runs/status-events';

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import type { StatusCloudEvent } from '@baton/contracts';
 import { upcastRunEvent, type RunEvent } from '@baton/domain';
-import { statusCloudEvent } from '@baton/engine';
+import { statusCloudEvent } from '@baton/contracts';
 import type { RunEventRecord } from '@baton/readmodel';
 
 /** CloudEvents `source` of status events replayed by the API (live ones say `baton/engine`). */

@@ -1,5 +1,5 @@
 import type { RunEvent } from '@baton/domain';
-import { statusChangeOf } from './status-events';
+import { statusChangeOf } from './status-event-mapping';
 
 describe('statusChangeOf', () => {
   const failed = (willRetry: boolean) =>
