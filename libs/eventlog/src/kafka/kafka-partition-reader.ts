@@ -29,15 +29,36 @@ import { toLogRecord } from './kafka-records';
  * `group.initial.rebalance.delay.ms` (3 s) a new group's first join waits that
  * long; deploy/kafka sets it to 0.
  */
+/** How often a watermark read is tried again when kafkajs trips over metadata it does not have yet. */
+const OFFSETS_ATTEMPTS = 10;
+const OFFSETS_RETRY_MS = 100;
+
 /** The partition's log start (low watermark) and end (high watermark). */
 export async function kafkaPartitionOffsets(
   admin: Admin,
   topic: string,
   partition: number,
 ): Promise<PartitionOffsets> {
-  const bounds = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
+  const bounds = (await fetchTopicOffsets(admin, topic)).find((entry) => entry.partition === partition);
   if (!bounds) throw new Error(`Kafka topic ${topic} has no partition ${partition}`);
   return { start: Number(bounds.low), end: Number(bounds.high) };
+}
+
+/**
+ * `admin.fetchTopicOffsets`, tried again on a TypeError: kafkajs 2.2 throws
+ * one ("Cannot destructure property 'partitions' of 'low.pop(...)'") when the
+ * offsets answer lists no partition, as it can while a topic's metadata is
+ * still reaching the broker it asks (seen right after topics were created).
+ */
+async function fetchTopicOffsets(admin: Admin, topic: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (!(error instanceof TypeError) || attempt >= OFFSETS_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, OFFSETS_RETRY_MS));
+    }
+  }
 }
 
 export async function* readKafkaPartition(
