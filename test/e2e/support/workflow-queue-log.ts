@@ -14,6 +14,14 @@ import { sleep } from './processes';
  *   const events = await log.waitFor(workflowId, (e) => e.some(isDropOf(runId)), 30_000);
  *   await log.close();
  */
+/** The registry's events share the workflow's stream; the scenarios here are about the queue's decisions. */
+const REGISTRY_EVENTS: ReadonlySet<string> = new Set([
+  'WorkflowVersionPushed',
+  'WorkflowPushUnchanged',
+  'WorkflowVersionActivated',
+  'WorkflowDeactivated',
+]);
+
 export class WorkflowQueueLog {
   private constructor(private readonly log: KafkaEventLog) {}
 
@@ -21,14 +29,15 @@ export class WorkflowQueueLog {
     return new WorkflowQueueLog(await KafkaEventLog.connect({ brokers: [...brokers], logLevel: 'error' }));
   }
 
-  /** Every event of `workflowId` committed so far, in seq order (one partition holds them all). */
+  /** Every queue event of `workflowId` committed so far, in seq order (one partition holds them all); no registry events. */
   async events(workflowId: string): Promise<WorkflowEvent[]> {
     const partitions = await this.log.partitionCount(Topics.workflowEvents);
     const partition = partitionForKey(workflowId, partitions);
     const events: WorkflowEvent[] = [];
     for await (const record of this.log.readPartition(Topics.workflowEvents, partition)) {
-      if (record.key === workflowId && record.value !== null)
-        events.push(JSON.parse(record.value) as WorkflowEvent);
+      if (record.key !== workflowId || record.value === null) continue;
+      const event = JSON.parse(record.value) as WorkflowEvent;
+      if (!REGISTRY_EVENTS.has(event.type)) events.push(event);
     }
     return events;
   }
